@@ -1,0 +1,6 @@
+/**
+ * `@mhrchain/consent`.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * `@mhrchain/contracts`.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * `@mhrchain/ecg`.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * `@mhrchain/stats`.
+ *
+ * @packageDocumentation
+ */
+export {};

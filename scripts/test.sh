@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test of the repository, in the order a failure is cheapest to find. Run through `./pnpmw test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "system packages"
+bash scripts/system-deps.sh
+
+step "lint and format (biome)"
+pnpm exec biome ci .
+
+step "build packages (tsup)"
+pnpm -r --filter "./packages/*" run build
+
+step "typecheck (every package and example)"
+pnpm -r --if-present run typecheck
+
+step "package exports (publint + attw)"
+pnpm -r --filter "./packages/*" run lint:package
+
+step "native tests (forge and others)"
+pnpm -r --if-present run test:native
+
+step "unit and integration tests (vitest)"
+mkdir -p test-artifacts
+pnpm exec vitest run --config vitest.workspace.ts --reporter=default --reporter=json \
+  --outputFile.json=test-artifacts/vitest.json
+
+step "docs (typedoc, README and guide code blocks)"
+pnpm run docs
+pnpm -r --if-present run test:docs
+
+step "summary"
+node -e '
+const r = require("./test-artifacts/vitest.json");
+console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+'
