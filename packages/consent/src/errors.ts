@@ -1,0 +1,50 @@
+import { BaseError } from '@mhrchain/core';
+
+/**
+ * A one-time code was rejected: wrong, expired, already used, locked after too many attempts, or presented for
+ * another request. `reason` tells the patient's app which, so it can show the right message; the doctor's side should
+ * only be told that the code was not accepted.
+ *
+ * @example
+ * ```ts
+ * import { OtpRejectedError } from '@mhrchain/consent';
+ *
+ * const error = new OtpRejectedError('expired');
+ * error.reason; // 'expired'
+ * ```
+ */
+export class OtpRejectedError extends BaseError {
+  static override name = 'OtpRejectedError';
+  override name = 'OtpRejectedError';
+  /** Why the code was rejected. */
+  readonly reason: OtpRejectionReason;
+  /** Attempts left before the challenge locks (0 once locked or used). */
+  readonly attemptsLeft: number;
+
+  constructor(reason: OtpRejectionReason, attemptsLeft = 0) {
+    super(`One-time code rejected: ${reason}.`, { docsPath: 'consent-protocol.md#one-time-codes' });
+    this.reason = reason;
+    this.attemptsLeft = attemptsLeft;
+  }
+}
+
+/** Why a one-time code was rejected. */
+export type OtpRejectionReason = 'mismatch' | 'expired' | 'used' | 'locked' | 'unknown-request' | 'wrong-request';
+
+/**
+ * Parameters of an OTP function were out of range (digits, period, secret length, URI syntax).
+ *
+ * @example
+ * ```ts
+ * import { InvalidOtpParametersError } from '@mhrchain/consent';
+ *
+ * throw new InvalidOtpParametersError('digits must be 6, 7 or 8');
+ * ```
+ */
+export class InvalidOtpParametersError extends BaseError {
+  static override name = 'InvalidOtpParametersError';
+  override name = 'InvalidOtpParametersError';
+  constructor(details: string) {
+    super('Invalid one-time code parameters.', { details });
+  }
+}
