@@ -30,7 +30,7 @@ pnpm exec vitest run --config vitest.workspace.ts --reporter=default --reporter=
 
 step "docs (typedoc, README and guide code blocks)"
 pnpm run docs
-pnpm -r --if-present run test:docs
+pnpm run test:docs
 
 step "summary"
 node -e '
