@@ -4,3 +4,21 @@
  * @packageDocumentation
  */
 export { BaseError, type BaseErrorParameters } from './baseError.js';
+export {
+  BlockNotFoundError,
+  DecryptionError,
+  IdentityDerivationError,
+  InvalidBlockError,
+  InvalidKeyError,
+  InvalidParametersError,
+  ReadOnlyStorageError,
+} from './errors.js';
+export {
+  assertPublicKey,
+  deriveIdentityFromSigner,
+  generateIdentity,
+  type Identity,
+  identityDerivationMessage,
+  importIdentity,
+  type TypedDataSigner,
+} from './identity.js';

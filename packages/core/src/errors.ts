@@ -1,0 +1,142 @@
+import { BaseError } from './baseError.js';
+
+/**
+ * The one error every failed decryption throws: wrong key, not a recipient, tampered, truncated, reordered or
+ * extended data, malformed header. It never says which, so it cannot be used as an oracle.
+ *
+ * @example
+ * ```ts
+ * import { DecryptionError, decryptRecord, generateIdentity } from '@mhrchain/core';
+ *
+ * try {
+ *   await decryptRecord({ header: new Uint8Array(8), payload: new Uint8Array(0), identity: generateIdentity() });
+ * } catch (error) {
+ *   if (error instanceof DecryptionError) console.log('cannot open this record');
+ * }
+ * ```
+ */
+export class DecryptionError extends BaseError {
+  static override name = 'DecryptionError';
+  override name = 'DecryptionError';
+  constructor() {
+    super('Decryption failed.', { docsPath: 'spec/envelope.md' });
+  }
+}
+
+/**
+ * A key has the wrong length or is not a usable X25519 key (for example a low-order point).
+ *
+ * @example
+ * ```ts
+ * import { InvalidKeyError, importIdentity } from '@mhrchain/core';
+ *
+ * try {
+ *   importIdentity(new Uint8Array(3));
+ * } catch (error) {
+ *   if (error instanceof InvalidKeyError) console.log(error.shortMessage);
+ * }
+ * ```
+ */
+export class InvalidKeyError extends BaseError {
+  static override name = 'InvalidKeyError';
+  override name = 'InvalidKeyError';
+  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md' });
+  }
+}
+
+/**
+ * The parameters of a call are invalid (missing data, no recipients, wrong types).
+ *
+ * @example
+ * ```ts
+ * import { InvalidParametersError } from '@mhrchain/core';
+ *
+ * const error = new InvalidParametersError('At least one recipient is required.');
+ * console.log(error.name); // 'InvalidParametersError'
+ * ```
+ */
+export class InvalidParametersError extends BaseError {
+  static override name = 'InvalidParametersError';
+  override name = 'InvalidParametersError';
+  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, parameters);
+  }
+}
+
+/**
+ * Deriving an encryption identity from an Ethereum signer failed (the signer refused, or returned a signature that
+ * does not verify for its own address).
+ *
+ * @example
+ * ```ts
+ * import { IdentityDerivationError } from '@mhrchain/core';
+ *
+ * const error = new IdentityDerivationError('The signer refused to sign.');
+ * console.log(error.shortMessage);
+ * ```
+ */
+export class IdentityDerivationError extends BaseError {
+  static override name = 'IdentityDerivationError';
+  override name = 'IdentityDerivationError';
+  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md' });
+  }
+}
+
+/**
+ * A block is not in the storage (or no gateway could provide it).
+ *
+ * @example
+ * ```ts
+ * import { BlockNotFoundError } from '@mhrchain/core';
+ *
+ * const error = new BlockNotFoundError('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy');
+ * console.log(error.details);
+ * ```
+ */
+export class BlockNotFoundError extends BaseError {
+  static override name = 'BlockNotFoundError';
+  override name = 'BlockNotFoundError';
+  constructor(cid: string, parameters: { cause?: unknown } = {}) {
+    super('Block not found.', { ...parameters, details: cid });
+  }
+}
+
+/**
+ * A write (put, pin, import) was attempted on a read-only storage, such as gateway storage.
+ *
+ * @example
+ * ```ts
+ * import { ReadOnlyStorageError } from '@mhrchain/core';
+ *
+ * const error = new ReadOnlyStorageError('put');
+ * console.log(error.shortMessage); // 'Storage is read-only.'
+ * ```
+ */
+export class ReadOnlyStorageError extends BaseError {
+  static override name = 'ReadOnlyStorageError';
+  override name = 'ReadOnlyStorageError';
+  constructor(operation: string) {
+    super('Storage is read-only.', { details: `operation: ${operation}` });
+  }
+}
+
+/**
+ * A block received from storage or a gateway does not hash to its CID, or is otherwise invalid.
+ *
+ * @example
+ * ```ts
+ * import { InvalidBlockError } from '@mhrchain/core';
+ *
+ * const error = new InvalidBlockError('hash mismatch');
+ * console.log(error.shortMessage); // 'Invalid block.'
+ * ```
+ */
+export class InvalidBlockError extends BaseError {
+  static override name = 'InvalidBlockError';
+  override name = 'InvalidBlockError';
+  constructor(details: string, parameters: { cause?: unknown } = {}) {
+    super('Invalid block.', { ...parameters, details });
+  }
+}

@@ -1,0 +1,121 @@
+import { x25519 } from '@noble/curves/ed25519.js';
+import { extract, hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { Wallet } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import hkdfVectors from '../test/vectors/rfc5869-hkdf-sha256.json' with { type: 'json' };
+import x25519Vectors from '../test/vectors/rfc7748-x25519.json' with { type: 'json' };
+import { IdentityDerivationError, InvalidKeyError } from './errors.js';
+import {
+  assertPublicKey,
+  deriveIdentityFromSigner,
+  generateIdentity,
+  identityDerivationMessage,
+  importIdentity,
+  type TypedDataSigner,
+} from './identity.js';
+
+describe('X25519 (RFC 7748)', () => {
+  it.each(x25519Vectors.scalarMult)('scalar multiplication $output', ({ scalar, u, output }) => {
+    expect(bytesToHex(x25519.scalarMult(hexToBytes(scalar), hexToBytes(u)))).toBe(output);
+  });
+
+  it('iterated scalar multiplication (1 and 1000 rounds)', () => {
+    let k = hexToBytes('0900000000000000000000000000000000000000000000000000000000000000');
+    let u = k;
+    for (let i = 1; i <= 1000; i++) {
+      const next = x25519.scalarMult(k, u);
+      u = k;
+      k = next;
+      if (i === 1) expect(bytesToHex(k)).toBe(x25519Vectors.iterated['1']);
+    }
+    expect(bytesToHex(k)).toBe(x25519Vectors.iterated['1000']);
+  });
+
+  it('Diffie-Hellman through importIdentity', () => {
+    const v = x25519Vectors.diffieHellman;
+    const alice = importIdentity(hexToBytes(v.aliceSecret));
+    const bob = importIdentity(hexToBytes(v.bobSecret));
+    expect(bytesToHex(alice.publicKey)).toBe(v.alicePublic);
+    expect(bytesToHex(bob.publicKey)).toBe(v.bobPublic);
+    expect(bytesToHex(x25519.getSharedSecret(alice.secretKey, bob.publicKey))).toBe(v.shared);
+    expect(bytesToHex(x25519.getSharedSecret(bob.secretKey, alice.publicKey))).toBe(v.shared);
+  });
+});
+
+describe('HKDF-SHA256 (RFC 5869)', () => {
+  it.each(hkdfVectors.cases)('case with length $length', (c) => {
+    expect(bytesToHex(extract(sha256, hexToBytes(c.ikm), hexToBytes(c.salt)))).toBe(c.prk);
+    expect(bytesToHex(hkdf(sha256, hexToBytes(c.ikm), hexToBytes(c.salt), hexToBytes(c.info), c.length))).toBe(c.okm);
+  });
+});
+
+describe('generateIdentity / importIdentity', () => {
+  it('generates distinct identities that round-trip through their secret key', () => {
+    const a = generateIdentity();
+    const b = generateIdentity();
+    expect(a.publicKey).toHaveLength(32);
+    expect(bytesToHex(a.secretKey)).not.toBe(bytesToHex(b.secretKey));
+    expect(bytesToHex(importIdentity(a.secretKey).publicKey)).toBe(bytesToHex(a.publicKey));
+  });
+
+  it('rejects keys of the wrong length and low-order public keys', () => {
+    expect(() => importIdentity(new Uint8Array(31))).toThrow(InvalidKeyError);
+    expect(() => importIdentity('abc' as never)).toThrow(InvalidKeyError);
+    expect(() => assertPublicKey(new Uint8Array(33))).toThrow(InvalidKeyError);
+    // u = 0 and u = 1 are low-order points: a shared secret with them would not depend on our key.
+    expect(() => assertPublicKey(new Uint8Array(32))).toThrow(InvalidKeyError);
+    expect(() => assertPublicKey(hexToBytes(`01${'00'.repeat(31)}`))).toThrow(InvalidKeyError);
+    expect(bytesToHex(assertPublicKey(generateIdentity().publicKey))).toHaveLength(64);
+  });
+});
+
+describe('deriveIdentityFromSigner', () => {
+  const wallet = new Wallet('0x0123456789012345678901234567890123456789012345678901234567890123');
+
+  it('derives the same key from the same signer, a different one from another signer', async () => {
+    const first = await deriveIdentityFromSigner(wallet);
+    const second = await deriveIdentityFromSigner(new Wallet(wallet.privateKey));
+    const other = await deriveIdentityFromSigner(Wallet.createRandom());
+    expect(bytesToHex(first.secretKey)).toBe(bytesToHex(second.secretKey));
+    expect(bytesToHex(first.publicKey)).not.toBe(bytesToHex(other.publicKey));
+  });
+
+  it('is pinned: HKDF over r||s of the EIP-712 signature of the fixed message', async () => {
+    const signature = await wallet.signTypedData(
+      { ...identityDerivationMessage.domain },
+      { EncryptionKey: identityDerivationMessage.types.EncryptionKey!.map((f) => ({ ...f })) },
+      { ...identityDerivationMessage.value },
+    );
+    const ikm = hexToBytes(signature.slice(2, 130));
+    const expected = hkdf(
+      sha256,
+      ikm,
+      new TextEncoder().encode('mhrchain/identity/v1'),
+      new TextEncoder().encode('mhrchain/identity/v1/x25519-secret-key'),
+      32,
+    );
+    const identity = await deriveIdentityFromSigner(wallet);
+    expect(bytesToHex(identity.secretKey)).toBe(bytesToHex(expected));
+    // Golden value: changing the message, domain or derivation changes this and breaks every user's key.
+    expect(bytesToHex(identity.publicKey)).toMatchInlineSnapshot(
+      `"8921f3ec74ff331776a6f29f9cb7773f97d9e7ff38748f696ae6b4b0b59f3f27"`,
+    );
+  });
+
+  it('rejects a signer whose signature is not from its address, and a failing signer', async () => {
+    const liar: TypedDataSigner = {
+      getAddress: async () => Wallet.createRandom().address,
+      signTypedData: (d, t, v) => wallet.signTypedData(d, t, v),
+    };
+    await expect(deriveIdentityFromSigner(liar)).rejects.toThrow(IdentityDerivationError);
+    const refusing: TypedDataSigner = {
+      getAddress: async () => wallet.address,
+      signTypedData: async () => {
+        throw new Error('user rejected');
+      },
+    };
+    await expect(deriveIdentityFromSigner(refusing)).rejects.toThrow(IdentityDerivationError);
+  });
+});
