@@ -1,6 +1,34 @@
 /**
- * `@mhrchain/ecg`.
+ * `@mhrchain/ecg`: a WFDB reader for PhysioNet data, a lossless streaming ECG codec, streaming IIR filters,
+ * QRS detection with heart-rate alerts, and an ANSI/AAMI EC57-style beat-by-beat scorer.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  type DecodeEcgReturnType,
+  decodeEcg,
+  type EncodeEcgParameters,
+  encodeEcg,
+} from './codec.js';
+export { createEcgDecoderStream, createEcgEncoderStream } from './codecStreams.js';
+export { EcgFrameError, EcgParameterError, FilterDesignError, WfdbFormatError } from './errors.js';
+export {
+  decodeEcgFrame,
+  ECG_FRAME_VERSION,
+  ECG_MAX_CHANNELS,
+  ECG_MAX_FRAME_SAMPLES,
+  type EcgFrame,
+  type EcgFrameHeader,
+  type EncodeEcgFrameParameters,
+  encodeEcgFrame,
+  readEcgFrameHeader,
+} from './frame.js';
+export { annotationSymbol, isBeatSymbol, parseWfdbAnnotations, type WfdbAnnotation } from './wfdbAnnotations.js';
+export { parseWfdbHeader, type WfdbHeader, type WfdbSignalSpec } from './wfdbHeader.js';
+export {
+  type DecodeWfdbSignalFileParameters,
+  decodeWfdbSignalFile,
+  type ReadWfdbRecordParameters,
+  readWfdbRecord,
+  type WfdbRecord,
+} from './wfdbSignals.js';

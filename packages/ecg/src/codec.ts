@@ -1,0 +1,145 @@
+import { EcgFrameError, EcgParameterError } from './errors.js';
+import {
+  checkFrameParameters,
+  decodeFrameAt,
+  type EcgFrameHeader,
+  type EncodeEcgFrameParameters,
+  encodeEcgFrame,
+} from './frame.js';
+
+/** Parameters of {@link encodeEcg} and {@link createEcgEncoderStream}. */
+export interface EncodeEcgParameters extends EncodeEcgFrameParameters {
+  /** Samples per channel in each frame (default: one second, `sampleRate`). */
+  frameSamples?: number;
+  /**
+   * Device clock at sample index `firstSampleIndex`, in ms since the Unix epoch. Each frame then carries
+   * `timestamp + round((frameFirstIndex - firstSampleIndex) * 1000 / sampleRate)`.
+   */
+  timestamp?: number;
+}
+
+/** @internal Resolves the frame length in samples per channel. */
+export function frameSamplesOf(parameters: EncodeEcgParameters): number {
+  const frameSamples = parameters.frameSamples ?? parameters.sampleRate;
+  if (!Number.isSafeInteger(frameSamples) || frameSamples < 1) {
+    throw new EcgParameterError('Frame length must be a positive integer number of samples.', String(frameSamples));
+  }
+  return frameSamples;
+}
+
+/** @internal The timestamp of the frame starting `offset` samples after the first. */
+export function frameTimestamp(parameters: EncodeEcgParameters, offset: number): number | undefined {
+  if (parameters.timestamp === undefined) return undefined;
+  return parameters.timestamp + Math.round((offset * 1000) / parameters.sampleRate);
+}
+
+/**
+ * Encodes interleaved samples into a sequence of self-describing frames (concatenated), one second each by default.
+ *
+ * @example
+ * ```ts
+ * import { decodeEcg, encodeEcg } from '@mhrchain/ecg';
+ *
+ * const samples = new Int16Array(3600 * 2).map((_, i) => (i * 7) % 50);
+ * const bytes = encodeEcg(samples, { sampleRate: 360, channels: 2, bitDepth: 12 });
+ * decodeEcg(bytes).samples; // equal to samples
+ * ```
+ */
+export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEcgParameters): Uint8Array {
+  checkFrameParameters(parameters);
+  const frameSamples = frameSamplesOf(parameters);
+  const { channels } = parameters;
+  if (samples.length % channels !== 0) {
+    throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
+  }
+  const total = samples.length / channels;
+  const first = parameters.firstSampleIndex ?? 0;
+  const frames: Uint8Array[] = [];
+  let size = 0;
+  for (let start = 0; start < total; start += frameSamples) {
+    const n = Math.min(frameSamples, total - start);
+    const frame = encodeEcgFrame(samples.subarray(start * channels, (start + n) * channels), {
+      sampleRate: parameters.sampleRate,
+      channels,
+      bitDepth: parameters.bitDepth ?? 16,
+      firstSampleIndex: first + start,
+      ...(parameters.timestamp !== undefined ? { timestamp: frameTimestamp(parameters, start)! } : {}),
+    });
+    frames.push(frame);
+    size += frame.length;
+  }
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const frame of frames) {
+    out.set(frame, pos);
+    pos += frame.length;
+  }
+  return out;
+}
+
+/** Result of {@link decodeEcg}. */
+export interface DecodeEcgReturnType {
+  /** Interleaved samples of all frames, in order. */
+  samples: Int32Array;
+  /** Channel count (the same in every frame). */
+  channels: number;
+  /** Sample rate (the same in every frame). */
+  sampleRate: number;
+  /** Index of the first sample. */
+  firstSampleIndex: number;
+  /** Every frame's header, in order. */
+  frames: EcgFrameHeader[];
+}
+
+/**
+ * Decodes a sequence of concatenated frames that form one contiguous recording (same rate and channels, each frame
+ * starting where the previous ended). Throws {@link EcgFrameError} otherwise.
+ *
+ * @example
+ * ```ts
+ * import { decodeEcg, encodeEcg } from '@mhrchain/ecg';
+ *
+ * const bytes = encodeEcg(new Int32Array([5, 6, 7, 8]), { sampleRate: 2, channels: 1, frameSamples: 2 });
+ * decodeEcg(bytes).frames.length; // 2
+ * ```
+ */
+export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
+  const parts: Int32Array[] = [];
+  const frames: EcgFrameHeader[] = [];
+  let pos = 0;
+  let total = 0;
+  while (pos < bytes.length) {
+    const frame = decodeFrameAt(bytes, pos, bytes.length);
+    const previous = frames[frames.length - 1];
+    if (previous) {
+      const h = frame.header;
+      if (h.channels !== previous.channels || h.sampleRate !== previous.sampleRate) {
+        throw new EcgFrameError('ECG frames change channel count or sample rate mid-recording.');
+      }
+      if (h.firstSampleIndex !== previous.firstSampleIndex + previous.sampleCount) {
+        throw new EcgFrameError(
+          'ECG frames are not contiguous.',
+          `expected ${previous.firstSampleIndex + previous.sampleCount}, got ${h.firstSampleIndex}`,
+        );
+      }
+    }
+    frames.push(frame.header);
+    parts.push(frame.samples);
+    total += frame.samples.length;
+    pos += frame.byteLength;
+  }
+  const samples = new Int32Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    samples.set(part, offset);
+    offset += part.length;
+  }
+  const first = frames[0];
+  return {
+    samples,
+    channels: first?.channels ?? 0,
+    sampleRate: first?.sampleRate ?? 0,
+    firstSampleIndex: first?.firstSampleIndex ?? 0,
+    frames,
+  };
+}

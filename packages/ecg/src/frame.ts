@@ -1,0 +1,277 @@
+import { EcgFrameError, EcgParameterError } from './errors.js';
+import { crc16 } from './internal/crc16.js';
+import { type BodyState, chooseOrders, createBodyState, decodeBody, encodeBody } from './internal/frameBody.js';
+import { RangeDecoder, RangeEncoder } from './internal/rangeCoder.js';
+import { readVarint, varintLength, writeVarint } from './internal/varint.js';
+
+/** Format version written by this package. */
+export const ECG_FRAME_VERSION = 1;
+/** Most channels a frame may carry. */
+export const ECG_MAX_CHANNELS = 256;
+/** Most samples (all channels together) a frame may carry. */
+export const ECG_MAX_FRAME_SAMPLES = 1 << 21;
+
+const MAGIC = 0xe0;
+const FLAG_TIMESTAMP = 0x80;
+const FLAG_COUNT_IS_RATE = 0x40;
+const FLAG_RESERVED = 0x20;
+
+/** What every ECG frame says about itself. */
+export interface EcgFrameHeader {
+  /** Format version (1). */
+  version: number;
+  /** Samples per second per channel (integer Hz). */
+  sampleRate: number;
+  /** Number of channels (leads), interleaved. */
+  channels: number;
+  /** Bits per sample, 8..24; samples are signed two's complement in that range. */
+  bitDepth: number;
+  /** Samples per channel in this frame. */
+  sampleCount: number;
+  /** Index (per channel) of the frame's first sample since the start of the recording. */
+  firstSampleIndex: number;
+  /** Device clock at the first sample, milliseconds since the Unix epoch, when the device gave one. */
+  timestamp: number | undefined;
+}
+
+/** A decoded frame. */
+export interface EcgFrame {
+  /** The frame's header. */
+  header: EcgFrameHeader;
+  /** Interleaved samples: `samples[t * channels + c]`. */
+  samples: Int32Array;
+  /** Bytes the frame occupied. */
+  byteLength: number;
+}
+
+/** Parameters of {@link encodeEcgFrame}. */
+export interface EncodeEcgFrameParameters {
+  /** Samples per second per channel (positive integer). */
+  sampleRate: number;
+  /** Number of interleaved channels. */
+  channels: number;
+  /** Bits per sample, 8..24 (default 16). */
+  bitDepth?: number;
+  /** Index of the first sample since the start of the recording (default 0). */
+  firstSampleIndex?: number;
+  /** Device clock at the first sample in ms since the Unix epoch (optional). */
+  timestamp?: number;
+}
+
+function checkUint(value: number, what: string, min = 0): void {
+  if (!Number.isSafeInteger(value) || value < min) throw new EcgParameterError(`Invalid ${what}.`, String(value));
+}
+
+/** Validates frame parameters and returns the bit depth. @internal */
+export function checkFrameParameters(parameters: EncodeEcgFrameParameters): number {
+  const bitDepth = parameters.bitDepth ?? 16;
+  checkUint(parameters.sampleRate, 'sample rate', 1);
+  checkUint(parameters.channels, 'channel count', 1);
+  if (parameters.channels > ECG_MAX_CHANNELS) {
+    throw new EcgParameterError('Too many channels.', `${parameters.channels} > ${ECG_MAX_CHANNELS}`);
+  }
+  if (!Number.isInteger(bitDepth) || bitDepth < 8 || bitDepth > 24) {
+    throw new EcgParameterError('Bit depth must be an integer from 8 to 24.', String(bitDepth));
+  }
+  checkUint(parameters.firstSampleIndex ?? 0, 'first sample index');
+  if (parameters.timestamp !== undefined) checkUint(parameters.timestamp, 'timestamp');
+  return bitDepth;
+}
+
+const sharedState: BodyState = createBodyState();
+
+/**
+ * Encodes one frame of interleaved samples losslessly. The frame is self-describing and decodable on its own.
+ *
+ * @example
+ * ```ts
+ * import { decodeEcgFrame, encodeEcgFrame } from '@mhrchain/ecg';
+ *
+ * const samples = new Int32Array(720).map((_, i) => Math.round(100 * Math.sin(i / 20)));
+ * const frame = encodeEcgFrame(samples, { sampleRate: 360, channels: 2, bitDepth: 12, timestamp: Date.now() });
+ * decodeEcgFrame(frame).samples; // equal to samples
+ * ```
+ */
+export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: EncodeEcgFrameParameters): Uint8Array {
+  const bitDepth = checkFrameParameters(parameters);
+  const { channels, sampleRate } = parameters;
+  if (samples.length % channels !== 0) {
+    throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
+  }
+  if (samples.length > ECG_MAX_FRAME_SAMPLES) {
+    throw new EcgParameterError('Too many samples for one frame.', `${samples.length} > ${ECG_MAX_FRAME_SAMPLES}`);
+  }
+  const n = samples.length / channels;
+  const lo = -(2 ** (bitDepth - 1));
+  const hi = 2 ** (bitDepth - 1) - 1;
+  const x = samples instanceof Int32Array ? samples : Int32Array.from(samples);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v < lo || v > hi) {
+      throw new EcgParameterError(`Sample outside the ${bitDepth}-bit range.`, `samples[${i}] = ${v}`);
+    }
+  }
+  const firstSampleIndex = parameters.firstSampleIndex ?? 0;
+  const { timestamp } = parameters;
+  const countIsRate = n === sampleRate;
+  let flags = bitDepth - 8;
+  if (timestamp !== undefined) flags |= FLAG_TIMESTAMP;
+  if (countIsRate) flags |= FLAG_COUNT_IS_RATE;
+  // Body first (its length goes in the header).
+  const rc = new RangeEncoder(new Uint8Array(64 + Math.ceil(x.length * 1.5)), 0);
+  encodeBody(rc, sharedState, x, channels, n, bitDepth, chooseOrders(x, channels, n));
+  const bodyLength = rc.finish();
+  const headerLength =
+    2 +
+    varintLength(channels) +
+    varintLength(sampleRate) +
+    (countIsRate ? 0 : varintLength(n)) +
+    varintLength(firstSampleIndex) +
+    (timestamp !== undefined ? varintLength(timestamp) : 0) +
+    varintLength(bodyLength);
+  const out = new Uint8Array(headerLength + bodyLength + 2);
+  out[0] = MAGIC | ECG_FRAME_VERSION;
+  out[1] = flags;
+  let pos = writeVarint(out, 2, channels);
+  pos = writeVarint(out, pos, sampleRate);
+  if (!countIsRate) pos = writeVarint(out, pos, n);
+  pos = writeVarint(out, pos, firstSampleIndex);
+  if (timestamp !== undefined) pos = writeVarint(out, pos, timestamp);
+  pos = writeVarint(out, pos, bodyLength);
+  out.set(rc.buf.subarray(0, bodyLength), pos);
+  pos += bodyLength;
+  const crc = crc16(out, 0, pos);
+  out[pos] = crc >>> 8;
+  out[pos + 1] = crc & 0xff;
+  return out;
+}
+
+/** @internal Result of reading a frame header: the header, where the body starts, and the total frame length. */
+export interface ParsedHeader {
+  header: EcgFrameHeader;
+  bodyStart: number;
+  bodyLength: number;
+  frameLength: number;
+}
+
+function field(bytes: Uint8Array, pos: number, end: number, what: string): [number, number] | undefined {
+  const [value, next] = readVarint(bytes, pos, end);
+  if (value === -1) return undefined;
+  if (value === -2) throw new EcgFrameError(`Invalid ${what} varint in ECG frame header.`);
+  return [value, next];
+}
+
+/**
+ * Reads a frame header starting at `start`; returns undefined when more bytes are needed to know the frame's
+ * length, or throws {@link EcgFrameError} when the bytes cannot start a valid frame. @internal
+ */
+export function parseFrameHeader(bytes: Uint8Array, start: number, end: number): ParsedHeader | undefined {
+  if (end - start < 2) return undefined;
+  const b0 = bytes[start]!;
+  if ((b0 & 0xf0) !== MAGIC) throw new EcgFrameError('Not an ECG frame (bad magic).', `0x${b0.toString(16)}`);
+  const version = b0 & 0x0f;
+  if (version !== ECG_FRAME_VERSION) throw new EcgFrameError('Unsupported ECG frame version.', String(version));
+  const flags = bytes[start + 1]!;
+  if (flags & FLAG_RESERVED) throw new EcgFrameError('Reserved ECG frame flag is set.');
+  const bitDepth = (flags & 0x1f) + 8;
+  if (bitDepth > 24) throw new EcgFrameError('Invalid bit depth in ECG frame header.', String(bitDepth));
+  let pos = start + 2;
+  let r = field(bytes, pos, end, 'channel count');
+  if (!r) return undefined;
+  const channels = r[0];
+  pos = r[1];
+  if (channels < 1 || channels > ECG_MAX_CHANNELS) {
+    throw new EcgFrameError('Invalid channel count in ECG frame header.', String(channels));
+  }
+  r = field(bytes, pos, end, 'sample rate');
+  if (!r) return undefined;
+  const sampleRate = r[0];
+  pos = r[1];
+  if (sampleRate < 1) throw new EcgFrameError('Invalid sample rate in ECG frame header.');
+  let sampleCount = sampleRate;
+  if (!(flags & FLAG_COUNT_IS_RATE)) {
+    r = field(bytes, pos, end, 'sample count');
+    if (!r) return undefined;
+    sampleCount = r[0];
+    pos = r[1];
+  }
+  if (sampleCount * channels > ECG_MAX_FRAME_SAMPLES) {
+    throw new EcgFrameError('ECG frame declares too many samples.', `${sampleCount} x ${channels}`);
+  }
+  r = field(bytes, pos, end, 'first sample index');
+  if (!r) return undefined;
+  const firstSampleIndex = r[0];
+  pos = r[1];
+  let timestamp: number | undefined;
+  if (flags & FLAG_TIMESTAMP) {
+    r = field(bytes, pos, end, 'timestamp');
+    if (!r) return undefined;
+    timestamp = r[0];
+    pos = r[1];
+  }
+  r = field(bytes, pos, end, 'body length');
+  if (!r) return undefined;
+  const bodyLength = r[0];
+  pos = r[1];
+  if (bodyLength > 7 * sampleCount * channels + 64) {
+    throw new EcgFrameError('ECG frame body length is impossible for its sample count.', String(bodyLength));
+  }
+  const frameLength = pos - start + bodyLength + 2;
+  const header = { version, sampleRate, channels, bitDepth, sampleCount, firstSampleIndex, timestamp };
+  return { header, bodyStart: pos, bodyLength, frameLength };
+}
+
+/**
+ * Reads the header of the frame at the start of `bytes` without decoding samples.
+ *
+ * @example
+ * ```ts
+ * import { encodeEcgFrame, readEcgFrameHeader } from '@mhrchain/ecg';
+ *
+ * const frame = encodeEcgFrame(new Int32Array(360), { sampleRate: 360, channels: 1, firstSampleIndex: 720 });
+ * readEcgFrameHeader(frame).firstSampleIndex; // 720
+ * ```
+ */
+export function readEcgFrameHeader(bytes: Uint8Array): EcgFrameHeader {
+  const parsed = parseFrameHeader(bytes, 0, bytes.length);
+  if (!parsed) throw new EcgFrameError('ECG frame header is truncated.');
+  return parsed.header;
+}
+
+/** @internal Decodes the frame at `start`, which must lie entirely within `end`. */
+export function decodeFrameAt(bytes: Uint8Array, start: number, end: number): EcgFrame {
+  const parsed = parseFrameHeader(bytes, start, end);
+  if (!parsed) throw new EcgFrameError('ECG frame header is truncated.');
+  const { header, bodyStart, bodyLength, frameLength } = parsed;
+  if (start + frameLength > end) {
+    throw new EcgFrameError('ECG frame is truncated.', `${end - start} of ${frameLength} bytes`);
+  }
+  const crcAt = bodyStart + bodyLength;
+  const crc = crc16(bytes, start, crcAt);
+  if (crc !== ((bytes[crcAt]! << 8) | bytes[crcAt + 1]!)) throw new EcgFrameError('ECG frame checksum mismatch.');
+  const samples = new Int32Array(header.sampleCount * header.channels);
+  const rc = new RangeDecoder(bytes, bodyStart, crcAt);
+  const ok = decodeBody(rc, sharedState, samples, header.channels, header.sampleCount, header.bitDepth);
+  if (!ok) throw new EcgFrameError('ECG frame body decodes to a sample outside its bit depth.');
+  return { header, samples, byteLength: frameLength };
+}
+
+/**
+ * Decodes exactly one frame. Malformed, truncated or corrupted input throws {@link EcgFrameError}.
+ *
+ * @example
+ * ```ts
+ * import { decodeEcgFrame, encodeEcgFrame } from '@mhrchain/ecg';
+ *
+ * const frame = encodeEcgFrame(new Int16Array([1, -2, 3, -4]), { sampleRate: 250, channels: 2 });
+ * const { header, samples } = decodeEcgFrame(frame);
+ * // header.sampleRate === 250, samples: Int32Array [1, -2, 3, -4]
+ * ```
+ */
+export function decodeEcgFrame(bytes: Uint8Array): EcgFrame {
+  const frame = decodeFrameAt(bytes, 0, bytes.length);
+  if (frame.byteLength !== bytes.length) {
+    throw new EcgFrameError('Trailing bytes after the ECG frame.', `${bytes.length - frame.byteLength} bytes`);
+  }
+  return frame;
+}
