@@ -140,3 +140,26 @@ export class InvalidBlockError extends BaseError {
     super('Invalid block.', { ...parameters, details });
   }
 }
+
+/**
+ * Bytes that are not a well-formed v1 envelope header (when read without decrypting, e.g. by
+ * `readEnvelopeHeader`). While decrypting, a malformed header is a {@link DecryptionError} instead.
+ *
+ * @example
+ * ```ts
+ * import { InvalidEnvelopeError, readEnvelopeHeader } from '@mhrchain/core';
+ *
+ * try {
+ *   readEnvelopeHeader(new Uint8Array([1, 2, 3]));
+ * } catch (error) {
+ *   if (error instanceof InvalidEnvelopeError) console.log(error.details);
+ * }
+ * ```
+ */
+export class InvalidEnvelopeError extends BaseError {
+  static override name = 'InvalidEnvelopeError';
+  override name = 'InvalidEnvelopeError';
+  constructor(details: string, parameters: { cause?: unknown } = {}) {
+    super('Invalid envelope.', { ...parameters, details, docsPath: 'spec/envelope.md' });
+  }
+}

@@ -4,11 +4,41 @@
  * @packageDocumentation
  */
 export { BaseError, type BaseErrorParameters } from './baseError.js';
+export type { Block } from './block.js';
+export { type DecryptProgress, FRAME_SIZE } from './decryptStream.js';
+export {
+  createEncryptStream,
+  type EncryptProgress,
+  type EncryptStream,
+  type EncryptStreamParameters,
+  type EncryptStreamResult,
+} from './encryptStream.js';
+export {
+  type DecryptRecordParameters,
+  type DecryptRecordReturnType,
+  decryptRecord,
+  type EncryptRecordParameters,
+  type EncryptRecordReturnType,
+  encryptRecord,
+  type OpenEnvelopeParameters,
+  type OpenedEnvelope,
+  openEnvelope,
+} from './envelope.js';
+export {
+  CHUNK_SIZE,
+  ENVELOPE_AEAD,
+  ENVELOPE_TYPE,
+  ENVELOPE_VERSION,
+  type EnvelopeHeaderInfo,
+  MAX_RECIPIENTS,
+  readEnvelopeHeader,
+} from './envelopeHeader.js';
 export {
   BlockNotFoundError,
   DecryptionError,
   IdentityDerivationError,
   InvalidBlockError,
+  InvalidEnvelopeError,
   InvalidKeyError,
   InvalidParametersError,
   ReadOnlyStorageError,
@@ -22,3 +52,5 @@ export {
   importIdentity,
   type TypedDataSigner,
 } from './identity.js';
+export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
+export { type RewrapEnvelopeParameters, type RewrapEnvelopeReturnType, rewrapEnvelope } from './rewrapEnvelope.js';
