@@ -1,14 +1,34 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HDNodeWallet, JsonRpcProvider } from 'ethers';
 import type { AppConfig } from '../shared/config.js';
 import { spawnAnvil } from './anvil.js';
 import { type AppServer, startAppServer } from './appServer.js';
+import { createEcgFeedRoute } from './ecgFeed.js';
+import { createRelayRoute } from './relay.js';
 import { type StorageNode, startStorageNode } from './storageNode.js';
 
 /** anvil's public test mnemonic: its accounts are funded on every fresh anvil. Never use it on a real chain. */
 const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+
+/** The repository root: the nearest folder above this file holding `pnpm-workspace.yaml`. */
+function repositoryRoot(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'pnpm-workspace.yaml'))) {
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error('Cannot find the repository root (pnpm-workspace.yaml).');
+    directory = parent;
+  }
+  return directory;
+}
+
+/** The shared ECG recordings: `$MHR_ECG_DATA`, else `../shared/data/ecg` from the repository root. */
+export function ecgDataDir(): string {
+  return process.env.MHR_ECG_DATA ?? resolve(repositoryRoot(), '../shared/data/ecg');
+}
 
 /** Derives anvil's dev account `index` (0 deploys, 1 is the patient, 2 the doctor). */
 export function devWallet(index: number): HDNodeWallet {
@@ -60,8 +80,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       closers.push(() => rm(temporary, { recursive: true, force: true }));
       dataDir = temporary;
     }
-    const storage = await startStorageNode({ directory: dataDir });
-    closers.push(() => storage.close());
+    const relay = createRelayRoute();
+    const storage = await startStorageNode({
+      directory: dataDir,
+      routes: [relay, createEcgFeedRoute({ dataDir: ecgDataDir() })],
+    });
+    closers.push(async () => {
+      relay.close();
+      await storage.close();
+    });
     log(`storage node   ${storage.url}`);
 
     const anvil = await spawnAnvil();
