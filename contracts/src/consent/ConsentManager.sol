@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IdentityRegistry} from "../identity/IdentityRegistry.sol";
+import {RecordRegistry} from "../records/RecordRegistry.sol";
+import {EIP712Relayed} from "../utils/EIP712Relayed.sol";
+import {Scope, ScopeKind, ScopeLib} from "./Scope.sol";
+
+/// @title ConsentManager
+/// @notice Access requests and grants between a patient and a doctor. A doctor (attested in the IdentityRegistry)
+/// requests access with a scope, purpose and duration; the patient grants (scope, expiry) or rejects; the patient
+/// revokes at any time; grants expire by themselves. There is at most one grant per (patient, doctor): granting again
+/// replaces it under a new serial. Each revoke bumps the patient's key epoch, so clients know which envelopes were
+/// wrapped before it and must be re-wrapped. Every patient action also has an EIP-712 relayed form.
+contract ConsentManager is EIP712Relayed {
+    using ScopeLib for Scope;
+
+    enum GrantStatus {
+        None,
+        Active,
+        Revoked
+    }
+
+    enum RequestStatus {
+        None,
+        Pending,
+        Granted,
+        Rejected
+    }
+
+    /// @notice The grant of a (patient, doctor) pair. Active means `status == Active` and before `expiresAt`.
+    struct Grant {
+        uint32 serial;
+        GrantStatus status;
+        ScopeKind kind;
+        uint16 category;
+        uint40 grantedAt;
+        uint40 expiresAt;
+    }
+
+    /// @notice The latest access request of a (patient, doctor) pair; its purpose and listed ids are in the log.
+    struct AccessRequest {
+        RequestStatus status;
+        ScopeKind kind;
+        uint16 category;
+        uint32 duration;
+        uint40 requestedAt;
+    }
+
+    /// @notice `doctor` asked `patient` for access to `scope` for `purpose` (a purpose code) during `duration` s.
+    event AccessRequested(
+        address indexed patient, address indexed doctor, Scope scope, bytes32 purpose, uint32 duration
+    );
+    /// @notice `patient` granted `doctor` access to `scope` until `expiresAt` under grant `serial`.
+    event AccessGranted(
+        address indexed patient,
+        address indexed doctor,
+        address indexed actor,
+        uint32 serial,
+        Scope scope,
+        uint40 expiresAt
+    );
+    /// @notice `patient` rejected the pending request of `doctor`.
+    event AccessRequestRejected(address indexed patient, address indexed doctor, address indexed actor);
+    /// @notice `patient` revoked grant `serial` of `doctor`; the patient's key epoch is now `keyEpoch`.
+    event AccessRevoked(
+        address indexed patient, address indexed doctor, address indexed actor, uint32 serial, uint64 keyEpoch
+    );
+
+    error NotDoctor(address account);
+    error InvalidScope();
+    error InvalidDuration(uint32 duration);
+    error InvalidExpiry(uint40 expiresAt);
+    error RequestAlreadyPending(address patient, address doctor);
+    error NoPendingRequest(address patient, address doctor);
+    error NoActiveGrant(address patient, address doctor);
+    error NotRecordOwner(bytes32 recordId, address patient);
+
+    /// @notice The longest duration a request may ask for (5 years).
+    uint32 public constant MAX_DURATION = 5 * 365 days;
+
+    bytes32 public constant GRANT_ACCESS_TYPEHASH = keccak256(
+        "GrantAccess(address patient,address doctor,Scope scope,uint40 expiresAt,uint256 nonce,uint256 deadline)"
+        "Scope(uint8 kind,uint16 category,bytes32[] recordIds)"
+    );
+    bytes32 public constant REJECT_REQUEST_TYPEHASH =
+        keccak256("RejectRequest(address patient,address doctor,uint256 nonce,uint256 deadline)");
+    bytes32 public constant REVOKE_ACCESS_TYPEHASH =
+        keccak256("RevokeAccess(address patient,address doctor,uint256 nonce,uint256 deadline)");
+
+    IdentityRegistry public immutable identities;
+    RecordRegistry public immutable records;
+
+    mapping(address patient => mapping(address doctor => Grant)) private _grants;
+    mapping(address patient => mapping(address doctor => AccessRequest)) private _requests;
+    mapping(address patient => uint64) private _keyEpochs;
+    /// @dev keccak256(patient, doctor, serial, recordId) => listed in a `Records` grant.
+    mapping(bytes32 key => bool) private _listed;
+
+    constructor(IdentityRegistry identities_, RecordRegistry records_) EIP712Relayed("MHR Chain ConsentManager", "1") {
+        identities = identities_;
+        records = records_;
+    }
+
+    // ---------------------------------------------------------------- doctor actions
+
+    /// @notice The caller, an attested doctor, asks `patient` for access.
+    function requestAccess(address patient, Scope calldata scope, bytes32 purpose, uint32 duration) external {
+        if (!identities.isDoctor(msg.sender)) revert NotDoctor(msg.sender);
+        if (!scope.isWellFormed()) revert InvalidScope();
+        if (duration == 0 || duration > MAX_DURATION) revert InvalidDuration(duration);
+        AccessRequest storage request = _requests[patient][msg.sender];
+        if (request.status == RequestStatus.Pending) revert RequestAlreadyPending(patient, msg.sender);
+        request.status = RequestStatus.Pending;
+        request.kind = scope.kind;
+        request.category = scope.category;
+        request.duration = duration;
+        request.requestedAt = uint40(block.timestamp);
+        emit AccessRequested(patient, msg.sender, scope, purpose, duration);
+    }
+
+    // ---------------------------------------------------------------- patient actions
+
+    /// @notice The caller grants `doctor` access to `scope` until `expiresAt`, replacing any previous grant.
+    function grantAccess(address doctor, Scope calldata scope, uint40 expiresAt) external returns (uint32 serial) {
+        return _grant(msg.sender, doctor, scope, expiresAt);
+    }
+
+    /// @notice Grants on behalf of `patient` with the patient's EIP-712 signature; anyone may submit it.
+    function grantAccessBySig(
+        address patient,
+        address doctor,
+        Scope calldata scope,
+        uint40 expiresAt,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint32 serial) {
+        bytes32 structHash = keccak256(
+            abi.encode(GRANT_ACCESS_TYPEHASH, patient, doctor, scope.hash(), expiresAt, _useNonce(patient), deadline)
+        );
+        _checkSignature(patient, structHash, deadline, signature);
+        return _grant(patient, doctor, scope, expiresAt);
+    }
+
+    /// @notice The caller rejects the pending request of `doctor`.
+    function rejectRequest(address doctor) external {
+        _reject(msg.sender, doctor);
+    }
+
+    /// @notice Rejects on behalf of `patient` with the patient's EIP-712 signature.
+    function rejectRequestBySig(address patient, address doctor, uint256 deadline, bytes calldata signature)
+        external
+    {
+        bytes32 structHash =
+            keccak256(abi.encode(REJECT_REQUEST_TYPEHASH, patient, doctor, _useNonce(patient), deadline));
+        _checkSignature(patient, structHash, deadline, signature);
+        _reject(patient, doctor);
+    }
+
+    /// @notice The caller revokes the grant of `doctor` (also ends every delegation made under it).
+    function revokeAccess(address doctor) external returns (uint64 keyEpoch) {
+        return _revoke(msg.sender, doctor);
+    }
+
+    /// @notice Revokes on behalf of `patient` with the patient's EIP-712 signature.
+    function revokeAccessBySig(address patient, address doctor, uint256 deadline, bytes calldata signature)
+        external
+        returns (uint64 keyEpoch)
+    {
+        bytes32 structHash =
+            keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, doctor, _useNonce(patient), deadline));
+        _checkSignature(patient, structHash, deadline, signature);
+        return _revoke(patient, doctor);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The grant of (`patient`, `doctor`), live or not.
+    function grantOf(address patient, address doctor) external view returns (Grant memory) {
+        return _grants[patient][doctor];
+    }
+
+    /// @notice The latest request of (`patient`, `doctor`).
+    function requestOf(address patient, address doctor) external view returns (AccessRequest memory) {
+        return _requests[patient][doctor];
+    }
+
+    /// @notice Whether `doctor` holds a live grant from `patient` (granted, not revoked, not expired).
+    function isGrantActive(address patient, address doctor) public view returns (bool) {
+        Grant storage grant = _grants[patient][doctor];
+        return grant.status == GrantStatus.Active && block.timestamp < grant.expiresAt;
+    }
+
+    /// @notice Whether `recordId` was listed in grant `serial` of (`patient`, `doctor`).
+    function isListed(address patient, address doctor, uint32 serial, bytes32 recordId) public view returns (bool) {
+        return _listed[_listKey(patient, doctor, serial, recordId)];
+    }
+
+    /// @notice Whether `doctor` may read `recordId` of `patient` through a live grant of its own.
+    function hasAccess(address patient, address doctor, bytes32 recordId) external view returns (bool) {
+        if (!isGrantActive(patient, doctor)) return false;
+        Grant storage grant = _grants[patient][doctor];
+        if (grant.kind == ScopeKind.Records) return isListed(patient, doctor, grant.serial, recordId);
+        RecordRegistry.Record memory record = records.recordOf(recordId);
+        if (record.patient != patient) return false;
+        return grant.kind == ScopeKind.All || record.category == grant.category;
+    }
+
+    /// @notice The key epoch of `patient`: the number of revocations so far.
+    function keyEpochOf(address patient) external view returns (uint64) {
+        return _keyEpochs[patient];
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _grant(address patient, address doctor, Scope calldata scope, uint40 expiresAt)
+        private
+        returns (uint32 serial)
+    {
+        if (!identities.isDoctor(doctor)) revert NotDoctor(doctor);
+        if (!scope.isWellFormed()) revert InvalidScope();
+        if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt);
+        Grant storage grant = _grants[patient][doctor];
+        serial = grant.serial + 1;
+        if (scope.kind == ScopeKind.Records) {
+            for (uint256 i; i < scope.recordIds.length; ++i) {
+                bytes32 recordId = scope.recordIds[i];
+                if (records.recordOf(recordId).patient != patient) revert NotRecordOwner(recordId, patient);
+                _listed[_listKey(patient, doctor, serial, recordId)] = true;
+            }
+        }
+        grant.serial = serial;
+        grant.status = GrantStatus.Active;
+        grant.kind = scope.kind;
+        grant.category = scope.category;
+        grant.grantedAt = uint40(block.timestamp);
+        grant.expiresAt = expiresAt;
+        AccessRequest storage request = _requests[patient][doctor];
+        if (request.status == RequestStatus.Pending) request.status = RequestStatus.Granted;
+        emit AccessGranted(patient, doctor, msg.sender, serial, scope, expiresAt);
+    }
+
+    function _reject(address patient, address doctor) private {
+        AccessRequest storage request = _requests[patient][doctor];
+        if (request.status != RequestStatus.Pending) revert NoPendingRequest(patient, doctor);
+        request.status = RequestStatus.Rejected;
+        emit AccessRequestRejected(patient, doctor, msg.sender);
+    }
+
+    function _revoke(address patient, address doctor) private returns (uint64 keyEpoch) {
+        Grant storage grant = _grants[patient][doctor];
+        if (grant.status != GrantStatus.Active) revert NoActiveGrant(patient, doctor);
+        grant.status = GrantStatus.Revoked;
+        keyEpoch = ++_keyEpochs[patient];
+        emit AccessRevoked(patient, doctor, msg.sender, grant.serial, keyEpoch);
+    }
+
+    function _listKey(address patient, address doctor, uint32 serial, bytes32 recordId)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(patient, doctor, serial, recordId));
+    }
+}

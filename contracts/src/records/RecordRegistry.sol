@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {EIP712Relayed} from "../utils/EIP712Relayed.sol";
+
+/// @title RecordRegistry
+/// @notice A patient anchors the CID of an encrypted record envelope with a non-identifying category code and gets a
+/// stable record id. A new version (re-wrap or key rotation) supersedes the current one under the same id; every
+/// version's CID stays in the `RecordAnchored` / `RecordSuperseded` logs, so the history is readable from the chain.
+/// One storage slot per record keeps anchoring cheap.
+contract RecordRegistry is EIP712Relayed {
+    /// @notice The current head of a record.
+    struct Record {
+        /// The record's owner (zero: no such record).
+        address patient;
+        /// Non-identifying category code (application-defined, e.g. 1 = ECG).
+        uint16 category;
+        /// 0 for the first anchor, +1 for each superseding version.
+        uint32 version;
+        /// When the current version was anchored.
+        uint40 updatedAt;
+    }
+
+    /// @notice `patient` anchored record `recordId` (version 0) at envelope `cid`; `actor` submitted it.
+    event RecordAnchored(
+        bytes32 indexed recordId, address indexed patient, address indexed actor, uint16 category, bytes cid
+    );
+    /// @notice Version `version` at envelope `cid` superseded the previous version of `recordId`.
+    event RecordSuperseded(
+        bytes32 indexed recordId, address indexed patient, address indexed actor, uint32 version, bytes cid
+    );
+
+    error EmptyCid();
+    error RecordAlreadyAnchored(bytes32 recordId);
+    error RecordNotFound(bytes32 recordId);
+    error NotRecordOwner(bytes32 recordId, address account);
+
+    bytes32 public constant ANCHOR_RECORD_TYPEHASH =
+        keccak256("AnchorRecord(address patient,bytes cid,uint16 category,uint256 nonce,uint256 deadline)");
+    bytes32 public constant SUPERSEDE_RECORD_TYPEHASH =
+        keccak256("SupersedeRecord(address patient,bytes32 recordId,bytes cid,uint256 nonce,uint256 deadline)");
+
+    mapping(bytes32 recordId => Record) private _records;
+
+    constructor() EIP712Relayed("MHR Chain RecordRegistry", "1") {}
+
+    /// @notice Anchors envelope `cid` (binary CID) for the caller; returns the record id.
+    function anchorRecord(bytes calldata cid, uint16 category) external returns (bytes32 recordId) {
+        return _anchor(msg.sender, cid, category);
+    }
+
+    /// @notice Anchors a record for `patient` with the patient's EIP-712 signature; anyone may submit it.
+    function anchorRecordBySig(
+        address patient,
+        bytes calldata cid,
+        uint16 category,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (bytes32 recordId) {
+        bytes32 structHash = keccak256(
+            abi.encode(ANCHOR_RECORD_TYPEHASH, patient, keccak256(cid), category, _useNonce(patient), deadline)
+        );
+        _checkSignature(patient, structHash, deadline, signature);
+        return _anchor(patient, cid, category);
+    }
+
+    /// @notice Supersedes the current version of the caller's record with envelope `cid`; returns the new version.
+    function supersedeRecord(bytes32 recordId, bytes calldata cid) external returns (uint32 version) {
+        return _supersede(msg.sender, recordId, cid);
+    }
+
+    /// @notice Supersedes a record of `patient` with the patient's EIP-712 signature.
+    function supersedeRecordBySig(
+        address patient,
+        bytes32 recordId,
+        bytes calldata cid,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint32 version) {
+        bytes32 structHash = keccak256(
+            abi.encode(SUPERSEDE_RECORD_TYPEHASH, patient, recordId, keccak256(cid), _useNonce(patient), deadline)
+        );
+        _checkSignature(patient, structHash, deadline, signature);
+        return _supersede(patient, recordId, cid);
+    }
+
+    /// @notice The current head of `recordId` (all zero when unknown).
+    function recordOf(bytes32 recordId) external view returns (Record memory) {
+        return _records[recordId];
+    }
+
+    /// @notice The id a record of `patient` first anchored at `cid` gets.
+    function recordIdOf(address patient, bytes calldata cid) public pure returns (bytes32) {
+        return keccak256(abi.encode(patient, keccak256(cid)));
+    }
+
+    function _anchor(address patient, bytes calldata cid, uint16 category) private returns (bytes32 recordId) {
+        if (cid.length == 0) revert EmptyCid();
+        recordId = recordIdOf(patient, cid);
+        Record storage record = _records[recordId];
+        if (record.patient != address(0)) revert RecordAlreadyAnchored(recordId);
+        record.patient = patient;
+        record.category = category;
+        record.updatedAt = uint40(block.timestamp);
+        emit RecordAnchored(recordId, patient, msg.sender, category, cid);
+    }
+
+    function _supersede(address patient, bytes32 recordId, bytes calldata cid) private returns (uint32 version) {
+        if (cid.length == 0) revert EmptyCid();
+        Record storage record = _records[recordId];
+        address owner = record.patient;
+        if (owner == address(0)) revert RecordNotFound(recordId);
+        if (owner != patient) revert NotRecordOwner(recordId, patient);
+        version = record.version + 1;
+        record.version = version;
+        record.updatedAt = uint40(block.timestamp);
+        emit RecordSuperseded(recordId, patient, msg.sender, version, cid);
+    }
+}

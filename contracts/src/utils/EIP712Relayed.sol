@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+/// @notice Minimal ERC-1271 interface, so smart-account patients can sign relayed actions too.
+interface IERC1271 {
+    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4 magicValue);
+}
+
+/// @title EIP712Relayed
+/// @notice Base for contracts whose actions can be submitted by any relayer with the actor's EIP-712 signature.
+/// The domain binds name, version, chain id and this contract's address; every signature consumes the signer's
+/// sequential nonce and carries a deadline, so a signature is valid once, on one chain, for one contract.
+abstract contract EIP712Relayed {
+    /// @notice The signature's deadline has passed.
+    error SignatureExpired(uint256 deadline);
+    /// @notice The signature is malformed or was not made by the expected signer.
+    error InvalidSignature();
+
+    bytes32 private constant _DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    /// @dev Upper bound of `s` for non-malleable secp256k1 signatures (EIP-2).
+    uint256 private constant _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+
+    bytes32 private immutable _hashedName;
+    bytes32 private immutable _hashedVersion;
+    uint256 private immutable _cachedChainId;
+    address private immutable _cachedThis;
+    bytes32 private immutable _cachedDomainSeparator;
+
+    string private _name;
+    string private _version;
+
+    mapping(address account => uint256) private _nonces;
+
+    constructor(string memory name_, string memory version_) {
+        _name = name_;
+        _version = version_;
+        _hashedName = keccak256(bytes(name_));
+        _hashedVersion = keccak256(bytes(version_));
+        _cachedChainId = block.chainid;
+        _cachedThis = address(this);
+        _cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    /// @notice The EIP-712 domain separator for the current chain.
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        if (address(this) == _cachedThis && block.chainid == _cachedChainId) return _cachedDomainSeparator;
+        return _buildDomainSeparator();
+    }
+
+    /// @notice The EIP-712 domain (ERC-5267), so wallets and SDKs read it instead of hard-coding it.
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        )
+    {
+        return (hex"0f", _name, _version, block.chainid, address(this), bytes32(0), new uint256[](0));
+    }
+
+    /// @notice The next nonce a signature by `account` must carry.
+    function nonces(address account) external view returns (uint256) {
+        return _nonces[account];
+    }
+
+    /// @dev Returns the current nonce of `account` and consumes it.
+    function _useNonce(address account) internal returns (uint256 current) {
+        unchecked {
+            current = _nonces[account]++;
+        }
+    }
+
+    /// @dev Reverts unless `signature` is `signer`'s signature of the typed struct `structHash` before `deadline`.
+    function _checkSignature(address signer, bytes32 structHash, uint256 deadline, bytes calldata signature)
+        internal
+        view
+    {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline);
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", DOMAIN_SEPARATOR(), structHash));
+        if (signer.code.length != 0) {
+            (bool ok, bytes memory result) =
+                signer.staticcall(abi.encodeCall(IERC1271.isValidSignature, (digest, signature)));
+            if (!ok || result.length != 32 || abi.decode(result, (bytes4)) != IERC1271.isValidSignature.selector) {
+                revert InvalidSignature();
+            }
+            return;
+        }
+        if (signature.length != 65) revert InvalidSignature();
+        bytes32 r = bytes32(signature[0:32]);
+        bytes32 s = bytes32(signature[32:64]);
+        uint8 v = uint8(signature[64]);
+        if (uint256(s) > _HALF_ORDER || (v != 27 && v != 28)) revert InvalidSignature();
+        address recovered = ecrecover(digest, v, r, s);
+        if (recovered == address(0) || recovered != signer) revert InvalidSignature();
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(_DOMAIN_TYPEHASH, _hashedName, _hashedVersion, block.chainid, address(this)));
+    }
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ConsentManager} from "../src/consent/ConsentManager.sol";
+import {Scope, ScopeKind} from "../src/consent/Scope.sol";
+import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {Fixture} from "./utils/Fixture.sol";
+
+contract ConsentManagerTest is Fixture {
+    bytes32 internal constant PURPOSE = keccak256("cardiology follow-up");
+    bytes32 internal ecgRecord;
+    bytes32 internal labRecord;
+
+    function setUp() public override {
+        super.setUp();
+        ecgRecord = _anchor(patient, "ecg-envelope", ECG);
+        labRecord = _anchor(patient, "lab-envelope", LAB);
+    }
+
+    // ------------------------------------------------------------ requests
+
+    function test_requestAccess_storesPendingAndEmits() public {
+        vm.expectEmit(address(consent));
+        emit ConsentManager.AccessRequested(patient, doctor, _category(ECG), PURPOSE, 30 days);
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(ECG), PURPOSE, 30 days);
+        ConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
+        assertTrue(request.status == ConsentManager.RequestStatus.Pending, "pending");
+        assertEq(request.category, ECG, "category");
+        assertEq(request.duration, 30 days, "duration");
+        assertFalse(consent.isGrantActive(patient, doctor), "a request grants nothing");
+    }
+
+    function test_requestAccess_revertsForNonDoctor() public {
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NotDoctor.selector, stranger));
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+    }
+
+    function test_requestAccess_revertsOnMalformedScope() public {
+        Scope memory scope = _all();
+        scope.category = 3;
+        vm.prank(doctor);
+        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        consent.requestAccess(patient, scope, PURPOSE, 1 days);
+        scope = _category(ECG);
+        scope.recordIds = new bytes32[](1);
+        vm.prank(doctor);
+        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        consent.requestAccess(patient, scope, PURPOSE, 1 days);
+        scope.kind = ScopeKind.Records;
+        scope.category = 0;
+        scope.recordIds = new bytes32[](65);
+        vm.prank(doctor);
+        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        consent.requestAccess(patient, scope, PURPOSE, 1 days);
+    }
+
+    function test_requestAccess_revertsOnInvalidDuration() public {
+        vm.startPrank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.InvalidDuration.selector, uint32(0)));
+        consent.requestAccess(patient, _all(), PURPOSE, 0);
+        uint32 tooLong = consent.MAX_DURATION() + 1;
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.InvalidDuration.selector, tooLong));
+        consent.requestAccess(patient, _all(), PURPOSE, tooLong);
+        vm.stopPrank();
+    }
+
+    function test_requestAccess_revertsWhenPending() public {
+        vm.startPrank(doctor);
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.RequestAlreadyPending.selector, patient, doctor));
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+        vm.stopPrank();
+    }
+
+    // ------------------------------------------------------------ grants
+
+    function test_grantAccess_answersRequestAndEmits() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(ECG), PURPOSE, 30 days);
+        vm.expectEmit(address(consent));
+        emit ConsentManager.AccessGranted(patient, doctor, patient, 1, _category(ECG), uint40(START + 30 days));
+        uint32 serial = _grant(_category(ECG), 30 days);
+        assertEq(serial, 1, "serial");
+        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Granted, "granted");
+        assertTrue(consent.isGrantActive(patient, doctor), "active");
+        assertTrue(consent.hasAccess(patient, doctor, ecgRecord), "ECG in scope");
+        assertFalse(consent.hasAccess(patient, doctor, labRecord), "lab out of scope");
+        assertFalse(consent.hasAccess(patient, colleague, ecgRecord), "other doctor has nothing");
+    }
+
+    function test_grantAccess_allAndRecordsScopes() public {
+        _grant(_all(), 1 days);
+        assertTrue(consent.hasAccess(patient, doctor, labRecord), "all covers lab");
+        bytes32 foreign = _anchor(stranger, "other", ECG);
+        assertFalse(consent.hasAccess(patient, doctor, foreign), "all covers only the patient's records");
+        _grant(_records(labRecord), 1 days);
+        assertEq(consent.grantOf(patient, doctor).serial, 2, "replaced");
+        assertTrue(consent.hasAccess(patient, doctor, labRecord), "listed");
+        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "not listed");
+        assertTrue(consent.isListed(patient, doctor, 2, labRecord), "isListed");
+    }
+
+    function test_grantAccess_revertsForNonDoctor() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NotDoctor.selector, stranger));
+        consent.grantAccess(stranger, _all(), uint40(START + 1));
+    }
+
+    function test_grantAccess_revertsOnMalformedScope() public {
+        Scope memory scope = _records(ecgRecord);
+        scope.category = 1;
+        vm.prank(patient);
+        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        consent.grantAccess(doctor, scope, uint40(START + 1));
+    }
+
+    function test_grantAccess_revertsOnPastExpiry() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.InvalidExpiry.selector, uint40(START)));
+        consent.grantAccess(doctor, _all(), uint40(START));
+    }
+
+    function test_grantAccess_revertsOnForeignRecord() public {
+        bytes32 foreign = _anchor(stranger, "other", ECG);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NotRecordOwner.selector, foreign, patient));
+        consent.grantAccess(doctor, _records(foreign), uint40(START + 1));
+    }
+
+    function test_grant_expires() public {
+        _grant(_all(), 1 hours);
+        vm.warp(START + 1 hours - 1);
+        assertTrue(consent.hasAccess(patient, doctor, ecgRecord), "live before expiry");
+        vm.warp(START + 1 hours);
+        assertFalse(consent.isGrantActive(patient, doctor), "expired");
+        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "no access after expiry");
+    }
+
+    function test_grantAccessBySig() public {
+        uint40 expiresAt = uint40(START + 1 days);
+        bytes memory sig = _grantSig(doctor, _all(), expiresAt, 0, START + 1 hours);
+        vm.expectEmit(address(consent));
+        emit ConsentManager.AccessGranted(patient, doctor, relayer, 1, _all(), expiresAt);
+        vm.prank(relayer);
+        consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 1 hours, sig);
+        assertTrue(consent.isGrantActive(patient, doctor), "granted by signature");
+    }
+
+    function test_grantAccessBySig_revertsOnWidenedScope() public {
+        uint40 expiresAt = uint40(START + 1 days);
+        bytes memory sig = _grantSig(doctor, _category(ECG), expiresAt, 0, START + 1 hours);
+        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 1 hours, sig);
+    }
+
+    // ------------------------------------------------------------ reject
+
+    function test_rejectRequest() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+        vm.expectEmit(address(consent));
+        emit ConsentManager.AccessRequestRejected(patient, doctor, patient);
+        vm.prank(patient);
+        consent.rejectRequest(doctor);
+        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Rejected, "rejected");
+        vm.prank(doctor);
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+    }
+
+    function test_rejectRequest_revertsWithoutPending() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoPendingRequest.selector, patient, doctor));
+        consent.rejectRequest(doctor);
+    }
+
+    function test_rejectRequestBySig() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+        bytes memory sig = _sign(
+            patientKey,
+            consent,
+            keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, 0, START + 60))
+        );
+        vm.prank(relayer);
+        consent.rejectRequestBySig(patient, doctor, START + 60, sig);
+        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Rejected, "rejected");
+    }
+
+    // ------------------------------------------------------------ revoke
+
+    function test_revokeAccess_endsAccessAndBumpsEpoch() public {
+        _grant(_all(), 1 days);
+        vm.expectEmit(address(consent));
+        emit ConsentManager.AccessRevoked(patient, doctor, patient, 1, 1);
+        vm.prank(patient);
+        assertEq(consent.revokeAccess(doctor), 1, "epoch");
+        assertEq(consent.keyEpochOf(patient), 1, "stored epoch");
+        assertFalse(consent.isGrantActive(patient, doctor), "revoked");
+        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "no access");
+    }
+
+    function test_revokeAccess_revertsWithoutGrant() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoActiveGrant.selector, patient, doctor));
+        consent.revokeAccess(doctor);
+    }
+
+    function test_revokeAccess_revertsTwice() public {
+        _grant(_all(), 1 days);
+        vm.startPrank(patient);
+        consent.revokeAccess(doctor);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoActiveGrant.selector, patient, doctor));
+        consent.revokeAccess(doctor);
+        vm.stopPrank();
+    }
+
+    function test_revokeAccess_onlyThePatient() public {
+        _grant(_all(), 1 days);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoActiveGrant.selector, doctor, doctor));
+        consent.revokeAccess(doctor);
+        assertTrue(consent.isGrantActive(patient, doctor), "untouched");
+    }
+
+    function test_revokeAccessBySig() public {
+        _grant(_all(), 1 days);
+        bytes memory sig = _sign(
+            patientKey,
+            consent,
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, 0, START + 60))
+        );
+        vm.prank(relayer);
+        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        assertFalse(consent.isGrantActive(patient, doctor), "revoked");
+    }
+
+    // ------------------------------------------------------------ fuzz
+
+    function test_fuzz_grantLiveExactlyUntilExpiry(uint32 duration, uint32 elapsed) public {
+        duration = uint32(bound(duration, 1, 5 * 365 days));
+        _grant(_all(), duration);
+        vm.warp(START + elapsed);
+        assertEq(consent.isGrantActive(patient, doctor), elapsed < duration, "live iff before expiry");
+    }
+
+    function test_fuzz_revokedNeverActive(uint32 duration, uint32 elapsed) public {
+        duration = uint32(bound(duration, 1, 5 * 365 days));
+        _grant(_all(), duration);
+        vm.warp(START + bound(elapsed, 0, duration - 1));
+        vm.prank(patient);
+        consent.revokeAccess(doctor);
+        assertFalse(consent.isGrantActive(patient, doctor), "revoked grant is never active");
+        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "and gives no access");
+    }
+
+    function test_fuzz_categoryScope(uint16 granted, uint16 recordCategory) public {
+        bytes32 recordId = _anchor(patient, abi.encode(recordCategory), recordCategory);
+        _grant(_category(granted), 1 days);
+        assertEq(consent.hasAccess(patient, doctor, recordId), granted == recordCategory, "category match");
+    }
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {DelegationRegistry} from "../src/consent/DelegationRegistry.sol";
+import {Scope} from "../src/consent/Scope.sol";
+import {Fixture} from "./utils/Fixture.sol";
+
+contract DelegationRegistryTest is Fixture {
+    bytes32 internal ecgRecord;
+    bytes32 internal labRecord;
+    uint40 internal grantExpiry;
+
+    function setUp() public override {
+        super.setUp();
+        ecgRecord = _anchor(patient, "ecg-envelope", ECG);
+        labRecord = _anchor(patient, "lab-envelope", LAB);
+        grantExpiry = uint40(START + 30 days);
+    }
+
+    function _request(Scope memory scope, uint40 expiresAt) internal {
+        vm.prank(doctor);
+        delegations.requestDelegation(patient, colleague, scope, expiresAt);
+    }
+
+    function _approve() internal {
+        vm.prank(patient);
+        delegations.approveDelegation(colleague);
+    }
+
+    function test_lifecycle_requestApproveAccess() public {
+        _grant(_all(), 30 days);
+        vm.expectEmit(address(delegations));
+        emit DelegationRegistry.DelegationRequested(patient, doctor, colleague, _category(ECG), grantExpiry);
+        _request(_category(ECG), grantExpiry);
+        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "pending gives nothing");
+        vm.expectEmit(address(delegations));
+        emit DelegationRegistry.DelegationApproved(patient, colleague, patient);
+        _approve();
+        assertTrue(delegations.isDelegationActive(patient, colleague), "active");
+        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "delegated ECG");
+        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "lab not delegated");
+        assertTrue(delegations.hasAccess(patient, doctor, labRecord), "doctor's own grant answers too");
+        DelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
+        assertEq(d.doctor, doctor, "doctor");
+        assertEq(d.parentSerial, 1, "parent serial");
+    }
+
+    function test_revokingDoctor_cascadesToColleague() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        _approve();
+        vm.prank(patient);
+        consent.revokeAccess(doctor);
+        assertFalse(delegations.isDelegationActive(patient, colleague), "cascaded");
+        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "colleague lost access");
+        _grant(_all(), 30 days);
+        assertFalse(delegations.isDelegationActive(patient, colleague), "a new grant does not revive it");
+    }
+
+    function test_delegationExpires() public {
+        _grant(_all(), 30 days);
+        _request(_all(), uint40(START + 1 days));
+        _approve();
+        vm.warp(START + 1 days);
+        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "expired");
+    }
+
+    function test_recordsScope_subsetOfCategoryGrant() public {
+        _grant(_category(ECG), 30 days);
+        _request(_records(ecgRecord), grantExpiry);
+        _approve();
+        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "listed");
+        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "not listed");
+    }
+
+    function test_recordsScope_subsetOfRecordsGrant() public {
+        _grant(_records(ecgRecord), 30 days);
+        _request(_records(ecgRecord), grantExpiry);
+        _approve();
+        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "listed");
+    }
+
+    function test_requestDelegation_revertsWhenScopeExceedsGrant() public {
+        _grant(_category(ECG), 30 days);
+        vm.startPrank(doctor);
+        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _all(), grantExpiry);
+        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _category(LAB), grantExpiry);
+        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _records(labRecord), grantExpiry);
+        vm.stopPrank();
+    }
+
+    function test_requestDelegation_revertsWhenRecordsGrantNarrower() public {
+        _grant(_records(ecgRecord), 30 days);
+        vm.startPrank(doctor);
+        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _category(ECG), grantExpiry);
+        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _records(labRecord), grantExpiry);
+        vm.stopPrank();
+    }
+
+    function test_requestDelegation_revertsOnForeignRecordUnderAllGrant() public {
+        _grant(_all(), 30 days);
+        bytes32 foreign = _anchor(stranger, "x", ECG);
+        vm.prank(doctor);
+        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _records(foreign), grantExpiry);
+    }
+
+    function test_requestDelegation_revertsWithoutGrant() public {
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoActiveGrant.selector, patient, doctor));
+        delegations.requestDelegation(patient, colleague, _all(), grantExpiry);
+    }
+
+    function test_requestDelegation_revertsOnInvalidColleague() public {
+        _grant(_all(), 30 days);
+        vm.startPrank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidColleague.selector, doctor));
+        delegations.requestDelegation(patient, doctor, _all(), grantExpiry);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidColleague.selector, patient));
+        delegations.requestDelegation(patient, patient, _all(), grantExpiry);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NotDoctor.selector, stranger));
+        delegations.requestDelegation(patient, stranger, _all(), grantExpiry);
+        vm.stopPrank();
+    }
+
+    function test_requestDelegation_revertsOnMalformedScope() public {
+        _grant(_all(), 30 days);
+        Scope memory scope = _all();
+        scope.category = 9;
+        vm.prank(doctor);
+        vm.expectRevert(DelegationRegistry.InvalidScope.selector);
+        delegations.requestDelegation(patient, colleague, scope, grantExpiry);
+    }
+
+    function test_requestDelegation_revertsOnExpiryBeyondGrant() public {
+        _grant(_all(), 30 days);
+        vm.startPrank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidExpiry.selector, grantExpiry + 1));
+        delegations.requestDelegation(patient, colleague, _all(), grantExpiry + 1);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidExpiry.selector, uint40(START)));
+        delegations.requestDelegation(patient, colleague, _all(), uint40(START));
+        vm.stopPrank();
+    }
+
+    function test_requestDelegation_revertsWhenExists() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationAlreadyExists.selector, patient, colleague));
+        delegations.requestDelegation(patient, colleague, _all(), grantExpiry);
+    }
+
+    function test_approveDelegation_onlyThePatient() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoPendingDelegation.selector, doctor, colleague));
+        delegations.approveDelegation(colleague);
+        assertFalse(delegations.isDelegationActive(patient, colleague), "not approved by the doctor");
+    }
+
+    function test_approveDelegation_revertsWhenParentChanged() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        _grant(_all(), 30 days);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.ParentGrantChanged.selector, patient, doctor));
+        delegations.approveDelegation(colleague);
+    }
+
+    function test_approveDelegationBySig() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        bytes memory sig = _sign(
+            patientKey,
+            delegations,
+            keccak256(abi.encode(delegations.APPROVE_DELEGATION_TYPEHASH(), patient, colleague, 0, START + 60))
+        );
+        vm.prank(relayer);
+        delegations.approveDelegationBySig(patient, colleague, START + 60, sig);
+        assertTrue(delegations.isDelegationActive(patient, colleague), "approved by signature");
+    }
+
+    function test_rejectDelegation() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        vm.expectEmit(address(delegations));
+        emit DelegationRegistry.DelegationRejected(patient, colleague, patient);
+        vm.prank(patient);
+        delegations.rejectDelegation(colleague);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoPendingDelegation.selector, patient, colleague));
+        delegations.approveDelegation(colleague);
+    }
+
+    function test_rejectDelegationBySig() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        bytes memory sig = _sign(
+            patientKey,
+            delegations,
+            keccak256(abi.encode(delegations.REJECT_DELEGATION_TYPEHASH(), patient, colleague, 0, START + 60))
+        );
+        delegations.rejectDelegationBySig(patient, colleague, START + 60, sig);
+        assertTrue(
+            delegations.delegationOf(patient, colleague).status == DelegationRegistry.DelegationStatus.Rejected,
+            "rejected"
+        );
+    }
+
+    function test_revokeDelegation_byPatientOrDoctor() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        _approve();
+        vm.expectEmit(address(delegations));
+        emit DelegationRegistry.DelegationRevoked(patient, colleague, doctor);
+        vm.prank(doctor);
+        delegations.revokeDelegation(patient, colleague);
+        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "revoked");
+        _request(_all(), grantExpiry);
+        vm.prank(patient);
+        delegations.revokeDelegation(patient, colleague);
+    }
+
+    function test_revokeDelegation_revertsForStranger() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NotAuthorized.selector, stranger));
+        delegations.revokeDelegation(patient, colleague);
+    }
+
+    function test_revokeDelegation_revertsWithoutDelegation() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoDelegation.selector, patient, colleague));
+        delegations.revokeDelegation(patient, colleague);
+    }
+
+    function test_revokeDelegationBySig() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        _approve();
+        bytes memory sig = _sign(
+            patientKey,
+            delegations,
+            keccak256(abi.encode(delegations.REVOKE_DELEGATION_TYPEHASH(), patient, colleague, 0, START + 60))
+        );
+        delegations.revokeDelegationBySig(patient, colleague, START + 60, sig);
+        assertFalse(delegations.isDelegationActive(patient, colleague), "revoked");
+    }
+
+    function test_fuzz_delegatedCategoryNeverExceedsGrant(uint16 granted, uint16 delegated) public {
+        _grant(_category(granted), 30 days);
+        vm.prank(doctor);
+        if (granted != delegated) vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        delegations.requestDelegation(patient, colleague, _category(delegated), grantExpiry);
+    }
+}

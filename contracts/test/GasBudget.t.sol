@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ConsentManager} from "../src/consent/ConsentManager.sol";
+import {Scope} from "../src/consent/Scope.sol";
+import {IdentityRegistry} from "../src/identity/IdentityRegistry.sol";
+import {RecordRegistry} from "../src/records/RecordRegistry.sol";
+import {StreamAnchors} from "../src/streams/StreamAnchors.sol";
+import {Fixture} from "./utils/Fixture.sol";
+
+/// Gas budgets of the hot paths. Run in forge's isolation mode (`FOUNDRY_PROFILE=gas`), where every top-level call is
+/// its own transaction, so storage is cold as on a real chain. Each test sends one call and records two figures in
+/// `snapshots/GasBudgetTest.json`: `<name>` the whole transaction's gas, and `<name>:call` that minus the intrinsic
+/// 21,000 and calldata gas, i.e. the gas of the contract call itself. The budget applies to the call gas; a test
+/// fails, and with it the test command, as soon as a path exceeds it.
+contract GasBudgetTest is Fixture {
+    uint256 internal constant REGISTER_BUDGET = 70_000;
+    uint256 internal constant ANCHOR_RECORD_BUDGET = 50_000;
+    uint256 internal constant REQUEST_BUDGET = 60_000;
+    uint256 internal constant GRANT_BUDGET = 55_000;
+    uint256 internal constant REVOKE_BUDGET = 35_000;
+    uint256 internal constant STREAM_BATCH_BUDGET = 60_000;
+    uint256 internal constant UNBUDGETED = type(uint256).max;
+
+    bytes internal constant CID = hex"0171122080b0c1d2e3f405162738495a6b7c8d9eafb0c1d2e3f405162738495a6b7c8d9e";
+
+    /// Sends `data` to `target` from `sender` as one transaction and checks its call gas against `budget`.
+    function _measure(string memory name, address sender, address target, bytes memory data, uint256 budget)
+        internal
+        returns (uint256 callGas)
+    {
+        vm.prank(sender);
+        (bool ok,) = target.call(data);
+        vm.assertTrue(ok, string.concat(name, ": call reverted"));
+        uint256 txGas = vm.snapshotGasLastCall(name);
+        callGas = txGas - 21_000 - _calldataGas(data);
+        vm.snapshotValue(string.concat(name, ":call"), callGas);
+        if (budget != UNBUDGETED) vm.assertLe(callGas, budget, string.concat(name, ": gas budget exceeded"));
+    }
+
+    function _calldataGas(bytes memory data) internal pure returns (uint256 gas) {
+        for (uint256 i; i < data.length; ++i) gas += data[i] == 0 ? 4 : 16;
+    }
+
+    function test_gas_register() public {
+        _measure(
+            "register",
+            patient,
+            address(identity),
+            abi.encodeCall(IdentityRegistry.register, (ENCRYPTION_KEY)),
+            REGISTER_BUDGET
+        );
+    }
+
+    function test_gas_anchorRecord() public {
+        _measure(
+            "anchorRecord",
+            patient,
+            address(records),
+            abi.encodeCall(RecordRegistry.anchorRecord, (CID, ECG)),
+            ANCHOR_RECORD_BUDGET
+        );
+    }
+
+    function test_gas_supersedeRecord() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        _measure(
+            "supersedeRecord",
+            patient,
+            address(records),
+            abi.encodeCall(RecordRegistry.supersedeRecord, (recordId, CID)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_requestAccess() public {
+        _measure(
+            "requestAccess",
+            doctor,
+            address(consent),
+            abi.encodeCall(ConsentManager.requestAccess, (patient, _category(ECG), keccak256("purpose"), 30 days)),
+            REQUEST_BUDGET
+        );
+    }
+
+    function test_gas_grantAccess_all() public {
+        _measure(
+            "grantAccess(all)",
+            patient,
+            address(consent),
+            abi.encodeCall(ConsentManager.grantAccess, (doctor, _all(), uint40(START + 30 days))),
+            GRANT_BUDGET
+        );
+    }
+
+    function test_gas_grantAccess_category_answeringRequest() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(ECG), keccak256("purpose"), 30 days);
+        _measure(
+            "grantAccess(category, answers request)",
+            patient,
+            address(consent),
+            abi.encodeCall(ConsentManager.grantAccess, (doctor, _category(ECG), uint40(START + 30 days))),
+            GRANT_BUDGET
+        );
+    }
+
+    function test_gas_grantAccess_renewal() public {
+        _grant(_all(), 1 days);
+        _measure(
+            "grantAccess(renewal)",
+            patient,
+            address(consent),
+            abi.encodeCall(ConsentManager.grantAccess, (doctor, _category(ECG), uint40(START + 30 days))),
+            GRANT_BUDGET
+        );
+    }
+
+    /// Listed-record grants pay one storage slot per listed id on top: measured, not budgeted.
+    function test_gas_grantAccess_oneListedRecord() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        _measure(
+            "grantAccess(1 listed record)",
+            patient,
+            address(consent),
+            abi.encodeCall(ConsentManager.grantAccess, (doctor, _records(recordId), uint40(START + 30 days))),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_revokeAccess_first() public {
+        _grant(_all(), 1 days);
+        _measure(
+            "revokeAccess(first: new key-epoch slot)",
+            patient,
+            address(consent),
+            abi.encodeCall(ConsentManager.revokeAccess, (doctor)),
+            REVOKE_BUDGET
+        );
+    }
+
+    function test_gas_revokeAccess_later() public {
+        _grant(_all(), 1 days);
+        vm.prank(patient);
+        consent.revokeAccess(doctor);
+        _grant(_all(), 1 days);
+        _measure(
+            "revokeAccess(later)",
+            patient,
+            address(consent),
+            abi.encodeCall(ConsentManager.revokeAccess, (doctor)),
+            REVOKE_BUDGET
+        );
+    }
+
+    function test_gas_anchorStreamBatch() public {
+        _measure(
+            "anchorStreamBatch(patient)",
+            patient,
+            address(streams),
+            abi.encodeCall(StreamAnchors.anchorStreamBatch, (patient, keccak256("root"), 1024)),
+            STREAM_BATCH_BUDGET
+        );
+    }
+
+    function test_gas_anchorStreamBatch_device() public {
+        address device = address(0xDE71CE);
+        vm.prank(patient);
+        streams.setDeviceAuthorization(device, true);
+        _measure(
+            "anchorStreamBatch(device)",
+            device,
+            address(streams),
+            abi.encodeCall(StreamAnchors.anchorStreamBatch, (patient, keccak256("root"), 1024)),
+            STREAM_BATCH_BUDGET
+        );
+    }
+
+    /// The stream budget holds for any batch size: the cost does not depend on it.
+    function test_fuzz_gas_anchorStreamBatch_anySize(uint32 segmentCount, bytes32 root) public {
+        vm.assume(segmentCount != 0 && root != bytes32(0));
+        bytes memory data = abi.encodeCall(StreamAnchors.anchorStreamBatch, (patient, root, segmentCount));
+        vm.prank(patient);
+        (bool ok,) = address(streams).call(data);
+        vm.assertTrue(ok, "anchorStreamBatch reverted");
+        uint256 callGas = vm.lastCallGas().gasTotalUsed - 21_000 - _calldataGas(data);
+        vm.assertLe(callGas, STREAM_BATCH_BUDGET, "anchorStreamBatch: gas budget exceeded");
+    }
+}

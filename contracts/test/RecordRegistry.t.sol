@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {RecordRegistry} from "../src/records/RecordRegistry.sol";
+import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {Fixture} from "./utils/Fixture.sol";
+
+contract RecordRegistryTest is Fixture {
+    bytes internal constant CID = hex"01551220aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899";
+    bytes internal constant CID2 = hex"01551220ffffccddeeff00112233445566778899aabbccddeeff00112233445566778899";
+
+    function test_anchorRecord_storesHeadAndEmits() public {
+        bytes32 expected = records.recordIdOf(patient, CID);
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordAnchored(expected, patient, patient, ECG, CID);
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        assertEq(recordId, expected, "id");
+        RecordRegistry.Record memory record = records.recordOf(recordId);
+        assertEq(record.patient, patient, "patient");
+        assertEq(record.category, ECG, "category");
+        assertEq(record.version, 0, "version");
+        assertEq(record.updatedAt, START, "updatedAt");
+    }
+
+    function test_anchorRecord_revertsOnEmptyCid() public {
+        vm.prank(patient);
+        vm.expectRevert(RecordRegistry.EmptyCid.selector);
+        records.anchorRecord("", ECG);
+    }
+
+    function test_anchorRecord_revertsWhenAlreadyAnchored() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordAlreadyAnchored.selector, recordId));
+        records.anchorRecord(CID, LAB);
+    }
+
+    function test_anchorRecord_sameCidOtherPatientIsAnotherRecord() public {
+        bytes32 mine = _anchor(patient, CID, ECG);
+        bytes32 theirs = _anchor(stranger, CID, ECG);
+        assertTrue(mine != theirs, "ids differ: nobody can squat a patient's record id");
+    }
+
+    function test_anchorRecordBySig() public {
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(
+            patientKey,
+            records,
+            keccak256(abi.encode(records.ANCHOR_RECORD_TYPEHASH(), patient, keccak256(CID), ECG, 0, deadline))
+        );
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordAnchored(records.recordIdOf(patient, CID), patient, relayer, ECG, CID);
+        vm.prank(relayer);
+        bytes32 recordId = records.anchorRecordBySig(patient, CID, ECG, deadline, sig);
+        assertEq(records.recordOf(recordId).patient, patient, "owner is the signer, not the relayer");
+    }
+
+    function test_anchorRecordBySig_revertsOnTamperedCategory() public {
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(
+            patientKey,
+            records,
+            keccak256(abi.encode(records.ANCHOR_RECORD_TYPEHASH(), patient, keccak256(CID), ECG, 0, deadline))
+        );
+        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        records.anchorRecordBySig(patient, CID, LAB, deadline, sig);
+    }
+
+    function test_supersedeRecord_bumpsVersionKeepsId() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.warp(START + 100);
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordSuperseded(recordId, patient, patient, 1, CID2);
+        vm.prank(patient);
+        uint32 version = records.supersedeRecord(recordId, CID2);
+        assertEq(version, 1, "version");
+        RecordRegistry.Record memory record = records.recordOf(recordId);
+        assertEq(record.version, 1, "stored version");
+        assertEq(record.updatedAt, START + 100, "updatedAt");
+        assertEq(record.category, ECG, "category kept");
+    }
+
+    function test_supersedeRecord_revertsForUnknownRecord() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordNotFound.selector, bytes32(uint256(1))));
+        records.supersedeRecord(bytes32(uint256(1)), CID2);
+    }
+
+    function test_supersedeRecord_revertsForNonOwner() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, recordId, stranger));
+        records.supersedeRecord(recordId, CID2);
+    }
+
+    function test_supersedeRecord_revertsOnEmptyCid() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.prank(patient);
+        vm.expectRevert(RecordRegistry.EmptyCid.selector);
+        records.supersedeRecord(recordId, "");
+    }
+
+    function test_supersedeRecordBySig() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(
+            patientKey,
+            records,
+            keccak256(
+                abi.encode(records.SUPERSEDE_RECORD_TYPEHASH(), patient, recordId, keccak256(CID2), 0, deadline)
+            )
+        );
+        vm.prank(relayer);
+        assertEq(records.supersedeRecordBySig(patient, recordId, CID2, deadline, sig), 1, "version");
+    }
+
+    function test_fuzz_anchorThenSupersede(bytes calldata cid, uint16 category, uint8 versions) public {
+        vm.assume(cid.length != 0);
+        bytes32 recordId = _anchor(patient, cid, category);
+        for (uint256 i = 1; i <= versions % 8; ++i) {
+            vm.prank(patient);
+            assertEq(records.supersedeRecord(recordId, abi.encode(i)), i, "version");
+        }
+        assertEq(records.recordOf(recordId).category, category, "category");
+    }
+}
