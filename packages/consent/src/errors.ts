@@ -48,3 +48,43 @@ export class InvalidOtpParametersError extends BaseError {
     super('Invalid one-time code parameters.', { details });
   }
 }
+
+/**
+ * A consent function was called with malformed parameters (scope, address, id, duration).
+ *
+ * @example
+ * ```ts
+ * import { InvalidConsentParametersError } from '@mhrchain/consent';
+ *
+ * throw new InvalidConsentParametersError('A records scope lists 1 to 64 record ids.');
+ * ```
+ */
+export class InvalidConsentParametersError extends BaseError {
+  static override name = 'InvalidConsentParametersError';
+  override name = 'InvalidConsentParametersError';
+  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, parameters);
+  }
+}
+
+/**
+ * A sealed OTP response could not be opened or verified: wrong recipient, tampered, malformed, or signed by someone
+ * other than the doctor it names. Deliberately says nothing more.
+ *
+ * @example
+ * ```ts
+ * import { InvalidOtpResponseError } from '@mhrchain/consent';
+ *
+ * throw new InvalidOtpResponseError();
+ * ```
+ */
+export class InvalidOtpResponseError extends BaseError {
+  static override name = 'InvalidOtpResponseError';
+  override name = 'InvalidOtpResponseError';
+  constructor(parameters: { cause?: unknown } = {}) {
+    super('The OTP response could not be opened or verified.', {
+      ...parameters,
+      docsPath: 'consent-protocol.md#the-otp-response',
+    });
+  }
+}

@@ -5,7 +5,22 @@
  *
  * @packageDocumentation
  */
-export { InvalidOtpParametersError, OtpRejectedError, type OtpRejectionReason } from './errors.js';
+export {
+  InvalidConsentParametersError,
+  InvalidOtpParametersError,
+  InvalidOtpResponseError,
+  OtpRejectedError,
+  type OtpRejectionReason,
+} from './errors.js';
+export {
+  type FhirExportOptions,
+  MHR_CATEGORY_SYSTEM,
+  MHR_CHAIN_ID_SYSTEM,
+  MHR_EVENT_SYSTEM,
+  timelineToFhirAuditEvents,
+  timelineToFhirBundle,
+  timelineToFhirConsents,
+} from './fhir.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
 export { createOtpauthUri, type OtpauthParameters, parseOtpauthUri } from './otpauthUri.js';
 export {
@@ -18,4 +33,30 @@ export {
   type OtpConfirmations,
   type OtpConfirmationsOptions,
 } from './otpConfirmations.js';
+export {
+  type OpenOtpResponseParameters,
+  type OtpResponse,
+  openOtpResponse,
+  type SealOtpResponseParameters,
+  sealOtpResponse,
+} from './otpResponse.js';
+export { type RequestBindingParameters, type RequestLocation, requestBinding, requestIdOf } from './requestBinding.js';
+export {
+  type AccessScope,
+  fromScopeTuple,
+  type Hex,
+  isScopeWithin,
+  MAX_SCOPE_RECORD_IDS,
+  type ScopeTuple,
+  scopeHash,
+  toScopeTuple,
+} from './scope.js';
+export {
+  compareTimelineEvents,
+  counterpartOf,
+  type TimelineEvent,
+  type TimelineEventBase,
+  type TimelineEventKind,
+  type TimelineEventOf,
+} from './timeline.js';
 export { type TotpParameters, totp, type VerifyTotpParameters, verifyTotp } from './totp.js';

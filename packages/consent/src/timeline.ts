@@ -1,0 +1,73 @@
+import type { AccessScope, Hex } from './scope.js';
+
+/** Where and when an event happened on chain: enough to find and verify it. */
+export interface TimelineEventBase {
+  /** Chain id. */
+  chainId: bigint;
+  /** The contract that emitted the event. */
+  contract: string;
+  blockNumber: number;
+  /** Block timestamp, in seconds since the epoch. */
+  blockTime: number;
+  transactionHash: Hex;
+  logIndex: number;
+  /** The patient whose timeline this event belongs to. */
+  patient: string;
+  /** Who sent the transaction: the patient, doctor, registrar, or a relayer submitting a signed action. */
+  actor: string;
+}
+
+/** One entry of a patient's audit timeline, decoded from a contract event. */
+export type TimelineEvent = TimelineEventBase &
+  (
+    | { kind: 'identity-registered'; encryptionKey: Hex }
+    | { kind: 'encryption-key-rotated'; encryptionKey: Hex }
+    | { kind: 'record-anchored'; recordId: Hex; category: number; cid: string }
+    | { kind: 'record-superseded'; recordId: Hex; version: number; cid: string }
+    | { kind: 'access-requested'; requestId: Hex; doctor: string; scope: AccessScope; purpose: Hex; duration: number }
+    | { kind: 'access-granted'; doctor: string; serial: number; scope: AccessScope; expiresAt: number }
+    | { kind: 'access-rejected'; doctor: string }
+    | { kind: 'access-revoked'; doctor: string; serial: number; keyEpoch: bigint }
+    | { kind: 'delegation-requested'; doctor: string; colleague: string; scope: AccessScope; expiresAt: number }
+    | { kind: 'delegation-approved'; colleague: string }
+    | { kind: 'delegation-rejected'; colleague: string }
+    | { kind: 'delegation-revoked'; colleague: string }
+  );
+
+/** The kinds of {@link TimelineEvent}. */
+export type TimelineEventKind = TimelineEvent['kind'];
+
+/** The timeline event of one kind. */
+export type TimelineEventOf<K extends TimelineEventKind> = Extract<TimelineEvent, { kind: K }>;
+
+/**
+ * Orders timeline events as the chain did: by block, then by position in the block.
+ *
+ * @example
+ * ```ts
+ * import { compareTimelineEvents, type TimelineEvent } from '@mhrchain/consent';
+ *
+ * declare const events: TimelineEvent[];
+ * events.sort(compareTimelineEvents);
+ * ```
+ */
+export function compareTimelineEvents(a: TimelineEventBase, b: TimelineEventBase): number {
+  return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
+}
+
+/**
+ * The other party of the patient in an event (doctor or colleague), if any.
+ *
+ * @example
+ * ```ts
+ * import { counterpartOf, type TimelineEvent } from '@mhrchain/consent';
+ *
+ * declare const event: TimelineEvent;
+ * counterpartOf(event); // the doctor's address for access events
+ * ```
+ */
+export function counterpartOf(event: TimelineEvent): string | undefined {
+  if ('colleague' in event) return event.colleague;
+  if ('doctor' in event) return event.doctor;
+  return undefined;
+}
