@@ -9,9 +9,10 @@
 import { PROB_INIT, type RangeDecoder, type RangeEncoder } from './rangeCoder.js';
 
 /** LMS taps on the channel's own past fixed residuals. */
-export const OWN_TAPS = 16;
-/** LMS taps on the neighbour channel (channel 0: channel 1's 4 past values; channel c>0: channel c-1, t..t-4). */
-const MAX_TAPS = OWN_TAPS + 5;
+export const OWN_TAPS = 8;
+/** LMS taps on the neighbour channel: channel 0 uses channel 1 at t-1..t-CROSS_PAST; channel c>0 uses c-1 at t..t-CROSS_PAST. */
+const CROSS_PAST = 2;
+const MAX_TAPS = OWN_TAPS + CROSS_PAST + 1;
 /** Leading zeros before each residual history, so taps never index before the frame. */
 const PAD = OWN_TAPS + 1;
 const MU = 0.125;
@@ -25,20 +26,21 @@ export interface BodyState {
   /** Fixed residuals per channel with PAD leading zeros: `fixed[c * (PAD + n) + PAD + t]`. */
   fixed: Float64Array;
   weights: Float64Array;
+  /** Per channel, the LMS step of the previous sample, applied lazily before the next prediction. */
+  step: Float64Array;
   unary: Uint16Array;
   remainder: Uint16Array;
   meanAbs: Uint32Array;
-  capacity: number;
 }
 
 export function createBodyState(): BodyState {
   return {
     fixed: new Float64Array(0),
     weights: new Float64Array(0),
+    step: new Float64Array(0),
     unary: new Uint16Array(0),
     remainder: new Uint16Array(0),
     meanAbs: new Uint32Array(0),
-    capacity: -1,
   };
 }
 
@@ -48,20 +50,26 @@ function prepare(state: BodyState, channels: number, n: number): void {
   else state.fixed.fill(0, 0, need);
   if (state.weights.length < channels * MAX_TAPS) {
     state.weights = new Float64Array(channels * MAX_TAPS);
+    state.step = new Float64Array(channels);
     state.unary = new Uint16Array(channels * (MAX_K + 1) * UNARY_STRIDE);
     state.remainder = new Uint16Array(channels * (MAX_K + 1) * 2);
     state.meanAbs = new Uint32Array(channels);
   }
   state.weights.fill(0, 0, channels * MAX_TAPS);
+  state.step.fill(0, 0, channels);
   state.unary.fill(PROB_INIT, 0, channels * (MAX_K + 1) * UNARY_STRIDE);
   state.remainder.fill(PROB_INIT, 0, channels * (MAX_K + 1) * 2);
   state.meanAbs.fill(8 << DECAY, 0, channels);
 }
 
-/** The LMS prediction for channel c at time t; also returns the input power through `out[0]`. */
-function lmsPredict(
+/**
+ * Applies channel c's pending LMS step (from time t - 1) and returns the prediction at time t; the input power
+ * (1 + sum of squared taps) goes to `out[0]`. Per weight: w += step * h(t-1), then p += w * h(t), in tap order.
+ */
+function lms(
   fixed: Float64Array,
   weights: Float64Array,
+  g: number,
   c: number,
   channels: number,
   stride: number,
@@ -74,51 +82,34 @@ function lmsPredict(
   let power = 1;
   for (let j = 0; j < OWN_TAPS; j++) {
     const h = fixed[own - 1 - j]!;
-    p += weights[w0 + j]! * h;
+    const w = weights[w0 + j]! + g * fixed[own - 2 - j]!;
+    weights[w0 + j] = w;
+    p += w * h;
     power += h * h;
   }
   if (channels > 1) {
     if (c === 0) {
       const other = stride + PAD + t;
-      for (let j = 0; j < 4; j++) {
+      for (let j = 0; j < CROSS_PAST; j++) {
         const h = fixed[other - 1 - j]!;
-        p += weights[w0 + OWN_TAPS + j]! * h;
+        const w = weights[w0 + OWN_TAPS + j]! + g * fixed[other - 2 - j]!;
+        weights[w0 + OWN_TAPS + j] = w;
+        p += w * h;
         power += h * h;
       }
     } else {
       const other = (c - 1) * stride + PAD + t;
-      for (let j = 0; j < 5; j++) {
+      for (let j = 0; j <= CROSS_PAST; j++) {
         const h = fixed[other - j]!;
-        p += weights[w0 + OWN_TAPS + j]! * h;
+        const w = weights[w0 + OWN_TAPS + j]! + g * fixed[other - 1 - j]!;
+        weights[w0 + OWN_TAPS + j] = w;
+        p += w * h;
         power += h * h;
       }
     }
   }
   out[0] = power;
   return p;
-}
-
-function lmsUpdate(
-  fixed: Float64Array,
-  weights: Float64Array,
-  c: number,
-  channels: number,
-  stride: number,
-  t: number,
-  g: number,
-): void {
-  const w0 = c * MAX_TAPS;
-  const own = c * stride + PAD + t;
-  for (let j = 0; j < OWN_TAPS; j++) weights[w0 + j]! += g * fixed[own - 1 - j]!;
-  if (channels > 1) {
-    if (c === 0) {
-      const other = stride + PAD + t;
-      for (let j = 0; j < 4; j++) weights[w0 + OWN_TAPS + j]! += g * fixed[other - 1 - j]!;
-    } else {
-      const other = (c - 1) * stride + PAD + t;
-      for (let j = 0; j < 5; j++) weights[w0 + OWN_TAPS + j]! += g * fixed[other - j]!;
-    }
-  }
 }
 
 function fixedPrediction(x: Int32Array, base: number, channels: number, order: number): number {
@@ -139,11 +130,11 @@ function fixedPrediction(x: Int32Array, base: number, channels: number, order: n
 function parameterK(mean: number): number {
   if (mean <= 1 << DECAY) return 0;
   const k = 32 - Math.clz32(mean - 1) - DECAY;
-  return Math.min(k, MAX_K);
+  return k < MAX_K ? k : MAX_K;
 }
 
 /** Chooses per channel the fixed order (0..3) with the smallest sum of absolute residuals. */
-export function chooseOrders(x: Int32Array | Int16Array, channels: number, n: number): Uint8Array {
+export function chooseOrders(x: Int32Array, channels: number, n: number): Uint8Array {
   const orders = new Uint8Array(channels);
   for (let c = 0; c < channels; c++) {
     let s0 = 0;
@@ -181,6 +172,7 @@ export function chooseOrders(x: Int32Array | Int16Array, channels: number, n: nu
 }
 
 const scratch = new Float64Array(1);
+const TOP = 0x1000000;
 
 /** Encodes n interleaved sample sets (already range-checked to bitDepth) into the range coder. */
 export function encodeBody(
@@ -193,7 +185,7 @@ export function encodeBody(
   orders: Uint8Array,
 ): void {
   prepare(state, channels, n);
-  const { fixed, weights, unary, remainder, meanAbs } = state;
+  const { fixed, weights, step, unary, remainder, meanAbs } = state;
   const stride = PAD + n;
   const limit = 2 ** (bitDepth + 3);
   const escapeBits = bitDepth + 5;
@@ -201,39 +193,84 @@ export function encodeBody(
   for (let c = 0; c < channels; c++) rc.direct(orders[c]!, 2);
   if (n === 0) return;
   for (let c = 0; c < channels; c++) rc.direct(x[c]! & mask, bitDepth);
+  // Coder registers in locals for the hot loop (the inlined equivalent of rc.bit and rc.direct).
+  let low = rc.r[0]!;
+  let range = rc.r[1]!;
   for (let t = 1; t < n; t++) {
     for (let c = 0; c < channels; c++) {
       const i = t * channels + c;
-      const order = Math.min(orders[c]!, t);
+      const order = orders[c]! < t ? orders[c]! : t;
       const e = x[i]! - fixedPrediction(x, i, channels, order);
       fixed[c * stride + PAD + t] = e;
-      const p = lmsPredict(fixed, weights, c, channels, stride, t, scratch);
+      const p = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
       let pr = Math.floor(p + 0.5);
       if (pr > limit) pr = limit;
       else if (pr < -limit) pr = -limit;
       const v = e - pr;
-      lmsUpdate(fixed, weights, c, channels, stride, t, (MU * (e - p)) / scratch[0]!);
-      // Residual coding.
+      step[c] = (MU * (e - p)) / scratch[0]!;
       const u = v >= 0 ? 2 * v : -2 * v - 1;
       const mean = meanAbs[c]!;
       const k = parameterK(mean);
       const q = u >>> k;
       const base = (c * (MAX_K + 1) + k) * UNARY_STRIDE;
-      const stop = Math.min(q, MAX_UNARY);
-      for (let j = 0; j < stop; j++) rc.bit(unary, base + j, 1, SHIFT);
+      const last = q < MAX_UNARY ? q : MAX_UNARY - 1;
+      for (let j = 0; j <= last; j++) {
+        const idx = base + j;
+        const prob = unary[idx]!;
+        const bound = (range >>> 12) * prob;
+        if (j === q) {
+          range = bound;
+          unary[idx] = prob + ((4096 - prob) >>> SHIFT);
+        } else {
+          low += bound;
+          range -= bound;
+          unary[idx] = prob - (prob >>> SHIFT);
+        }
+        while (range < TOP) {
+          range = (range * 256) >>> 0;
+          low = rc.shiftLow(low);
+        }
+      }
+      let rawBits = 0;
+      let raw = 0;
       if (q >= MAX_UNARY) {
-        rc.direct(u, escapeBits);
-      } else {
-        rc.bit(unary, base + q, 0, SHIFT);
-        if (k > 0) {
-          rc.bit(remainder, (c * (MAX_K + 1) + k) * 2 + (q > 0 ? 1 : 0), (u >>> (k - 1)) & 1, SHIFT);
-          if (k > 1) rc.direct(u, k - 1);
+        rawBits = escapeBits;
+        raw = u;
+      } else if (k > 0) {
+        const idx = (c * (MAX_K + 1) + k) * 2 + (q > 0 ? 1 : 0);
+        const prob = remainder[idx]!;
+        const bound = (range >>> 12) * prob;
+        if (((u >>> (k - 1)) & 1) === 0) {
+          range = bound;
+          remainder[idx] = prob + ((4096 - prob) >>> SHIFT);
+        } else {
+          low += bound;
+          range -= bound;
+          remainder[idx] = prob - (prob >>> SHIFT);
+        }
+        while (range < TOP) {
+          range = (range * 256) >>> 0;
+          low = rc.shiftLow(low);
+        }
+        rawBits = k - 1;
+        raw = u & ((1 << rawBits) - 1);
+      }
+      while (rawBits > 0) {
+        const take = rawBits > 16 ? 16 : rawBits;
+        rawBits -= take;
+        range = range >>> take;
+        low += ((raw >>> rawBits) & ((1 << take) - 1)) * range;
+        while (range < TOP) {
+          range = (range * 256) >>> 0;
+          low = rc.shiftLow(low);
         }
       }
       const a = v < 0 ? -v : v;
       meanAbs[c] = mean + Math.min(a, 0x8000000) - (mean >>> DECAY);
     }
   }
+  rc.r[0] = low;
+  rc.r[1] = range;
 }
 
 /** Decodes a body; returns false when a decoded sample falls outside the bit depth. */
@@ -246,7 +283,7 @@ export function decodeBody(
   bitDepth: number,
 ): boolean {
   prepare(state, channels, n);
-  const { fixed, weights, unary, remainder, meanAbs } = state;
+  const { fixed, weights, step, unary, remainder, meanAbs } = state;
   const stride = PAD + n;
   const limit = 2 ** (bitDepth + 3);
   const escapeBits = bitDepth + 5;
@@ -257,11 +294,16 @@ export function decodeBody(
   for (let c = 0; c < channels; c++) orders[c] = rc.direct(2);
   if (n === 0) return true;
   for (let c = 0; c < channels; c++) out[c] = (rc.direct(bitDepth) << shift) >> shift;
+  const buf = rc.buf;
+  const end = rc.end;
+  let pos = rc.pos;
+  let range = rc.r[0]!;
+  let code = rc.r[1]!;
   for (let t = 1; t < n; t++) {
     for (let c = 0; c < channels; c++) {
       const i = t * channels + c;
-      const order = Math.min(orders[c]!, t);
-      const p = lmsPredict(fixed, weights, c, channels, stride, t, scratch);
+      const order = orders[c]! < t ? orders[c]! : t;
+      const p = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
       let pr = Math.floor(p + 0.5);
       if (pr > limit) pr = limit;
       else if (pr < -limit) pr = -limit;
@@ -269,21 +311,77 @@ export function decodeBody(
       const k = parameterK(mean);
       const base = (c * (MAX_K + 1) + k) * UNARY_STRIDE;
       let q = 0;
-      while (q < MAX_UNARY && rc.bit(unary, base + q, SHIFT) === 1) q++;
-      let u: number;
+      for (;;) {
+        const idx = base + q;
+        const prob = unary[idx]!;
+        const bound = (range >>> 12) * prob;
+        let bit: number;
+        if (code < bound) {
+          range = bound;
+          unary[idx] = prob + ((4096 - prob) >>> SHIFT);
+          bit = 0;
+        } else {
+          code -= bound;
+          range -= bound;
+          unary[idx] = prob - (prob >>> SHIFT);
+          bit = 1;
+        }
+        while (range < TOP) {
+          range = (range * 256) >>> 0;
+          code = code * 256 + (pos < end ? buf[pos]! : 0);
+          pos++;
+        }
+        if (bit === 0) break;
+        if (++q === MAX_UNARY) break;
+      }
+      let rawBits = 0;
+      let u = 0;
       if (q >= MAX_UNARY) {
-        u = rc.direct(escapeBits);
+        rawBits = escapeBits;
       } else {
         u = q << k;
         if (k > 0) {
-          u += rc.bit(remainder, (c * (MAX_K + 1) + k) * 2 + (q > 0 ? 1 : 0), SHIFT) << (k - 1);
-          if (k > 1) u += rc.direct(k - 1);
+          const idx = (c * (MAX_K + 1) + k) * 2 + (q > 0 ? 1 : 0);
+          const prob = remainder[idx]!;
+          const bound = (range >>> 12) * prob;
+          if (code < bound) {
+            range = bound;
+            remainder[idx] = prob + ((4096 - prob) >>> SHIFT);
+          } else {
+            code -= bound;
+            range -= bound;
+            remainder[idx] = prob - (prob >>> SHIFT);
+            u += 1 << (k - 1);
+          }
+          while (range < TOP) {
+            range = (range * 256) >>> 0;
+            code = code * 256 + (pos < end ? buf[pos]! : 0);
+            pos++;
+          }
+          rawBits = k - 1;
         }
       }
+      let raw = 0;
+      while (rawBits > 0) {
+        const take = rawBits > 16 ? 16 : rawBits;
+        rawBits -= take;
+        range = range >>> take;
+        let chunk = Math.floor(code / range);
+        const max = (1 << take) - 1;
+        if (chunk > max) chunk = max; // only in corrupted input
+        code -= chunk * range;
+        raw = raw * (1 << take) + chunk;
+        while (range < TOP) {
+          range = (range * 256) >>> 0;
+          code = code * 256 + (pos < end ? buf[pos]! : 0);
+          pos++;
+        }
+      }
+      u += raw;
       const v = (u & 1) === 0 ? u >>> 1 : -((u + 1) >>> 1);
       const e = v + pr;
       fixed[c * stride + PAD + t] = e;
-      lmsUpdate(fixed, weights, c, channels, stride, t, (MU * (e - p)) / scratch[0]!);
+      step[c] = (MU * (e - p)) / scratch[0]!;
       const s = e + fixedPrediction(out, i, channels, order);
       if (s < lo || s > hi) return false;
       out[i] = s;

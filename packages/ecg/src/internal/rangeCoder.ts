@@ -1,22 +1,24 @@
 /**
  * Binary adaptive range coder (the LZMA construction: 32-bit range, 12-bit probabilities, carry propagation through
  * a cached byte). Probabilities are the chance of a 0 bit, in 1/4096 units, stored in a Uint16Array.
+ * Coder registers live in a Float64Array so that updates never allocate.
  */
 
 export const PROB_BITS = 12;
 export const PROB_ONE = 1 << PROB_BITS;
 export const PROB_INIT = PROB_ONE >>> 1;
 const TOP = 0x1000000;
+const LOW = 0;
+const RANGE = 1;
 
-/** Growable byte sink for the encoder. */
+/** Encoder into a growable byte buffer. */
 export class RangeEncoder {
-  low = 0;
-  range = 0xffffffff;
+  /** [low, range] */
+  readonly r = new Float64Array([0, 0xffffffff]);
   cache = 0;
   cacheSize = 1;
   buf: Uint8Array;
-  pos = 0;
-
+  pos: number;
   private readonly start: number;
   private skipFirst = true;
 
@@ -40,8 +42,8 @@ export class RangeEncoder {
     this.buf[this.pos++] = byte;
   }
 
-  shiftLow(): void {
-    const low = this.low;
+  /** Emits the top byte of `low`; returns the new low. */
+  shiftLow(low: number): number {
     if (low < 0xff000000 || low >= 0x100000000) {
       const carry = low >= 0x100000000 ? 1 : 0;
       let temp = this.cache;
@@ -52,37 +54,50 @@ export class RangeEncoder {
       this.cache = (low >>> 24) & 0xff;
     }
     this.cacheSize++;
-    this.low = (low & 0x00ffffff) * 256;
+    return (low % 0x1000000) * 256;
   }
 
   /** Encodes `bit` with adaptive probability `probs[i]`, adapting at rate `shift`. */
   bit(probs: Uint16Array, i: number, bit: number, shift: number): void {
+    const r = this.r;
+    let low = r[LOW]!;
+    let range = r[RANGE]!;
     const p = probs[i]!;
-    const bound = (this.range >>> PROB_BITS) * p;
+    const bound = (range >>> PROB_BITS) * p;
     if (bit === 0) {
-      this.range = bound;
+      range = bound;
       probs[i] = p + ((PROB_ONE - p) >>> shift);
     } else {
-      this.low += bound;
-      this.range -= bound;
+      low += bound;
+      range -= bound;
       probs[i] = p - (p >>> shift);
     }
-    while (this.range < TOP) {
-      this.range = (this.range * 256) >>> 0;
-      this.shiftLow();
+    while (range < TOP) {
+      range = (range * 256) >>> 0;
+      low = this.shiftLow(low);
     }
+    r[LOW] = low;
+    r[RANGE] = range;
   }
 
-  /** Encodes the low `count` bits of `value` (count <= 31) with probability 1/2 each, most significant first. */
+  /** Encodes the low `count` bits of `value` (count <= 31) with probability 1/2 each, at most 16 at a time. */
   direct(value: number, count: number): void {
-    for (let b = count - 1; b >= 0; b--) {
-      this.range = this.range >>> 1;
-      if ((value >>> b) & 1) this.low += this.range;
-      while (this.range < TOP) {
-        this.range = (this.range * 256) >>> 0;
-        this.shiftLow();
+    const r = this.r;
+    let low = r[LOW]!;
+    let range = r[RANGE]!;
+    while (count > 0) {
+      const take = count > 16 ? 16 : count;
+      count -= take;
+      const chunk = Math.floor(value / 2 ** count) % 2 ** take;
+      range = Math.floor(range / 2 ** take);
+      low += chunk * range;
+      while (range < TOP) {
+        range = (range * 256) >>> 0;
+        low = this.shiftLow(low);
       }
     }
+    r[LOW] = low;
+    r[RANGE] = range;
   }
 
   /**
@@ -90,25 +105,28 @@ export class RangeEncoder {
    * zero bits, and trailing zero bytes are dropped: the decoder reads missing bytes as zeros.
    */
   finish(): number {
-    const high = this.low + this.range;
+    let low = this.r[LOW]!;
+    const high = low + this.r[RANGE]!;
     for (let b = 32; b >= 0; b--) {
       const unit = 2 ** b;
-      const v = Math.ceil(this.low / unit) * unit;
+      const v = Math.ceil(low / unit) * unit;
       if (v < high) {
-        this.low = v;
+        low = v;
         break;
       }
     }
-    for (let i = 0; i < 5; i++) this.shiftLow();
+    for (let i = 0; i < 5; i++) low = this.shiftLow(low);
     while (this.pos > this.start && this.buf[this.pos - 1] === 0) this.pos--;
     return this.pos;
   }
 }
 
-/** Decoder over a byte range; reading past the end yields zero bytes and is reported by `overrun`. */
+const CODE = 1;
+
+/** Decoder over a byte range; reading past the end yields zero bytes. */
 export class RangeDecoder {
-  range = 0xffffffff;
-  code = 0;
+  /** [range, code] */
+  readonly r = new Float64Array([0xffffffff, 0]);
   pos: number;
   readonly end: number;
   readonly buf: Uint8Array;
@@ -117,7 +135,9 @@ export class RangeDecoder {
     this.buf = buf;
     this.pos = pos;
     this.end = end;
-    for (let i = 0; i < 4; i++) this.code = ((this.code << 8) | this.next()) >>> 0;
+    let code = 0;
+    for (let i = 0; i < 4; i++) code = code * 256 + this.next();
+    this.r[CODE] = code;
   }
 
   private next(): number {
@@ -125,47 +145,53 @@ export class RangeDecoder {
     return p < this.end ? this.buf[p]! : 0;
   }
 
-  /** Bytes read beyond the end of the input. */
-  get overrun(): number {
-    return this.pos > this.end ? this.pos - this.end : 0;
-  }
-
   bit(probs: Uint16Array, i: number, shift: number): number {
+    const r = this.r;
+    let range = r[0]!;
+    let code = r[CODE]!;
     const p = probs[i]!;
-    const bound = (this.range >>> PROB_BITS) * p;
+    const bound = (range >>> PROB_BITS) * p;
     let bit: number;
-    if (this.code < bound) {
-      this.range = bound;
+    if (code < bound) {
+      range = bound;
       probs[i] = p + ((PROB_ONE - p) >>> shift);
       bit = 0;
     } else {
-      this.code -= bound;
-      this.range -= bound;
+      code -= bound;
+      range -= bound;
       probs[i] = p - (p >>> shift);
       bit = 1;
     }
-    while (this.range < TOP) {
-      this.range = (this.range * 256) >>> 0;
-      this.code = ((this.code * 256) >>> 0) + this.next();
+    while (range < TOP) {
+      range = (range * 256) >>> 0;
+      code = code * 256 + this.next();
     }
+    r[0] = range;
+    r[CODE] = code;
     return bit;
   }
 
   direct(count: number): number {
+    const r = this.r;
+    let range = r[0]!;
+    let code = r[CODE]!;
     let value = 0;
-    for (let b = 0; b < count; b++) {
-      this.range = this.range >>> 1;
-      let bit = 0;
-      if (this.code >= this.range) {
-        this.code -= this.range;
-        bit = 1;
-      }
-      value = (value << 1) | bit;
-      while (this.range < TOP) {
-        this.range = (this.range * 256) >>> 0;
-        this.code = ((this.code * 256) >>> 0) + this.next();
+    while (count > 0) {
+      const take = count > 16 ? 16 : count;
+      count -= take;
+      range = Math.floor(range / 2 ** take);
+      let chunk = Math.floor(code / range);
+      const max = 2 ** take - 1;
+      if (chunk > max) chunk = max; // only in corrupted input
+      code -= chunk * range;
+      value = value * 2 ** take + chunk;
+      while (range < TOP) {
+        range = (range * 256) >>> 0;
+        code = code * 256 + this.next();
       }
     }
+    r[0] = range;
+    r[CODE] = code;
     return value;
   }
 }
