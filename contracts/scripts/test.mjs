@@ -4,6 +4,7 @@
 // 2. the gas budgets in the `gas` profile (isolation mode: each call is its own transaction), which fail on excess;
 // 3. the committed gas snapshot (.gas-snapshot) must still match.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgeBinaryPath } from './forge.mjs';
@@ -26,4 +27,10 @@ function step(title, profile, args) {
 
 step('forge tests, fuzz and invariants', 'ci', ['test', '--no-match-contract', 'GasBudget']);
 step('gas budgets', 'gas', ['test', '--match-contract', 'GasBudget']);
+// forge writes the named figures without a final newline; keep the committed file in the repository's format.
+const figures = join(projectDir, 'snapshots', 'GasBudgetTest.json');
+if (existsSync(figures)) {
+  const text = readFileSync(figures, 'utf8');
+  if (!text.endsWith('\n')) writeFileSync(figures, `${text}\n`);
+}
 step('gas snapshot is current', 'gas', ['snapshot', '--check', '--match-contract', 'GasBudget']);

@@ -1,11 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/anvil.ts', 'src/testing.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2023',
-  platform: 'neutral',
+  platform: 'node',
+  external: ['vitest'],
 });

@@ -1,6 +1,87 @@
 /**
- * `@mhrchain/contracts`.
+ * `@mhrchain/contracts`: typed ethers v6 bindings of the MHR Chain contracts (identity registry, records, consent,
+ * delegation, stream anchors, disease reports), deployment helpers and a deployment manifest, EIP-712 relayed
+ * actions, revert decoding into typed errors and the audit timeline rebuilt from logs.
+ *
+ * Start a local chain with `startAnvil` from `@mhrchain/contracts/anvil`; vitest fixtures live in
+ * `@mhrchain/contracts/testing`.
  *
  * @packageDocumentation
  */
-export {};
+export type {
+  Abi,
+  AbiItem,
+  AbiMode,
+  AbiParameter,
+  AbiParametersType,
+  AbiParameterType,
+  ErrorArgs,
+  ErrorName,
+  EventArgs,
+  EventName,
+  FunctionArgs,
+  FunctionResult,
+  ReadFunctionName,
+  WriteFunctionName,
+} from './abiTypes.js';
+export {
+  AnvilStartError,
+  ContractCallError,
+  type ContractErrorArgs,
+  type ContractErrorName,
+  ContractRevertError,
+  decodeContractError,
+  decodeRevertData,
+  InvalidSegmentBatchError,
+  isContractRevert,
+  UnknownDeploymentError,
+} from './errors.js';
+export {
+  consentManagerAbi,
+  consentManagerBytecode,
+  delegationRegistryAbi,
+  delegationRegistryBytecode,
+  diseaseReportsAbi,
+  diseaseReportsBytecode,
+  identityRegistryAbi,
+  identityRegistryBytecode,
+  recordRegistryAbi,
+  recordRegistryBytecode,
+  streamAnchorsAbi,
+  streamAnchorsBytecode,
+} from './generated/index.js';
+export {
+  addressesForChain,
+  connectMhrChain,
+  type DeployMhrChainParameters,
+  type DeployMhrChainReturnType,
+  type DeploymentManifest,
+  deployMhrChain,
+  deployments,
+  type MhrChain,
+  type MhrChainAddresses,
+  withDeployment,
+} from './mhrChain.js';
+export { type MhrChainAbiItems, type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
+export {
+  type AnySignedRelayedAction,
+  type RelayedAction,
+  type RelayedActionMessages,
+  type SignedRelayedAction,
+  type SignRelayedActionParameters,
+  signRelayedAction,
+  submitRelayedAction,
+} from './relayed.js';
+export { type Scope, ScopeKind, scopeAll, scopeCategory, scopeRecords } from './scope.js';
+export { buildSegmentMerkleTree, type SegmentMerkleTree, segmentLeaf } from './segmentMerkleTree.js';
+export { decodeAuditEvents, type ReadTimelineParameters, readTimeline, type TimelineEntry } from './timeline.js';
+export {
+  type DecodedEvent,
+  type EstimateGasMethods,
+  type EventQuery,
+  type ReadMethods,
+  type TypedContract,
+  typedContract,
+  type WriteMethods,
+  type WriteResult,
+} from './typedContract.js';

@@ -1,0 +1,297 @@
+import {
+  type HDNodeWallet,
+  hexlify,
+  Interface,
+  keccak256,
+  randomBytes,
+  type Signer,
+  toUtf8Bytes,
+  Wallet,
+} from 'ethers';
+import { describe, expect } from 'vitest';
+import { ContractRevertError, isContractRevert } from './errors.js';
+import { addressesForChain, connectMhrChain, deployMhrChain, withDeployment } from './mhrChain.js';
+import { signRelayedAction, submitRelayedAction } from './relayed.js';
+import { scopeAll, scopeCategory, scopeRecords } from './scope.js';
+import { buildSegmentMerkleTree } from './segmentMerkleTree.js';
+import { type AnvilFixtures, anvilTest as test } from './testing.js';
+import { readTimeline } from './timeline.js';
+
+const ECG = 1;
+const LAB = 2;
+const key = (label: string) => keccak256(toUtf8Bytes(label));
+const cid = (label: string) => toUtf8Bytes(`bafy-${label}`);
+
+/** Roles on the test chain: admin/deployer, registrar, patient, doctor, colleague, relayer. */
+async function setup({ anvil, mhrChain }: Pick<AnvilFixtures, 'anvil' | 'mhrChain'>) {
+  const [admin, registrar, patient, doctor, colleague, relayer] = anvil.signers.slice(0, 6) as [
+    HDNodeWallet,
+    HDNodeWallet,
+    HDNodeWallet,
+    HDNodeWallet,
+    HDNodeWallet,
+    HDNodeWallet,
+  ];
+  const as = (signer: Signer) => connectMhrChain(signer, mhrChain.addresses);
+  await as(admin).identityRegistry.write.setRegistrar(registrar.address, true);
+  const now = BigInt((await anvil.provider.getBlock('latest'))!.timestamp);
+  for (const account of [doctor, colleague]) {
+    await as(account).identityRegistry.write.register(key(account.address));
+    await as(registrar).identityRegistry.write.attestDoctor(account.address, now + 365n * 86400n);
+  }
+  return { admin, registrar, patient, doctor, colleague, relayer, as, now };
+}
+
+describe('MHR Chain on anvil', () => {
+  test('deploys every contract and records it in a manifest', async ({ anvil, mhrChain }) => {
+    expect(mhrChain.chainId).toBe(31337n);
+    const manifest = withDeployment({}, mhrChain.chainId, mhrChain.addresses);
+    const chain = connectMhrChain(anvil.provider, addressesForChain(31337, manifest));
+    expect(await chain.consentManager.read.identities()).toBe(mhrChain.addresses.identityRegistry);
+    expect(await chain.delegationRegistry.read.consent()).toBe(mhrChain.addresses.consentManager);
+    expect(await chain.identityRegistry.read.admin()).toBe(anvil.signers[0]!.address);
+    expect(() => addressesForChain(1n, manifest)).toThrow(/No MHR Chain deployment/);
+    // The same code targets any JSON-RPC chain: a second deployment on the same node gets new addresses.
+    const again = await deployMhrChain({ deployer: anvil.signers[1]!, admin: anvil.signers[2]!.address });
+    expect(again.addresses.consentManager).not.toBe(mhrChain.addresses.consentManager);
+    expect(await again.chain.identityRegistry.read.admin()).toBe(anvil.signers[2]!.address);
+  });
+
+  test('full consent lifecycle through the bindings, with typed reverts', async ({ anvil, mhrChain }) => {
+    const { patient, doctor, colleague, as, now } = await setup({ anvil, mhrChain });
+    const p = as(patient);
+    await p.identityRegistry.write.register(key('patient x25519'));
+    const anchored = await p.recordRegistry.write.anchorRecord(cid('ecg-1'), ECG);
+    const event = anchored.events.find((e) => e.eventName === 'RecordAnchored');
+    expect(event?.eventName).toBe('RecordAnchored');
+    const ecgRecord = event?.eventName === 'RecordAnchored' ? event.args.recordId : '';
+    expect(ecgRecord).toBe(await p.recordRegistry.read.recordIdOf(patient.address, cid('ecg-1')));
+    const { events: labEvents } = await p.recordRegistry.write.anchorRecord(cid('lab-1'), LAB);
+    const labRecord = labEvents[0]?.eventName === 'RecordAnchored' ? labEvents[0].args.recordId : '';
+
+    // Request → grant (category) → access only to that category.
+    await as(doctor).consentManager.write.requestAccess(patient.address, scopeCategory(ECG), key('follow-up'), 86400);
+    const request = await p.consentManager.read.requestOf(patient.address, doctor.address);
+    expect(request.status).toBe(1n);
+    expect(request.duration).toBe(86400n);
+    await p.consentManager.write.grantAccess(doctor.address, scopeCategory(ECG), now + 86400n);
+    expect(await p.consentManager.read.hasAccess(patient.address, doctor.address, ecgRecord)).toBe(true);
+    expect(await p.consentManager.read.hasAccess(patient.address, doctor.address, labRecord)).toBe(false);
+    const grant = await p.consentManager.read.grantOf(patient.address, doctor.address);
+    expect(grant).toMatchObject({ serial: 1n, status: 1n, kind: 1n, category: BigInt(ECG), expiresAt: now + 86400n });
+
+    // Delegation: a narrower scope to a colleague, effective only after the patient approves.
+    await as(doctor).delegationRegistry.write.requestDelegation(
+      patient.address,
+      colleague.address,
+      scopeRecords([ecgRecord]),
+      now + 3600n,
+    );
+    expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(false);
+    await p.delegationRegistry.write.approveDelegation(colleague.address);
+    expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(true);
+    const tooWide = await as(doctor)
+      .delegationRegistry.write.requestDelegation(patient.address, doctor.address, scopeAll(), now + 60n)
+      .catch((e: unknown) => e);
+    expect(isContractRevert(tooWide, 'InvalidColleague')).toBe(true);
+
+    // Revoke: access ends for the doctor and the colleague, the key epoch moves on.
+    const revoked = await p.consentManager.write.revokeAccess(doctor.address);
+    const revokedEvent = revoked.events[0];
+    expect(revokedEvent?.eventName === 'AccessRevoked' && revokedEvent.args.keyEpoch).toBe(1n);
+    expect(await p.consentManager.read.keyEpochOf(patient.address)).toBe(1n);
+    expect(await p.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(false);
+    expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(false);
+
+    // A second revoke reverts with a typed error carrying the named arguments.
+    const error = await p.consentManager.write.revokeAccess(doctor.address).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractRevertError);
+    if (!isContractRevert(error, 'NoActiveGrant')) throw new Error('expected NoActiveGrant');
+    expect(error.args).toEqual({ patient: patient.address, doctor: doctor.address });
+
+    // Expiry: a new grant lapses by itself.
+    await p.consentManager.write.grantAccess(doctor.address, scopeAll(), now + 600n);
+    expect(await p.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(true);
+    await anvil.increaseTime(3600);
+    expect(await p.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(false);
+
+    // Reject.
+    await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), key('second opinion'), 3600);
+    await p.consentManager.write.rejectRequest(doctor.address);
+    expect((await p.consentManager.read.requestOf(patient.address, doctor.address)).status).toBe(3n);
+    const notDoctor = await p.consentManager.write
+      .requestAccess(patient.address, scopeAll(), key('x'), 60)
+      .catch((e: unknown) => e);
+    expect(isContractRevert(notDoctor, 'NotDoctor')).toBe(true);
+  });
+
+  test('EIP-712 relayed path: a patient without ETH acts through a relayer; replays fail', async ({
+    anvil,
+    mhrChain,
+  }) => {
+    const { doctor, relayer, as, now } = await setup({ anvil, mhrChain });
+    const patient = Wallet.createRandom(anvil.provider);
+    expect(await anvil.provider.getBalance(patient.address)).toBe(0n);
+    const chain = connectMhrChain(anvil.provider, mhrChain.addresses);
+    const relay = as(relayer);
+
+    const register = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'Register',
+      message: { account: patient.address, encryptionKey: key('pk') },
+    });
+    await submitRelayedAction(relay, register);
+    expect(await chain.identityRegistry.read.isRegistered(patient.address)).toBe(true);
+
+    const anchor = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'AnchorRecord',
+      message: { patient: patient.address, cid: cid('ecg'), category: ECG },
+    });
+    const { events } = await submitRelayedAction(relay, anchor);
+    const recordId = events[0]?.eventName === 'RecordAnchored' ? events[0].args.recordId : '';
+    expect(events[0]?.eventName === 'RecordAnchored' && events[0].args.actor).toBe(relayer.address);
+
+    const grant = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'GrantAccess',
+      message: {
+        patient: patient.address,
+        doctor: doctor.address,
+        scope: scopeRecords([recordId]),
+        expiresAt: now + 86400n,
+      },
+    });
+    expect(grant.nonce).toBe(0n);
+    await submitRelayedAction(relay, grant);
+    expect(await chain.consentManager.read.hasAccess(patient.address, doctor.address, recordId)).toBe(true);
+    const replay = await submitRelayedAction(relay, grant).catch((e: unknown) => e);
+    expect(isContractRevert(replay, 'InvalidSignature')).toBe(true);
+
+    // A signature for another deployment (another verifying contract) fails here.
+    const other = await deployMhrChain({ deployer: anvil.signers[0]! });
+    await other.chain.identityRegistry.write.setRegistrar(anvil.signers[1]!.address, true);
+    const revokeOther = await signRelayedAction({
+      chain: other.chain,
+      signer: patient,
+      action: 'RevokeAccess',
+      message: { patient: patient.address, doctor: doctor.address },
+    });
+    const crossContract = await submitRelayedAction(relay, revokeOther).catch((e: unknown) => e);
+    expect(isContractRevert(crossContract, 'InvalidSignature')).toBe(true);
+
+    // Expired deadline.
+    const stale = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'RevokeAccess',
+      message: { patient: patient.address, doctor: doctor.address },
+      deadline: now - 1n,
+    });
+    const expired = await submitRelayedAction(relay, stale).catch((e: unknown) => e);
+    expect(isContractRevert(expired, 'SignatureExpired')).toBe(true);
+
+    const revoke = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'RevokeAccess',
+      message: { patient: patient.address, doctor: doctor.address },
+    });
+    await submitRelayedAction(relay, revoke);
+    expect(await chain.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(false);
+    expect(await anvil.provider.getBalance(patient.address)).toBe(0n);
+  });
+
+  test('stream anchors and disease reports', async ({ anvil, mhrChain }) => {
+    const { patient, relayer, as, now } = await setup({ anvil, mhrChain });
+    const device = Wallet.createRandom(anvil.provider);
+    const segments = Array.from({ length: 37 }, () => randomBytes(36));
+    const tree = buildSegmentMerkleTree(segments);
+    const p = as(patient);
+    const chain = connectMhrChain(anvil.provider, mhrChain.addresses);
+    const authorize = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'AuthorizeDevice',
+      message: { patient: patient.address, device: device.address, authorized: true },
+    });
+    await submitRelayedAction(as(relayer), authorize);
+    await anvil.signers[0]!.sendTransaction({ to: device.address, value: 10n ** 17n }).then((tx) => tx.wait());
+    await connectMhrChain(device, mhrChain.addresses).streamAnchors.write.anchorStreamBatch(
+      patient.address,
+      tree.root,
+      segments.length,
+    );
+    for (const i of [0, 17, 36]) {
+      expect(
+        await chain.streamAnchors.read.verifySegment(patient.address, tree.root, segments[i]!, tree.proof(i)),
+      ).toBe(true);
+    }
+    expect(
+      await chain.streamAnchors.read.verifySegment(patient.address, tree.root, randomBytes(36), tree.proof(3)),
+    ).toBe(false);
+
+    const { events } = await p.diseaseReports.write.openRound(key('schema'), now + 86400n);
+    const roundId = events[0]?.eventName === 'RoundOpened' ? events[0].args.roundId : 0n;
+    expect(roundId).toBe(1n);
+    await p.diseaseReports.write.submitReport(roundId, '0x0102');
+    expect(await chain.diseaseReports.read.hasReported(roundId, patient.address)).toBe(true);
+    const twice = await p.diseaseReports.write.submitReport(roundId, '0x03').catch((e: unknown) => e);
+    if (!isContractRevert(twice, 'ReportAlreadySubmitted')) throw new Error('expected ReportAlreadySubmitted');
+    expect(twice.args.roundId).toBe(roundId);
+    const other = Wallet.createRandom();
+    const report = await signRelayedAction({
+      chain,
+      signer: other,
+      action: 'SubmitReport',
+      message: { roundId, patient: other.address, report: hexlify(randomBytes(8)) },
+      deadline: 4102444800n,
+    });
+    await submitRelayedAction(as(relayer), report);
+    expect(await chain.diseaseReports.read.hasReported(roundId, other.address)).toBe(true);
+    expect(new Interface(mhrChain.chain.diseaseReports.abi as never).getFunction('hasReported')).not.toBeNull();
+  });
+
+  test('the audit timeline is rebuilt from logs alone', async ({ anvil, mhrChain }) => {
+    const { patient, doctor, relayer, as, now } = await setup({ anvil, mhrChain });
+    const p = as(patient);
+    const start = await anvil.provider.getBlockNumber();
+    await p.identityRegistry.write.register(key('pk'));
+    await p.recordRegistry.write.anchorRecord(cid('a'), ECG);
+    await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), key('care'), 3600);
+    await p.consentManager.write.grantAccess(doctor.address, scopeAll(), now + 3600n);
+    const chain = connectMhrChain(anvil.provider, mhrChain.addresses);
+    const revoke = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'RevokeAccess',
+      message: { patient: patient.address, doctor: doctor.address },
+    });
+    await submitRelayedAction(as(relayer), revoke);
+
+    const timeline = await readTimeline(anvil.provider, chain, { involving: patient.address, fromBlock: start });
+    expect(timeline.map((entry) => `${entry.contract}.${entry.eventName}`)).toEqual([
+      'identityRegistry.IdentityRegistered',
+      'recordRegistry.RecordAnchored',
+      'consentManager.AccessRequested',
+      'consentManager.AccessGranted',
+      'consentManager.AccessRevoked',
+    ]);
+    const last = timeline[4]!;
+    if (last.eventName !== 'AccessRevoked') throw new Error('expected AccessRevoked');
+    expect(last.args).toMatchObject({ patient: patient.address, doctor: doctor.address, actor: relayer.address });
+    expect(last.timestamp).toBeGreaterThan(0);
+    const granted = timeline[3]!;
+    expect(granted.eventName === 'AccessGranted' && granted.args.scope).toEqual({
+      kind: 0n,
+      category: 0n,
+      recordIds: [],
+    });
+    const everything = await readTimeline(anvil.provider, chain, { timestamps: false });
+    expect(everything.length).toBeGreaterThan(timeline.length);
+    expect(everything.every((entry) => entry.timestamp === undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,169 @@
+import { ContractFactory, type ContractRunner, type Signer } from 'ethers';
+import { UnknownDeploymentError } from './errors.js';
+import {
+  consentManagerBytecode,
+  delegationRegistryBytecode,
+  diseaseReportsBytecode,
+  identityRegistryBytecode,
+  recordRegistryBytecode,
+  streamAnchorsBytecode,
+} from './generated/index.js';
+import { type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
+import { type TypedContract, typedContract } from './typedContract.js';
+
+/** The address of every MHR Chain contract on one chain. */
+export type MhrChainAddresses = { readonly [K in MhrChainContractName]: string };
+
+/** A deployment manifest: decimal chain id → contract addresses. */
+export type DeploymentManifest = Readonly<Record<string, MhrChainAddresses>>;
+
+/** Every MHR Chain contract, typed and connected to one runner (provider or signer). */
+export type MhrChain = { readonly [K in MhrChainContractName]: TypedContract<(typeof mhrChainAbis)[K]> } & {
+  /** The addresses the contracts live at. */
+  readonly addresses: MhrChainAddresses;
+};
+
+/** Parameters of {@link deployMhrChain}. */
+export interface DeployMhrChainParameters {
+  /** The account that pays for the deployment and becomes the owner of nothing but the transactions. */
+  deployer: Signer;
+  /** The IdentityRegistry admin (appoints registrars). Default: the deployer. */
+  admin?: string;
+}
+
+/** What {@link deployMhrChain} returns. */
+export interface DeployMhrChainReturnType {
+  /** The chain deployed to. */
+  chainId: bigint;
+  /** The new contracts' addresses (add them to a manifest with {@link withDeployment}). */
+  addresses: MhrChainAddresses;
+  /** The contracts, connected to the deployer. */
+  chain: MhrChain;
+}
+
+/**
+ * Known deployments. Empty until the contracts are deployed to a public network; local and test deployments are
+ * kept in a manifest of your own (see {@link withDeployment}).
+ */
+export const deployments: DeploymentManifest = {};
+
+/**
+ * Connects typed bindings of every contract at `addresses` to `runner` (a provider to read, a signer to write).
+ *
+ * @example
+ * ```ts
+ * import { JsonRpcProvider } from 'ethers';
+ * import { connectMhrChain, addressesForChain } from '@mhrchain/contracts';
+ *
+ * const provider = new JsonRpcProvider('http://127.0.0.1:8545');
+ * // const chain = connectMhrChain(provider, addressesForChain(31337n, myManifest));
+ * // await chain.consentManager.read.keyEpochOf(patient);
+ * ```
+ */
+export function connectMhrChain(runner: ContractRunner, addresses: MhrChainAddresses): MhrChain {
+  return {
+    addresses,
+    identityRegistry: typedContract(mhrChainAbis.identityRegistry, addresses.identityRegistry, runner),
+    recordRegistry: typedContract(mhrChainAbis.recordRegistry, addresses.recordRegistry, runner),
+    consentManager: typedContract(mhrChainAbis.consentManager, addresses.consentManager, runner),
+    delegationRegistry: typedContract(mhrChainAbis.delegationRegistry, addresses.delegationRegistry, runner),
+    streamAnchors: typedContract(mhrChainAbis.streamAnchors, addresses.streamAnchors, runner),
+    diseaseReports: typedContract(mhrChainAbis.diseaseReports, addresses.diseaseReports, runner),
+  };
+}
+
+async function deployOne(deployer: Signer, name: MhrChainContractName, bytecode: string, args: unknown[]) {
+  const factory = new ContractFactory(mhrChainAbis[name] as never, bytecode, deployer);
+  const contract = await factory.deploy(...args);
+  await contract.waitForDeployment();
+  return contract.getAddress();
+}
+
+/**
+ * Deploys every MHR Chain contract with `deployer` on whatever chain its provider points at (anvil, a testnet, any
+ * EVM JSON-RPC) and returns their addresses and typed bindings.
+ *
+ * @example
+ * ```ts
+ * import { deployMhrChain } from '@mhrchain/contracts';
+ * import { startAnvil } from '@mhrchain/contracts/anvil';
+ *
+ * const anvil = await startAnvil();
+ * const { addresses, chain } = await deployMhrChain({ deployer: anvil.signers[0]! });
+ * await anvil.stop();
+ * ```
+ */
+export async function deployMhrChain(parameters: DeployMhrChainParameters): Promise<DeployMhrChainReturnType> {
+  const { deployer } = parameters;
+  const provider = deployer.provider;
+  if (!provider) throw new UnknownDeploymentError(0n);
+  const admin = parameters.admin ?? (await deployer.getAddress());
+  const identityRegistry = await deployOne(deployer, 'identityRegistry', identityRegistryBytecode, [admin]);
+  const recordRegistry = await deployOne(deployer, 'recordRegistry', recordRegistryBytecode, []);
+  const consentManager = await deployOne(deployer, 'consentManager', consentManagerBytecode, [
+    identityRegistry,
+    recordRegistry,
+  ]);
+  const delegationRegistry = await deployOne(deployer, 'delegationRegistry', delegationRegistryBytecode, [
+    consentManager,
+  ]);
+  const streamAnchors = await deployOne(deployer, 'streamAnchors', streamAnchorsBytecode, []);
+  const diseaseReports = await deployOne(deployer, 'diseaseReports', diseaseReportsBytecode, []);
+  const addresses: MhrChainAddresses = {
+    identityRegistry,
+    recordRegistry,
+    consentManager,
+    delegationRegistry,
+    streamAnchors,
+    diseaseReports,
+  };
+  const { chainId } = await provider.getNetwork();
+  return { chainId, addresses, chain: connectMhrChain(deployer, addresses) };
+}
+
+/**
+ * The addresses for `chainId` in `manifest` (default: the known public {@link deployments}).
+ *
+ * @throws {@link UnknownDeploymentError} when the manifest has no entry for the chain.
+ * @example
+ * ```ts
+ * import { addressesForChain, withDeployment } from '@mhrchain/contracts';
+ *
+ * const manifest = withDeployment({}, 31337n, {
+ *   identityRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+ *   recordRegistry: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+ *   consentManager: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+ *   delegationRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9',
+ *   streamAnchors: '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9',
+ *   diseaseReports: '0x5FC8d32690cc91D4c39d9d3abcBD16989F875707',
+ * });
+ * addressesForChain(31337n, manifest).consentManager;
+ * ```
+ */
+export function addressesForChain(
+  chainId: bigint | number,
+  manifest: DeploymentManifest = deployments,
+): MhrChainAddresses {
+  const addresses = manifest[String(chainId)];
+  if (!addresses) throw new UnknownDeploymentError(BigInt(chainId));
+  return addresses;
+}
+
+/**
+ * A copy of `manifest` with `addresses` recorded for `chainId` (serialize it with `JSON.stringify`).
+ *
+ * @example
+ * ```ts
+ * import { withDeployment } from '@mhrchain/contracts';
+ *
+ * // const { chainId, addresses } = await deployMhrChain({ deployer });
+ * // writeFileSync('deployments.json', JSON.stringify(withDeployment(manifest, chainId, addresses), null, 2));
+ * ```
+ */
+export function withDeployment(
+  manifest: DeploymentManifest,
+  chainId: bigint | number,
+  addresses: MhrChainAddresses,
+): DeploymentManifest {
+  return { ...manifest, [String(chainId)]: addresses };
+}

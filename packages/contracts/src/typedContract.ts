@@ -1,0 +1,221 @@
+import { Contract, type ContractRunner, type Log, type TransactionReceipt } from 'ethers';
+import type {
+  Abi,
+  AbiParameter,
+  EventArgs,
+  EventName,
+  FunctionArgs,
+  FunctionResult,
+  ReadFunctionName,
+  WriteFunctionName,
+} from './abiTypes.js';
+import { ContractCallError, decodeContractError } from './errors.js';
+
+/**
+ * A decoded event of a contract with ABI `TAbi`: a union discriminated by `eventName`.
+ */
+export type DecodedEvent<TAbi extends Abi, E extends EventName<TAbi> = EventName<TAbi>> = E extends unknown
+  ? {
+      /** The event's name, as in the Solidity source. */
+      eventName: E;
+      /** Its arguments, by name. */
+      args: EventArgs<TAbi, E>;
+      /** The emitting contract. */
+      address: string;
+      blockNumber: number;
+      logIndex: number;
+      transactionHash: string;
+    }
+  : never;
+
+/** What a sent transaction gives back once mined. */
+export interface WriteResult<TAbi extends Abi> {
+  /** The transaction hash. */
+  hash: string;
+  /** The mined receipt. */
+  receipt: TransactionReceipt;
+  /** The events this contract emitted in the transaction, decoded. */
+  events: DecodedEvent<TAbi>[];
+}
+
+/** Block range of an event query (inclusive; default: the whole chain). */
+export interface EventQuery {
+  fromBlock?: number | bigint;
+  toBlock?: number | bigint | 'latest';
+}
+
+/** Calls of every `view`/`pure` function, typed from the ABI. */
+export type ReadMethods<TAbi extends Abi> = {
+  [F in ReadFunctionName<TAbi>]: (...args: FunctionArgs<TAbi, F>) => Promise<FunctionResult<TAbi, F>>;
+};
+
+/** Transactions of every state-changing function, typed from the ABI: send, wait for the receipt, decode events. */
+export type WriteMethods<TAbi extends Abi> = {
+  [F in WriteFunctionName<TAbi>]: (...args: FunctionArgs<TAbi, F>) => Promise<WriteResult<TAbi>>;
+};
+
+/** Gas estimates of every state-changing function. */
+export type EstimateGasMethods<TAbi extends Abi> = {
+  [F in WriteFunctionName<TAbi>]: (...args: FunctionArgs<TAbi, F>) => Promise<bigint>;
+};
+
+/** An ethers v6 contract typed from an `as const` ABI; reverts surface as typed SDK errors. */
+export interface TypedContract<TAbi extends Abi> {
+  /** The contract's address. */
+  readonly address: string;
+  /** The contract's ABI. */
+  readonly abi: TAbi;
+  /** The underlying ethers contract (untyped escape hatch). */
+  readonly contract: Contract;
+  /** `view`/`pure` calls. */
+  readonly read: ReadMethods<TAbi>;
+  /** State-changing transactions (need a signer). */
+  readonly write: WriteMethods<TAbi>;
+  /** Gas estimates of the state-changing functions. */
+  readonly estimateGas: EstimateGasMethods<TAbi>;
+  /** Fetches and decodes the logs of event `name` in a block range. */
+  events<E extends EventName<TAbi>>(name: E, query?: EventQuery): Promise<DecodedEvent<TAbi, E>[]>;
+  /** Decodes the logs this contract emitted (others are skipped). */
+  decodeLogs(logs: readonly Log[]): DecodedEvent<TAbi>[];
+  /** The same contract with another runner (e.g. another signer). */
+  connect(runner: ContractRunner): TypedContract<TAbi>;
+}
+
+/** Converts an ethers `Result` (or value) into plain arrays and objects following the ABI parameter. */
+export function toPlain(value: unknown, param: AbiParameter): unknown {
+  const type = param.type;
+  const array = /^(.*)\[\d*\]$/.exec(type);
+  if (array) {
+    const inner = { ...param, type: array[1]! };
+    return Array.from(value as ArrayLike<unknown>, (item) => toPlain(item, inner));
+  }
+  if (type === 'tuple') {
+    const components = param.components ?? [];
+    const out: Record<string, unknown> = {};
+    components.forEach((component, i) => {
+      out[component.name ?? String(i)] = toPlain((value as ArrayLike<unknown>)[i], component);
+    });
+    return out;
+  }
+  return value;
+}
+
+function plainResult(result: ArrayLike<unknown>, outputs: readonly AbiParameter[]): unknown {
+  if (outputs.length === 0) return undefined;
+  if (outputs.length === 1) return toPlain(result[0], outputs[0]!);
+  return outputs.map((output, i) => toPlain(result[i], output));
+}
+
+/**
+ * Wraps an ethers v6 contract in typed `read`, `write`, `estimateGas` and event helpers derived from an `as const`
+ * ABI: a wrong argument type, an unknown function or an unknown event name fails to compile. Reverts are thrown as
+ * {@link ContractRevertError} (decoded by custom-error name) or {@link ContractCallError}.
+ *
+ * @example
+ * ```ts
+ * import { JsonRpcProvider } from 'ethers';
+ * import { consentManagerAbi, typedContract } from '@mhrchain/contracts';
+ *
+ * const provider = new JsonRpcProvider('http://127.0.0.1:8545');
+ * const consent = typedContract(consentManagerAbi, '0x5FbDB2315678afecb367f032d93F642f64180aa3', provider);
+ * // const live: boolean = await consent.read.isGrantActive(patient, doctor);
+ * ```
+ */
+export function typedContract<const TAbi extends Abi>(
+  abi: TAbi,
+  address: string,
+  runner: ContractRunner | null,
+): TypedContract<TAbi> {
+  const contract = new Contract(address, abi as never, runner);
+  const functions = abi.filter((item) => item.type === 'function');
+  const read: Record<string, unknown> = {};
+  const write: Record<string, unknown> = {};
+  const estimateGas: Record<string, unknown> = {};
+
+  const decodeLogs = (logs: readonly Log[]): DecodedEvent<TAbi>[] => {
+    const decoded: DecodedEvent<TAbi>[] = [];
+    for (const log of logs) {
+      if (log.address.toLowerCase() !== address.toLowerCase()) continue;
+      let parsed: ReturnType<Contract['interface']['parseLog']>;
+      try {
+        parsed = contract.interface.parseLog({ topics: [...log.topics], data: log.data });
+      } catch {
+        continue;
+      }
+      if (!parsed) continue;
+      const args: Record<string, unknown> = {};
+      parsed.fragment.inputs.forEach((input, i) => {
+        args[input.name] = toPlain(parsed.args[i], input as unknown as AbiParameter);
+      });
+      decoded.push({
+        eventName: parsed.name,
+        args,
+        address: log.address,
+        blockNumber: log.blockNumber,
+        logIndex: log.index,
+        transactionHash: log.transactionHash,
+      } as DecodedEvent<TAbi>);
+    }
+    return decoded;
+  };
+
+  for (const fn of functions) {
+    const name = fn.name!;
+    const outputs = fn.outputs ?? [];
+    if (fn.stateMutability === 'view' || fn.stateMutability === 'pure') {
+      read[name] = async (...args: unknown[]) => {
+        try {
+          return plainResult(await contract.getFunction(name).staticCallResult(...args), outputs);
+        } catch (error) {
+          throw decodeContractError(error);
+        }
+      };
+      continue;
+    }
+    estimateGas[name] = async (...args: unknown[]) => {
+      try {
+        return await contract.getFunction(name).estimateGas(...args);
+      } catch (error) {
+        throw decodeContractError(error);
+      }
+    };
+    write[name] = async (...args: unknown[]) => {
+      let receipt: TransactionReceipt | null;
+      let hash: string;
+      try {
+        const tx = await contract.getFunction(name).send(...args);
+        hash = tx.hash;
+        receipt = await tx.wait();
+      } catch (error) {
+        throw decodeContractError(error);
+      }
+      if (!receipt) throw new ContractCallError(`The ${name} transaction was not mined.`, { details: hash });
+      return { hash, receipt, events: decodeLogs(receipt.logs) };
+    };
+  }
+
+  return {
+    address,
+    abi,
+    contract,
+    read: read as ReadMethods<TAbi>,
+    write: write as WriteMethods<TAbi>,
+    estimateGas: estimateGas as EstimateGasMethods<TAbi>,
+    async events(name, query = {}) {
+      try {
+        const logs = await contract.queryFilter(
+          contract.getEvent(name as string),
+          query.fromBlock === undefined ? 0 : Number(query.fromBlock),
+          query.toBlock === undefined || query.toBlock === 'latest' ? 'latest' : Number(query.toBlock),
+        );
+        return decodeLogs(logs) as never;
+      } catch (error) {
+        throw decodeContractError(error);
+      }
+    },
+    decodeLogs,
+    connect(nextRunner) {
+      return typedContract(abi, address, nextRunner);
+    },
+  };
+}
