@@ -4,6 +4,17 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type Biquad,
+  type DesignButterworthParameters,
+  type DesignEcgFilterParameters,
+  type DesignNotchParameters,
+  designButterworth,
+  designEcgFilter,
+  designNotch,
+  magnitudeResponse,
+} from './biquad.js';
 export {
   type DecodeEcgReturnType,
   decodeEcg,
@@ -12,6 +23,14 @@ export {
 } from './codec.js';
 export { createEcgDecoderStream, createEcgEncoderStream } from './codecStreams.js';
 export { EcgFrameError, EcgParameterError, FilterDesignError, WfdbFormatError } from './errors.js';
+export {
+  createFilterStream,
+  createStreamingFilter,
+  type FilterOptions,
+  filterSignal,
+  filterZeroPhase,
+  type StreamingFilter,
+} from './filter.js';
 export {
   decodeEcgFrame,
   ECG_FRAME_VERSION,
