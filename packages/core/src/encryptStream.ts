@@ -72,9 +72,10 @@ const PIPELINE_DEPTH = 8;
  * const storage = createMemoryStorage();
  * const alice = generateIdentity();
  * const encryption = createEncryptStream({ metadata: { mediaType: 'text/plain' }, recipients: [alice.publicKey] });
- * const plaintext = new Blob(['hello']).stream();
- * const blocks = plaintext.pipeThrough(encryption);
- * for await (const block of blocks) await storage.put(block.cid, block.bytes);
+ * await new Blob(['hello'])
+ *   .stream()
+ *   .pipeThrough(encryption)
+ *   .pipeTo(new WritableStream({ write: (block) => storage.put(block.cid, block.bytes) }));
  * const { cid } = await encryption.result;
  * ```
  */

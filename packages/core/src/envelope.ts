@@ -120,7 +120,13 @@ export interface OpenedEnvelope {
  *   recipients: [alice.publicKey],
  * });
  * const opened = await openEnvelope({ header: record.header, identity: alice });
- * const plaintext = new Blob([record.payload]).stream().pipeThrough(opened.createDecryptStream());
+ * const payload = new ReadableStream<Uint8Array>({
+ *   start(controller) {
+ *     controller.enqueue(record.payload);
+ *     controller.close();
+ *   },
+ * });
+ * const plaintext = payload.pipeThrough(opened.createDecryptStream());
  * ```
  */
 export async function openEnvelope(parameters: OpenEnvelopeParameters): Promise<OpenedEnvelope> {

@@ -5,6 +5,7 @@
  */
 export { BaseError, type BaseErrorParameters } from './baseError.js';
 export type { Block } from './block.js';
+export { exportCar, type ImportCarReturnType, importCar } from './car.js';
 export { type DecryptProgress, FRAME_SIZE } from './decryptStream.js';
 export {
   createEncryptStream,
@@ -34,6 +35,17 @@ export {
   readEnvelopeHeader,
 } from './envelopeHeader.js';
 export {
+  type LoadEnvelopeOptions,
+  type LoadEnvelopeReturnType,
+  loadEnvelope,
+  type RotateEnvelopeParameters,
+  rotateEnvelope,
+  type StoreEnvelopeParameters,
+  type StoreEnvelopeReturnType,
+  type StoreProgress,
+  storeEnvelope,
+} from './envelopeStorage.js';
+export {
   BlockNotFoundError,
   DecryptionError,
   IdentityDerivationError,
@@ -43,6 +55,8 @@ export {
   InvalidParametersError,
   ReadOnlyStorageError,
 } from './errors.js';
+export { type CreateGatewayStorageParameters, createGatewayStorage } from './gatewayStorage.js';
+export { type CreateHeliaStorageParameters, createHeliaStorage, type HeliaStorage } from './heliaStorage.js';
 export {
   assertPublicKey,
   deriveIdentityFromSigner,
@@ -54,3 +68,9 @@ export {
 } from './identity.js';
 export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 export { type RewrapEnvelopeParameters, type RewrapEnvelopeReturnType, rewrapEnvelope } from './rewrapEnvelope.js';
+export { createMemoryStorage, type Storage, type StorageCallOptions } from './storage.js';
+export {
+  createTrustlessGatewayHandler,
+  RAW_BLOCK_MEDIA_TYPE,
+  type TrustlessGatewayHandler,
+} from './trustlessGateway.js';

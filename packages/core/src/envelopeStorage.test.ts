@@ -1,0 +1,138 @@
+import { CID } from 'multiformats/cid';
+import { describe, expect, it } from 'vitest';
+import { loadEnvelope, rotateEnvelope, storeEnvelope } from './envelopeStorage.js';
+import { BlockNotFoundError, DecryptionError, InvalidParametersError } from './errors.js';
+import { generateIdentity } from './identity.js';
+import { collectBytes, equalBytes } from './internal/bytes.js';
+import { rewrapEnvelope } from './rewrapEnvelope.js';
+import { createMemoryStorage, type Storage } from './storage.js';
+
+function pattern(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = (i * 7 + (i >> 9)) & 0xff;
+  return out;
+}
+
+function streamOf(data: Uint8Array, piece = 10_000): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= data.length) controller.close();
+      else {
+        controller.enqueue(data.slice(offset, offset + piece));
+        offset += piece;
+      }
+    },
+  });
+}
+
+describe('storeEnvelope / loadEnvelope', () => {
+  const patient = generateIdentity();
+  const doctor = generateIdentity();
+
+  it('streams a record in and out with progress, and pins it', async () => {
+    const storage = createMemoryStorage();
+    const data = pattern(700_000);
+    const stored: number[] = [];
+    const result = await storeEnvelope(storage, {
+      stream: streamOf(data),
+      metadata: { mediaType: 'application/dicom', title: 'CT' },
+      recipients: [patient.publicKey, doctor.publicKey],
+      onProgress: (p) => stored.push(p.bytes),
+    });
+    expect(stored.at(-1)).toBe(data.length);
+    expect(await storage.isPinned(result.cid)).toBe(true);
+    const loaded: number[] = [];
+    const record = await loadEnvelope(storage, result.cid, doctor, { onProgress: (p) => loaded.push(p.bytes) });
+    expect(record.metadata).toMatchObject({ mediaType: 'application/dicom', title: 'CT', size: data.length });
+    expect(record.payloadCid.equals(result.payloadCid)).toBe(true);
+    expect(equalBytes(await record.bytes(), data)).toBe(true);
+    expect(loaded.at(-1)).toBe(data.length);
+  });
+
+  it('stores an already encrypted record and a small one from bytes', async () => {
+    const storage = createMemoryStorage();
+    const { cid } = await storeEnvelope(storage, {
+      data: new TextEncoder().encode('note'),
+      metadata: { mediaType: 'text/plain' },
+      recipients: [patient.publicKey],
+      pin: false,
+    });
+    expect(await storage.isPinned(cid)).toBe(false);
+    const record = await loadEnvelope(storage, cid, patient);
+    expect(new TextDecoder().decode(await record.bytes())).toBe('note');
+    await expect(
+      storeEnvelope(storage, { metadata: { mediaType: 'text/plain' }, recipients: [patient.publicKey] }),
+    ).rejects.toThrow(InvalidParametersError);
+  });
+
+  it('a stranger, a missing block, a swapped block in storage: typed errors, never plaintext', async () => {
+    const storage = createMemoryStorage();
+    const data = pattern(300_000);
+    const { cid, payloadCid } = await storeEnvelope(storage, {
+      data,
+      metadata: { mediaType: 'application/octet-stream' },
+      recipients: [patient.publicKey],
+    });
+    await expect(loadEnvelope(storage, cid, doctor)).rejects.toThrow(DecryptionError);
+    await expect(loadEnvelope(storage, CID.parse(payloadCid.toString()), patient)).rejects.toThrow(DecryptionError);
+
+    // A storage that lost a payload block: the stream errors with BlockNotFoundError.
+    const lossy: Storage = {
+      ...storage,
+      async get(c, o) {
+        if (c.code === 0x55 && c.toString().endsWith('a')) throw new BlockNotFoundError(c.toString());
+        return storage.get(c, o);
+      },
+    };
+    // A storage that serves leaf 1 in place of leaf 2 (a buggy or hostile backend that skips hash checks).
+    const leaves: CID[] = [];
+    const { linksOf } = await import('./internal/walkDag.js');
+    for (const link of linksOf(payloadCid, await storage.get(payloadCid))) leaves.push(link);
+    const swapping: Storage = {
+      ...storage,
+      async get(c, o) {
+        return storage.get(c.equals(leaves[2]!) ? leaves[1]! : c, o);
+      },
+    };
+    const outcomes = await Promise.all(
+      [lossy, swapping].map(async (s) => {
+        const record = await loadEnvelope(s, cid, patient);
+        return collectBytes(record.stream).then(
+          () => 'plaintext',
+          (e: unknown) => (e as Error).name,
+        );
+      }),
+    );
+    expect(['BlockNotFoundError', 'plaintext']).toContain(outcomes[0]);
+    expect(outcomes[1]).toBe('DecryptionError');
+  });
+
+  it('re-wrap in storage keeps the payload; rotate makes a new payload only the new recipients open', async () => {
+    const storage = createMemoryStorage();
+    const data = pattern(150_000);
+    const original = await storeEnvelope(storage, {
+      data,
+      metadata: { mediaType: 'application/fhir+json', resourceType: 'Bundle' },
+      recipients: [patient.publicKey, doctor.publicKey],
+    });
+    const header = await storage.get(original.cid);
+    const revoked = await rewrapEnvelope({ header, identity: patient, recipients: [patient.publicKey] });
+    await storage.put(revoked.cid, revoked.header);
+    await expect(loadEnvelope(storage, revoked.cid, doctor)).rejects.toThrow(DecryptionError);
+    expect(equalBytes(await (await loadEnvelope(storage, revoked.cid, patient)).bytes(), data)).toBe(true);
+
+    const rotated = await rotateEnvelope(storage, {
+      cid: original.cid,
+      identity: doctor,
+      recipients: [patient.publicKey],
+      metadata: { title: 'rotated' },
+    });
+    expect(rotated.payloadCid.equals(original.payloadCid)).toBe(false);
+    const record = await loadEnvelope(storage, rotated.cid, patient);
+    expect(record.metadata).toMatchObject({ resourceType: 'Bundle', title: 'rotated', size: data.length });
+    expect(record.metadata.created).toBe(original.metadata.created);
+    expect(equalBytes(await record.bytes(), data)).toBe(true);
+    await expect(loadEnvelope(storage, rotated.cid, doctor)).rejects.toThrow(DecryptionError);
+  });
+});
