@@ -1,0 +1,87 @@
+import { randomBytes } from '@noble/hashes/utils.js';
+import { describe, expect, it } from 'vitest';
+import { createSequenceTracker } from './sequenceTracker.js';
+import { NONCE_LENGTH, openFrame, PREFIX_LENGTH, readPrefix, sealFrame, TYPE_FRAME, writePrefix } from './wire.js';
+
+const key = randomBytes(32);
+const streamId = randomBytes(16);
+const data = randomBytes(200);
+
+describe('live frame sealing', () => {
+  it('round-trips and reads its prefix back', () => {
+    const sealed = sealFrame(key, streamId, 7, 2 ** 40 + 5, data);
+    expect(sealed.length).toBe(PREFIX_LENGTH + NONCE_LENGTH + data.length + 16);
+    expect(openFrame(key, sealed)).toEqual(data);
+    const prefix = readPrefix(sealed)!;
+    expect(prefix).toMatchObject({ type: TYPE_FRAME, epoch: 7, sequence: 2 ** 40 + 5 });
+    expect(prefix.streamId).toEqual(streamId);
+  });
+
+  it('uses a fresh nonce for every frame', () => {
+    const a = sealFrame(key, streamId, 0, 1, data);
+    const b = sealFrame(key, streamId, 0, 1, data);
+    expect(a).not.toEqual(b);
+  });
+
+  it('rejects every single-bit flip (prefix, nonce, ciphertext, tag)', () => {
+    const sealed = sealFrame(key, streamId, 1, 2, data.subarray(0, 16));
+    for (let i = 0; i < sealed.length; i++) {
+      for (const bit of [0, 7]) {
+        const tampered = sealed.slice();
+        tampered[i]! ^= 1 << bit;
+        expect(openFrame(key, tampered), `byte ${i} bit ${bit}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('binds stream id, epoch and sequence: a re-labelled frame does not open', () => {
+    const sealed = sealFrame(key, streamId, 3, 10, data);
+    for (const relabel of [
+      { streamId: randomBytes(16), epoch: 3, sequence: 10 },
+      { streamId, epoch: 4, sequence: 10 },
+      { streamId, epoch: 3, sequence: 11 },
+    ]) {
+      const moved = sealed.slice();
+      writePrefix(moved, { type: TYPE_FRAME, ...relabel });
+      expect(openFrame(key, moved)).toBeUndefined();
+    }
+  });
+
+  it('rejects the wrong key, truncation and extension', () => {
+    const sealed = sealFrame(key, streamId, 0, 0, data);
+    expect(openFrame(randomBytes(32), sealed)).toBeUndefined();
+    expect(openFrame(key, sealed.subarray(0, sealed.length - 1))).toBeUndefined();
+    expect(openFrame(key, new Uint8Array([...sealed, 0]))).toBeUndefined();
+    expect(openFrame(key, sealed.subarray(0, PREFIX_LENGTH + NONCE_LENGTH + 15))).toBeUndefined();
+  });
+
+  it('reads no prefix from foreign bytes', () => {
+    expect(readPrefix(new Uint8Array(10))).toBeUndefined();
+    expect(readPrefix(new TextEncoder().encode('{"hello":"this is json, not a frame"}'))).toBeUndefined();
+    const wrongVersion = sealFrame(key, streamId, 0, 0, data);
+    wrongVersion[1] = 0x21;
+    expect(readPrefix(wrongVersion)).toBeUndefined();
+    const wrongType = sealFrame(key, streamId, 0, 0, data);
+    wrongType[1] = 0x13;
+    expect(readPrefix(wrongType)).toBeUndefined();
+  });
+});
+
+describe('sequence tracker', () => {
+  it('reports gaps, replays and late frames', () => {
+    const tracker = createSequenceTracker();
+    expect(tracker.check(5)).toBe('next');
+    expect(tracker.accept(5)).toBeUndefined(); // joining mid-stream is no gap
+    expect(tracker.accept(6)).toBeUndefined();
+    expect(tracker.accept(10)).toEqual({ from: 7, to: 9 });
+    expect(tracker.check(10)).toBe('replay');
+    expect(tracker.check(6)).toBe('replay');
+    expect(tracker.check(8)).toBe('late');
+    tracker.accept(8);
+    expect(tracker.check(8)).toBe('replay');
+    expect(tracker.accept(5000)).toEqual({ from: 11, to: 4999 });
+    expect(tracker.check(5000 - 1024)).toBe('replay'); // beyond the window
+    expect(tracker.check(4999)).toBe('late');
+    expect(tracker.last).toBe(5000);
+  });
+});

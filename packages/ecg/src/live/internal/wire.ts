@@ -1,0 +1,104 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { randomBytes } from '@noble/ciphers/utils.js';
+
+/**
+ * Wire format of live stream messages (all integers big-endian):
+ *
+ * ```
+ * 0      1 byte   magic 0x4c
+ * 1      1 byte   version (high nibble, 1) | type (low nibble: 1 frame, 2 key announcement)
+ * 2      16 bytes stream id
+ * 18     4 bytes  epoch
+ * 22     8 bytes  sequence (frame) / first sequence of the epoch (key announcement)
+ * frame:        30: 24-byte XChaCha20 nonce, 54: ciphertext ‖ 16-byte Poly1305 tag; AAD = bytes 0..30
+ * announcement: 30: core envelope header length (4 bytes), header, payload length (4 bytes), payload,
+ *               then a 64-byte Ed25519 signature of everything before it by the stream's device key
+ * ```
+ */
+export const MAGIC = 0x4c;
+export const VERSION = 1;
+export const TYPE_FRAME = 1;
+export const TYPE_KEY = 2;
+export const STREAM_ID_LENGTH = 16;
+export const PREFIX_LENGTH = 30;
+export const NONCE_LENGTH = 24;
+export const TAG_LENGTH = 16;
+export const SIGNATURE_LENGTH = 64;
+export const KEY_LENGTH = 32;
+
+/** The common prefix of every live message. */
+export interface MessagePrefix {
+  type: number;
+  streamId: Uint8Array;
+  epoch: number;
+  sequence: number;
+}
+
+export function writePrefix(out: Uint8Array, prefix: MessagePrefix): void {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out[0] = MAGIC;
+  out[1] = (VERSION << 4) | prefix.type;
+  out.set(prefix.streamId, 2);
+  view.setUint32(18, prefix.epoch);
+  view.setUint32(22, Math.floor(prefix.sequence / 2 ** 32));
+  view.setUint32(26, prefix.sequence >>> 0);
+}
+
+/** Reads the prefix, or undefined when the bytes are not a live message of a known version. */
+export function readPrefix(bytes: Uint8Array): MessagePrefix | undefined {
+  if (bytes.length < PREFIX_LENGTH || bytes[0] !== MAGIC || bytes[1]! >> 4 !== VERSION) return undefined;
+  const type = bytes[1]! & 0x0f;
+  if (type !== TYPE_FRAME && type !== TYPE_KEY) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const high = view.getUint32(22);
+  if (high >= 2 ** 21) return undefined; // beyond Number.MAX_SAFE_INTEGER
+  return {
+    type,
+    streamId: bytes.subarray(2, 2 + STREAM_ID_LENGTH),
+    epoch: view.getUint32(18),
+    sequence: high * 2 ** 32 + view.getUint32(26),
+  };
+}
+
+/** Seals one frame under an epoch key; the nonce is random, the prefix is authenticated. */
+export function sealFrame(key: Uint8Array, streamId: Uint8Array, epoch: number, sequence: number, data: Uint8Array) {
+  const out = new Uint8Array(PREFIX_LENGTH + NONCE_LENGTH + data.length + TAG_LENGTH);
+  writePrefix(out, { type: TYPE_FRAME, streamId, epoch, sequence });
+  const nonce = randomBytes(NONCE_LENGTH);
+  out.set(nonce, PREFIX_LENGTH);
+  const aad = out.subarray(0, PREFIX_LENGTH);
+  xchacha20poly1305(key, nonce, aad).encrypt(data, out.subarray(PREFIX_LENGTH + NONCE_LENGTH));
+  return out;
+}
+
+/** Opens a frame sealed by {@link sealFrame}; undefined when authentication fails. */
+export function openFrame(key: Uint8Array, bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length < PREFIX_LENGTH + NONCE_LENGTH + TAG_LENGTH) return undefined;
+  const aad = bytes.subarray(0, PREFIX_LENGTH);
+  const nonce = bytes.subarray(PREFIX_LENGTH, PREFIX_LENGTH + NONCE_LENGTH);
+  try {
+    return xchacha20poly1305(key, nonce, aad).decrypt(bytes.subarray(PREFIX_LENGTH + NONCE_LENGTH));
+  } catch {
+    return undefined;
+  }
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function fromHex(hex: string): Uint8Array | undefined {
+  if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { MosquittoStartError } from './errors.js';
+import { startMosquitto } from './mosquitto.js';
+import { createMqttTransport } from './mqttTransport.js';
+
+const alive = (pid: number | undefined) => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('startMosquitto', () => {
+  const brokers: { stop(): Promise<void> }[] = [];
+  afterAll(async () => {
+    for (const broker of brokers) await broker.stop();
+  });
+
+  it('starts on a free loopback port, carries messages, restarts on the same port and stops without orphans', async () => {
+    const broker = await startMosquitto();
+    brokers.push(broker);
+    expect(broker.url).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    const transport = await createMqttTransport({ url: broker.url });
+    const received: Uint8Array[] = [];
+    await transport.subscribe('t/1', (payload) => received.push(payload.slice()));
+    await transport.publish('t/1', new Uint8Array([1, 2, 3]));
+    await expect.poll(() => received.length).toBe(1);
+    expect(received[0]).toEqual(new Uint8Array([1, 2, 3]));
+
+    const firstPid = broker.pid;
+    let offline = 0;
+    let reconnected = 0;
+    transport.on('offline', () => offline++);
+    transport.on('connect', () => reconnected++);
+    await broker.restart();
+    expect(alive(firstPid)).toBe(false);
+    expect(broker.pid).not.toBe(firstPid);
+    await expect.poll(() => reconnected, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(offline).toBeGreaterThan(0);
+    // The subscription survived the restart.
+    await transport.publish('t/1', new Uint8Array([4]));
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(2);
+
+    await transport.close();
+    const pid = broker.pid;
+    await broker.stop();
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('fails with a typed error for a missing binary', async () => {
+    await expect(startMosquitto({ binary: '/nonexistent/mosquitto' })).rejects.toBeInstanceOf(MosquittoStartError);
+  });
+});

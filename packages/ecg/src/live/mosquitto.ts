@@ -1,0 +1,204 @@
+import { MosquittoStartError } from './errors.js';
+
+/** Options of {@link startMosquitto}. */
+export interface StartMosquittoOptions {
+  /** Path of the broker binary. Default: `$MOSQUITTO_BINARY`, else `/usr/sbin/mosquitto`. */
+  readonly binary?: string;
+  /** Loopback port to listen on. Default: a free one. */
+  readonly port?: number;
+  /** Milliseconds to wait for the broker to accept connections. Default: 10,000. */
+  readonly timeoutMs?: number;
+  /** Extra `mosquitto.conf` lines (for instance `max_queued_messages 100000`). */
+  readonly config?: readonly string[];
+}
+
+/** A running Mosquitto broker on 127.0.0.1. */
+export interface MosquittoInstance {
+  /** `mqtt://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  /** Process id of the broker process now running (changes on restart). */
+  readonly pid: number | undefined;
+  /** Stops the broker and starts it again on the same port (a broker restart: every client is disconnected). */
+  restart(options?: { downtimeMs?: number }): Promise<void>;
+  /** Stops the broker and removes its configuration directory. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface ChildLike {
+  pid?: number | undefined;
+  exitCode: number | null;
+  signalCode: string | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+const running = new Set<ChildLike>();
+let exitHookInstalled = false;
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts a Mosquitto MQTT broker (the Debian `mosquitto` package) on a free 127.0.0.1 port, from a generated
+ * configuration in a temporary directory: anonymous clients, no persistence, loopback only. The broker is killed by
+ * `stop()`, and in any case when this Node process exits. Node only; for tests, examples and benchmarks.
+ *
+ * @throws {@link MosquittoStartError} when the binary is missing or the broker does not start in time.
+ * @example
+ * ```ts
+ * import { startMosquitto } from '@mhrchain/ecg/live';
+ *
+ * const broker = await startMosquitto();
+ * console.log(broker.url); // mqtt://127.0.0.1:<port>
+ * await broker.restart(); // every client is disconnected, then the broker is back on the same port
+ * await broker.stop();
+ * ```
+ */
+export async function startMosquitto(options: StartMosquittoOptions = {}): Promise<MosquittoInstance> {
+  const { spawn } = await import('node:child_process');
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const binary = options.binary ?? process.env.MOSQUITTO_BINARY ?? '/usr/sbin/mosquitto';
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const child of running) child.kill('SIGKILL');
+    });
+  }
+  const directory = await mkdtemp(join(tmpdir(), 'mhr-mosquitto-'));
+  let port = options.port ?? (await freePort());
+  const configPath = join(directory, 'mosquitto.conf');
+  const writeConfig = () =>
+    writeFile(
+      configPath,
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        'persistence false',
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+        'max_inflight_messages 0',
+        'max_queued_messages 100000',
+        ...(options.config ?? []),
+        '',
+      ].join('\n'),
+    );
+
+  let child: ChildLike | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const launch = async () => {
+    await writeConfig();
+    const process_ = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    process_.stderr?.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-2000);
+    });
+    running.add(process_);
+    child = process_;
+    let exitCode: number | null | undefined;
+    let spawnError: Error | undefined;
+    exited = new Promise<void>((resolve) => {
+      process_.once('exit', (code) => {
+        exitCode = code;
+        running.delete(process_);
+        resolve();
+      });
+    });
+    process_.once('error', (error) => {
+      spawnError = error;
+    });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (spawnError) {
+        throw new MosquittoStartError(`mosquitto could not be started from ${binary}.`, { cause: spawnError });
+      }
+      if (exitCode !== undefined) {
+        throw new MosquittoStartError(`mosquitto exited with code ${exitCode}.`, { details: output });
+      }
+      if (await canConnect(port)) return;
+      if (Date.now() > deadline) {
+        process_.kill('SIGKILL');
+        throw new MosquittoStartError('mosquitto did not accept connections in time.', { details: output });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  const kill = async () => {
+    const current = child;
+    if (!current || current.exitCode !== null || current.signalCode !== null) return;
+    current.kill('SIGTERM');
+    const timer = setTimeout(() => current.kill('SIGKILL'), 2_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  // A port found free may be taken before mosquitto binds it: try a few.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      await kill();
+      if (options.port !== undefined || attempt >= 3 || !(error instanceof MosquittoStartError)) {
+        await rm(directory, { recursive: true, force: true });
+        throw error;
+      }
+      port = await freePort();
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    get url() {
+      return `mqtt://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    get pid() {
+      return child?.pid;
+    },
+    async restart(restartOptions) {
+      if (stopping) throw new MosquittoStartError('The broker was stopped.');
+      await kill();
+      if (restartOptions?.downtimeMs) await new Promise((resolve) => setTimeout(resolve, restartOptions.downtimeMs));
+      await launch();
+    },
+    stop() {
+      stopping ??= (async () => {
+        await kill();
+        await rm(directory, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,294 @@
+import { assertPublicKey } from '@mhrchain/core';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { encodeEcgFrame } from '../frame.js';
+import { type LiveDeviceKey, type LiveStreamDescriptor, liveStreamTopic, parseDescriptor } from './device.js';
+import { LiveParameterError, LiveTransportError } from './errors.js';
+import { createKeyAnnouncement } from './internal/keyAnnouncement.js';
+import { KEY_LENGTH, sealFrame, toHex } from './internal/wire.js';
+import type { LiveTransport } from './transport.js';
+
+/** An encoded ECG frame as the publisher produced it (what an archive stores). */
+export interface PublishedFrame {
+  /** Sequence number of the frame in the stream. */
+  readonly sequence: number;
+  /** Key epoch the frame was sealed under. */
+  readonly epoch: number;
+  /** Index (per channel) of the frame's first sample. */
+  readonly firstSampleIndex: number;
+  /** Samples per channel in the frame. */
+  readonly sampleCount: number;
+  /** The ECG codec frame (plaintext). */
+  readonly encoded: Uint8Array;
+}
+
+/** Receives every frame the publisher produces, before it goes to the transport (an archive, a local recorder). */
+export interface PublishedFrameSink {
+  append(frame: PublishedFrame): void;
+}
+
+/** Parameters of {@link createLivePublisher}. */
+export interface CreateLivePublisherParameters {
+  /** Where sealed frames go. */
+  readonly transport: LiveTransport;
+  /** The wearable's key: signs key announcements. */
+  readonly device: LiveDeviceKey;
+  /** X25519 public keys of the doctors allowed to read the stream now (the patient's own key if wanted). */
+  readonly recipients: readonly Uint8Array[];
+  /** Samples per second per channel. */
+  readonly sampleRate: number;
+  /** Interleaved channels (leads). */
+  readonly channels: number;
+  /** Bits per sample, 8..24. Default: 16. */
+  readonly bitDepth?: number;
+  /** Samples per channel in each live frame. Default: a quarter of a second. At most 250 ms of signal. */
+  readonly frameSamples?: number;
+  /** 16-byte stream id, hex. Default: random. */
+  readonly streamId?: string;
+  /** Topic. Default: {@link liveStreamTopic}. */
+  readonly topic?: string;
+  /** Device time of sample 0, ms since the Unix epoch. Default: the clock when the first samples are written. */
+  readonly startTime?: number;
+  /** Rekey automatically after this many ms (key expiry). Default: never. */
+  readonly epochDurationMs?: number;
+  /** Receives every encoded frame (for instance a {@link StreamArchive}). */
+  readonly sink?: PublishedFrameSink;
+  /** Called when a publish fails (the frame is still given to the sink). */
+  readonly onError?: (error: LiveTransportError) => void;
+  /** Clock in ms. Default: `Date.now`. */
+  readonly clock?: () => number;
+}
+
+/** Counters of a {@link LivePublisher}. */
+export interface LivePublisherStats {
+  /** Frames sealed and handed to the transport. */
+  readonly frames: number;
+  /** Bytes of sealed frames. */
+  readonly bytes: number;
+  /** Publishes that failed. */
+  readonly failures: number;
+  /** Key announcements published. */
+  readonly announcements: number;
+}
+
+/** The wearable (patient) side of a live stream. */
+export interface LivePublisher {
+  /** What a doctor needs to subscribe (no secret in it). */
+  readonly descriptor: LiveStreamDescriptor;
+  /** The current key epoch (0 at start, +1 on each rekey). */
+  readonly epoch: number;
+  /** The sequence number the next frame will carry. */
+  readonly nextSequence: number;
+  /** Counters. */
+  readonly stats: LivePublisherStats;
+  /**
+   * Appends interleaved samples; every full frame is encoded, sealed and published at once. Resolves when the
+   * frames are handed to the transport (not when the broker has them).
+   */
+  write(samples: Int32Array | Int16Array): void;
+  /** The same as {@link LivePublisher.write}, as a Web Stream sink. */
+  readonly writable: WritableStream<Int32Array | Int16Array>;
+  /**
+   * Starts a new key epoch and wraps its key for `recipients` (default: the current ones). Frames written from
+   * now on are sealed under the new key: a doctor left out can read none of them.
+   */
+  rekey(recipients?: readonly Uint8Array[]): Promise<number>;
+  /** Publishes any partial frame, and waits until every publish is done. */
+  flush(): Promise<void>;
+  /** Flushes, stops timers and listeners. Does not close the transport. */
+  close(): Promise<void>;
+}
+
+function checkRecipients(recipients: readonly Uint8Array[]): Uint8Array[] {
+  if (!Array.isArray(recipients)) throw new LiveParameterError('recipients must be an array of public keys.');
+  for (const key of recipients) assertPublicKey(key);
+  return [...recipients];
+}
+
+/**
+ * Opens a live stream on a wearable: samples are cut into frames of at most 250 ms, encoded with the lossless ECG
+ * codec, sealed with XChaCha20-Poly1305 under the epoch key (bound to stream id, epoch and sequence number) and
+ * published. The epoch key is wrapped for each authorised doctor in a core envelope and announced on the same
+ * topic, signed by the device key (retained, and again after every reconnection).
+ *
+ * @throws {@link LiveParameterError} for bad parameters.
+ * @example
+ * ```ts
+ * import { generateIdentity } from '@mhrchain/core';
+ * import { createLivePublisher, createMqttTransport, generateLiveDeviceKey, startMosquitto } from '@mhrchain/ecg/live';
+ *
+ * const broker = await startMosquitto();
+ * const transport = await createMqttTransport({ url: broker.url });
+ * const doctor = generateIdentity();
+ * const publisher = await createLivePublisher({
+ *   transport,
+ *   device: generateLiveDeviceKey(),
+ *   recipients: [doctor.publicKey],
+ *   sampleRate: 360,
+ *   channels: 2,
+ * });
+ * publisher.write(new Int32Array(2 * 360)); // one second: four frames
+ * await publisher.rekey([]); // nobody can read what comes next
+ * await publisher.close();
+ * ```
+ */
+export async function createLivePublisher(parameters: CreateLivePublisherParameters): Promise<LivePublisher> {
+  const { transport, device, sampleRate, channels } = parameters;
+  const bitDepth = parameters.bitDepth ?? 16;
+  const frameSamples = parameters.frameSamples ?? Math.max(1, Math.floor(sampleRate / 4));
+  const clock = parameters.clock ?? Date.now;
+  if (!Number.isSafeInteger(frameSamples) || frameSamples < 1 || frameSamples / sampleRate > 0.25) {
+    throw new LiveParameterError('frameSamples must be positive and at most 250 ms of signal.', String(frameSamples));
+  }
+  if (!(device?.secretKey instanceof Uint8Array) || !(device.publicKey instanceof Uint8Array)) {
+    throw new LiveParameterError('A device key is required.');
+  }
+  const streamIdHex = parameters.streamId ?? toHex(randomBytes(16));
+  const descriptor: LiveStreamDescriptor = {
+    streamId: streamIdHex,
+    topic: parameters.topic ?? liveStreamTopic(streamIdHex),
+    devicePublicKey: toHex(device.publicKey),
+    sampleRate,
+    channels,
+    bitDepth,
+  };
+  const { streamId } = parseDescriptor(descriptor);
+  let recipients = checkRecipients(parameters.recipients);
+  // Checks sample rate, channels and bit depth the way the codec does.
+  encodeEcgFrame(new Int32Array(channels), { sampleRate, channels, bitDepth });
+
+  let epoch = 0;
+  let epochKey: Uint8Array = randomBytes(KEY_LENGTH);
+  let sequence = 0;
+  let announcement: Uint8Array = new Uint8Array(0);
+  let startTime = parameters.startTime;
+  let sampleIndex = 0; // per channel, of the next frame's first sample
+  const frameLength = frameSamples * channels;
+  let buffer = new Int32Array(frameLength);
+  let buffered = 0;
+  const pending = new Set<Promise<void>>();
+  const stats = { frames: 0, bytes: 0, failures: 0, announcements: 0 };
+  let closed = false;
+
+  const track = (promise: Promise<void>) => {
+    const tracked = promise.catch((cause) => {
+      stats.failures++;
+      const error = cause instanceof LiveTransportError ? cause : new LiveTransportError('Publish failed.', { cause });
+      parameters.onError?.(error);
+    });
+    pending.add(tracked);
+    void tracked.finally(() => pending.delete(tracked));
+  };
+
+  const announce = () => {
+    stats.announcements++;
+    track(transport.publish(descriptor.topic, announcement, { retain: true }));
+  };
+
+  const startEpoch = async (nextRecipients: Uint8Array[], nextEpoch: number) => {
+    const key = randomBytes(KEY_LENGTH);
+    const message = await createKeyAnnouncement({
+      streamId,
+      epoch: nextEpoch,
+      firstSequence: sequence,
+      epochKey: key,
+      recipients: nextRecipients,
+      deviceSecretKey: device.secretKey,
+    });
+    epoch = nextEpoch;
+    epochKey = key;
+    recipients = nextRecipients;
+    announcement = message;
+    announce();
+  };
+
+  const emitFrame = (samples: Int32Array) => {
+    if (startTime === undefined) startTime = clock();
+    const encoded = encodeEcgFrame(samples, {
+      sampleRate,
+      channels,
+      bitDepth,
+      firstSampleIndex: sampleIndex,
+      timestamp: Math.round(startTime + (sampleIndex * 1000) / sampleRate),
+    });
+    const sampleCount = samples.length / channels;
+    parameters.sink?.append({ sequence, epoch, firstSampleIndex: sampleIndex, sampleCount, encoded });
+    const sealed = sealFrame(epochKey, streamId, epoch, sequence, encoded);
+    sequence++;
+    sampleIndex += sampleCount;
+    stats.frames++;
+    stats.bytes += sealed.length;
+    track(transport.publish(descriptor.topic, sealed));
+  };
+
+  const write = (samples: Int32Array | Int16Array) => {
+    if (closed) throw new LiveParameterError('The publisher is closed.');
+    if (startTime === undefined) startTime = clock() - (samples.length / channels / sampleRate) * 1000;
+    let offset = 0;
+    while (offset < samples.length) {
+      const take = Math.min(frameLength - buffered, samples.length - offset);
+      buffer.set(samples.subarray(offset, offset + take), buffered);
+      buffered += take;
+      offset += take;
+      if (buffered === frameLength) {
+        emitFrame(buffer);
+        buffer = new Int32Array(frameLength);
+        buffered = 0;
+      }
+    }
+  };
+
+  let rekeying: Promise<number> = Promise.resolve(0);
+  const rekey = (next?: readonly Uint8Array[]) => {
+    const nextRecipients = next === undefined ? recipients : checkRecipients(next);
+    rekeying = rekeying.then(async () => {
+      await startEpoch(nextRecipients, epoch + 1);
+      return epoch;
+    });
+    return rekeying;
+  };
+
+  await startEpoch(recipients, 0);
+  const offConnect = transport.on('connect', () => {
+    if (!closed) announce();
+  });
+  const timer =
+    parameters.epochDurationMs !== undefined
+      ? setInterval(() => void rekey().catch(() => undefined), parameters.epochDurationMs)
+      : undefined;
+
+  const flush = async () => {
+    if (buffered > 0 && buffered % channels === 0) {
+      emitFrame(buffer.slice(0, buffered));
+      buffered = 0;
+    }
+    await rekeying;
+    while (pending.size > 0) await Promise.all(pending);
+  };
+
+  return {
+    descriptor,
+    get epoch() {
+      return epoch;
+    },
+    get nextSequence() {
+      return sequence;
+    },
+    get stats() {
+      return { ...stats };
+    },
+    write,
+    writable: new WritableStream<Int32Array | Int16Array>({
+      write: (chunk) => write(chunk),
+      close: () => flush(),
+    }),
+    rekey,
+    flush,
+    async close() {
+      if (closed) return;
+      await flush();
+      closed = true;
+      offConnect();
+      if (timer) clearInterval(timer);
+    },
+  };
+}
