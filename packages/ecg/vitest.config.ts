@@ -7,5 +7,7 @@ export default defineProject({
     name: 'ecg',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Real-record tests read 30-minute recordings; the shared machine can be slow.
+    testTimeout: 120_000,
   },
 });

@@ -42,7 +42,28 @@ export {
   encodeEcgFrame,
   readEcgFrameHeader,
 } from './frame.js';
-export { annotationSymbol, isBeatSymbol, parseWfdbAnnotations, type WfdbAnnotation } from './wfdbAnnotations.js';
+export {
+  createHeartRateAlerts,
+  type HeartRateAlert,
+  type HeartRateAlerts,
+  type HeartRateAlertsParameters,
+  type HeartRateAlertType,
+} from './heartRateAlerts.js';
+export {
+  createQrsDetector,
+  detectQrs,
+  type QrsBeat,
+  type QrsDetector,
+  type QrsDetectorParameters,
+} from './qrsDetector.js';
+export { type BeatScore, grossScore, type ScoreBeatsParameters, scoreBeats } from './scoreBeats.js';
+export {
+  annotationSymbol,
+  flutterEpisodes,
+  isBeatSymbol,
+  parseWfdbAnnotations,
+  type WfdbAnnotation,
+} from './wfdbAnnotations.js';
 export { parseWfdbHeader, type WfdbHeader, type WfdbSignalSpec } from './wfdbHeader.js';
 export {
   type DecodeWfdbSignalFileParameters,

@@ -159,3 +159,30 @@ export function parseWfdbAnnotations(bytes: Uint8Array): WfdbAnnotation[] {
   }
   return out;
 }
+
+/**
+ * Ventricular flutter/fibrillation episodes marked in an annotation file (`[` onset to `]` end), as sample
+ * intervals `[from, to)`. An episode without an end runs to `Infinity`.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { flutterEpisodes, parseWfdbAnnotations } from '@mhrchain/ecg';
+ *
+ * const episodes = flutterEpisodes(parseWfdbAnnotations(await readFile('../shared/data/ecg/mitdb/207.atr')));
+ * // [[14665, 18350], ...]
+ * ```
+ */
+export function flutterEpisodes(annotations: readonly WfdbAnnotation[]): [number, number][] {
+  const episodes: [number, number][] = [];
+  let onset: number | undefined;
+  for (const a of annotations) {
+    if (a.symbol === '[' && onset === undefined) onset = a.sample;
+    else if (a.symbol === ']' && onset !== undefined) {
+      episodes.push([onset, a.sample + 1]);
+      onset = undefined;
+    }
+  }
+  if (onset !== undefined) episodes.push([onset, Number.POSITIVE_INFINITY]);
+  return episodes;
+}
