@@ -6,6 +6,45 @@
  * @packageDocumentation
  */
 export {
+  type AnswerAccessOtpParameters,
+  type ApproveWithOtpParameters,
+  answerAccessOtp,
+  approveWithOtp,
+  type IssueAccessOtpParameters,
+  type IssueAccessOtpReturnType,
+  issueAccessOtp,
+} from './accessOtp.js';
+export { type AddRecordParameters, type AddRecordReturnType, addRecord } from './addRecord.js';
+export {
+  type ApproveRequestParameters,
+  approveRequest,
+  type GetPendingRequestParameters,
+  type GrantAccessParameters,
+  type GrantAccessReturnType,
+  getPendingRequest,
+  grantAccess,
+  type PendingRequest,
+  type RejectRequestParameters,
+  rejectRequest,
+} from './approveRequest.js';
+export {
+  type ConsentClient,
+  type CreateConsentClientParameters,
+  createConsentClient,
+  type PendingOtpRequest,
+} from './client.js';
+export {
+  type ApproveDelegationReturnType,
+  approveDelegation,
+  type DelegationDecisionParameters,
+  type RequestDelegationParameters,
+  type RevokeDelegationParameters,
+  type RevokeDelegationReturnType,
+  rejectDelegation,
+  requestDelegation,
+  revokeDelegation,
+} from './delegation.js';
+export {
   InvalidConsentParametersError,
   InvalidOtpParametersError,
   InvalidOtpResponseError,
@@ -21,7 +60,9 @@ export {
   timelineToFhirBundle,
   timelineToFhirConsents,
 } from './fhir.js';
+export { type GetTimelineParameters, getTimeline } from './getTimeline.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
+export type { TransactionInfo } from './internal/chain.js';
 export { createOtpauthUri, type OtpauthParameters, parseOtpauthUri } from './otpauthUri.js';
 export {
   type ConfirmOtpParameters,
@@ -40,7 +81,38 @@ export {
   type SealOtpResponseParameters,
   sealOtpResponse,
 } from './otpResponse.js';
+export {
+  type ListReadableRecordsParameters,
+  listReadableRecords,
+  type ReadableRecord,
+  type ReadRecordParameters,
+  type ReadRecordReturnType,
+  readRecord,
+} from './readRecords.js';
+export { createMemoryRecordStore, type RecordStore } from './recordStore.js';
+export {
+  type AttestDoctorParameters,
+  attestDoctor,
+  type RegisterReturnType,
+  registerDoctor,
+  registerPatient,
+} from './register.js';
+export {
+  purposeCode,
+  type RequestAccessParameters,
+  type RequestAccessReturnType,
+  requestAccess,
+} from './requestAccess.js';
 export { type RequestBindingParameters, type RequestLocation, requestBinding, requestIdOf } from './requestBinding.js';
+export {
+  type PublishedVersion,
+  type RevokeAccessParameters,
+  type RevokeAccessReturnType,
+  type RotateExpiredAccessParameters,
+  type Rotation,
+  revokeAccess,
+  rotateExpiredAccess,
+} from './revokeAccess.js';
 export {
   type AccessScope,
   fromScopeTuple,
@@ -51,6 +123,7 @@ export {
   scopeHash,
   toScopeTuple,
 } from './scope.js';
+export { shredKeys } from './shredKeys.js';
 export {
   compareTimelineEvents,
   counterpartOf,

@@ -1,0 +1,83 @@
+import { encryptRecord, type RecordMetadataInput } from '@mhrchain/core';
+import type { CID } from 'multiformats/cid';
+import type { ConsentClient } from './client.js';
+import { InvalidConsentParametersError } from './errors.js';
+import { readersForCategory } from './internal/access.js';
+import {
+  bytesToHex,
+  encryptionKeyOf,
+  patientAction,
+  putBlocks,
+  type TransactionInfo,
+  transactionInfo,
+} from './internal/chain.js';
+import type { Hex } from './scope.js';
+
+/** Parameters of {@link addRecord}. */
+export interface AddRecordParameters {
+  /** The record: a PDF, an image, FHIR JSON, … as bytes or a `Blob`/`File`. */
+  data: Uint8Array | Blob;
+  /** What the record says about itself (encrypted inside the envelope, never on chain). */
+  metadata: RecordMetadataInput;
+  /** Non-identifying category code (application-defined, 0–65535), the only thing about the record on chain. */
+  category: number;
+}
+
+/** What {@link addRecord} returns. */
+export interface AddRecordReturnType extends TransactionInfo {
+  /** The record id (stable across versions). */
+  recordId: Hex;
+  /** The envelope CID anchored on chain. */
+  cid: CID;
+  /** CID of the encrypted payload. */
+  payloadCid: CID;
+  /** Accounts besides the patient that can open it from the start (live grants covering its category). */
+  readers: string[];
+}
+
+/**
+ * The patient adds a record: encrypts it into an envelope (to the patient and every doctor whose live grant covers
+ * the category), stores the blocks, and anchors the envelope CID with the category on chain.
+ *
+ * @throws {@link InvalidConsentParametersError} for a bad category or data.
+ * @example
+ * ```ts
+ * import { addRecord, type ConsentClient } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const { recordId, cid, transactionHash, blockTime } = await addRecord(patient, {
+ *   data: new TextEncoder().encode('{"resourceType":"Observation"}'),
+ *   metadata: { mediaType: 'application/fhir+json', resourceType: 'Observation' },
+ *   category: 2,
+ * });
+ * ```
+ */
+export async function addRecord(client: ConsentClient, parameters: AddRecordParameters): Promise<AddRecordReturnType> {
+  const { metadata, category } = parameters;
+  if (!Number.isInteger(category) || category < 0 || category > 0xffff)
+    throw new InvalidConsentParametersError('category must be an integer from 0 to 65535.');
+  const data =
+    parameters.data instanceof Uint8Array
+      ? parameters.data
+      : parameters.data instanceof Blob
+        ? new Uint8Array(await parameters.data.arrayBuffer())
+        : undefined;
+  if (!data) throw new InvalidConsentParametersError('data must be a Uint8Array or a Blob.');
+  const readers = await readersForCategory(client, client.address, category);
+  const recipients = [client.identity.publicKey];
+  for (const reader of readers) recipients.push(await encryptionKeyOf(client, reader));
+  const envelope = await encryptRecord({ data, metadata, recipients });
+  await putBlocks(client.store, envelope.blocks);
+  const cid = bytesToHex(envelope.cid.bytes);
+  const receipt = await patientAction(client, 'AnchorRecord', { patient: client.address, cid, category }, () =>
+    client.chain.recordRegistry.write.anchorRecord(cid, category),
+  );
+  const recordId = (await client.chain.recordRegistry.read.recordIdOf(client.address, cid)) as Hex;
+  return {
+    ...(await transactionInfo(client, receipt)),
+    recordId: recordId.toLowerCase() as Hex,
+    cid: envelope.cid,
+    payloadCid: envelope.payloadCid,
+    readers,
+  };
+}

@@ -1,0 +1,195 @@
+import { getAddress } from 'ethers';
+import type { ConsentClient } from './client.js';
+import { InvalidConsentParametersError } from './errors.js';
+import { type PublishedVersion, releaseKeys } from './internal/access.js';
+import {
+  chainNow,
+  patientAction,
+  queryLogs,
+  REQUEST_PENDING,
+  requestOf,
+  type TransactionInfo,
+  transactionInfo,
+} from './internal/chain.js';
+import { requestIdOf } from './requestBinding.js';
+import { type AccessScope, fromScopeTuple, type Hex, toScopeTuple } from './scope.js';
+
+/** A doctor's pending access request, as the patient's app reads it from the chain. */
+export interface PendingRequest {
+  requestId: Hex;
+  patient: string;
+  doctor: string;
+  scope: AccessScope;
+  purpose: Hex;
+  duration: number;
+  blockNumber: number;
+}
+
+/** Parameters of {@link getPendingRequest}. */
+export interface GetPendingRequestParameters {
+  /** The requesting doctor. */
+  doctor: string;
+  /** The patient (default: the client's account). */
+  patient?: string;
+}
+
+/**
+ * The pending access request of a doctor to a patient, or `undefined` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, getPendingRequest } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const request = await getPendingRequest(patient, { doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' });
+ * request?.scope; // what the doctor asked for
+ * ```
+ */
+export async function getPendingRequest(
+  client: ConsentClient,
+  parameters: GetPendingRequestParameters,
+): Promise<PendingRequest | undefined> {
+  const patient = getAddress(parameters.patient ?? client.address);
+  const doctor = getAddress(parameters.doctor);
+  const state = await requestOf(client, patient, doctor);
+  if (state.status !== REQUEST_PENDING) return undefined;
+  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, doctor);
+  const last = client.chain.consentManager.decodeLogs(logs).at(-1);
+  if (last?.eventName !== 'AccessRequested') return undefined;
+  return {
+    requestId: requestIdOf({ transactionHash: last.transactionHash, logIndex: last.logIndex }),
+    patient,
+    doctor,
+    scope: fromScopeTuple(last.args.scope as never),
+    purpose: last.args.purpose.toLowerCase() as Hex,
+    duration: Number(last.args.duration),
+    blockNumber: last.blockNumber,
+  };
+}
+
+/** Parameters of {@link grantAccess}. */
+export interface GrantAccessParameters {
+  /** The doctor to grant. */
+  doctor: string;
+  /** What the doctor may read. */
+  scope: AccessScope;
+  /** When the grant ends (Unix seconds). */
+  expiresAt: number;
+}
+
+/** What {@link grantAccess} and {@link approveRequest} return. */
+export interface GrantAccessReturnType extends TransactionInfo {
+  /** The grant's serial. */
+  serial: number;
+  /** When the grant ends. */
+  expiresAt: number;
+  /** The record versions published for the doctor (key release), before the grant. */
+  released: PublishedVersion[];
+}
+
+/**
+ * The patient grants a doctor access: first the key release (new envelope versions of every record in scope,
+ * wrapped for the doctor as well, anchored on chain), then the grant. Gasless when the client has a relayer.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, grantAccess } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * await grantAccess(patient, {
+ *   doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+ *   scope: { kind: 'all' },
+ *   expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+ * });
+ * ```
+ */
+export async function grantAccess(
+  client: ConsentClient,
+  parameters: GrantAccessParameters,
+): Promise<GrantAccessReturnType> {
+  const doctor = getAddress(parameters.doctor);
+  const { expiresAt, scope } = parameters;
+  const tuple = toScopeTuple(scope);
+  if (!Number.isInteger(expiresAt) || expiresAt <= (await chainNow(client)))
+    throw new InvalidConsentParametersError('expiresAt must be a future Unix time in seconds.');
+  if (!(await client.chain.identityRegistry.read.isDoctor(doctor)))
+    throw new InvalidConsentParametersError(`${doctor} is not an attested doctor.`);
+  const released = await releaseKeys(client, doctor, scope);
+  const receipt = await patientAction(
+    client,
+    'GrantAccess',
+    { patient: client.address, doctor, scope: tuple as never, expiresAt },
+    () => client.chain.consentManager.write.grantAccess(doctor, tuple as never, expiresAt),
+  );
+  const granted = client.chain.consentManager.decodeLogs(receipt.logs).find((e) => e.eventName === 'AccessGranted');
+  return {
+    ...(await transactionInfo(client, receipt)),
+    serial: granted?.eventName === 'AccessGranted' ? Number(granted.args.serial) : 0,
+    expiresAt,
+    released,
+  };
+}
+
+/** Parameters of {@link approveRequest}. */
+export interface ApproveRequestParameters {
+  /** The requesting doctor. */
+  doctor: string;
+  /** Grant less than asked (default: the requested scope). */
+  scope?: AccessScope;
+  /** When the grant ends (default: now + the requested duration). */
+  expiresAt?: number;
+}
+
+/**
+ * The patient approves a doctor's pending request directly (from the patient's own app, after reading it):
+ * releases the keys of the records in scope to the doctor and grants.
+ *
+ * @throws {@link InvalidConsentParametersError} when the doctor has no pending request.
+ * @example
+ * ```ts
+ * import { approveRequest, type ConsentClient } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const { serial, released } = await approveRequest(patient, { doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' });
+ * ```
+ */
+export async function approveRequest(
+  client: ConsentClient,
+  parameters: ApproveRequestParameters,
+): Promise<GrantAccessReturnType> {
+  const request = await getPendingRequest(client, { doctor: parameters.doctor });
+  if (!request) throw new InvalidConsentParametersError(`No pending request from ${parameters.doctor}.`);
+  return grantAccess(client, {
+    doctor: request.doctor,
+    scope: parameters.scope ?? request.scope,
+    expiresAt: parameters.expiresAt ?? (await chainNow(client)) + request.duration,
+  });
+}
+
+/** Parameters of {@link rejectRequest}. */
+export interface RejectRequestParameters {
+  /** The requesting doctor. */
+  doctor: string;
+}
+
+/**
+ * The patient rejects a doctor's pending request.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, rejectRequest } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * await rejectRequest(patient, { doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' });
+ * ```
+ */
+export async function rejectRequest(
+  client: ConsentClient,
+  parameters: RejectRequestParameters,
+): Promise<TransactionInfo> {
+  const doctor = getAddress(parameters.doctor);
+  const receipt = await patientAction(client, 'RejectRequest', { patient: client.address, doctor }, () =>
+    client.chain.consentManager.write.rejectRequest(doctor),
+  );
+  return transactionInfo(client, receipt);
+}

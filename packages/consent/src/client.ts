@@ -1,0 +1,104 @@
+import type { MhrChain, MhrChainAddresses } from '@mhrchain/contracts';
+import { connectMhrChain } from '@mhrchain/contracts';
+import { deriveIdentityFromSigner, type Identity } from '@mhrchain/core';
+import { getAddress, type Provider, type Signer } from 'ethers';
+import { InvalidConsentParametersError } from './errors.js';
+import { createOtpConfirmations, type OtpConfirmations, type OtpConfirmationsOptions } from './otpConfirmations.js';
+import type { RecordStore } from './recordStore.js';
+import type { AccessScope, Hex } from './scope.js';
+
+/** An access request the patient's app issued a one-time code for. */
+export interface PendingOtpRequest {
+  requestId: Hex;
+  doctor: string;
+  scope: AccessScope;
+  purpose: Hex;
+  duration: number;
+  nonce: Uint8Array;
+}
+
+/**
+ * What every flow takes first: the account's wallet and X25519 identity, the contracts, and the envelope storage.
+ * One client per account (patient, doctor or colleague); create it with {@link createConsentClient}.
+ */
+export interface ConsentClient {
+  /** The account's checksummed address. */
+  readonly address: string;
+  /** The account's wallet (signs transactions, or relayed EIP-712 actions when `relayer` is set). */
+  readonly signer: Signer;
+  /** The chain's provider. */
+  readonly provider: Provider;
+  readonly chainId: bigint;
+  /** The contracts, connected to the account's signer. */
+  readonly chain: MhrChain;
+  /** The contracts, connected to the relayer when there is one (patient actions go through it, gasless). */
+  readonly relayerChain: MhrChain | undefined;
+  /** The account's X25519 identity. */
+  readonly identity: Identity;
+  /** Envelope storage. */
+  readonly store: RecordStore;
+  /** The patient's one-time code book (see `issueAccessOtp` / `approveWithOtp`). */
+  readonly otp: OtpConfirmations;
+  /** The requests with an outstanding one-time code, by request id. */
+  readonly pendingOtp: Map<string, PendingOtpRequest>;
+}
+
+/** Parameters of {@link createConsentClient}. */
+export interface CreateConsentClientParameters {
+  /** The account's wallet, connected to a provider. */
+  signer: Signer;
+  /** The MHR Chain contract addresses on the signer's chain (see `addressesForChain`). */
+  addresses: MhrChainAddresses;
+  /** Envelope storage (an embedded Helia node, memory, …). */
+  store: RecordStore;
+  /** The X25519 identity. Default: derived from `signer` (`deriveIdentityFromSigner`). */
+  identity?: Identity;
+  /** A relayer's wallet: when set, the patient's actions are signed (EIP-712) and submitted by the relayer. */
+  relayer?: Signer;
+  /** Options of the one-time code book. */
+  otp?: OtpConfirmationsOptions;
+}
+
+/**
+ * Creates the client of one account: a patient, a doctor or a colleague.
+ *
+ * @throws {@link InvalidConsentParametersError} when the signer has no provider.
+ * @example
+ * ```ts
+ * import { createConsentClient, createMemoryRecordStore } from '@mhrchain/consent';
+ * import type { MhrChainAddresses } from '@mhrchain/contracts';
+ * import { JsonRpcProvider, Wallet } from 'ethers';
+ *
+ * declare const addresses: MhrChainAddresses;
+ * const provider = new JsonRpcProvider('http://127.0.0.1:8545');
+ * const patient = await createConsentClient({
+ *   signer: Wallet.createRandom(provider),
+ *   addresses,
+ *   store: createMemoryRecordStore(),
+ * });
+ * ```
+ */
+export async function createConsentClient(parameters: CreateConsentClientParameters): Promise<ConsentClient> {
+  const { signer, addresses, store, relayer } = parameters;
+  const provider = signer.provider;
+  if (!provider) throw new InvalidConsentParametersError('The signer must be connected to a provider.');
+  if (relayer && !relayer.provider)
+    throw new InvalidConsentParametersError('The relayer must be connected to a provider.');
+  const [address, network, identity] = await Promise.all([
+    signer.getAddress(),
+    provider.getNetwork(),
+    parameters.identity ?? deriveIdentityFromSigner(signer),
+  ]);
+  return {
+    address: getAddress(address),
+    signer,
+    provider,
+    chainId: network.chainId,
+    chain: connectMhrChain(signer, addresses),
+    relayerChain: relayer ? connectMhrChain(relayer, addresses) : undefined,
+    identity,
+    store,
+    otp: createOtpConfirmations(parameters.otp),
+    pendingOtp: new Map(),
+  };
+}

@@ -1,0 +1,163 @@
+import { getAddress } from 'ethers';
+import type { ConsentClient } from './client.js';
+import { InvalidConsentParametersError } from './errors.js';
+import {
+  latestDelegationRequest,
+  type PublishedVersion,
+  type Rotation,
+  recordsInScope,
+  releaseKeys,
+  rotateRecords,
+} from './internal/access.js';
+import {
+  DELEGATION_PENDING,
+  delegationOf,
+  patientAction,
+  recordsOf,
+  type TransactionInfo,
+  transactionInfo,
+} from './internal/chain.js';
+import { type AccessScope, toScopeTuple } from './scope.js';
+
+/** Parameters of {@link requestDelegation}. */
+export interface RequestDelegationParameters {
+  /** The patient whose records are to be shared. */
+  patient: string;
+  /** The colleague (an attested doctor) to share with. */
+  colleague: string;
+  /** What to share: at most the doctor's own scope. */
+  scope: AccessScope;
+  /** When the delegation ends (Unix seconds): at most the doctor's own expiry. */
+  expiresAt: number;
+}
+
+/**
+ * A doctor with a live grant asks the patient to let a colleague read part of what the doctor may read. Nothing is
+ * shared until the patient approves ({@link approveDelegation}).
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, requestDelegation } from '@mhrchain/consent';
+ *
+ * declare const doctor: ConsentClient;
+ * await requestDelegation(doctor, {
+ *   patient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+ *   colleague: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
+ *   scope: { kind: 'category', category: 2 },
+ *   expiresAt: Math.floor(Date.now() / 1000) + 3600,
+ * });
+ * ```
+ */
+export async function requestDelegation(
+  client: ConsentClient,
+  parameters: RequestDelegationParameters,
+): Promise<TransactionInfo> {
+  const { receipt } = await client.chain.delegationRegistry.write.requestDelegation(
+    parameters.patient,
+    parameters.colleague,
+    toScopeTuple(parameters.scope) as never,
+    parameters.expiresAt,
+  );
+  return transactionInfo(client, receipt);
+}
+
+/** Parameters of {@link approveDelegation}, {@link rejectDelegation}. */
+export interface DelegationDecisionParameters {
+  /** The colleague of the pending delegation. */
+  colleague: string;
+}
+
+/** What {@link approveDelegation} returns. */
+export interface ApproveDelegationReturnType extends TransactionInfo {
+  /** The record versions published for the colleague (key release), before the approval. */
+  released: PublishedVersion[];
+}
+
+/**
+ * The patient approves a pending delegation: releases the keys of the delegated records to the colleague, then
+ * approves on chain. Gasless when the client has a relayer.
+ *
+ * @throws {@link InvalidConsentParametersError} when there is no pending delegation to the colleague.
+ * @example
+ * ```ts
+ * import { approveDelegation, type ConsentClient } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * await approveDelegation(patient, { colleague: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+ * ```
+ */
+export async function approveDelegation(
+  client: ConsentClient,
+  parameters: DelegationDecisionParameters,
+): Promise<ApproveDelegationReturnType> {
+  const colleague = getAddress(parameters.colleague);
+  const delegation = await delegationOf(client, client.address, colleague);
+  const request = await latestDelegationRequest(client, client.address, colleague);
+  if (delegation.status !== DELEGATION_PENDING || !request)
+    throw new InvalidConsentParametersError(`No pending delegation to ${colleague}.`);
+  const released = await releaseKeys(client, colleague, request.scope);
+  const receipt = await patientAction(client, 'ApproveDelegation', { patient: client.address, colleague }, () =>
+    client.chain.delegationRegistry.write.approveDelegation(colleague),
+  );
+  return { ...(await transactionInfo(client, receipt)), released };
+}
+
+/**
+ * The patient rejects a pending delegation.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, rejectDelegation } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * await rejectDelegation(patient, { colleague: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+ * ```
+ */
+export async function rejectDelegation(
+  client: ConsentClient,
+  parameters: DelegationDecisionParameters,
+): Promise<TransactionInfo> {
+  const colleague = getAddress(parameters.colleague);
+  const receipt = await patientAction(client, 'RejectDelegation', { patient: client.address, colleague }, () =>
+    client.chain.delegationRegistry.write.rejectDelegation(colleague),
+  );
+  return transactionInfo(client, receipt);
+}
+
+/** Parameters of {@link revokeDelegation}. */
+export interface RevokeDelegationParameters {
+  colleague: string;
+  /** Default `'lazy'`. */
+  rotation?: Rotation;
+}
+
+/** What {@link revokeDelegation} returns. */
+export interface RevokeDelegationReturnType extends TransactionInfo {
+  /** The record versions published without the colleague. */
+  rotated: PublishedVersion[];
+}
+
+/**
+ * The patient revokes a delegation, then publishes the delegated records again without the colleague.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, revokeDelegation } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * await revokeDelegation(patient, { colleague: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+ * ```
+ */
+export async function revokeDelegation(
+  client: ConsentClient,
+  parameters: RevokeDelegationParameters,
+): Promise<RevokeDelegationReturnType> {
+  const colleague = getAddress(parameters.colleague);
+  const request = await latestDelegationRequest(client, client.address, colleague);
+  const affected = request ? recordsInScope(await recordsOf(client, client.address), request.scope) : [];
+  const receipt = await patientAction(client, 'RevokeDelegation', { patient: client.address, colleague }, () =>
+    client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
+  );
+  const rotated = await rotateRecords(client, affected, parameters.rotation ?? 'lazy');
+  return { ...(await transactionInfo(client, receipt)), rotated };
+}

@@ -1,0 +1,157 @@
+import { readTimeline, type TimelineEntry } from '@mhrchain/contracts';
+import { getAddress } from 'ethers';
+import { CID } from 'multiformats/cid';
+import type { ConsentClient } from './client.js';
+import { hexToBytes } from './internal/chain.js';
+import { requestIdOf } from './requestBinding.js';
+import { fromScopeTuple, type Hex } from './scope.js';
+import type { TimelineEvent, TimelineEventBase } from './timeline.js';
+
+/** Parameters of {@link getTimeline}. */
+export interface GetTimelineParameters {
+  /** Whose timeline (default: the client's account). */
+  patient?: string;
+}
+
+const cidString = (hex: string) => {
+  try {
+    return CID.decode(hexToBytes(hex)).toString();
+  } catch {
+    return hex;
+  }
+};
+
+function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): TimelineEvent | undefined {
+  // biome-ignore lint/suspicious/noExplicitAny: event arguments are decoded per event name below
+  const args = entry.args as Record<string, any>;
+  const same = (value: unknown) => typeof value === 'string' && getAddress(value) === patient;
+  const base = (actor: string): TimelineEventBase => ({
+    chainId,
+    contract: getAddress(entry.address),
+    blockNumber: entry.blockNumber,
+    blockTime: entry.timestamp ?? 0,
+    transactionHash: entry.transactionHash as Hex,
+    logIndex: entry.logIndex,
+    patient,
+    actor: getAddress(actor),
+  });
+  switch (entry.eventName) {
+    case 'IdentityRegistered':
+      return same(args.account)
+        ? { ...base(args.actor), kind: 'identity-registered', encryptionKey: args.encryptionKey }
+        : undefined;
+    case 'EncryptionKeyRotated':
+      return same(args.account)
+        ? { ...base(args.actor), kind: 'encryption-key-rotated', encryptionKey: args.encryptionKey }
+        : undefined;
+    case 'RecordAnchored':
+      return same(args.patient)
+        ? {
+            ...base(args.actor),
+            kind: 'record-anchored',
+            recordId: args.recordId.toLowerCase(),
+            category: Number(args.category),
+            cid: cidString(args.cid),
+          }
+        : undefined;
+    case 'RecordSuperseded':
+      return same(args.patient)
+        ? {
+            ...base(args.actor),
+            kind: 'record-superseded',
+            recordId: args.recordId.toLowerCase(),
+            version: Number(args.version),
+            cid: cidString(args.cid),
+          }
+        : undefined;
+    case 'AccessRequested':
+      return same(args.patient)
+        ? {
+            ...base(args.doctor),
+            kind: 'access-requested',
+            requestId: requestIdOf({ transactionHash: entry.transactionHash, logIndex: entry.logIndex }),
+            doctor: getAddress(args.doctor),
+            scope: fromScopeTuple(args.scope),
+            purpose: args.purpose,
+            duration: Number(args.duration),
+          }
+        : undefined;
+    case 'AccessGranted':
+      return same(args.patient)
+        ? {
+            ...base(args.actor),
+            kind: 'access-granted',
+            doctor: getAddress(args.doctor),
+            serial: Number(args.serial),
+            scope: fromScopeTuple(args.scope),
+            expiresAt: Number(args.expiresAt),
+          }
+        : undefined;
+    case 'AccessRequestRejected':
+      return same(args.patient)
+        ? { ...base(args.actor), kind: 'access-rejected', doctor: getAddress(args.doctor) }
+        : undefined;
+    case 'AccessRevoked':
+      return same(args.patient)
+        ? {
+            ...base(args.actor),
+            kind: 'access-revoked',
+            doctor: getAddress(args.doctor),
+            serial: Number(args.serial),
+            keyEpoch: BigInt(args.keyEpoch),
+          }
+        : undefined;
+    case 'DelegationRequested':
+      return same(args.patient)
+        ? {
+            ...base(args.doctor),
+            kind: 'delegation-requested',
+            doctor: getAddress(args.doctor),
+            colleague: getAddress(args.colleague),
+            scope: fromScopeTuple(args.scope),
+            expiresAt: Number(args.expiresAt),
+          }
+        : undefined;
+    case 'DelegationApproved':
+    case 'DelegationRejected':
+    case 'DelegationRevoked': {
+      if (!same(args.patient)) return undefined;
+      const kind =
+        entry.eventName === 'DelegationApproved'
+          ? 'delegation-approved'
+          : entry.eventName === 'DelegationRejected'
+            ? 'delegation-rejected'
+            : 'delegation-revoked';
+      return { ...base(args.actor), kind, colleague: getAddress(args.colleague) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A patient's full audit timeline (who, what, scope, when, transaction, block time), rebuilt from the contracts'
+ * logs alone. Export it with `timelineToFhirConsents` / `timelineToFhirAuditEvents`.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, getTimeline, timelineToFhirBundle } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const timeline = await getTimeline(patient);
+ * const bundle = timelineToFhirBundle(timeline);
+ * ```
+ */
+export async function getTimeline(
+  client: ConsentClient,
+  parameters: GetTimelineParameters = {},
+): Promise<TimelineEvent[]> {
+  const patient = getAddress(parameters.patient ?? client.address);
+  const entries = await readTimeline(client.provider, client.chain, { involving: patient });
+  const events: TimelineEvent[] = [];
+  for (const entry of entries) {
+    const event = toEvent(entry, patient, client.chainId);
+    if (event) events.push(event);
+  }
+  return events;
+}

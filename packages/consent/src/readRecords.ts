@@ -1,0 +1,132 @@
+import { decryptRecord, type RecordMetadata, readEnvelopeHeader } from '@mhrchain/core';
+import { getAddress } from 'ethers';
+import type { CID } from 'multiformats/cid';
+import type { ConsentClient } from './client.js';
+import { InvalidConsentParametersError } from './errors.js';
+import { hasAccess, queryLogs, recordsOf } from './internal/chain.js';
+import { payloadStream } from './internal/payload.js';
+import type { Hex } from './scope.js';
+
+/** A record a doctor or colleague may read now. */
+export interface ReadableRecord {
+  patient: string;
+  recordId: Hex;
+  category: number;
+  /** The current version. */
+  version: number;
+  /** The current envelope CID. */
+  cid: CID;
+  /** Every version's envelope CID, oldest first. */
+  versions: CID[];
+}
+
+/** Parameters of {@link listReadableRecords}. */
+export interface ListReadableRecordsParameters {
+  /** Only this patient's records (default: every patient that granted or delegated to the client). */
+  patient?: string;
+}
+
+/**
+ * The doctor's (or colleague's) app discovers what it may read from chain events alone: the patients who granted it
+ * or approved a delegation to it, their records, and for each the current version, kept when the chain says the
+ * client has access now.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, listReadableRecords } from '@mhrchain/consent';
+ *
+ * declare const doctor: ConsentClient;
+ * for (const record of await listReadableRecords(doctor)) console.log(record.patient, record.recordId, record.cid);
+ * ```
+ */
+export async function listReadableRecords(
+  client: ConsentClient,
+  parameters: ListReadableRecordsParameters = {},
+): Promise<ReadableRecord[]> {
+  let patients: string[];
+  if (parameters.patient) patients = [getAddress(parameters.patient)];
+  else {
+    const [granted, delegated] = await Promise.all([
+      queryLogs(client, client.chain.consentManager as never, 'AccessGranted', null, client.address),
+      queryLogs(client, client.chain.delegationRegistry as never, 'DelegationApproved', null, client.address),
+    ]);
+    const set = new Set<string>();
+    for (const log of [...granted, ...delegated]) set.add(getAddress(`0x${log.topics[1]!.slice(26)}`));
+    patients = [...set];
+  }
+  const readable: ReadableRecord[] = [];
+  for (const patient of patients)
+    for (const record of await recordsOf(client, patient)) {
+      if (!(await hasAccess(client, patient, client.address, record.recordId))) continue;
+      const current = record.versions.at(-1)!;
+      readable.push({
+        patient,
+        recordId: record.recordId,
+        category: record.category,
+        version: current.version,
+        cid: current.cid,
+        versions: record.versions.map((v) => v.cid),
+      });
+    }
+  return readable;
+}
+
+/** Parameters of {@link readRecord}: a version's envelope CID, or a record (current version by default). */
+export type ReadRecordParameters =
+  | { cid: CID }
+  | {
+      patient: string;
+      recordId: Hex;
+      /** Default: the current version. */
+      version?: number;
+    };
+
+/** What {@link readRecord} returns. */
+export interface ReadRecordReturnType {
+  data: Uint8Array;
+  metadata: RecordMetadata;
+  /** The envelope CID that was opened. */
+  cid: CID;
+}
+
+/**
+ * Fetches an envelope from storage and decrypts it with the client's identity. Works for the patient and for any
+ * reader the version was wrapped for; anyone else gets `DecryptionError` (one opaque error).
+ *
+ * @throws `DecryptionError` from `@mhrchain/core` when the client is not a recipient of that version.
+ * @example
+ * ```ts
+ * import { type ConsentClient, listReadableRecords, readRecord } from '@mhrchain/consent';
+ *
+ * declare const doctor: ConsentClient;
+ * const [first] = await listReadableRecords(doctor);
+ * if (first) {
+ *   const { data, metadata } = await readRecord(doctor, { cid: first.cid });
+ * }
+ * ```
+ */
+export async function readRecord(
+  client: ConsentClient,
+  parameters: ReadRecordParameters,
+): Promise<ReadRecordReturnType> {
+  let cid: CID;
+  if ('cid' in parameters) cid = parameters.cid;
+  else {
+    const record = (await recordsOf(client, parameters.patient)).find(
+      (r) => r.recordId === parameters.recordId.toLowerCase(),
+    );
+    const version =
+      parameters.version === undefined
+        ? record?.versions.at(-1)
+        : record?.versions.find((v) => v.version === parameters.version);
+    if (!version) throw new InvalidConsentParametersError(`No such record version: ${parameters.recordId}`);
+    cid = version.cid;
+  }
+  const header = await client.store.get(cid);
+  const { data, metadata } = await decryptRecord({
+    header,
+    payload: payloadStream(client.store, readEnvelopeHeader(header).payload),
+    identity: client.identity,
+  });
+  return { data, metadata, cid };
+}

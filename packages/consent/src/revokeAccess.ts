@@ -1,0 +1,143 @@
+import { getAddress } from 'ethers';
+import type { ConsentClient } from './client.js';
+import {
+  latestDelegationRequest,
+  latestGrant,
+  type PublishedVersion,
+  type Rotation,
+  recordsInScope,
+  rotateRecords,
+} from './internal/access.js';
+import {
+  type ChainRecord,
+  chainNow,
+  DELEGATION_APPROVED,
+  delegationOf,
+  GRANT_ACTIVE,
+  grantees,
+  grantOf,
+  patientAction,
+  recordsOf,
+  type TransactionInfo,
+  transactionInfo,
+} from './internal/chain.js';
+
+export type { PublishedVersion, Rotation } from './internal/access.js';
+
+/** Parameters of {@link revokeAccess}. */
+export interface RevokeAccessParameters {
+  /** The doctor to revoke. */
+  doctor: string;
+  /**
+   * `'lazy'` (default): new headers without the doctor over the same payloads. `'eager'`: payloads re-encrypted
+   * under fresh data keys, so even a data key the doctor kept opens nothing published from now on.
+   */
+  rotation?: Rotation;
+}
+
+/** What {@link revokeAccess} returns. */
+export interface RevokeAccessReturnType extends TransactionInfo {
+  /** The patient's key epoch after the revocation. */
+  keyEpoch: bigint;
+  /** The record versions published without the doctor (and the colleagues it delegated to). */
+  rotated: PublishedVersion[];
+}
+
+/** The records the grantee's grant (and the delegations under it) covered, by scope, whatever their liveness. */
+async function recordsOfGrant(client: ConsentClient, doctor: string, records: readonly ChainRecord[]) {
+  const affected = new Map<string, ChainRecord>();
+  const grant = await latestGrant(client, client.address, doctor);
+  if (grant) for (const record of recordsInScope(records, grant.scope)) affected.set(record.recordId, record);
+  for (const account of await grantees(client, client.address)) {
+    const delegation = await delegationOf(client, client.address, account);
+    if (getAddress(delegation.doctor) !== doctor) continue;
+    const request = await latestDelegationRequest(client, client.address, account);
+    if (request) for (const record of recordsInScope(records, request.scope)) affected.set(record.recordId, record);
+  }
+  return [...affected.values()];
+}
+
+/**
+ * The patient revokes a doctor: on chain (which also ends every delegation the doctor made and bumps the patient's
+ * key epoch), then publishes a new version of every record the doctor could read, without the doctor or its
+ * colleagues. Nothing published afterwards (new records included) is readable by them.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, revokeAccess } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const { keyEpoch, rotated } = await revokeAccess(patient, {
+ *   doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+ *   rotation: 'eager',
+ * });
+ * ```
+ */
+export async function revokeAccess(
+  client: ConsentClient,
+  parameters: RevokeAccessParameters,
+): Promise<RevokeAccessReturnType> {
+  const doctor = getAddress(parameters.doctor);
+  const affected = await recordsOfGrant(client, doctor, await recordsOf(client, client.address));
+  const receipt = await patientAction(client, 'RevokeAccess', { patient: client.address, doctor }, () =>
+    client.chain.consentManager.write.revokeAccess(doctor),
+  );
+  const revoked = client.chain.consentManager.decodeLogs(receipt.logs).find((e) => e.eventName === 'AccessRevoked');
+  const rotated = await rotateRecords(client, affected, parameters.rotation ?? 'lazy');
+  return {
+    ...(await transactionInfo(client, receipt)),
+    keyEpoch: revoked?.eventName === 'AccessRevoked' ? BigInt(revoked.args.keyEpoch) : 0n,
+    rotated,
+  };
+}
+
+/** Parameters of {@link rotateExpiredAccess}. */
+export interface RotateExpiredAccessParameters {
+  /** Default `'lazy'`. */
+  rotation?: Rotation;
+}
+
+/**
+ * Expiry needs no transaction, but the envelopes still name the expired grantee: this publishes new versions,
+ * without every grantee whose grant or delegation has expired, of the records whose current version was published
+ * before the expiry. Run it when the patient's app starts (any later flow that publishes a version drops expired
+ * readers anyway).
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, rotateExpiredAccess } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const rotated = await rotateExpiredAccess(patient);
+ * ```
+ */
+export async function rotateExpiredAccess(
+  client: ConsentClient,
+  parameters: RotateExpiredAccessParameters = {},
+): Promise<PublishedVersion[]> {
+  const now = await chainNow(client);
+  const records = await recordsOf(client, client.address);
+  const affected = new Map<string, ChainRecord>();
+  const blockTimes = new Map<number, number>();
+  const publishedAt = async (record: ChainRecord) => {
+    const blockNumber = record.versions.at(-1)!.blockNumber;
+    if (!blockTimes.has(blockNumber))
+      blockTimes.set(blockNumber, (await client.provider.getBlock(blockNumber))?.timestamp ?? 0);
+    return blockTimes.get(blockNumber)!;
+  };
+  for (const account of await grantees(client, client.address)) {
+    const grant = await grantOf(client, client.address, account);
+    if (grant.status === GRANT_ACTIVE && Number(grant.expiresAt) <= now) {
+      const latest = await latestGrant(client, client.address, account);
+      for (const record of recordsInScope(records, latest?.scope ?? { kind: 'all' }))
+        if ((await publishedAt(record)) < Number(grant.expiresAt)) affected.set(record.recordId, record);
+    }
+    const delegation = await delegationOf(client, client.address, account);
+    if (delegation.status === DELEGATION_APPROVED && Number(delegation.expiresAt) <= now) {
+      const request = await latestDelegationRequest(client, client.address, account);
+      for (const record of recordsInScope(records, request?.scope ?? { kind: 'all' }))
+        if ((await publishedAt(record)) < Number(delegation.expiresAt)) affected.set(record.recordId, record);
+    }
+  }
+  return rotateRecords(client, [...affected.values()], parameters.rotation ?? 'lazy');
+}

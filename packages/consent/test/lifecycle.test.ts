@@ -1,0 +1,279 @@
+import { anvilTest } from '@mhrchain/contracts/testing';
+import { DecryptionError, type HeliaStorage, readEnvelopeHeader } from '@mhrchain/core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  addRecord,
+  answerAccessOtp,
+  approveDelegation,
+  approveRequest,
+  approveWithOtp,
+  type ConsentClient,
+  getTimeline,
+  issueAccessOtp,
+  listReadableRecords,
+  readRecord,
+  requestAccess,
+  requestDelegation,
+  revokeAccess,
+  rotateExpiredAccess,
+  shredKeys,
+  timelineToFhirAuditEvents,
+  timelineToFhirConsents,
+} from '../src/index.js';
+import { setUpWorld, startStore } from './fixtures.js';
+
+const NAME = 'Johanna Quintero-Whitfield';
+const BIRTH_DATE = '1971-09-23';
+const DIAGNOSIS = 'Paroxysmal atrial fibrillation with rapid ventricular response';
+
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const patientResource = encode({
+  resourceType: 'Patient',
+  name: [{ text: NAME }],
+  birthDate: BIRTH_DATE,
+});
+const conditionResource = encode({
+  resourceType: 'Condition',
+  code: { text: DIAGNOSIS },
+  subject: { display: NAME },
+});
+const scan = new Uint8Array(64 * 1024).map((_, i) => (i * 31) % 251);
+
+let storage: { store: HeliaStorage; stop: () => Promise<void> };
+beforeAll(async () => {
+  storage = await startStore();
+});
+afterAll(async () => {
+  await storage.stop();
+});
+
+const ids = (records: { recordId: string }[]) => records.map((r) => r.recordId).sort();
+
+async function cannotOpen(client: ConsentClient, cid: Parameters<typeof readRecord>[1]) {
+  await expect(readRecord(client, cid)).rejects.toBeInstanceOf(DecryptionError);
+}
+
+describe('consent lifecycle on anvil and embedded Helia', () => {
+  anvilTest(
+    'two doctors, a colleague, OTP, delegation, revocation with rotation, expiry, audit, erasure',
+    { timeout: 120_000 },
+    async ({ anvil, mhrChain }) => {
+      const { patient, doctorA, doctorB, colleague, relayer } = await setUpWorld(anvil, mhrChain, storage.store);
+      const relayerBalance = await anvil.provider.getBalance(await relayer.getAddress());
+
+      // -- records: FHIR JSON (demographics, diagnosis) and an opaque scan, anchored by the relayer (gasless)
+      const demographics = await addRecord(patient, {
+        data: patientResource,
+        metadata: { mediaType: 'application/fhir+json', resourceType: 'Patient', title: NAME },
+        category: 1,
+      });
+      const condition = await addRecord(patient, {
+        data: conditionResource,
+        metadata: { mediaType: 'application/fhir+json', resourceType: 'Condition', title: DIAGNOSIS },
+        category: 2,
+      });
+      const image = await addRecord(patient, {
+        data: new Blob([scan]),
+        metadata: { mediaType: 'image/png' },
+        category: 3,
+      });
+      expect(demographics.recordId).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(demographics.blockTime).toBeGreaterThan(0);
+      expect(demographics.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(await anvil.provider.getBalance(patient.address)).toBe(0n); // gasless: the patient holds no ETH
+      expect(await anvil.provider.getBalance(await relayer.getAddress())).toBeLessThan(relayerBalance);
+      expect((await readRecord(patient, { cid: condition.cid })).data).toEqual(conditionResource);
+
+      // -- attack: a doctor without grant sees nothing and cannot open anything
+      expect(await listReadableRecords(doctorA)).toEqual([]);
+      await cannotOpen(doctorA, { cid: demographics.cid });
+
+      // -- doctor A asks for everything, the patient approves directly: key release, then grant
+      await requestAccess(doctorA, {
+        patient: patient.address,
+        scope: { kind: 'all' },
+        purpose: 'treatment',
+        duration: 30 * 86_400,
+      });
+      const grantA = await approveRequest(patient, { doctor: doctorA.address });
+      expect(grantA.released).toHaveLength(3);
+      for (const version of grantA.released)
+        expect(
+          readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(
+            readEnvelopeHeader(
+              await storage.store.get(
+                [demographics, condition, image].find((r) => r.recordId === version.recordId)!.cid,
+              ),
+            ).payload,
+          ),
+        ).toBe(true); // re-wrap: same payload
+      // discovery from chain events alone, then decryption
+      const readableByA = await listReadableRecords(doctorA);
+      expect(ids(readableByA)).toEqual(ids([demographics, condition, image]));
+      for (const record of readableByA) {
+        const { data } = await readRecord(doctorA, { cid: record.cid });
+        expect(data).toEqual(
+          record.recordId === demographics.recordId
+            ? patientResource
+            : record.recordId === condition.recordId
+              ? conditionResource
+              : scan,
+        );
+      }
+
+      // -- doctor B asks for the diagnoses only and is approved with a one-time code
+      const requestB = await requestAccess(doctorB, {
+        patient: patient.address,
+        scope: { kind: 'category', category: 2 },
+        purpose: 'second-opinion',
+        duration: 3600,
+      });
+      const issued = await issueAccessOtp(patient, { doctor: doctorB.address });
+      expect(issued.requestId).toBe(requestB.requestId);
+      expect(issued.code).toMatch(/^\d{6}$/);
+      const response = await answerAccessOtp(doctorB, { patient: patient.address, code: issued.code });
+      const grantB = await approveWithOtp(patient, { response });
+      expect(grantB.released.map((r) => r.recordId)).toEqual([condition.recordId]);
+      await expect(approveWithOtp(patient, { response })).rejects.toMatchObject({ reason: 'used' }); // replay
+      expect(ids(await listReadableRecords(doctorB))).toEqual([condition.recordId]);
+      await cannotOpen(doctorB, { patient: patient.address, recordId: demographics.recordId });
+
+      // -- a record added while both grants are live is readable by both from the start
+      const followUp = await addRecord(patient, {
+        data: encode({ resourceType: 'Observation', valueQuantity: { value: 142 } }),
+        metadata: { mediaType: 'application/fhir+json' },
+        category: 2,
+      });
+      expect(followUp.readers.sort()).toEqual([doctorA.address, doctorB.address].sort());
+      await readRecord(doctorA, { cid: followUp.cid });
+      await readRecord(doctorB, { cid: followUp.cid });
+
+      // -- delegation: A shares the demographics with a colleague; nothing until the patient approves
+      const now = (await anvil.provider.getBlock('latest'))!.timestamp;
+      await requestDelegation(doctorA, {
+        patient: patient.address,
+        colleague: colleague.address,
+        scope: { kind: 'category', category: 1 },
+        expiresAt: now + 7 * 86_400,
+      });
+      expect(await listReadableRecords(colleague)).toEqual([]);
+      await cannotOpen(colleague, { patient: patient.address, recordId: demographics.recordId });
+      const delegation = await approveDelegation(patient, { colleague: colleague.address });
+      expect(delegation.released.map((r) => r.recordId)).toEqual([demographics.recordId]);
+      expect(ids(await listReadableRecords(colleague))).toEqual([demographics.recordId]);
+      expect((await readRecord(colleague, { patient: patient.address, recordId: demographics.recordId })).data).toEqual(
+        patientResource,
+      );
+      // A still reads the demographics after the colleague's version was published
+      const sharedVersion = (await listReadableRecords(doctorA)).find((r) => r.recordId === demographics.recordId)!;
+      await readRecord(doctorA, { cid: sharedVersion.cid });
+
+      // -- revoke A (lazy): on chain, then new versions without A (and without A's colleague)
+      const revoked = await revokeAccess(patient, { doctor: doctorA.address });
+      expect(revoked.keyEpoch).toBe(1n);
+      expect(ids(revoked.rotated)).toEqual(ids([demographics, condition, image, followUp]));
+      expect(await listReadableRecords(doctorA)).toEqual([]);
+      expect(await listReadableRecords(colleague)).toEqual([]); // cascading revoke
+      await readRecord(doctorA, { cid: sharedVersion.cid }); // an old version stays open: it was shared
+      await cannotOpen(doctorA, { patient: patient.address, recordId: demographics.recordId }); // the new one not
+      await cannotOpen(colleague, { patient: patient.address, recordId: demographics.recordId });
+      // lazy rotation keeps the payload; B still reads its records
+      const rotatedCondition = revoked.rotated.find((r) => r.recordId === condition.recordId)!;
+      expect(
+        readEnvelopeHeader(await storage.store.get(rotatedCondition.cid)).payload.equals(
+          readEnvelopeHeader(await storage.store.get(condition.cid)).payload,
+        ),
+      ).toBe(true);
+      expect((await readRecord(doctorB, { cid: rotatedCondition.cid })).data).toEqual(conditionResource);
+      // a record added after the revocation is not for A
+      const later = await addRecord(patient, {
+        data: scan.subarray(0, 1000),
+        metadata: { mediaType: 'image/png' },
+        category: 3,
+      });
+      expect(later.readers).toEqual([]);
+      await cannotOpen(doctorA, { cid: later.cid });
+
+      // -- B's grant expires by itself
+      await anvil.increaseTime(3601);
+      expect(await listReadableRecords(doctorB)).toEqual([]);
+      const afterExpiry = await addRecord(patient, {
+        data: encode({ resourceType: 'Observation', valueQuantity: { value: 150 } }),
+        metadata: { mediaType: 'application/fhir+json' },
+        category: 2,
+      });
+      expect(afterExpiry.readers).toEqual([]);
+      await cannotOpen(doctorB, { cid: afterExpiry.cid });
+      const expiredRotation = await rotateExpiredAccess(patient, { rotation: 'eager' });
+      expect(ids(expiredRotation)).toEqual(ids([condition, followUp]));
+      for (const version of expiredRotation) {
+        await cannotOpen(doctorB, { cid: version.cid });
+        // eager rotation: a fresh payload under a fresh data key
+        const before =
+          version.recordId === condition.recordId
+            ? rotatedCondition.cid
+            : revoked.rotated.find((r) => r.recordId === followUp.recordId)!.cid;
+        expect(
+          readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(
+            readEnvelopeHeader(await storage.store.get(before)).payload,
+          ),
+        ).toBe(false);
+      }
+      expect(await rotateExpiredAccess(patient)).toEqual([]); // nothing left to rotate
+      expect((await readRecord(patient, { patient: patient.address, recordId: condition.recordId })).data).toEqual(
+        conditionResource,
+      );
+
+      // -- the audit trail, from chain events alone, and its FHIR export
+      const timeline = await getTimeline(doctorA, { patient: patient.address });
+      const kinds = timeline.map((e) => e.kind);
+      expect(kinds[0]).toBe('identity-registered');
+      for (const kind of [
+        'record-anchored',
+        'record-superseded',
+        'access-requested',
+        'access-granted',
+        'delegation-requested',
+        'delegation-approved',
+        'access-revoked',
+      ] as const)
+        expect(kinds).toContain(kind);
+      const grantEvent = timeline.find((e) => e.kind === 'access-granted' && e.doctor === doctorB.address)!;
+      expect(grantEvent.actor).toBe(await relayer.getAddress()); // submitted by the relayer on the patient's signature
+      expect(grantEvent.blockTime).toBe(grantB.blockTime);
+      expect(grantEvent.transactionHash).toBe(grantB.transactionHash);
+      const nowAfter = (await anvil.provider.getBlock('latest'))!.timestamp;
+      const consents = timelineToFhirConsents(timeline, { now: nowAfter });
+      expect(consents.map((c) => c.status)).toEqual(['inactive', 'inactive', 'inactive']); // A revoked, B expired, C cascaded
+      expect(timelineToFhirAuditEvents(timeline)).toHaveLength(timeline.length);
+
+      // -- nothing personal in any calldata or log of the whole lifecycle
+      const needles = [NAME, BIRTH_DATE, DIAGNOSIS, 'Quintero', 'fibrillation'].map((s) =>
+        Buffer.from(s, 'utf8').toString('hex').toLowerCase(),
+      );
+      const last = await anvil.provider.getBlockNumber();
+      let scanned = 0;
+      let control = false; // the scan does find what is on chain: the public purpose code
+      const purposeHex = Buffer.from('second-opinion', 'utf8').toString('hex');
+      for (let n = 0; n <= last; n++) {
+        const block = await anvil.provider.getBlock(n, true);
+        for (const tx of block!.prefetchedTransactions) {
+          const receipt = (await anvil.provider.getTransactionReceipt(tx.hash))!;
+          const haystack = [tx.data, ...receipt.logs.flatMap((log) => [log.data, ...log.topics])]
+            .join('')
+            .toLowerCase();
+          for (const needle of needles) expect(haystack).not.toContain(needle);
+          control ||= haystack.includes(purposeHex);
+          scanned++;
+        }
+      }
+      expect(scanned).toBeGreaterThan(35); // deployment, registrations, records, consent, rotations
+      expect(control).toBe(true);
+
+      // -- erasure: once the patient's key is destroyed, its records open for no one
+      shredKeys(patient);
+      await cannotOpen(patient, { cid: later.cid });
+      await cannotOpen(patient, { cid: afterExpiry.cid });
+    },
+  );
+});
