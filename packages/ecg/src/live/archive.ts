@@ -1,5 +1,5 @@
-import { type Storage, storeEnvelope } from '@mhrchain/core';
 import { buildSegmentMerkleTree, type MhrChain } from '@mhrchain/contracts';
+import { type Storage, storeEnvelope } from '@mhrchain/core';
 import { CID } from 'multiformats/cid';
 import type { LiveStreamDescriptor } from './device.js';
 import { LiveParameterError } from './errors.js';
@@ -59,8 +59,8 @@ export interface CreateStreamArchiveParameters {
   readonly storage: Storage;
   /** X25519 public keys that may open archived segments (the patient's own key, and doctors if wanted). */
   readonly recipients: readonly Uint8Array[];
-  /** The stream being archived (for the envelope title). */
-  readonly descriptor: LiveStreamDescriptor;
+  /** The stream being archived (`publisher.descriptor`, or at least its stream id and sample rate). */
+  readonly descriptor: Pick<LiveStreamDescriptor, 'streamId' | 'sampleRate'>;
   /** Seconds of signal per segment. Default: 10. */
   readonly segmentSeconds?: number;
   /** Segments per anchored batch. Default: 6. */
@@ -190,7 +190,12 @@ export function createStreamArchive(parameters: CreateStreamArchiveParameters): 
       }));
       for (const proof of batchProofs) proofs.set(proof.cid, proof);
       unanchored = unanchored.slice(batchSegments.length);
-      const batch: AnchoredBatch = { root: tree.root, transactionHash: hash, segments: batchSegments, proofs: batchProofs };
+      const batch: AnchoredBatch = {
+        root: tree.root,
+        transactionHash: hash,
+        segments: batchSegments,
+        proofs: batchProofs,
+      };
       batches.push(batch);
       parameters.onBatch?.(batch);
     }

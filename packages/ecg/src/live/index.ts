@@ -6,6 +6,17 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type AnchoredBatch,
+  type ArchivedSegment,
+  type CreateStreamArchiveParameters,
+  createStreamArchive,
+  ECG_SEGMENT_MEDIA_TYPE,
+  type SegmentInclusionProof,
+  type StreamAnchorTarget,
+  type StreamArchive,
+} from './archive.js';
 export {
   generateLiveDeviceKey,
   generateStreamId,
@@ -51,3 +62,9 @@ export type {
   LiveTransport,
   LiveTransportEvent,
 } from './transport.js';
+export {
+  type ReadArchivedSegmentParameters,
+  readArchivedSegment,
+  type VerifyArchivedSegmentParameters,
+  verifyArchivedSegment,
+} from './verifyArchivedSegment.js';

@@ -1,8 +1,8 @@
-import { type Identity, loadEnvelope, type Storage } from '@mhrchain/core';
 import { type MhrChain, segmentLeaf } from '@mhrchain/contracts';
+import { type Identity, loadEnvelope, type Storage } from '@mhrchain/core';
 import { concat, keccak256 } from 'ethers';
 import { CID } from 'multiformats/cid';
-import { decodeEcg, type DecodeEcgReturnType } from '../codec.js';
+import { type DecodeEcgReturnType, decodeEcg } from '../codec.js';
 import { ECG_SEGMENT_MEDIA_TYPE, type SegmentInclusionProof } from './archive.js';
 import { SegmentVerificationError } from './errors.js';
 
