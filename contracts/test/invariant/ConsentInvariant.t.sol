@@ -15,13 +15,13 @@ import {ConsentHandler} from "./ConsentHandler.sol";
 /// - a revoked or expired grant never reads as active;
 /// - a delegate's access is a subset of the delegating doctor's;
 /// - a relayed signature cannot be replayed with the same nonce, on another contract or for another chain.
-contract ConsentInvariantTest is Test {
+abstract contract ConsentInvariantBase is Test {
     ConsentHandler internal handler;
     IdentityRegistry internal identity;
     ConsentManager internal consent;
     DelegationRegistry internal delegations;
 
-    function setUp() public {
+    function setUp() public virtual {
         vm.warp(1_700_000_000);
         address registrar = address(0x5EC);
         identity = new IdentityRegistry(address(this));
@@ -53,7 +53,7 @@ contract ConsentInvariantTest is Test {
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
-    function invariant_consentStateMachine() public view {
+    function _checkAll() internal view {
         assertFalse(handler.breach(), handler.breachReason());
         for (uint256 p; p < 2; ++p) {
             address patient = handler.patients(p);
@@ -65,19 +65,6 @@ contract ConsentInvariantTest is Test {
         }
     }
 
-    /// The handler's paths do reach the states the invariants talk about.
-    function test_handlerReachesApprovedDelegation() public {
-        handler.grant(0, 0, 0, 5 days);
-        handler.requestDelegation(0, 0, 0, 0, 1 days);
-        handler.approveDelegation(0, 0);
-        assertEq(handler.approvals(), 1, "approved");
-        assertTrue(delegations.isDelegationActive(handler.patients(0), handler.doctors(1)), "active");
-        invariant_consentStateMachine();
-        handler.revoke(0, 0, true);
-        assertFalse(delegations.isDelegationActive(handler.patients(0), handler.doctors(1)), "cascaded");
-        invariant_consentStateMachine();
-    }
-
     /// The grant reads as active exactly when the patient's own last decision says so and it has not expired.
     function _checkGrant(address patient, address doctor) internal view {
         bool live = handler.modelGranted(patient, doctor) && block.timestamp < handler.modelExpiry(patient, doctor);
@@ -85,16 +72,16 @@ contract ConsentInvariantTest is Test {
         if (handler.modelGranted(patient, doctor)) {
             assertEq(consent.grantOf(patient, doctor).serial, handler.modelSerial(patient, doctor), "serial");
         }
+        if (live) return;
         for (uint256 r; r < 2; ++r) {
-            if (consent.hasAccess(patient, doctor, handler.recordIdOf(patient, r))) {
-                assertTrue(live, "access without a live grant");
-            }
+            assertFalse(consent.hasAccess(patient, doctor, handler.recordIdOf(patient, r)), "access without a live grant");
         }
     }
 
     /// A colleague's delegated access needs the patient's approval, a live parent grant, and stays within it.
     function _checkDelegation(address patient, address colleague) internal view {
         DelegationRegistry.Delegation memory delegation = delegations.delegationOf(patient, colleague);
+        if (delegation.status == DelegationRegistry.DelegationStatus.None) return;
         bool active = delegations.isDelegationActive(patient, colleague);
         if (active) {
             assertTrue(handler.modelDelegationApproved(patient, colleague), "delegation active without approval");
@@ -108,5 +95,34 @@ contract ConsentInvariantTest is Test {
             assertTrue(active, "delegated access without a live delegation");
             assertTrue(consent.hasAccess(patient, delegation.doctor, recordId), "delegate exceeds the doctor's scope");
         }
+    }
+}
+
+/// 10,000 short runs (depth set in the `ci` profile).
+contract ConsentInvariantTest is ConsentInvariantBase {
+    function invariant_consentStateMachine() public view {
+        _checkAll();
+    }
+
+    /// The handler's paths do reach the states the invariants talk about.
+    function test_handlerReachesApprovedDelegation() public {
+        handler.grant(0, 0, 0, 5 days);
+        handler.requestDelegation(0, 0, 0, 0, 1 days);
+        handler.approveDelegation(0, 0);
+        assertEq(handler.approvals(), 1, "approved");
+        assertTrue(delegations.isDelegationActive(handler.patients(0), handler.doctors(1)), "active");
+        _checkAll();
+        handler.revoke(0, 0, true);
+        assertFalse(delegations.isDelegationActive(handler.patients(0), handler.doctors(1)), "cascaded");
+        _checkAll();
+    }
+}
+
+/// Fewer, long runs: deep sequences (grant, delegate, approve, renew, revoke, expire, ...).
+contract ConsentInvariantDeepTest is ConsentInvariantBase {
+    /// forge-config: ci.invariant.runs = 100
+    /// forge-config: ci.invariant.depth = 30
+    function invariant_consentStateMachineDeep() public view {
+        _checkAll();
     }
 }

@@ -25,7 +25,8 @@ export type Abi = readonly AbiItem[];
 /** `in`: what a call accepts (numbers or bigints, hex strings or bytes); `out`: what a call or log decodes to. */
 export type AbiMode = 'in' | 'out';
 
-type PrimitiveType<T extends string, M extends AbiMode> = T extends 'address'
+/** The TypeScript type of an elementary ABI type (address, bool, string, bytes, intN/uintN). */
+export type AbiPrimitiveType<T extends string, M extends AbiMode> = T extends 'address'
   ? string
   : T extends 'bool'
     ? boolean
@@ -41,7 +42,8 @@ type PrimitiveType<T extends string, M extends AbiMode> = T extends 'address'
             : bigint
           : unknown;
 
-type TupleType<C extends readonly AbiParameter[], M extends AbiMode> = {
+/** The object type of a tuple (struct), by component name. */
+export type AbiTupleType<C extends readonly AbiParameter[], M extends AbiMode> = {
   -readonly [P in C[number] as P['name'] & string]: AbiParameterType<P, M>;
 };
 
@@ -52,32 +54,33 @@ export type AbiParameterType<P extends AbiParameter, M extends AbiMode> = P['typ
     ? readonly AbiParameterType<Omit<P, 'type'> & { type: Inner }, M>[]
     : P['type'] extends 'tuple'
       ? P extends { components: infer C extends readonly AbiParameter[] }
-        ? TupleType<C, M>
+        ? AbiTupleType<C, M>
         : never
-      : PrimitiveType<P['type'], M>;
+      : AbiPrimitiveType<P['type'], M>;
 
 /** The TypeScript tuple of a parameter list. */
 export type AbiParametersType<Ps extends readonly AbiParameter[], M extends AbiMode> = {
   -readonly [K in keyof Ps]: Ps[K] extends AbiParameter ? AbiParameterType<Ps[K], M> : never;
 };
 
-type FunctionItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'function'; name: string }>;
+/** The function items of an ABI. */
+export type AbiFunctionItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'function'; name: string }>;
 
 /** Names of the `view`/`pure` functions of an ABI. */
 export type ReadFunctionName<TAbi extends Abi> = Extract<
-  FunctionItem<TAbi>,
+  AbiFunctionItem<TAbi>,
   { stateMutability: 'view' | 'pure' }
 >['name'];
 
 /** Names of the state-changing functions of an ABI. */
 export type WriteFunctionName<TAbi extends Abi> = Extract<
-  FunctionItem<TAbi>,
+  AbiFunctionItem<TAbi>,
   { stateMutability: 'nonpayable' | 'payable' }
 >['name'];
 
 /** The argument tuple of function `F`. */
 export type FunctionArgs<TAbi extends Abi, F extends string> = Extract<
-  FunctionItem<TAbi>,
+  AbiFunctionItem<TAbi>,
   { name: F }
 >['inputs'] extends infer I extends readonly AbiParameter[]
   ? AbiParametersType<I, 'in'>
@@ -85,40 +88,43 @@ export type FunctionArgs<TAbi extends Abi, F extends string> = Extract<
 
 /** What function `F` returns: nothing, its single output, or a tuple of its outputs. */
 export type FunctionResult<TAbi extends Abi, F extends string> = Extract<
-  FunctionItem<TAbi>,
+  AbiFunctionItem<TAbi>,
   { name: F }
 >['outputs'] extends infer O extends readonly AbiParameter[]
-  ? ResultOf<O>
+  ? AbiResultType<O>
   : never;
 
-type ResultOf<O extends readonly AbiParameter[]> = O extends readonly []
+/** What a call with outputs `O` resolves to: nothing, the single output, or a tuple. */
+export type AbiResultType<O extends readonly AbiParameter[]> = O extends readonly []
   ? undefined
   : O extends readonly [infer Only extends AbiParameter]
     ? AbiParameterType<Only, 'out'>
     : AbiParametersType<O, 'out'>;
 
-type EventItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'event'; name: string }>;
+/** The event items of an ABI. */
+export type AbiEventItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'event'; name: string }>;
 
 /** Names of the events of an ABI. */
-export type EventName<TAbi extends Abi> = EventItem<TAbi>['name'];
+export type EventName<TAbi extends Abi> = AbiEventItem<TAbi>['name'];
 
 /** The decoded arguments of event `E`, by parameter name. */
 export type EventArgs<TAbi extends Abi, E extends string> = Extract<
-  EventItem<TAbi>,
+  AbiEventItem<TAbi>,
   { name: E }
 >['inputs'] extends infer I extends readonly AbiParameter[]
-  ? TupleType<I, 'out'>
+  ? AbiTupleType<I, 'out'>
   : never;
 
-type ErrorItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'error'; name: string }>;
+/** The custom-error items of an ABI. */
+export type AbiErrorItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'error'; name: string }>;
 
 /** Names of the custom errors of an ABI. */
-export type ErrorName<TAbi extends Abi> = ErrorItem<TAbi>['name'];
+export type ErrorName<TAbi extends Abi> = AbiErrorItem<TAbi>['name'];
 
 /** The decoded arguments of custom error `N`, by parameter name. */
 export type ErrorArgs<TAbi extends Abi, N extends string> = Extract<
-  ErrorItem<TAbi>,
+  AbiErrorItem<TAbi>,
   { name: N }
 >['inputs'] extends infer I extends readonly AbiParameter[]
-  ? TupleType<I, 'out'>
+  ? AbiTupleType<I, 'out'>
   : never;

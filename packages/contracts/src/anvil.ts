@@ -32,6 +32,8 @@ export interface AnvilInstance {
   readonly rpcUrl: string;
   readonly port: number;
   readonly chainId: number;
+  /** The anvil process id. */
+  readonly pid: number;
   /** A provider on the chain (static network, fast polling). */
   readonly provider: JsonRpcProvider;
   /** The funded accounts, as wallets connected to {@link AnvilInstance.provider}. */
@@ -175,6 +177,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
     rpcUrl,
     port,
     chainId,
+    pid: child.pid!,
     provider,
     signers,
     snapshot: () => provider.send('evm_snapshot', []) as Promise<string>,

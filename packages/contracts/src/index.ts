@@ -10,11 +10,17 @@
  */
 export type {
   Abi,
+  AbiErrorItem,
+  AbiEventItem,
+  AbiFunctionItem,
   AbiItem,
   AbiMode,
   AbiParameter,
   AbiParametersType,
   AbiParameterType,
+  AbiPrimitiveType,
+  AbiResultType,
+  AbiTupleType,
   ErrorArgs,
   ErrorName,
   EventArgs,
@@ -74,6 +80,7 @@ export {
 } from './relayed.js';
 export { type Scope, ScopeKind, scopeAll, scopeCategory, scopeRecords } from './scope.js';
 export { buildSegmentMerkleTree, type SegmentMerkleTree, segmentLeaf } from './segmentMerkleTree.js';
+export { DelegationStatus, GrantStatus, RequestStatus } from './status.js';
 export { decodeAuditEvents, type ReadTimelineParameters, readTimeline, type TimelineEntry } from './timeline.js';
 export {
   type DecodedEvent,
