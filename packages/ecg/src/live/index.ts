@@ -33,6 +33,17 @@ export {
   MosquittoStartError,
   SegmentVerificationError,
 } from './errors.js';
+export {
+  type CreateLiveMonitorParameters,
+  createLiveMonitor,
+  type LiveMonitor,
+  type MonitorAlertEvent,
+  type MonitorBeatEvent,
+  type MonitorEvent,
+  type MonitorSamplesEvent,
+  type MonitorSignalLossEvent,
+  type MonitorStreamEvent,
+} from './monitor.js';
 export { type MosquittoInstance, type StartMosquittoOptions, startMosquitto } from './mosquitto.js';
 export { type CreateMqttTransportParameters, createMqttTransport } from './mqttTransport.js';
 export {
