@@ -8,9 +8,10 @@ import {
   toUtf8Bytes,
   Wallet,
 } from 'ethers';
-import { describe, expect } from 'vitest';
-import { ContractRevertError, isContractRevert } from './errors.js';
-import { addressesForChain, connectMhrChain, deployMhrChain, withDeployment } from './mhrChain.js';
+import { describe, expect, it } from 'vitest';
+import { startAnvil } from './anvil.js';
+import { ContractRevertError, isContractRevert, UnknownDeploymentError } from './errors.js';
+import { addressesForChain, connectMhrChain, deployMhrChain, deployments, withDeployment } from './mhrChain.js';
 import { signRelayedAction, submitRelayedAction } from './relayed.js';
 import { scopeAll, scopeCategory, scopeRecords } from './scope.js';
 import { buildSegmentMerkleTree } from './segmentMerkleTree.js';
@@ -42,6 +43,19 @@ async function setup({ anvil, mhrChain }: Pick<AnvilFixtures, 'anvil' | 'mhrChai
   return { admin, registrar, patient, doctor, colleague, relayer, as, now };
 }
 
+describe('deployments manifest', () => {
+  it('holds the addresses a fresh anvil gets from the first default account', async () => {
+    const anvil = await startAnvil();
+    try {
+      const { addresses } = await deployMhrChain({ deployer: anvil.signers[0]! });
+      expect(addresses).toEqual(deployments['31337']);
+      expect(addressesForChain(31337n)).toEqual(addresses);
+    } finally {
+      await anvil.stop();
+    }
+  });
+});
+
 describe('MHR Chain on anvil', () => {
   test('deploys every contract and records it in a manifest', async ({ anvil, mhrChain }) => {
     expect(mhrChain.chainId).toBe(31337n);
@@ -50,7 +64,7 @@ describe('MHR Chain on anvil', () => {
     expect(await chain.consentManager.read.identities()).toBe(mhrChain.addresses.identityRegistry);
     expect(await chain.delegationRegistry.read.consent()).toBe(mhrChain.addresses.consentManager);
     expect(await chain.identityRegistry.read.admin()).toBe(anvil.signers[0]!.address);
-    expect(() => addressesForChain(1n, manifest)).toThrow(/No MHR Chain deployment/);
+    expect(() => addressesForChain(1n, manifest)).toThrow(UnknownDeploymentError);
     // The same code targets any JSON-RPC chain: a second deployment on the same node gets new addresses.
     const again = await deployMhrChain({ deployer: anvil.signers[1]!, admin: anvil.signers[2]!.address });
     expect(again.addresses.consentManager).not.toBe(mhrChain.addresses.consentManager);

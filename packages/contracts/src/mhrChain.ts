@@ -42,10 +42,21 @@ export interface DeployMhrChainReturnType {
 }
 
 /**
- * Known deployments. Empty until the contracts are deployed to a public network; local and test deployments are
- * kept in a manifest of your own (see {@link withDeployment}).
+ * Known deployments. `31337` is where {@link deployMhrChain} puts the contracts on a fresh anvil or hardhat node
+ * when the first default account (`0xf39F…2266`) deploys them as its first transactions (as the demo does); public
+ * networks are added here when the contracts are deployed there. Keep other deployments in a manifest of your own
+ * (see {@link withDeployment}).
  */
-export const deployments: DeploymentManifest = {};
+export const deployments: DeploymentManifest = {
+  '31337': {
+    identityRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+    recordRegistry: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+    consentManager: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+    delegationRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9',
+    streamAnchors: '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9',
+    diseaseReports: '0x5FC8d32690cc91D4c39d9d3abcBD16989F875707',
+  },
+};
 
 /**
  * Connects typed bindings of every contract at `addresses` to `runner` (a provider to read, a signer to write).
