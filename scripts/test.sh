@@ -25,7 +25,7 @@ pnpm -r --if-present run test:native
 
 step "unit and integration tests (vitest)"
 mkdir -p test-artifacts
-pnpm exec vitest run --config vitest.workspace.ts --reporter=default --reporter=json \
+pnpm exec vitest run --config vitest.workspace.ts --testTimeout=60000 --hookTimeout=120000 --reporter=default --reporter=json \
   --outputFile.json=test-artifacts/vitest.json
 
 step "docs (typedoc, README and guide code blocks)"
