@@ -1,14 +1,38 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../src/server/stack.js';
 import { launchBrowser, type TestBrowser } from './browser.js';
 
-describe('web EHR in Chromium', () => {
+// One story, in order, in two isolated browser contexts (the patient's browser and the doctor's browser).
+describe('web EHR in Chromium: patient and doctor', () => {
   let stack: Stack;
   let browser: TestBrowser;
+  let patient: Page;
+  let doctor: Page;
+  const errors: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ outDir: 'dist/e2e' });
     browser = await launchBrowser();
+    const patientPage = await browser.newPage('patient');
+    const doctorPage = await browser.newPage('doctor');
+    patient = patientPage.page;
+    doctor = doctorPage.page;
+    errors.push(...patientPage.errors);
+    patientPage.errors.push = (...items) => errors.push(...items);
+    doctorPage.errors.push = (...items) => errors.push(...items);
+  });
+
+  // The steps build on each other: after a failure, save both pages as they are and skip the rest.
+  let failed = false;
+  beforeEach((context) => {
+    if (failed) context.skip();
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    failed = true;
+    await browser.screenshot(patient, 'failed-patient').catch(() => {});
+    await browser.screenshot(doctor, 'failed-doctor').catch(() => {});
   });
 
   afterAll(async () => {
@@ -16,13 +40,70 @@ describe('web EHR in Chromium', () => {
     await stack?.close();
   });
 
-  it('loads the app connected to the chain and the storage node', async () => {
-    const { page, errors } = await browser.newPage('patient');
-    await page.goto(`${stack.appUrl}#/patient`);
-    await expect.poll(() => page.locator('[data-testid=storage]').textContent()).toBe('ok');
-    await expect.poll(() => page.locator('[data-testid=block]').textContent()).toMatch(/^\d+$/);
-    expect(await page.locator('h2').textContent()).toBe('Patient');
-    await browser.screenshot(page, '01-patient-start');
+  it('the patient adds a record, encrypted in the browser and anchored on chain', async () => {
+    await patient.goto(`${stack.appUrl}#/patient`);
+    await patient.getByTestId('patient-ready').waitFor();
+    await patient.getByTestId('record-title').fill('Blood test');
+    await patient.getByTestId('record-text-input').fill('Hemoglobin 14.2 g/dL, leukocytes 6.1 G/L');
+    await patient.getByTestId('add-record').click();
+    await expect.poll(() => patient.getByTestId('add-status').textContent()).toMatch(/^Stored and anchored: b/);
+    const row = patient.getByTestId('record-row').first();
+    await expect.poll(() => row.textContent()).toContain('Hemoglobin 14.2 g/dL');
+    await browser.screenshot(patient, '01-patient-record-added');
+  });
+
+  it("the doctor's page shows nothing before access", async () => {
+    await doctor.goto(`${stack.appUrl}#/doctor`);
+    await doctor.getByTestId('doctor-ready').waitFor();
+    await expect.poll(() => doctor.getByTestId('access-status').textContent()).toBe('No access');
+    expect(await doctor.getByTestId('no-access').isVisible()).toBe(true);
+    expect(await doctor.getByTestId('records').count()).toBe(0);
+    await browser.screenshot(doctor, '02-doctor-before-access');
+  });
+
+  it('the doctor requests access and enters the one-time code the patient shows', async () => {
+    await doctor.getByTestId('request-access').click();
+    await expect.poll(() => doctor.getByTestId('access-status').textContent()).toBe('Request pending');
+
+    await patient.getByTestId('show-code').click({ timeout: 15_000 });
+    const code = (await patient.getByTestId('otp-code').textContent())!.trim();
+    expect(code).toMatch(/^\d{6}$/);
+    await browser.screenshot(patient, '03-patient-shows-code');
+
+    await doctor.getByTestId('otp-input').fill(code);
+    await doctor.getByTestId('send-code').click();
+    await expect
+      .poll(() => doctor.getByTestId('access-status').textContent(), { timeout: 30_000 })
+      .toBe('Access granted');
+    await expect.poll(() => patient.getByTestId('consent-log').first().textContent()).toContain('access granted');
+  });
+
+  it('the doctor reads the record with its timestamps, decrypted in its browser', async () => {
+    const row = doctor.getByTestId('record-row').first();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('Hemoglobin 14.2 g/dL');
+    expect(await row.textContent()).toContain('Blood test');
+    const anchoredAt = await row.getByTestId('anchored-at').textContent();
+    expect(anchoredAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    await browser.screenshot(doctor, '04-doctor-after-access');
+  });
+
+  it('the patient shares a live ECG and the doctor sees it move', async () => {
+    await patient.getByTestId('share-ecg').click();
+    await doctor.getByTestId('ecg-status').waitFor({ timeout: 30_000 });
+    const chart = doctor.getByTestId('doctor-ecg');
+    const samples = async () => Number((await chart.getAttribute('data-samples')) ?? 0);
+    await expect.poll(samples, { timeout: 30_000 }).toBeGreaterThan(360);
+    const first = await chart.screenshot();
+    const before = await samples();
+    await doctor.waitForTimeout(1200);
+    const second = await chart.screenshot();
+    expect(await samples()).toBeGreaterThan(before);
+    expect(second.equals(first)).toBe(false);
+    await browser.screenshot(doctor, '05-doctor-live-ecg');
+    await browser.screenshot(patient, '06-patient-sharing-ecg');
+  });
+
+  it('logged no errors in either browser', () => {
     expect(errors).toEqual([]);
   });
 });

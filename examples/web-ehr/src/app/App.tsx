@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type AppConfig, CONFIG_PATH } from '../shared/config.js';
+import { DoctorPage } from './DoctorPage.js';
+import { PatientPage } from './PatientPage.js';
 import { StatusBar } from './StatusBar.js';
 import { useHashRoute } from './useHashRoute.js';
 
@@ -32,6 +34,8 @@ export function App() {
       <main>
         {route === '/patient' && <h2>Patient</h2>}
         {route === '/doctor' && <h2>Doctor</h2>}
+        {config && route === '/patient' && <PatientPage config={config} />}
+        {config && route === '/doctor' && <DoctorPage config={config} />}
         {route !== '/patient' && route !== '/doctor' && <p>Choose a role above.</p>}
       </main>
     </div>

@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, createServer, type Plugin, preview } from 'vite';
+import { createServer, type Plugin, preview } from 'vite';
 import { type AppConfig, CONFIG_PATH } from '../shared/config.js';
 
 /** Options of {@link startAppServer}. */
@@ -44,7 +47,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     await dev.listen();
     return { url: dev.resolvedUrls!.local[0]!, close: () => dev.close() };
   }
-  if (!options.skipBuild) await build({ root, configFile, build: { outDir, emptyOutDir: true }, logLevel: 'warn' });
+  if (!options.skipBuild) await buildApp(outDir);
   const served = await preview({
     root,
     configFile,
@@ -57,6 +60,23 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     url: served.resolvedUrls!.local[0]!,
     close: () => served.close(),
   };
+}
+
+/**
+ * Builds the app in a child process with `NODE_ENV=production`, so the bundle is the production one even when the
+ * caller is a test runner (which sets `NODE_ENV=test`).
+ */
+export function buildApp(outDir: string): Promise<void> {
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const child = spawn(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`))));
+  });
 }
 
 function configPlugin(config: AppConfig): Plugin {

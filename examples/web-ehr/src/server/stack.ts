@@ -3,16 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HDNodeWallet, JsonRpcProvider } from 'ethers';
+import { deployMhrChain } from '@mhrchain/contracts';
+import { startAnvil } from '@mhrchain/contracts/anvil';
 import type { AppConfig } from '../shared/config.js';
-import { spawnAnvil } from './anvil.js';
 import { type AppServer, startAppServer } from './appServer.js';
 import { createEcgFeedRoute } from './ecgFeed.js';
+import { createRegistrarRoute } from './registrar.js';
 import { createRelayRoute } from './relay.js';
 import { type StorageNode, startStorageNode } from './storageNode.js';
-
-/** anvil's public test mnemonic: its accounts are funded on every fresh anvil. Never use it on a real chain. */
-const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
 
 /** The repository root: the nearest folder above this file holding `pnpm-workspace.yaml`. */
 function repositoryRoot(): string {
@@ -30,11 +28,6 @@ export function ecgDataDir(): string {
   return process.env.MHR_ECG_DATA ?? resolve(repositoryRoot(), '../shared/data/ecg');
 }
 
-/** Derives anvil's dev account `index` (0 deploys, 1 is the patient, 2 the doctor). */
-export function devWallet(index: number): HDNodeWallet {
-  return HDNodeWallet.fromPhrase(DEV_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
-}
-
 /** Options of {@link startStack}. */
 export interface StackOptions {
   /** Data directory of the storage node. Default a fresh temporary directory, removed on close. */
@@ -43,6 +36,8 @@ export interface StackOptions {
   mode?: 'preview' | 'dev';
   /** Output directory of the app build. */
   outDir?: string;
+  /** MIT-BIH record the patient's simulated wearable plays. Default `101`. */
+  ecgRecord?: string;
   /** Progress messages. */
   log?: (message: string) => void;
 }
@@ -58,7 +53,8 @@ export interface Stack {
 }
 
 /**
- * Starts the whole example on 127.0.0.1: the storage node, anvil, the contracts, and the app.
+ * Starts the whole example on 127.0.0.1 with free ports: anvil, the contracts (deployed by anvil's account 0, which
+ * also acts as the doctors' registrar), the storage node, and the app. Account 1 is the patient, account 2 the doctor.
  *
  * @example
  * ```ts
@@ -80,10 +76,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       closers.push(() => rm(temporary, { recursive: true, force: true }));
       dataDir = temporary;
     }
+
+    const anvil = await startAnvil();
+    closers.push(() => anvil.stop());
+    log(`anvil          ${anvil.rpcUrl}`);
+    const [deployer, patient, doctor] = anvil.signers;
+    const deployed = await deployMhrChain({ deployer: deployer! });
+    await deployed.chain.identityRegistry.write.setRegistrar(deployer!.address, true);
+    log(`contracts      deployed (consent manager ${deployed.addresses.consentManager})`);
+
     const relay = createRelayRoute();
     const storage = await startStorageNode({
       directory: dataDir,
-      routes: [relay, createEcgFeedRoute({ dataDir: ecgDataDir() })],
+      routes: [
+        relay,
+        createEcgFeedRoute({ dataDir: ecgDataDir() }),
+        createRegistrarRoute({ chain: deployed.chain, doctors: [doctor!.address] }),
+      ],
     });
     closers.push(async () => {
       relay.close();
@@ -91,19 +100,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     log(`storage node   ${storage.url}`);
 
-    const anvil = await spawnAnvil();
-    closers.push(() => anvil.close());
-    log(`anvil          ${anvil.rpcUrl}`);
-    const provider = new JsonRpcProvider(anvil.rpcUrl, undefined, { staticNetwork: true });
-    const chainId = Number((await provider.getNetwork()).chainId);
-    provider.destroy();
-
     const config: AppConfig = {
       rpcUrl: anvil.rpcUrl,
-      chainId,
+      chainId: Number(deployed.chainId),
       storageUrl: storage.url,
-      contracts: {},
-      wallets: { patient: devWallet(1).privateKey, doctor: devWallet(2).privateKey },
+      contracts: { ...deployed.addresses },
+      accounts: {
+        patient: { address: patient!.address, privateKey: patient!.privateKey },
+        doctor: { address: doctor!.address, privateKey: doctor!.privateKey },
+      },
+      ecgRecord: options.ecgRecord ?? '101',
     };
     const app: AppServer = await startAppServer({ config, mode: options.mode, outDir: options.outDir });
     closers.push(() => app.close());

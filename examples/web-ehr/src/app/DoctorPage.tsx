@@ -1,0 +1,172 @@
+import type { Hex } from '@mhrchain/consent';
+import { isAddress } from 'ethers';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AppConfig } from '../shared/config.js';
+import { createSampleFeed, EcgChart } from './EcgChart.js';
+import { accessStatus, requestAccess, sendCode } from './lib/consent.js';
+import { watchLiveEcg } from './lib/liveEcg.js';
+import { listRecords } from './lib/records.js';
+import type { Session } from './lib/session.js';
+import { RecordTable } from './RecordTable.js';
+import { usePoll } from './usePoll.js';
+import { useSession } from './useSession.js';
+
+/** The doctor's page: before access, request it and enter the patient's code; after, the records and the live ECG. */
+export function DoctorPage({ config }: { config: AppConfig }) {
+  const { session, error } = useSession(config, 'doctor');
+  if (error) return <p className="error">{error}</p>;
+  if (!session) return <p className="muted">Deriving your encryption key, registering and getting attested…</p>;
+  return <DoctorHome session={session} />;
+}
+
+function DoctorHome({ session }: { session: Session }) {
+  const [patient, setPatient] = useState(session.config.accounts.patient.address);
+  const [version, setVersion] = useState(0);
+  const valid = isAddress(patient);
+  const status = usePoll(
+    useCallback(() => (valid ? accessStatus(session, patient) : Promise.resolve(undefined)), [session, patient, valid]),
+    1000,
+    version,
+  );
+  const granted = status?.granted === true;
+  return (
+    <div data-testid="doctor-ready">
+      <p className="muted">
+        You are Dr. <code data-testid="doctor-address">{session.address}</code>, attested by the registrar.
+      </p>
+      <section className="card">
+        <h3>Patient</h3>
+        <input value={patient} onChange={(e) => setPatient(e.target.value)} size={46} data-testid="patient-input" />
+        <p data-testid="access-status">
+          {!status ? '…' : granted ? 'Access granted' : status.pending ? 'Request pending' : 'No access'}
+        </p>
+      </section>
+      {!granted && valid && (
+        <RequestAccess
+          session={session}
+          patient={patient}
+          pending={status?.pending ?? false}
+          onChange={() => setVersion((v) => v + 1)}
+        />
+      )}
+      {granted && <PatientChart session={session} patient={patient} />}
+      {!granted && (
+        <section className="card">
+          <h3>Records</h3>
+          <p className="muted" data-testid="no-access">
+            Nothing to show: the patient has not granted you access.
+          </p>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function RequestAccess(props: { session: Session; patient: string; pending: boolean; onChange: () => void }) {
+  const { session, patient, pending, onChange } = props;
+  const [requestId, setRequestId] = useState<Hex>();
+  const [code, setCode] = useState('');
+  const [message, setMessage] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = (action: () => Promise<string>) => async () => {
+    setBusy(true);
+    try {
+      setMessage(await action());
+      onChange();
+    } catch (cause) {
+      setMessage(`Failed: ${(cause as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const request = run(async () => {
+    setRequestId(await requestAccess(session, patient));
+    return 'Request sent. Ask the patient for the code their page shows.';
+  });
+  const send = run(async () => {
+    if (!requestId) throw new Error('Request access first.');
+    await sendCode(session, patient, requestId, code.trim());
+    return 'Code sent, sealed to the patient. Waiting for the grant…';
+  });
+  return (
+    <section className="card">
+      <h3>Request access</h3>
+      {!requestId && (
+        <button type="button" onClick={request} disabled={busy || pending} data-testid="request-access">
+          {pending ? 'A request is pending' : 'Request access to all records (24 h)'}
+        </button>
+      )}
+      {requestId && (
+        <p>
+          <input
+            placeholder="One-time code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            inputMode="numeric"
+            data-testid="otp-input"
+          />
+          <button
+            type="button"
+            onClick={send}
+            disabled={busy || !/^\d{6,8}$/.test(code.trim())}
+            data-testid="send-code"
+          >
+            Send code
+          </button>
+        </p>
+      )}
+      {message && (
+        <p className="muted" data-testid="request-message">
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function PatientChart({ session, patient }: { session: Session; patient: string }) {
+  const records = usePoll(
+    useCallback(() => listRecords(session, patient), [session, patient]),
+    1500,
+  );
+  const feed = useMemo(() => createSampleFeed(), []);
+  const [stream, setStream] = useState<{ sampleRate: number; frames: number }>();
+  useEffect(() => {
+    const controller = new AbortController();
+    let frames = 0;
+    watchLiveEcg(
+      session.relay,
+      patient,
+      session.identity,
+      (frame) => {
+        frames++;
+        setStream({ sampleRate: frame.header.sampleRate, frames });
+        feed.push(frame.samples);
+      },
+      controller.signal,
+    );
+    return () => controller.abort();
+  }, [session, patient, feed]);
+  return (
+    <>
+      <section className="card">
+        <h3>Records</h3>
+        <RecordTable records={records ?? []} storage={session.storage} identity={session.identity} />
+      </section>
+      <section className="card">
+        <h3>Live ECG</h3>
+        {!stream && (
+          <p className="muted" data-testid="ecg-waiting">
+            Waiting for the patient to share a live ECG…
+          </p>
+        )}
+        {stream && (
+          <p className="muted" data-testid="ecg-status">
+            {stream.frames} encrypted frames received · {stream.sampleRate} Hz
+          </p>
+        )}
+        <EcgChart feed={feed} sampleRate={stream?.sampleRate ?? 360} gain={200} baseline={1024} label="doctor-ecg" />
+      </section>
+    </>
+  );
+}

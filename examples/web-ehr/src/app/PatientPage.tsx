@@ -1,0 +1,243 @@
+import { createOtpConfirmations, type Hex } from '@mhrchain/consent';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type AppConfig, mailboxTopic, RECORD_CATEGORY } from '../shared/config.js';
+import { createSampleFeed, EcgChart } from './EcgChart.js';
+import { bindingOf, grantedDoctors, handleCodeResponse, type PendingRequest, pendingRequests } from './lib/consent.js';
+import { type EcgRecording, loadRecording, shareLiveEcg } from './lib/liveEcg.js';
+import { addRecord, listRecords } from './lib/records.js';
+import { encryptionKeyOf, type Session } from './lib/session.js';
+import { RecordTable } from './RecordTable.js';
+import { usePoll } from './usePoll.js';
+import { useSession } from './useSession.js';
+
+/** The patient's page: add records, see them, answer access requests with a one-time code, share a live ECG. */
+export function PatientPage({ config }: { config: AppConfig }) {
+  const { session, error } = useSession(config, 'patient');
+  if (error) return <p className="error">{error}</p>;
+  if (!session) return <p className="muted">Deriving your encryption key and registering…</p>;
+  return <PatientHome session={session} />;
+}
+
+function PatientHome({ session }: { session: Session }) {
+  const [version, setVersion] = useState(0);
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+  const records = usePoll(
+    useCallback(() => listRecords(session, session.address), [session]),
+    1500,
+    version,
+  );
+  const doctors = usePoll(
+    useCallback(() => grantedDoctors(session), [session]),
+    1500,
+    version,
+  );
+  return (
+    <div data-testid="patient-ready">
+      <p className="muted">
+        You are <code data-testid="patient-address">{session.address}</code>. Your records are encrypted in this
+        browser; the chain holds only their CIDs and your consent decisions.
+      </p>
+      <AddRecord session={session} doctors={doctors ?? []} onAdded={refresh} />
+      <section className="card">
+        <h3>My records</h3>
+        <RecordTable records={records ?? []} storage={session.storage} identity={session.identity} />
+      </section>
+      <AccessRequests session={session} onGranted={refresh} />
+      <LiveEcgShare session={session} doctors={doctors ?? []} />
+    </div>
+  );
+}
+
+function AddRecord({ session, doctors, onAdded }: { session: Session; doctors: string[]; onAdded: () => void }) {
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File>();
+  const [kind, setKind] = useState<keyof typeof RECORD_CATEGORY>('note');
+  const [status, setStatus] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setStatus('Encrypting in the browser…');
+    try {
+      const data = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
+      const mediaType = file ? file.type || 'application/octet-stream' : 'text/plain';
+      const alsoFor = await Promise.all(doctors.map((doctor) => encryptionKeyOf(session, doctor)));
+      const { cid } = await addRecord(session, { data, mediaType, title, category: RECORD_CATEGORY[kind] }, alsoFor);
+      setStatus(`Stored and anchored: ${cid.toString()}`);
+      setTitle('');
+      setText('');
+      setFile(undefined);
+      onAdded();
+    } catch (cause) {
+      setStatus(`Failed: ${(cause as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card">
+      <h3>Add a record</h3>
+      <form onSubmit={submit}>
+        <input
+          placeholder="Title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+          data-testid="record-title"
+        />
+        <select value={kind} onChange={(e) => setKind(e.target.value as keyof typeof RECORD_CATEGORY)}>
+          {Object.keys(RECORD_CATEGORY).map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </select>
+        <br />
+        <textarea
+          placeholder="Note (or choose a file)"
+          rows={3}
+          cols={60}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="record-text-input"
+        />
+        <br />
+        <input type="file" onChange={(e) => setFile(e.target.files?.[0])} data-testid="record-file" />
+        <button type="submit" disabled={busy || !title || (!text && !file)} data-testid="add-record">
+          Encrypt and add
+        </button>
+      </form>
+      {status && (
+        <p className="muted" data-testid="add-status">
+          {status}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function AccessRequests({ session, onGranted }: { session: Session; onGranted: () => void }) {
+  const otp = useMemo(() => createOtpConfirmations(), []);
+  const issued = useRef(new Map<Hex, { request: PendingRequest; binding: Uint8Array }>());
+  const [codes, setCodes] = useState<Record<string, { code: string; expiresAt: number }>>({});
+  const [log, setLog] = useState<Array<{ id: number; line: string }>>([]);
+  const [version, setVersion] = useState(0);
+  const requests = usePoll(
+    useCallback(() => pendingRequests(session), [session]),
+    1000,
+    version,
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    session.relay.follow(
+      mailboxTopic(session.address),
+      async (sealed) => {
+        try {
+          const doctor = await handleCodeResponse(session, sealed, otp, issued.current);
+          setLog((lines) => [...lines, { id: lines.length, line: `Code confirmed: access granted to ${doctor}.` }]);
+          onGranted();
+        } catch (cause) {
+          setLog((lines) => [...lines, { id: lines.length, line: `Refused a response: ${(cause as Error).message}` }]);
+        }
+        setVersion((v) => v + 1);
+      },
+      controller.signal,
+      'latest',
+    );
+    return () => controller.abort();
+  }, [session, otp, onGranted]);
+
+  const showCode = (request: PendingRequest) => {
+    const binding = bindingOf(session, request);
+    const { code, expiresAt } = otp.issue({ requestId: request.requestId, binding });
+    issued.current.set(request.requestId, { request, binding });
+    setCodes((all) => ({ ...all, [request.requestId]: { code, expiresAt } }));
+  };
+
+  return (
+    <section className="card">
+      <h3>Access requests</h3>
+      {(requests ?? []).length === 0 && <p className="muted">No pending requests.</p>}
+      {(requests ?? []).map((request) => (
+        <div key={request.requestId} data-testid="access-request">
+          <p>
+            Doctor <code>{request.doctor}</code> asks for <b>{request.scope.kind}</b> records for{' '}
+            {Math.round(request.duration / 3600)} h (requested {request.requestedAt.toLocaleTimeString()}).
+          </p>
+          {codes[request.requestId] ? (
+            <p>
+              Tell the doctor this code:{' '}
+              <span className="otp" data-testid="otp-code">
+                {codes[request.requestId]!.code}
+              </span>{' '}
+              <span className="muted">
+                (valid until {new Date(codes[request.requestId]!.expiresAt).toLocaleTimeString()})
+              </span>
+            </p>
+          ) : (
+            <button type="button" onClick={() => showCode(request)} data-testid="show-code">
+              Confirm with a one-time code
+            </button>
+          )}
+        </div>
+      ))}
+      {log.map((entry) => (
+        <p key={entry.id} className="muted" data-testid="consent-log">
+          {entry.line}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[] }) {
+  const [recording, setRecording] = useState<EcgRecording>();
+  const [sharing, setSharing] = useState(false);
+  const [error, setError] = useState<string>();
+  const feed = useMemo(() => createSampleFeed(), []);
+  const keys = useRef<Uint8Array[]>([]);
+  useEffect(() => {
+    Promise.all(doctors.map((doctor) => encryptionKeyOf(session, doctor))).then((list) => {
+      keys.current = list;
+    });
+  }, [session, doctors]);
+  useEffect(() => {
+    if (!sharing) return;
+    const controller = new AbortController();
+    (async () => {
+      const loaded = recording ?? (await loadRecording(session.config.storageUrl, session.config.ecgRecord));
+      setRecording(loaded);
+      await shareLiveEcg({
+        relay: session.relay,
+        patient: session.address,
+        recording: loaded,
+        recipients: () => keys.current,
+        onFrame: (frame) => feed.push(frame.samples),
+        signal: controller.signal,
+      });
+    })().catch((cause: unknown) => setError(String((cause as Error)?.message ?? cause)));
+    return () => controller.abort();
+  }, [sharing, session, recording, feed]);
+  return (
+    <section className="card">
+      <h3>Live ECG</h3>
+      <p className="muted">
+        Your wearable (MIT-BIH record {session.config.ecgRecord}, replayed in real time) streams to the doctors you
+        granted access: {doctors.length === 0 ? 'nobody yet' : doctors.join(', ')}. Each frame is encrypted here.
+      </p>
+      <button type="button" onClick={() => setSharing((on) => !on)} data-testid="share-ecg">
+        {sharing ? 'Stop sharing' : 'Share live ECG'}
+      </button>
+      {error && <p className="error">{error}</p>}
+      {recording && (
+        <EcgChart
+          feed={feed}
+          sampleRate={recording.sampleRate}
+          gain={recording.gain}
+          baseline={recording.baseline}
+          label="patient-ecg"
+        />
+      )}
+    </section>
+  );
+}
