@@ -12,25 +12,45 @@ import { forgeBinaryPath } from './forge.mjs';
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forge = forgeBinaryPath();
 
-/** @param {string} title @param {string} profile @param {string[]} args */
+/**
+ * Runs forge; exits on failure, and also when a test was skipped (a skipped budget test would hide an excess).
+ * @param {string} title @param {string} profile @param {string[]} args
+ */
 function step(title, profile, args) {
   console.log(`\n--> ${title} (FOUNDRY_PROFILE=${profile}: forge ${args.join(' ')})`);
   const started = performance.now();
   const result = spawnSync(forge, args, {
     cwd: projectDir,
-    stdio: 'inherit',
+    stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, FOUNDRY_PROFILE: profile },
+    maxBuffer: 64 * 1024 * 1024,
   });
+  const output = result.stdout.toString();
+  process.stdout.write(output);
   console.log(`    ${((performance.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) process.exit(result.status ?? 1);
+  if (/\b[1-9]\d* skipped/.test(output)) {
+    console.error(`${title}: some tests were skipped`);
+    process.exit(1);
+  }
+}
+
+/** forge writes the named gas figures without a final newline; keep the committed file in the repository's format. */
+function normalizeFigures() {
+  const figures = join(projectDir, 'snapshots', 'GasBudgetTest.json');
+  if (!existsSync(figures)) return;
+  const text = readFileSync(figures, 'utf8');
+  if (!text.endsWith('\n')) writeFileSync(figures, `${text}\n`);
+}
+
+if (process.argv.includes('--update-snapshot')) {
+  // `pnpm snapshot`: refresh .gas-snapshot and snapshots/ after an intended gas change.
+  step('gas snapshot', 'gas', ['snapshot', '--match-contract', 'GasBudget']);
+  normalizeFigures();
+  process.exit(0);
 }
 
 step('forge tests, fuzz and invariants', 'ci', ['test', '--no-match-contract', 'GasBudget']);
 step('gas budgets', 'gas', ['test', '--match-contract', 'GasBudget']);
-// forge writes the named figures without a final newline; keep the committed file in the repository's format.
-const figures = join(projectDir, 'snapshots', 'GasBudgetTest.json');
-if (existsSync(figures)) {
-  const text = readFileSync(figures, 'utf8');
-  if (!text.endsWith('\n')) writeFileSync(figures, `${text}\n`);
-}
+normalizeFigures();
 step('gas snapshot is current', 'gas', ['snapshot', '--check', '--match-contract', 'GasBudget']);
