@@ -18,9 +18,9 @@ import { checkFrameParameters, decodeFrameAt, type EcgFrame, encodeEcgFrame, par
  *   },
  * });
  * const frames = source.pipeThrough(createEcgEncoderStream({ sampleRate: 2, channels: 2, bitDepth: 12 }));
- * for await (const frame of frames.pipeThrough(createEcgDecoderStream())) {
- *   console.log(frame.header.firstSampleIndex, frame.samples);
- * }
+ * await frames.pipeThrough(createEcgDecoderStream()).pipeTo(
+ *   new WritableStream({ write: (frame) => console.log(frame.header.firstSampleIndex, frame.samples) }),
+ * );
  * ```
  */
 export function createEcgEncoderStream(
@@ -86,9 +86,9 @@ export function createEcgEncoderStream(
  *     controller.close();
  *   },
  * });
- * for await (const frame of source.pipeThrough(createEcgDecoderStream())) {
- *   console.log(frame.header.firstSampleIndex); // 0, 250, 500, 750
- * }
+ * await source.pipeThrough(createEcgDecoderStream()).pipeTo(
+ *   new WritableStream({ write: (frame) => console.log(frame.header.firstSampleIndex) }), // 0, 250, 500, 750
+ * );
  * ```
  */
 export function createEcgDecoderStream(): TransformStream<Uint8Array, EcgFrame> {

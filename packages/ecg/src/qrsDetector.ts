@@ -1,6 +1,5 @@
 import { designButterworth } from './biquad.js';
 import { EcgParameterError } from './errors.js';
-import { createStreamingFilter, type StreamingFilter } from './filter.js';
 
 /** A peak within 360 ms of the last QRS whose slope is below this fraction of that QRS's slope is a T wave. */
 const T_SLOPE = 0.3;
@@ -85,13 +84,14 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   ];
   // Group delay of the band-pass around 10 Hz, in samples (numerical phase derivative).
   const bandDelay = Math.round(groupDelay(band, 10, fs));
-  const filters: StreamingFilter[] = leads.map(() => createStreamingFilter(band));
+  const coef = new Float64Array(band.flatMap((b) => [b.b0, b.b1, b.b2, b.a1, b.a2]));
+  const sections = band.length;
+  const state = new Float64Array(leads.length * sections * 2);
   const RING = 1 << Math.ceil(Math.log2(window * 4 + 16));
   const ringMask = RING - 1;
   const bandRing = new Float64Array(RING * leads.length); // band-passed values per lead
   const slopeRing = new Float64Array(RING); // summed squared derivative
   const mwiRing = new Float64Array(RING);
-  const one = new Float64Array(1);
   let mwiSum = 0;
   let n = -1; // index of the current sample
   let pending = new Float64Array(channels);
@@ -190,8 +190,14 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     let slope = 0;
     for (let l = 0; l < leads.length; l++) {
       if (n === 0) offsets[l] = frame[leads[l]!]!;
-      one[0] = frame[leads[l]!]! - offsets[l]!;
-      const b = filters[l]!.process(one)[0]!;
+      // Band-pass (direct form II transposed biquads).
+      let b = frame[leads[l]!]! - offsets[l]!;
+      for (let k = 0, ci = 0, si = l * sections * 2; k < sections; k++, ci += 5, si += 2) {
+        const y = coef[ci]! * b + state[si]!;
+        state[si] = coef[ci + 1]! * b - coef[ci + 3]! * y + state[si + 1]!;
+        state[si + 1] = coef[ci + 2]! * b - coef[ci + 4]! * y;
+        b = y;
+      }
       const base = l * RING;
       bandRing[base + i] = b;
       const d =

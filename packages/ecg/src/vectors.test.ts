@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EcgFrameError } from './errors.js';
+import { decodeEcgFrame, type EncodeEcgFrameParameters, encodeEcgFrame } from './frame.js';
+
+interface Vector {
+  description: string;
+  parameters: EncodeEcgFrameParameters;
+  samples: number[];
+  frame: string;
+}
+
+const { vectors } = JSON.parse(readFileSync(new URL('../test/vectors/ecg-frames.json', import.meta.url), 'utf8')) as {
+  vectors: Vector[];
+};
+
+describe('golden ECG frames (test/vectors/ecg-frames.json)', () => {
+  it('has vectors', () => expect(vectors.length).toBeGreaterThanOrEqual(5));
+  for (const v of vectors) {
+    it(`encodes and decodes: ${v.description}`, () => {
+      const bytes = Uint8Array.from(Buffer.from(v.frame, 'hex'));
+      expect(Buffer.from(encodeEcgFrame(Int32Array.from(v.samples), v.parameters)).toString('hex')).toBe(v.frame);
+      const decoded = decodeEcgFrame(bytes);
+      expect(Array.from(decoded.samples)).toEqual(v.samples);
+      expect(decoded.header).toEqual({
+        version: 1,
+        sampleRate: v.parameters.sampleRate,
+        channels: v.parameters.channels,
+        bitDepth: v.parameters.bitDepth ?? 16,
+        sampleCount: v.samples.length / v.parameters.channels,
+        firstSampleIndex: v.parameters.firstSampleIndex ?? 0,
+        timestamp: v.parameters.timestamp,
+      });
+      // The last byte is part of the checksum: dropping or changing it is detected.
+      expect(() => decodeEcgFrame(bytes.subarray(0, bytes.length - 1))).toThrow(EcgFrameError);
+    });
+  }
+});
