@@ -3,7 +3,8 @@
 //   node scripts/generate.mjs          build with forge, then write the files
 //   node scripts/generate.mjs --check  build with forge, then fail if the committed files differ
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,11 +24,24 @@ const CONTRACTS = [
 
 const check = process.argv.includes('--check');
 
-const build = spawnSync(process.execPath, [join(contractsDir, 'scripts', 'forge.mjs'), 'build'], {
-  cwd: contractsDir,
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, FOUNDRY_PROFILE: 'default' },
-});
+// Build into a private directory: the contracts' own forge tests may run at the same time (`pnpm -r test:native`),
+// and two forge processes must not share out/ and cache/.
+const buildDir = mkdtempSync(join(tmpdir(), 'mhrchain-forge-'));
+process.on('exit', () => rmSync(buildDir, { recursive: true, force: true }));
+const build = spawnSync(
+  process.execPath,
+  [
+    join(contractsDir, 'scripts', 'forge.mjs'),
+    'build',
+    '--out',
+    join(buildDir, 'out'),
+    '--cache-path',
+    join(buildDir, 'cache'),
+    '--skip',
+    'test',
+  ],
+  { cwd: contractsDir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, FOUNDRY_PROFILE: 'default' } },
+);
 if (build.status !== 0) {
   console.error('forge build failed');
   process.exit(build.status ?? 1);
@@ -35,7 +49,7 @@ if (build.status !== 0) {
 
 const files = new Map();
 for (const [source, name, id] of CONTRACTS) {
-  const artifactPath = join(contractsDir, 'out', source.split('/').pop(), `${name}.json`);
+  const artifactPath = join(buildDir, 'out', source.split('/').pop(), `${name}.json`);
   const artifact = JSON.parse(readFileSync(artifactPath, 'utf8'));
   const bytecode = artifact.bytecode.object;
   if (!/^0x[0-9a-f]+$/.test(bytecode)) throw new Error(`${name}: no bytecode in ${artifactPath}`);
