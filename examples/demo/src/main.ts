@@ -1,0 +1,353 @@
+/**
+ * The MHR Chain demo: the whole patient/doctor story on the embedded defaults (an in-process Helia node on disk, an
+ * anvil spawned from node_modules). Run it with `./pnpmw demo` from the repository root.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  addRecord,
+  answerAccessOtp,
+  approveDelegation,
+  approveWithOtp,
+  attestDoctor,
+  createConsentClient,
+  getTimeline,
+  issueAccessOtp,
+  listReadableRecords,
+  readRecord,
+  registerDoctor,
+  registerPatient,
+  requestAccess,
+  requestDelegation,
+  revokeAccess,
+  type TimelineEvent,
+} from '@mhrchain/consent';
+import { deployMhrChain } from '@mhrchain/contracts';
+import { startAnvil } from '@mhrchain/contracts/anvil';
+import { createHeliaStorage, DecryptionError, generateIdentity } from '@mhrchain/core';
+import { Wallet } from 'ethers';
+import { clock, createProgress, short } from './console.js';
+import { streamLiveEcg } from './liveEcg.js';
+import { type ReportData, renderReport } from './report.js';
+import { runStatistics } from './statistics.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dataDirectory = process.env.MHR_DEMO_DATA ?? `${root}.demo-data`;
+const ecgDirectory = process.env.MHR_ECG_DATA ?? `${root}../shared/data/ecg/mitdb/`;
+const ecgSeconds = Number(process.env.MHR_DEMO_ECG_SECONDS ?? 10);
+
+const CATEGORY = { labReport: 1, imaging: 2, condition: 3 } as const;
+
+async function main(): Promise<void> {
+  const progress = createProgress();
+  await mkdir(dataDirectory, { recursive: true });
+
+  progress.step('Starting the embedded defaults: an IPFS node on disk and a local chain');
+  const store = await createHeliaStorage({ directory: `${dataDirectory}/ipfs` });
+  const anvil = await startAnvil();
+  const cleanup = async () => {
+    await anvil.stop();
+    await store.close();
+  };
+  try {
+    progress.ok(`Helia node on ${dataDirectory}/ipfs (offline)`);
+    progress.ok(`anvil on ${anvil.rpcUrl} (chain ${anvil.chainId}, pid ${anvil.pid})`);
+    const [deployer, doctorWallet, colleagueWallet, relayerWallet] = anvil.signers;
+    const mhr = await deployMhrChain({ deployer: deployer! });
+    progress.ok(
+      `contracts deployed: ${Object.entries(mhr.addresses)
+        .map(([name, address]) => `${name} ${short(address)}`)
+        .join(', ')}`,
+    );
+
+    progress.step('A patient, a cardiologist and a colleague register (keys derived from their wallets)');
+    const { addresses } = mhr;
+    // the patient holds no ETH: every patient action is signed (EIP-712) and submitted by a relayer
+    const patient = await createConsentClient({
+      signer: Wallet.createRandom(anvil.provider),
+      addresses,
+      store,
+      relayer: relayerWallet!,
+    });
+    const registrar = await createConsentClient({ signer: deployer!, addresses, store, identity: generateIdentity() });
+    const doctor = await createConsentClient({ signer: doctorWallet!, addresses, store });
+    const colleague = await createConsentClient({ signer: colleagueWallet!, addresses, store });
+    await mhr.chain.identityRegistry.write.setRegistrar(deployer!.address, true);
+    await registerPatient(patient);
+    const validUntil = (await anvil.provider.getBlock('latest'))!.timestamp + 365 * 86_400;
+    for (const account of [doctor, colleague]) {
+      await registerDoctor(account);
+      await attestDoctor(registrar, { doctor: account.address, validUntil });
+    }
+    progress.table([
+      {
+        role: 'patient',
+        address: patient.address,
+        'X25519 key': short(Buffer.from(patient.identity.publicKey).toString('hex'), 8),
+        gas: 'relayed (0 ETH)',
+      },
+      {
+        role: 'doctor',
+        address: doctor.address,
+        'X25519 key': short(Buffer.from(doctor.identity.publicKey).toString('hex'), 8),
+        gas: 'own',
+      },
+      {
+        role: 'colleague',
+        address: colleague.address,
+        'X25519 key': short(Buffer.from(colleague.identity.publicKey).toString('hex'), 8),
+        gas: 'own',
+      },
+    ]);
+
+    progress.step('The patient adds records: encrypted on the device, stored on IPFS, only the CID goes on chain');
+    const assets = fileURLToPath(new URL('../assets/', import.meta.url));
+    const files = [
+      {
+        title: 'Laboratory report',
+        data: await readFile(`${assets}lab-report.pdf`),
+        mediaType: 'application/pdf',
+        category: CATEGORY.labReport,
+      },
+      {
+        title: 'Chest X-ray',
+        data: await readFile(`${assets}chest-xray.png`),
+        mediaType: 'image/png',
+        category: CATEGORY.imaging,
+      },
+      {
+        title: 'Condition: atrial fibrillation',
+        data: new TextEncoder().encode(
+          JSON.stringify({
+            resourceType: 'Condition',
+            code: { text: 'Paroxysmal atrial fibrillation' },
+            subject: { display: 'Alice Example' },
+          }),
+        ),
+        mediaType: 'application/fhir+json',
+        resourceType: 'Condition',
+        category: CATEGORY.condition,
+      },
+    ];
+    const added = [];
+    for (const file of files) {
+      const record = await addRecord(patient, {
+        data: file.data,
+        metadata: {
+          mediaType: file.mediaType,
+          title: file.title,
+          ...(file.resourceType ? { resourceType: file.resourceType } : {}),
+        },
+        category: file.category,
+      });
+      added.push({ ...record, title: file.title, size: file.data.length });
+    }
+    progress.table(
+      added.map((r) => ({
+        record: r.title,
+        bytes: r.size,
+        'envelope CID': short(r.cid.toString(), 10),
+        'record id': short(r.recordId),
+        block: r.blockNumber,
+        time: clock(r.blockTime),
+      })),
+    );
+
+    progress.step("The doctor's page before access");
+    const before = await listReadableRecords(doctor);
+    progress.info(`records the doctor can list: ${before.length}`);
+    try {
+      await readRecord(doctor, { cid: added[0]!.cid });
+      throw new Error('the doctor opened a record without a grant');
+    } catch (error) {
+      if (!(error instanceof DecryptionError)) throw error;
+      progress.denied(`opening ${short(added[0]!.cid.toString(), 10)} directly: ${error.shortMessage}`);
+    }
+
+    progress.step('The doctor requests access to all records, for treatment, for 30 days');
+    const request = await requestAccess(doctor, {
+      patient: patient.address,
+      scope: { kind: 'all' },
+      purpose: 'treatment',
+      duration: 30 * 86_400,
+    });
+    progress.ok(`request ${short(request.requestId)} in block ${request.blockNumber}`);
+
+    progress.step('The patient confirms with a one-time code given to the doctor');
+    const otp = await issueAccessOtp(patient, { doctor: doctor.address });
+    progress.info(
+      `patient's app shows: ${otp.code} (valid until ${new Date(otp.expiresAt).toISOString().slice(11, 19)} UTC, single use, 5 attempts)`,
+    );
+    const wrong = await answerAccessOtp(doctor, {
+      patient: patient.address,
+      code: otp.code === '000000' ? '111111' : '000000',
+    });
+    await approveWithOtp(patient, { response: wrong }).then(
+      () => {
+        throw new Error('a wrong code was accepted');
+      },
+      (error: { reason?: string; attemptsLeft?: number }) =>
+        progress.denied(`a mistyped code is refused (${error.reason}, ${error.attemptsLeft} attempts left)`),
+    );
+    const response = await answerAccessOtp(doctor, { patient: patient.address, code: otp.code });
+    const grant = await approveWithOtp(patient, { response });
+    progress.ok(
+      `access granted; data keys of ${grant.released.length} records re-wrapped for the doctor (payloads untouched)`,
+    );
+
+    progress.step('The doctor reads the records, discovered from chain events alone');
+    const timelineNow = await getTimeline(patient);
+    const anchoredAt = new Map(
+      timelineNow
+        .filter((e) => e.kind === 'record-anchored')
+        .map((e) => [(e as { recordId: string }).recordId, e.blockTime]),
+    );
+    const readable = await listReadableRecords(doctor);
+    const reads = [];
+    for (const record of readable) {
+      const opened = await readRecord(doctor, { cid: record.cid });
+      reads.push({ record, opened });
+    }
+    progress.table(
+      reads.map(({ record, opened }) => ({
+        title: opened.metadata.title ?? '',
+        type: opened.metadata.mediaType,
+        bytes: opened.data.length,
+        version: record.version,
+        anchored: clock(anchoredAt.get(record.recordId) ?? 0),
+        created: opened.metadata.created.replace('T', ' ').slice(0, 19),
+      })),
+    );
+    const pdf = reads.find((r) => r.opened.metadata.mediaType === 'application/pdf');
+    if (!pdf || !Buffer.from(pdf.opened.data).equals(files[0]!.data)) throw new Error('the PDF did not round-trip');
+    progress.ok('the decrypted PDF is byte-identical to the original');
+
+    progress.step('The doctor shares the lab report with a colleague; the patient approves');
+    const latest = (await anvil.provider.getBlock('latest'))!.timestamp;
+    await requestDelegation(doctor, {
+      patient: patient.address,
+      colleague: colleague.address,
+      scope: { kind: 'category', category: CATEGORY.labReport },
+      expiresAt: latest + 7 * 86_400,
+    });
+    progress.info(`before approval the colleague can list ${(await listReadableRecords(colleague)).length} records`);
+    const delegation = await approveDelegation(patient, { colleague: colleague.address });
+    const colleagueReads = await listReadableRecords(colleague);
+    progress.ok(
+      `approved: ${delegation.released.length} record re-wrapped; the colleague can now list ${colleagueReads.length}`,
+    );
+
+    progress.step(
+      `Live ECG from the wearable to the doctor (${ecgSeconds} s of MIT-BIH record 101, encrypted end to end)`,
+    );
+    const live = await streamLiveEcg({
+      ecgDirectory,
+      record: '101',
+      seconds: ecgSeconds,
+      doctor: doctor.identity,
+      progress,
+    });
+
+    progress.step('The patient revokes the doctor (key rotation: nothing published afterwards is readable)');
+    const revoked = await revokeAccess(patient, { doctor: doctor.address });
+    progress.ok(
+      `revoked in block ${revoked.blockNumber}; key epoch ${revoked.keyEpoch}; ${revoked.rotated.length} records re-wrapped without the doctor`,
+    );
+    const afterRevoke = await listReadableRecords(doctor);
+    progress.denied(`the doctor can now list ${afterRevoke.length} records`);
+    const rotated = revoked.rotated[0]!;
+    await readRecord(doctor, { cid: rotated.cid }).then(
+      () => {
+        throw new Error('the revoked doctor opened a new version');
+      },
+      (error) => {
+        if (!(error instanceof DecryptionError)) throw error;
+        progress.denied(`opening the new version ${short(rotated.cid.toString(), 10)}: ${error.shortMessage}`);
+      },
+    );
+    progress.denied(
+      `the colleague (delegated by the doctor) can now list ${(await listReadableRecords(colleague)).length} records`,
+    );
+
+    progress.step('The audit trail, rebuilt from chain events');
+    const timeline = await getTimeline(patient);
+    const names = new Map([
+      [patient.address, 'patient'],
+      [doctor.address, 'doctor'],
+      [colleague.address, 'colleague'],
+      [registrar.address, 'registrar'],
+      [relayerWallet!.address, 'patient (relayed)'],
+    ]);
+    const who = (address: string) => names.get(address) ?? short(address);
+    const rows = timeline.map((event) => ({
+      time: clock(event.blockTime),
+      block: event.blockNumber,
+      event: event.kind,
+      actor: who(event.actor),
+      detail: describe(event, who),
+      tx: short(event.transactionHash),
+    }));
+    progress.table(rows);
+
+    progress.step('Disease statistics without revealing any patient (local differential privacy)');
+    const statistics = await runStatistics({ progress });
+
+    const reportPath = `${dataDirectory}/report.html`;
+    const report: ReportData = {
+      title: 'MHR Chain demo report',
+      generatedAt: new Date(),
+      ecg: live,
+      timeline: timeline.map((event) => ({
+        time: new Date(event.blockTime * 1000),
+        actor: who(event.actor),
+        action: event.kind,
+        detail: describe(event, who),
+        tx: event.transactionHash,
+        block: event.blockNumber,
+      })),
+      records: reads.map(({ record, opened }) => ({
+        id: short(record.recordId, 10),
+        title: opened.metadata.title ?? opened.metadata.mediaType,
+        cid: record.cid.toString(),
+        anchoredAt: new Date((anchoredAt.get(record.recordId) ?? 0) * 1000),
+      })),
+      statistics,
+    };
+    await writeFile(reportPath, renderReport(report));
+    progress.step('Done');
+    progress.ok(`report: ${reportPath}`);
+    progress.ok(`finished in ${progress.elapsed().toFixed(1)} s`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function describe(event: TimelineEvent, who: (address: string) => string): string {
+  switch (event.kind) {
+    case 'record-anchored':
+      return `record ${short(event.recordId)} category ${event.category}`;
+    case 'record-superseded':
+      return `record ${short(event.recordId)} → version ${event.version}`;
+    case 'access-requested':
+      return `${who(event.doctor)} asks ${event.scope.kind} for ${Math.round(event.duration / 86_400)} d`;
+    case 'access-granted':
+      return `${who(event.doctor)} until ${clock(event.expiresAt)}`;
+    case 'access-revoked':
+      return `${who(event.doctor)}; key epoch ${event.keyEpoch}`;
+    case 'access-rejected':
+      return who(event.doctor);
+    case 'delegation-requested':
+      return `${who(event.doctor)} → ${who(event.colleague)} (${event.scope.kind})`;
+    case 'delegation-approved':
+    case 'delegation-rejected':
+    case 'delegation-revoked':
+      return who(event.colleague);
+    default:
+      return '';
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
