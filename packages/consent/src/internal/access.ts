@@ -3,8 +3,8 @@ import { getAddress } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import { type AccessScope, fromScopeTuple, type Hex } from '../scope.js';
+import { anchorVersions, type PreparedVersion } from './anchorVersions.js';
 import {
-  bytesToHex,
   type ChainRecord,
   chainNow,
   delegationOf,
@@ -13,12 +13,10 @@ import {
   grantees,
   grantOf,
   hasAccess,
-  patientAction,
   putBlocks,
   queryLogs,
   recordsOf,
   type TransactionInfo,
-  transactionInfo,
 } from './chain.js';
 import { payloadStream } from './payload.js';
 
@@ -106,62 +104,102 @@ export interface PublishedVersion {
   transaction: TransactionInfo;
 }
 
+/** Runs `task` over `items` with at most `limit` in flight, keeping the order of results. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Caches the X25519 keys of readers during one operation. */
+function keyCache(client: ConsentClient) {
+  const keys = new Map<string, Promise<Uint8Array>>();
+  return (account: string) => {
+    const address = getAddress(account);
+    let key = keys.get(address);
+    if (!key) {
+      key = encryptionKeyOf(client, address);
+      keys.set(address, key);
+    }
+    return key;
+  };
+}
+
 /**
- * Publishes a new version of `record` readable by exactly the patient and `readers`: a new header over the same
- * payload (`lazy`) or a re-encryption under a fresh data key (`eager`), then supersedes the record on chain.
+ * Builds and stores a new envelope of `record` readable by exactly the patient and `readers`: a new header over the
+ * same payload (`lazy`) or a re-encryption under a fresh data key (`eager`).
  */
-export async function publishVersion(
+async function prepareVersion(
   client: ConsentClient,
   record: ChainRecord,
   readers: readonly string[],
   rotation: Rotation,
-): Promise<PublishedVersion> {
+  keyOf: (account: string) => Promise<Uint8Array>,
+): Promise<PreparedVersion> {
   const current = record.versions.at(-1)!;
   const header = await client.store.get(current.cid);
   const keys = [client.identity.publicKey];
-  for (const reader of new Set(readers.map((r) => getAddress(r)))) keys.push(await encryptionKeyOf(client, reader));
-  let cid: CID;
+  for (const reader of new Set(readers.map((r) => getAddress(r)))) keys.push(await keyOf(reader));
   if (rotation === 'lazy') {
     const rewrapped = await rewrapEnvelope({ header, identity: client.identity, recipients: keys });
     await client.store.put(rewrapped.cid, rewrapped.header);
-    cid = rewrapped.cid;
-  } else {
-    const payloadCid = readEnvelopeHeader(header).payload;
-    const { data, metadata } = await decryptRecord({
-      header,
-      payload: payloadStream(client.store, payloadCid),
-      identity: client.identity,
-    });
-    const fresh = await encryptRecord({
-      data,
-      metadata: {
-        mediaType: metadata.mediaType,
-        created: metadata.created,
-        ...(metadata.resourceType ? { resourceType: metadata.resourceType } : {}),
-        ...(metadata.title ? { title: metadata.title } : {}),
-      },
-      recipients: keys,
-    });
-    await putBlocks(client.store, fresh.blocks);
-    cid = fresh.cid;
+    return { recordId: record.recordId, cid: rewrapped.cid };
   }
-  const cidHex = bytesToHex(cid.bytes);
-  const receipt = await patientAction(
-    client,
-    'SupersedeRecord',
-    { patient: client.address, recordId: record.recordId, cid: cidHex },
-    () => client.chain.recordRegistry.write.supersedeRecord(record.recordId, cidHex),
-  );
-  const transaction = await transactionInfo(client, receipt);
-  const version = current.version + 1;
-  record.versions.push({
-    version,
-    cid,
-    blockNumber: transaction.blockNumber,
-    transactionHash: transaction.transactionHash,
-    logIndex: 0,
+  const { data, metadata } = await decryptRecord({
+    header,
+    payload: payloadStream(client.store, readEnvelopeHeader(header).payload),
+    identity: client.identity,
   });
-  return { recordId: record.recordId, version, cid, transaction };
+  const fresh = await encryptRecord({
+    data,
+    metadata: {
+      mediaType: metadata.mediaType,
+      created: metadata.created,
+      ...(metadata.resourceType ? { resourceType: metadata.resourceType } : {}),
+      ...(metadata.title ? { title: metadata.title } : {}),
+    },
+    recipients: keys,
+  });
+  await putBlocks(client.store, fresh.blocks);
+  return { recordId: record.recordId, cid: fresh.cid };
+}
+
+/** Publishes new versions of `records`, each for the readers `readersOf` names, and anchors them on chain. */
+async function publishVersions(
+  client: ConsentClient,
+  records: readonly ChainRecord[],
+  readersOf: (record: ChainRecord) => Promise<string[]>,
+  rotation: Rotation,
+): Promise<PublishedVersion[]> {
+  const keyOf = keyCache(client);
+  const prepared = await mapLimit(records, rotation === 'lazy' ? 8 : 2, async (record) =>
+    prepareVersion(client, record, await readersOf(record), rotation, keyOf),
+  );
+  const transactions = await anchorVersions(client, prepared);
+  return prepared.map((version, i) => {
+    const record = records[i]!;
+    const published = {
+      recordId: version.recordId,
+      version: record.versions.at(-1)!.version + 1,
+      cid: version.cid,
+      transaction: transactions[i]!,
+    };
+    record.versions.push({
+      version: published.version,
+      cid: version.cid,
+      blockNumber: published.transaction.blockNumber,
+      transactionHash: published.transaction.transactionHash,
+      logIndex: 0,
+    });
+    return published;
+  });
 }
 
 /**
@@ -175,12 +213,12 @@ export async function releaseKeys(
 ): Promise<PublishedVersion[]> {
   const records = recordsInScope(await recordsOf(client, client.address), scope);
   const candidates = (await grantees(client, client.address)).filter((a) => a !== getAddress(reader));
-  const published: PublishedVersion[] = [];
-  for (const record of records) {
-    const readers = await currentReaders(client, record, candidates);
-    published.push(await publishVersion(client, record, [...readers, reader], 'lazy'));
-  }
-  return published;
+  return publishVersions(
+    client,
+    records,
+    async (record) => [...(await currentReaders(client, record, candidates)), reader],
+    'lazy',
+  );
 }
 
 /** Re-publishes `records` for exactly their current readers (as the chain now says), dropping everyone else. */
@@ -190,10 +228,5 @@ export async function rotateRecords(
   rotation: Rotation,
 ): Promise<PublishedVersion[]> {
   const candidates = await grantees(client, client.address);
-  const published: PublishedVersion[] = [];
-  for (const record of records) {
-    const readers = await currentReaders(client, record, candidates);
-    published.push(await publishVersion(client, record, readers, rotation));
-  }
-  return published;
+  return publishVersions(client, records, (record) => currentReaders(client, record, candidates), rotation);
 }
