@@ -65,6 +65,14 @@ export function createPayloadDecryptStream(
       try {
         let offset = 0;
         while (offset < chunk.length) {
+          if (filled === 0 && chunk.length - offset >= FRAME_SIZE) {
+            // A whole encrypted chunk in the input: decrypt it in place, no copy.
+            if (held) submit(held, false);
+            held = chunk.subarray(offset, offset + FRAME_SIZE);
+            offset += FRAME_SIZE;
+            while (inflight.length >= PIPELINE_DEPTH) await drainOne(controller);
+            continue;
+          }
           const n = Math.min(FRAME_SIZE - filled, chunk.length - offset);
           buffer.set(chunk.subarray(offset, offset + n), filled);
           filled += n;

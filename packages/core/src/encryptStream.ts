@@ -1,10 +1,11 @@
 import type { CID } from 'multiformats/cid';
 import type { Block } from './block.js';
 import { CHUNK_SIZE } from './envelopeHeader.js';
-import { importAeadKey, seal } from './internal/aead.js';
+import { importAeadKey, seal, sealParts } from './internal/aead.js';
+import { concatBytes } from './internal/bytes.js';
 import { checkRecipients, sealHeader, wrapAll } from './internal/headerSeal.js';
 import { chunkNonce, DATA_KEY_LENGTH, deriveRecordKeys, SALT_LENGTH } from './internal/keySchedule.js';
-import { createPayloadBuilder, rawBlock } from './internal/payloadDag.js';
+import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlockAsync } from './internal/payloadDag.js';
 import { type RandomBytes, secureRandom } from './internal/random.js';
 import {
   completeMetadata,
@@ -59,6 +60,8 @@ export interface EncryptStream {
 
 /** Encrypted chunks in flight at once (WebCrypto runs them on worker threads). */
 const PIPELINE_DEPTH = 8;
+/** Payload leaves being hashed at once. */
+const LEAVES_IN_FLIGHT = 2;
 
 /**
  * Creates a streaming encryption: pipe plaintext in, get the envelope's blocks out, with bounded memory (a few
@@ -93,7 +96,9 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
   const payloadKey = importAeadKey(keys.payloadKey);
   payloadKey.catch(() => {});
   const builder = createPayloadBuilder();
-  const inflight: Promise<Block>[] = [];
+  const inflight: Promise<Uint8Array[]>[] = [];
+  let leafParts: Uint8Array[] = [];
+  let leafChunks = 0;
   let buffer = new Uint8Array(CHUNK_SIZE);
   let filled = 0;
   let held: Uint8Array | null = null;
@@ -110,15 +115,30 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
 
   const submit = (plaintext: Uint8Array, last: boolean) => {
     const nonce = chunkNonce(index++, last);
-    const promise = payloadKey.then((key) => seal(key, nonce, plaintext)).then(rawBlock);
+    const promise = payloadKey.then((key) => sealParts(key, nonce, plaintext));
     promise.catch(() => {});
     inflight.push(promise);
     bytes += plaintext.length;
   };
-  const drainOne = async (controller: TransformStreamDefaultController<Block>) => {
-    const leaf = await inflight.shift()!;
+  // Leaves are hashed off the main thread (WebCrypto digest) while the next chunks are encrypted.
+  const hashing: Promise<Block>[] = [];
+  const emitHashed = async (controller: TransformStreamDefaultController<Block>) => {
+    const leaf = await hashing.shift()!;
     controller.enqueue(leaf);
     for (const parent of await builder.add(leaf)) controller.enqueue(parent);
+  };
+  const startLeaf = async (controller: TransformStreamDefaultController<Block>) => {
+    const bytes = leafParts.length === 1 ? leafParts[0]! : concatBytes(leafParts);
+    leafParts = [];
+    leafChunks = 0;
+    const promise = rawBlockAsync(bytes);
+    promise.catch(() => {});
+    hashing.push(promise);
+    while (hashing.length > LEAVES_IN_FLIGHT) await emitHashed(controller);
+  };
+  const drainOne = async (controller: TransformStreamDefaultController<Block>) => {
+    leafParts.push(...(await inflight.shift()!));
+    if (++leafChunks === CHUNKS_PER_LEAF) await startLeaf(controller);
     done++;
     parameters.onProgress?.({ bytes: Math.min(bytes, done * CHUNK_SIZE), chunks: done });
   };
@@ -128,6 +148,14 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
       if (!(chunk instanceof Uint8Array)) throw new TypeError('Encrypt stream accepts Uint8Array chunks only.');
       let offset = 0;
       while (offset < chunk.length) {
+        if (filled === 0 && chunk.length - offset >= CHUNK_SIZE) {
+          // A whole chunk in the input: encrypt it in place, no copy (the stream owns what was written to it).
+          if (held) submit(held, false);
+          held = chunk.subarray(offset, offset + CHUNK_SIZE);
+          offset += CHUNK_SIZE;
+          while (inflight.length >= PIPELINE_DEPTH) await drainOne(controller);
+          continue;
+        }
         const n = Math.min(CHUNK_SIZE - filled, chunk.length - offset);
         buffer.set(chunk.subarray(offset, offset + n), filled);
         filled += n;
@@ -150,6 +178,8 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
         }
         held = null;
         while (inflight.length > 0) await drainOne(controller);
+        if (leafParts.length > 0) await startLeaf(controller);
+        while (hashing.length > 0) await emitHashed(controller);
         const payload = await builder.finish();
         for (const parent of payload.blocks) controller.enqueue(parent);
         const metadata = completeMetadata(parameters.metadata, bytes);

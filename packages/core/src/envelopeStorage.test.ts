@@ -68,7 +68,7 @@ describe('storeEnvelope / loadEnvelope', () => {
 
   it('a stranger, a missing block, a swapped block in storage: typed errors, never plaintext', async () => {
     const storage = createMemoryStorage();
-    const data = pattern(300_000);
+    const data = pattern(2_500_000); // three payload leaves
     const { cid, payloadCid } = await storeEnvelope(storage, {
       data,
       metadata: { mediaType: 'application/octet-stream' },

@@ -12,6 +12,9 @@ import { readPayload } from './internal/payloadDag.js';
 import type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 import type { Storage, StorageCallOptions } from './storage.js';
 
+/** Block writes in flight while storing. */
+const PUT_CONCURRENCY = 8;
+
 /** Progress of storing an envelope. */
 export interface StoreProgress {
   /** Plaintext bytes encrypted so far. */
@@ -90,12 +93,31 @@ export async function storeEnvelope(
       },
     });
   const options = signal ? { signal } : {};
+  // Up to PUT_CONCURRENCY writes in flight: a filesystem blockstore spends most of a put waiting on the disk.
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
   await source.pipeThrough(encryption).pipeTo(
     new WritableStream<Block>({
       async write(block) {
-        await storage.put(block.cid, block.bytes, options);
-        blocks++;
-        parameters.onProgress?.({ bytes, blocks });
+        if (failure) throw failure;
+        const put = storage.put(block.cid, block.bytes, options).then(
+          () => {
+            inflight.delete(put);
+            blocks++;
+            parameters.onProgress?.({ bytes, blocks });
+          },
+          (error: unknown) => {
+            inflight.delete(put);
+            failure ??= error;
+          },
+        );
+        inflight.add(put);
+        while (inflight.size >= PUT_CONCURRENCY) await Promise.race(inflight);
+        if (failure) throw failure;
+      },
+      async close() {
+        await Promise.all(inflight);
+        if (failure) throw failure;
       },
     }),
     options,

@@ -1,11 +1,23 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import vectors from '../../test/vectors/aes-256-gcm.json' with { type: 'json' };
-import { importAeadKey, open, seal } from './aead.js';
+import { type AeadBackend, importAeadKey, open, seal, setAeadBackend } from './aead.js';
 
 // Looped as Wycheproof does: every valid case must seal to the published bytes and open back; every modified
 // case (any tag bit flipped, a ciphertext bit flipped, truncated tag, wrong nonce, wrong AAD) must be rejected.
-describe('AES-256-GCM (published vectors)', () => {
+describe.each(['node', 'webcrypto'] as AeadBackend[])('AES-256-GCM through %s (published vectors)', (name) => {
+  let previous: AeadBackend;
+  beforeAll(() => {
+    previous = setAeadBackend(name);
+  });
+  afterAll(() => {
+    setAeadBackend(previous);
+  });
+  it('uses the selected implementation', async () => {
+    const key = await importAeadKey(new Uint8Array(32));
+    expect(key.raw !== undefined).toBe(name === 'node');
+  });
+
   for (const v of vectors.cases) {
     const aad = v.aad ? hexToBytes(v.aad) : undefined;
     const sealed = hexToBytes(v.ct + v.tag);

@@ -2,15 +2,20 @@ import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
+import { create as createDigest } from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
 import type { Block } from '../block.js';
 
 /**
- * The payload is a UnixFS file (CIDv1, sha2-256): each encrypted chunk is one raw leaf, parents are dag-pb nodes of
- * at most 174 links in the balanced layout, a single leaf is its own root. It is the DAG `ipfs add --cid-version=1
- * --raw-leaves --chunker=size-65552` builds for the ciphertext, so any IPFS tool can store, pin, serve and export it.
+ * The payload is a UnixFS file (CIDv1, sha2-256): raw leaves of {@link CHUNKS_PER_LEAF} consecutive encrypted
+ * chunks (983 280 bytes, the largest whole number of chunks within the 1 MiB block size every IPFS implementation
+ * exchanges), parents are dag-pb nodes of at most 174 links in the balanced layout, a single leaf is its own root.
+ * It is the DAG `ipfs add --cid-version=1 --raw-leaves --chunker=size-983280` builds for the ciphertext, so any IPFS
+ * tool can store, pin, serve and export it.
  */
 export const MAX_LINKS = 174;
+/** Encrypted chunks per payload leaf block. */
+export const CHUNKS_PER_LEAF = 15;
 
 interface Entry {
   cid: CID;
@@ -18,6 +23,12 @@ interface Entry {
   fileSize: bigint;
   /** Bytes of all blocks under this entry (dag-pb Tsize). */
   tsize: number;
+}
+
+/** Computes the CIDv1 of a raw block with WebCrypto's SHA-256, which runs off the main thread. */
+export async function rawBlockAsync(bytes: Uint8Array): Promise<Block> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return { cid: CID.createV1(raw.code, createDigest(sha256.code, digest)), bytes };
 }
 
 /** Computes the CIDv1 of a raw block. */

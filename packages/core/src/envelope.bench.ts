@@ -1,0 +1,240 @@
+/**
+ * Envelope benchmark: `pnpm --filter @mhrchain/core bench` (sizes in MiB: `MHR_BENCH_SIZES=1,64,1024`, the default).
+ *
+ * For each size, in one run:
+ * - encrypt + CID of the envelope (streamed, 64 KiB chunks, every block hashed; in Node AES-GCM runs through
+ *   `node:crypto`, the WebCrypto path browsers use is measured too) vs raw WebCrypto AES-256-GCM over
+ *   the same bytes (target ≥ 0.8×): one `encrypt` call over the bytes (per 64 MiB for 1 GiB), and, for reference,
+ *   64 KiB calls with 8 in flight (both cores on AES alone, no hashing: a ceiling rather than a baseline);
+ * - vs the `age` CLI encrypting the same file to one X25519 recipient (target ≥ 1.0×, i.e. at least as fast);
+ * - encrypted add to the embedded Helia node (`storeEnvelope`, no pin) vs plain `unixfs.addByteStream` of the same
+ *   bytes into another embedded node (target ≤ 1.25× the time);
+ * - peak RSS growth while streaming (target < 128 MiB for 1 GiB).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unixfs } from '@helia/unixfs';
+import { createEncryptStream } from './encryptStream.js';
+import { storeEnvelope } from './envelopeStorage.js';
+import { createHeliaStorage } from './heliaStorage.js';
+import { generateIdentity } from './identity.js';
+import { setAeadBackend } from './internal/aead.js';
+
+const MiB = 1024 * 1024;
+const sizes = (process.env.MHR_BENCH_SIZES ?? '1,64,1024').split(',').map((s) => Number(s) * MiB);
+const PIECE = MiB;
+const pool = new Uint8Array(64 * MiB);
+for (let i = 0; i < pool.length; i += 65536) crypto.getRandomValues(pool.subarray(i, i + 65536));
+
+/** The same bytes every time: `size` bytes cut from the random pool, in 1 MiB pieces (no copies). */
+function* pieces(size: number): Generator<Uint8Array> {
+  for (let offset = 0; offset < size; offset += PIECE) {
+    const start = offset % pool.length;
+    yield pool.subarray(start, start + Math.min(PIECE, size - offset));
+  }
+}
+function sourceStream(size: number, onPull?: () => void): ReadableStream<Uint8Array> {
+  const it = pieces(size);
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      onPull?.();
+      const next = it.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+function rssTracker() {
+  gc?.();
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  let calls = 0;
+  return {
+    sample() {
+      if (++calls % 4 === 0) peak = Math.max(peak, process.memoryUsage.rss());
+    },
+    growth: () => (Math.max(peak, process.memoryUsage.rss()) - base) / MiB,
+  };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+const identity = generateIdentity();
+const metadata = { mediaType: 'application/octet-stream' };
+
+async function envelopeEncrypt(size: number, rss?: ReturnType<typeof rssTracker>) {
+  const encryption = createEncryptStream({ metadata, recipients: [identity.publicKey] });
+  let blocks = 0;
+  await sourceStream(size, rss?.sample)
+    .pipeThrough(encryption)
+    .pipeTo(new WritableStream({ write: () => void blocks++ }));
+  await encryption.result;
+  return blocks;
+}
+
+async function webCryptoKey() {
+  return crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt']);
+}
+/** Raw WebCrypto over the same bytes: one `encrypt` call per 64 MiB (the whole input when smaller). */
+async function webCryptoWhole(size: number) {
+  const key = await webCryptoKey();
+  let n = 0;
+  for (let offset = 0; offset < size; offset += pool.length) {
+    const iv = new Uint8Array(12);
+    new DataView(iv.buffer).setUint32(8, n++);
+    const bytes = pool.subarray(0, Math.min(pool.length, size - offset));
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes as Uint8Array<ArrayBuffer>);
+  }
+}
+async function webCryptoChunks(size: number, depth: number) {
+  const key = await webCryptoKey();
+  let n = 0;
+  const inflight: Promise<ArrayBuffer>[] = [];
+  for (const piece of pieces(size))
+    for (let o = 0; o < piece.length; o += 65536) {
+      const iv = new Uint8Array(12);
+      new DataView(iv.buffer).setUint32(8, n++);
+      inflight.push(
+        crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, piece.subarray(o, o + 65536) as Uint8Array<ArrayBuffer>),
+      );
+      if (inflight.length >= depth) await inflight.shift();
+    }
+  await Promise.all(inflight);
+}
+
+function ageAvailable(): boolean {
+  return spawnSync('age', ['--version']).status === 0;
+}
+
+async function writeInput(file: string, size: number) {
+  const handle = await open(file, 'w');
+  for (const piece of pieces(size)) await handle.write(piece);
+  await handle.close();
+}
+
+async function heliaAdds(size: number, dir: string, rss?: ReturnType<typeof rssTracker>) {
+  const encrypted = await createHeliaStorage({ directory: join(dir, 'enc') });
+  const plain = await createHeliaStorage({ directory: join(dir, 'plain') });
+  try {
+    const encryptedMs = await time(() =>
+      storeEnvelope(encrypted, {
+        stream: sourceStream(size, rss?.sample),
+        metadata,
+        recipients: [identity.publicKey],
+        pin: false,
+      }),
+    );
+    const fs = unixfs(plain.helia);
+    const plainMs = await time(() => fs.addByteStream(pieces(size)));
+    return { encryptedMs, plainMs };
+  } finally {
+    await encrypted.close();
+    await plain.close();
+  }
+}
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const rate = (size: number, ms: number) => size / MiB / (ms / 1000);
+const mark = (ok: boolean) => (ok ? 'ok' : 'MISS');
+
+const work = mkdtempSync(join(tmpdir(), 'mhr-bench-'));
+const rows: string[][] = [];
+const notes: string[] = [];
+try {
+  await envelopeEncrypt(32 * MiB); // warm-up
+  await webCryptoChunks(32 * MiB, 8);
+  await webCryptoWhole(32 * MiB);
+  const ageKeyFile = join(work, 'age.key');
+  const hasAge = ageAvailable();
+  let ageRecipient = '';
+  if (hasAge) {
+    execFileSync('age-keygen', ['-o', ageKeyFile], { stdio: 'ignore' });
+    ageRecipient = execFileSync('age-keygen', ['-y', ageKeyFile]).toString().trim();
+  } else notes.push('age CLI not found: age comparison skipped (Debian package `age`).');
+
+  for (const size of sizes) {
+    const label = size >= 1024 * MiB ? `${size / 1024 / MiB} GiB` : `${size / MiB} MiB`;
+    const rss = rssTracker();
+    const envelopeMs = await time(() => envelopeEncrypt(size, rss));
+    const streamRss = rss.growth();
+    setAeadBackend('webcrypto');
+    const envelopeWebCryptoMs = await time(() => envelopeEncrypt(size));
+    setAeadBackend('node');
+    const wholeMs = await time(() => webCryptoWhole(size));
+    const pipelinedMs = await time(() => webCryptoChunks(size, 8));
+
+    let ageMs = Number.NaN;
+    if (hasAge) {
+      const input = join(work, 'input.bin');
+      await writeInput(input, size);
+      execFileSync('age', ['-r', ageRecipient, '-o', '/dev/null', input]); // warm the page cache
+      ageMs = await time(async () => {
+        execFileSync('age', ['-r', ageRecipient, '-o', '/dev/null', input]);
+      });
+      rmSync(input);
+    }
+
+    const heliaDir = join(work, `helia-${size}`);
+    const storeRss = rssTracker();
+    const { encryptedMs, plainMs } = await heliaAdds(size, heliaDir, storeRss);
+    const storeRssGrowth = storeRss.growth();
+    rmSync(heliaDir, { recursive: true, force: true });
+
+    const vsRaw = wholeMs / envelopeMs;
+    const vsPipelined = pipelinedMs / envelopeMs;
+    const vsAge = ageMs / envelopeMs;
+    const addRatio = encryptedMs / plainMs;
+    rows.push([
+      label,
+      `${fmt(rate(size, envelopeMs))} / ${fmt(rate(size, envelopeWebCryptoMs))}`,
+      `${fmt(rate(size, wholeMs))} / ${fmt(rate(size, pipelinedMs))}`,
+      `${fmt(vsRaw, 2)}× ${mark(vsRaw >= 0.8)} / ${fmt(vsPipelined, 2)}×`,
+      hasAge ? fmt(rate(size, ageMs)) : '-',
+      hasAge ? `${fmt(vsAge, 2)}× ${mark(vsAge >= 1)}` : '-',
+      `${fmt(encryptedMs)} / ${fmt(plainMs)}`,
+      `${fmt(addRatio, 2)}× ${mark(addRatio <= 1.25)}`,
+      `${fmt(streamRss)} / ${fmt(storeRssGrowth)}`,
+    ]);
+    if (size >= 1024 * MiB) {
+      const peak = Math.max(streamRss, storeRssGrowth);
+      notes.push(`1 GiB peak RSS growth: ${fmt(peak)} MiB (target < 128 MiB): ${mark(peak < 128)}`);
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const header = [
+  'size',
+  'envelope MiB/s (node:crypto / WebCrypto path)',
+  'raw WebCrypto MiB/s (one call / 64 KiB ×8 in flight)',
+  'vs raw (≥0.8) / vs 64 KiB ×8',
+  'age MiB/s',
+  'vs age (≥1.0)',
+  'add ms (encrypted / unixfs)',
+  'add ratio (≤1.25)',
+  'RSS growth MiB (stream / add)',
+];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+const output = [
+  line(header),
+  `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+  ...rows.map(line),
+  '',
+  ...notes,
+  `load average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${navigator.hardwareConcurrency} cores; Node ${process.version}${gc ? '' : ' (no --expose-gc)'}`,
+].join('\n');
+console.log(output);
+if (process.env.MHR_BENCH_OUT) writeFileSync(process.env.MHR_BENCH_OUT, `${output}\n`);
