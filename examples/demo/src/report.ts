@@ -59,9 +59,17 @@ export function ecgSvg(ecg: NonNullable<ReportData['ecg']>, width = 1100, height
     const gx = x(Math.min(n - 1, s * sampleRate));
     return `<line x1="${gx}" y1="0" x2="${gx}" y2="${height}" class="grid"/><text x="${gx}" y="${height - 1}" class="tick">${s}s</text>`;
   }).join('');
+  // the detector's fiducial point sits on the QRS upstroke: mark the R peak next to it (within 60 ms)
+  const reach = Math.round(0.06 * sampleRate);
+  const peakNear = (b: number) => {
+    let best = b;
+    for (let i = Math.max(0, b - reach); i < Math.min(n, b + reach); i++) if (samples[i]! > samples[best]!) best = i;
+    return best;
+  };
   const marks = beats
     .filter((b) => b >= 0 && b < n)
-    .map((b) => `<circle cx="${x(b)}" cy="${y(samples[b]!)}" r="4" class="beat"/>`)
+    .map(peakNear)
+    .map((b) => `<circle cx="${x(b)}" cy="${(Number(y(samples[b]!)) - 8).toFixed(1)}" r="4" class="beat"/>`)
     .join('');
   return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(ecg.label)}">${grid}<polyline points="${points.join(' ')}" class="trace"/>${marks}</svg>`;
 }
