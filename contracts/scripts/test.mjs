@@ -54,3 +54,4 @@ step('forge tests, fuzz and invariants', 'ci', ['test', '--no-match-contract', '
 step('gas budgets', 'gas', ['test', '--match-contract', 'GasBudget']);
 normalizeFigures();
 step('gas snapshot is current', 'gas', ['snapshot', '--check', '--match-contract', 'GasBudget']);
+normalizeFigures();
