@@ -12,5 +12,6 @@ export default defineProject({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    expect: { poll: { timeout: 20_000, interval: 100 } },
   },
 });

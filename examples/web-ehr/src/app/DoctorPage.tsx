@@ -3,9 +3,9 @@ import { isAddress } from 'ethers';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppConfig } from '../shared/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
-import { accessStatus, requestAccess, sendCode } from './lib/consent.js';
+import { accessStatus, askForAccess, sendCode } from './lib/consent.js';
 import { watchLiveEcg } from './lib/liveEcg.js';
-import { listRecords } from './lib/records.js';
+import { readableRecords } from './lib/records.js';
 import type { Session } from './lib/session.js';
 import { RecordTable } from './RecordTable.js';
 import { usePoll } from './usePoll.js';
@@ -80,7 +80,7 @@ function RequestAccess(props: { session: Session; patient: string; pending: bool
     }
   };
   const request = run(async () => {
-    setRequestId(await requestAccess(session, patient));
+    setRequestId(await askForAccess(session, patient));
     return 'Request sent. Ask the patient for the code their page shows.';
   });
   const send = run(async () => {
@@ -126,7 +126,7 @@ function RequestAccess(props: { session: Session; patient: string; pending: bool
 
 function PatientChart({ session, patient }: { session: Session; patient: string }) {
   const records = usePoll(
-    useCallback(() => listRecords(session, patient), [session, patient]),
+    useCallback(() => readableRecords(session, patient), [session, patient]),
     1500,
   );
   const feed = useMemo(() => createSampleFeed(), []);
@@ -137,7 +137,7 @@ function PatientChart({ session, patient }: { session: Session; patient: string 
     watchLiveEcg(
       session.relay,
       patient,
-      session.identity,
+      session.client.identity,
       (frame) => {
         frames++;
         setStream({ sampleRate: frame.header.sampleRate, frames });
@@ -151,7 +151,7 @@ function PatientChart({ session, patient }: { session: Session; patient: string 
     <>
       <section className="card">
         <h3>Records</h3>
-        <RecordTable records={records ?? []} storage={session.storage} identity={session.identity} />
+        <RecordTable records={records ?? []} session={session} />
       </section>
       <section className="card">
         <h3>Live ECG</h3>

@@ -1,10 +1,10 @@
-import { createOtpConfirmations, type Hex } from '@mhrchain/consent';
+import { addRecord } from '@mhrchain/consent';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type AppConfig, mailboxTopic, RECORD_CATEGORY } from '../shared/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
-import { bindingOf, grantedDoctors, handleCodeResponse, type PendingRequest, pendingRequests } from './lib/consent.js';
+import { grantedDoctors, handleCodeResponse, issueCode, type PendingRequest, pendingRequests } from './lib/consent.js';
 import { type EcgRecording, loadRecording, shareLiveEcg } from './lib/liveEcg.js';
-import { addRecord, listRecords } from './lib/records.js';
+import { recordsWithTimes } from './lib/records.js';
 import { encryptionKeyOf, type Session } from './lib/session.js';
 import { RecordTable } from './RecordTable.js';
 import { usePoll } from './usePoll.js';
@@ -22,7 +22,7 @@ function PatientHome({ session }: { session: Session }) {
   const [version, setVersion] = useState(0);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
   const records = usePoll(
-    useCallback(() => listRecords(session, session.address), [session]),
+    useCallback(() => recordsWithTimes(session, session.address), [session]),
     1500,
     version,
   );
@@ -37,10 +37,10 @@ function PatientHome({ session }: { session: Session }) {
         You are <code data-testid="patient-address">{session.address}</code>. Your records are encrypted in this
         browser; the chain holds only their CIDs and your consent decisions.
       </p>
-      <AddRecord session={session} doctors={doctors ?? []} onAdded={refresh} />
+      <AddRecord session={session} onAdded={refresh} />
       <section className="card">
         <h3>My records</h3>
-        <RecordTable records={records ?? []} storage={session.storage} identity={session.identity} />
+        <RecordTable records={records ?? []} session={session} />
       </section>
       <AccessRequests session={session} onGranted={refresh} />
       <LiveEcgShare session={session} doctors={doctors ?? []} />
@@ -48,7 +48,7 @@ function PatientHome({ session }: { session: Session }) {
   );
 }
 
-function AddRecord({ session, doctors, onAdded }: { session: Session; doctors: string[]; onAdded: () => void }) {
+function AddRecord({ session, onAdded }: { session: Session; onAdded: () => void }) {
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [file, setFile] = useState<File>();
@@ -62,8 +62,13 @@ function AddRecord({ session, doctors, onAdded }: { session: Session; doctors: s
     try {
       const data = file ? new Uint8Array(await file.arrayBuffer()) : new TextEncoder().encode(text);
       const mediaType = file ? file.type || 'application/octet-stream' : 'text/plain';
-      const alsoFor = await Promise.all(doctors.map((doctor) => encryptionKeyOf(session, doctor)));
-      const { cid } = await addRecord(session, { data, mediaType, title, category: RECORD_CATEGORY[kind] }, alsoFor);
+      // The SDK encrypts to the patient and to every doctor whose live grant covers the category, stores the
+      // envelope's blocks (here: CAR uploads to the storage node) and anchors the envelope CID on chain.
+      const { cid } = await addRecord(session.client, {
+        data,
+        metadata: { mediaType, title },
+        category: RECORD_CATEGORY[kind],
+      });
       setStatus(`Stored and anchored: ${cid.toString()}`);
       setTitle('');
       setText('');
@@ -116,8 +121,6 @@ function AddRecord({ session, doctors, onAdded }: { session: Session; doctors: s
 }
 
 function AccessRequests({ session, onGranted }: { session: Session; onGranted: () => void }) {
-  const otp = useMemo(() => createOtpConfirmations(), []);
-  const issued = useRef(new Map<Hex, { request: PendingRequest; binding: Uint8Array }>());
   const [codes, setCodes] = useState<Record<string, { code: string; expiresAt: number }>>({});
   const [log, setLog] = useState<Array<{ id: number; line: string }>>([]);
   const [version, setVersion] = useState(0);
@@ -129,15 +132,15 @@ function AccessRequests({ session, onGranted }: { session: Session; onGranted: (
 
   useEffect(() => {
     const controller = new AbortController();
+    const note = (line: string) => setLog((lines) => [...lines, { id: lines.length, line }]);
     session.relay.follow(
       mailboxTopic(session.address),
       async (sealed) => {
         try {
-          const doctor = await handleCodeResponse(session, sealed, otp, issued.current);
-          setLog((lines) => [...lines, { id: lines.length, line: `Code confirmed: access granted to ${doctor}.` }]);
+          note(`Code confirmed: access granted to ${await handleCodeResponse(session, sealed)}.`);
           onGranted();
         } catch (cause) {
-          setLog((lines) => [...lines, { id: lines.length, line: `Refused a response: ${(cause as Error).message}` }]);
+          note(`Refused a response: ${(cause as Error).message}`);
         }
         setVersion((v) => v + 1);
       },
@@ -145,12 +148,10 @@ function AccessRequests({ session, onGranted }: { session: Session; onGranted: (
       'latest',
     );
     return () => controller.abort();
-  }, [session, otp, onGranted]);
+  }, [session, onGranted]);
 
-  const showCode = (request: PendingRequest) => {
-    const binding = bindingOf(session, request);
-    const { code, expiresAt } = otp.issue({ requestId: request.requestId, binding });
-    issued.current.set(request.requestId, { request, binding });
+  const showCode = async (request: PendingRequest) => {
+    const { code, expiresAt } = await issueCode(session, request.doctor);
     setCodes((all) => ({ ...all, [request.requestId]: { code, expiresAt } }));
   };
 

@@ -1,14 +1,12 @@
-import type { Identity } from '@mhrchain/core';
 import { useEffect, useState } from 'react';
 import { type AnchoredRecord, type OpenedRecord, openRecord, shortHex } from './lib/records.js';
-import type { StorageClient } from './lib/storageClient.js';
+import type { Session } from './lib/session.js';
 
 /** Properties of {@link RecordTable}. */
 export interface RecordTableProps {
   records: readonly AnchoredRecord[];
-  storage: StorageClient;
-  /** The reader's identity: each record is fetched through the gateway and decrypted with it, in the browser. */
-  identity: Identity;
+  /** The reader: each record is fetched through the gateway and decrypted with its identity, in the browser. */
+  session: Session;
 }
 
 const time = (date: Date | string) =>
@@ -18,18 +16,18 @@ const time = (date: Date | string) =>
     .replace(/\.\d+Z$/, ' UTC');
 
 /** The records a reader can open, with their timestamps: created (inside the envelope) and anchored (on chain). */
-export function RecordTable({ records, storage, identity }: RecordTableProps) {
+export function RecordTable({ records, session }: RecordTableProps) {
   const [opened, setOpened] = useState<Record<string, OpenedRecord | { error: string }>>({});
   useEffect(() => {
     for (const record of records) {
       const key = record.cid.toString();
       if (opened[key]) continue;
-      openRecord(storage, record.cid, identity).then(
+      openRecord(session, record.cid).then(
         (value) => setOpened((all) => ({ ...all, [key]: value })),
         () => setOpened((all) => ({ ...all, [key]: { error: 'cannot decrypt' } })),
       );
     }
-  }, [records, storage, identity, opened]);
+  }, [records, session, opened]);
 
   if (records.length === 0)
     return (

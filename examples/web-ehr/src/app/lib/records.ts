@@ -1,10 +1,8 @@
-import * as dagPb from '@ipld/dag-pb';
-import { encryptRecord, type Identity, openEnvelope, type RecordMetadata, rewrapEnvelope } from '@mhrchain/core';
+import { listReadableRecords, readRecord } from '@mhrchain/consent';
+import type { RecordMetadata } from '@mhrchain/core';
 import { getBytes, hexlify } from 'ethers';
 import { CID } from 'multiformats/cid';
-import * as raw from 'multiformats/codecs/raw';
 import type { Session } from './session.js';
-import type { StorageClient } from './storageClient.js';
 
 /** A record as the chain knows it: id, current envelope CID and times. Nothing of its content. */
 export interface AnchoredRecord {
@@ -26,37 +24,13 @@ export interface OpenedRecord {
   data: Uint8Array;
 }
 
-/** What the patient enters to add a record. */
-export interface NewRecord {
-  data: Uint8Array;
-  mediaType: string;
-  title: string;
-  resourceType?: string;
-  category: number;
-}
-
 /**
- * Adds a record: encrypts it in the browser to the patient (and to `alsoFor`, e.g. doctors holding a live grant),
- * uploads the envelope's blocks to the storage node as one CAR, and anchors the envelope CID on chain.
+ * Every record of `patient` at its current version, oldest first, with the block times of its anchors, read from
+ * the record registry's logs.
  */
-export async function addRecord(session: Session, record: NewRecord, alsoFor: readonly Uint8Array[] = []) {
-  const encrypted = await encryptRecord({
-    data: record.data,
-    metadata: {
-      mediaType: record.mediaType,
-      title: record.title,
-      ...(record.resourceType ? { resourceType: record.resourceType } : {}),
-    },
-    recipients: [session.identity.publicKey, ...alsoFor],
-  });
-  await session.storage.putBlocks(encrypted.cid, encrypted.blocks);
-  const result = await session.chain.recordRegistry.write.anchorRecord(encrypted.cid.bytes, record.category);
-  return { cid: encrypted.cid, transactionHash: result.hash };
-}
-
-/** Every record of `patient`, at its current version, oldest first, read from the registry's logs. */
-export async function listRecords(session: Session, patient: string): Promise<AnchoredRecord[]> {
-  const registry = session.chain.recordRegistry;
+export async function recordsWithTimes(session: Session, patient: string): Promise<AnchoredRecord[]> {
+  const { chain, provider } = session.client;
+  const registry = chain.recordRegistry;
   const [anchored, superseded] = await Promise.all([
     registry.events('RecordAnchored'),
     registry.events('RecordSuperseded'),
@@ -66,7 +40,7 @@ export async function listRecords(session: Session, patient: string): Promise<An
   const timeOf = async (blockNumber: number) => {
     let time = times.get(blockNumber);
     if (!time) {
-      const block = await session.provider.getBlock(blockNumber);
+      const block = await provider.getBlock(blockNumber);
       time = new Date(Number(block?.timestamp ?? 0) * 1000);
       times.set(blockNumber, time);
     }
@@ -77,8 +51,8 @@ export async function listRecords(session: Session, patient: string): Promise<An
     const args = event.args as { recordId: string; patient: string; category: bigint | number; cid: string };
     if (!mine(args.patient)) continue;
     const at = await timeOf(event.blockNumber);
-    records.set(args.recordId, {
-      recordId: args.recordId,
+    records.set(args.recordId.toLowerCase(), {
+      recordId: args.recordId.toLowerCase(),
       patient: args.patient,
       category: Number(args.category),
       cid: CID.decode(getBytes(args.cid)),
@@ -88,8 +62,8 @@ export async function listRecords(session: Session, patient: string): Promise<An
     });
   }
   for (const event of superseded) {
-    const args = event.args as { recordId: string; patient: string; version: bigint | number; cid: string };
-    const record = records.get(args.recordId);
+    const args = event.args as { recordId: string; version: bigint | number; cid: string };
+    const record = records.get(args.recordId.toLowerCase());
     if (!record || Number(args.version) < record.version) continue;
     record.cid = CID.decode(getBytes(args.cid));
     record.version = Number(args.version);
@@ -98,37 +72,34 @@ export async function listRecords(session: Session, patient: string): Promise<An
   return [...records.values()];
 }
 
-async function readPayload(storage: StorageClient, root: CID): Promise<Uint8Array[]> {
-  if (root.code === raw.code) return [await storage.getBlock(root)];
-  if (root.code !== dagPb.code) throw new Error(`Unexpected payload codec 0x${root.code.toString(16)}`);
-  const node = dagPb.decode(await storage.getBlock(root));
-  const parts = await Promise.all(node.Links.map((link) => readPayload(storage, link.Hash)));
-  return parts.flat();
-}
-
-/** Fetches an envelope through the trustless gateway and decrypts it with `identity`. */
-export async function openRecord(storage: StorageClient, cid: CID, identity: Identity): Promise<OpenedRecord> {
-  const header = await storage.getBlock(cid);
-  const opened = await openEnvelope({ header, identity });
-  const chunks = await readPayload(storage, opened.payloadCid);
-  const plaintext = new Blob(chunks as Uint8Array<ArrayBuffer>[]).stream().pipeThrough(opened.createDecryptStream());
-  const data = new Uint8Array(await new Response(plaintext).arrayBuffer());
-  return { metadata: opened.metadata, data };
-}
-
 /**
- * Lets `recipient` open every record of the patient: each envelope is re-wrapped in the browser (the payload is not
- * touched), the new header is stored, and the record is superseded on chain by the new envelope CID.
+ * The records of `patient` the doctor may read now (the SDK's `listReadableRecords`: live grant, scope), with
+ * their anchor times.
  */
-export async function shareRecords(session: Session, recipient: Uint8Array): Promise<number> {
-  const records = await listRecords(session, session.address);
-  for (const record of records) {
-    const header = await session.storage.getBlock(record.cid);
-    const shared = await rewrapEnvelope({ header, identity: session.identity, add: [recipient] });
-    await session.storage.putBlocks(shared.cid, [{ cid: shared.cid, bytes: shared.header }]);
-    await session.chain.recordRegistry.write.supersedeRecord(record.recordId, shared.cid.bytes);
-  }
-  return records.length;
+export async function readableRecords(session: Session, patient: string): Promise<AnchoredRecord[]> {
+  const [readable, timed] = await Promise.all([
+    listReadableRecords(session.client, { patient }),
+    recordsWithTimes(session, patient),
+  ]);
+  const times = new Map(timed.map((record) => [record.recordId, record]));
+  return readable.map((record) => {
+    const known = times.get(record.recordId.toLowerCase());
+    return {
+      recordId: record.recordId,
+      patient: record.patient,
+      category: record.category,
+      cid: record.cid,
+      version: record.version,
+      anchoredAt: known?.anchoredAt ?? new Date(0),
+      updatedAt: known?.updatedAt ?? new Date(0),
+    };
+  });
+}
+
+/** Fetches an envelope through the trustless gateway and decrypts it in the browser (the SDK's `readRecord`). */
+export async function openRecord(session: Session, cid: CID): Promise<OpenedRecord> {
+  const { data, metadata } = await readRecord(session.client, { cid });
+  return { data, metadata };
 }
 
 /** `0x…` hex of bytes, for display. */
