@@ -129,6 +129,14 @@ describe('MHR Chain on anvil', () => {
     await anvil.increaseTime(3600);
     expect(await p.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(false);
 
+    // Typed event queries and gas estimates on the same bindings.
+    const grants = await p.consentManager.events('AccessGranted');
+    expect(grants.map((g) => g.args.serial)).toEqual([1n, 2n]);
+    expect(grants[1]!.args.scope).toEqual({ kind: 0n, category: 0n, recordIds: [] });
+    expect(await p.recordRegistry.estimateGas.anchorRecord(cid('ecg-2'), ECG)).toBeGreaterThan(21_000n);
+    const estimateError = await p.recordRegistry.estimateGas.anchorRecord(cid('ecg-1'), ECG).catch((e: unknown) => e);
+    expect(isContractRevert(estimateError, 'RecordAlreadyAnchored')).toBe(true);
+
     // Reject.
     await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), key('second opinion'), 3600);
     await p.consentManager.write.rejectRequest(doctor.address);
