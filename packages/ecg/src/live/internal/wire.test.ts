@@ -85,3 +85,16 @@ describe('sequence tracker', () => {
     expect(tracker.last).toBe(5000);
   });
 });
+
+describe('nonces', () => {
+  it('never repeats a nonce across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const sealed = sealFrame(key, streamId, 0, i, data.subarray(0, 8));
+      const nonce = Buffer.from(sealed.subarray(PREFIX_LENGTH, PREFIX_LENGTH + NONCE_LENGTH)).toString('hex');
+      expect(nonce).not.toBe('0'.repeat(48));
+      seen.add(nonce);
+    }
+    expect(seen.size).toBe(1000);
+  });
+});

@@ -60,12 +60,27 @@ export function readPrefix(bytes: Uint8Array): MessagePrefix | undefined {
   };
 }
 
+// Nonces come from a pool of CSPRNG bytes refilled 256 nonces at a time (one getRandomValues call instead of one
+// per frame); every byte is used once.
+const noncePool = new Uint8Array(NONCE_LENGTH * 256);
+let noncePoolOffset = noncePool.length;
+
+function writeNonce(out: Uint8Array, offset: number): void {
+  if (noncePoolOffset === noncePool.length) {
+    noncePool.set(randomBytes(noncePool.length));
+    noncePoolOffset = 0;
+  }
+  out.set(noncePool.subarray(noncePoolOffset, noncePoolOffset + NONCE_LENGTH), offset);
+  noncePool.fill(0, noncePoolOffset, noncePoolOffset + NONCE_LENGTH);
+  noncePoolOffset += NONCE_LENGTH;
+}
+
 /** Seals one frame under an epoch key; the nonce is random, the prefix is authenticated. */
 export function sealFrame(key: Uint8Array, streamId: Uint8Array, epoch: number, sequence: number, data: Uint8Array) {
   const out = new Uint8Array(PREFIX_LENGTH + NONCE_LENGTH + data.length + TAG_LENGTH);
   writePrefix(out, { type: TYPE_FRAME, streamId, epoch, sequence });
-  const nonce = randomBytes(NONCE_LENGTH);
-  out.set(nonce, PREFIX_LENGTH);
+  writeNonce(out, PREFIX_LENGTH);
+  const nonce = out.subarray(PREFIX_LENGTH, PREFIX_LENGTH + NONCE_LENGTH);
   const aad = out.subarray(0, PREFIX_LENGTH);
   xchacha20poly1305(key, nonce, aad).encrypt(data, out.subarray(PREFIX_LENGTH + NONCE_LENGTH));
   return out;
