@@ -17,7 +17,7 @@ const MAX_TAPS = OWN_TAPS + CROSS_PAST + 1;
 const PAD = OWN_TAPS + 1;
 const MU = 0.125;
 const SHIFT = 5;
-const DECAY = 3;
+const DECAY = 2;
 const MAX_K = 24;
 const MAX_UNARY = 24;
 const UNARY_STRIDE = 32;
@@ -212,7 +212,7 @@ export function encodeBody(
       const mean = meanAbs[c]!;
       const k = parameterK(mean);
       const q = u >>> k;
-      const base = (c * (MAX_K + 1) + k) * UNARY_STRIDE;
+      const base = k * UNARY_STRIDE;
       const last = q < MAX_UNARY ? q : MAX_UNARY - 1;
       for (let j = 0; j <= last; j++) {
         const idx = base + j;
@@ -237,7 +237,7 @@ export function encodeBody(
         rawBits = escapeBits;
         raw = u;
       } else if (k > 0) {
-        const idx = (c * (MAX_K + 1) + k) * 2 + (q > 0 ? 1 : 0);
+        const idx = k * 2 + (q > 0 ? 1 : 0);
         const prob = remainder[idx]!;
         const bound = (range >>> 12) * prob;
         if (((u >>> (k - 1)) & 1) === 0) {
@@ -309,7 +309,7 @@ export function decodeBody(
       else if (pr < -limit) pr = -limit;
       const mean = meanAbs[c]!;
       const k = parameterK(mean);
-      const base = (c * (MAX_K + 1) + k) * UNARY_STRIDE;
+      const base = k * UNARY_STRIDE;
       let q = 0;
       for (;;) {
         const idx = base + q;
@@ -341,7 +341,7 @@ export function decodeBody(
       } else {
         u = q << k;
         if (k > 0) {
-          const idx = (c * (MAX_K + 1) + k) * 2 + (q > 0 ? 1 : 0);
+          const idx = k * 2 + (q > 0 ? 1 : 0);
           const prob = remainder[idx]!;
           const bound = (range >>> 12) * prob;
           if (code < bound) {
