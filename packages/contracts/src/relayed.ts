@@ -191,8 +191,9 @@ export async function signRelayedAction<A extends RelayedAction>(
  */
 export async function submitRelayedAction(
   chain: MhrChain,
-  signed: AnySignedRelayedAction,
+  action: AnySignedRelayedAction | SignedRelayedAction,
 ): Promise<WriteResult<MhrChainAbiItems>> {
+  const signed = action as AnySignedRelayedAction;
   const { deadline, signature } = signed;
   const result = await (async () => {
     switch (signed.action) {
