@@ -40,7 +40,17 @@ export interface ConsentClient {
   /** The patient's one-time code book (see `issueAccessOtp` / `approveWithOtp`). */
   readonly otp: OtpConfirmations;
   /** The requests with an outstanding one-time code, by request id. */
-  readonly pendingOtp: Map<string, PendingOtpRequest>;
+  readonly pendingOtp: PendingOtpStore;
+  /** First block scanned for events (the contracts' deployment block). */
+  readonly fromBlock: number;
+}
+
+/** Where the patient's app keeps the requests it issued codes for. A `Map` works; apps may persist them. */
+export interface PendingOtpStore {
+  get(requestId: string): PendingOtpRequest | undefined;
+  set(requestId: string, request: PendingOtpRequest): unknown;
+  delete(requestId: string): unknown;
+  clear(): void;
 }
 
 /** Parameters of {@link createConsentClient}. */
@@ -55,8 +65,12 @@ export interface CreateConsentClientParameters {
   identity?: Identity;
   /** A relayer's wallet: when set, the patient's actions are signed (EIP-712) and submitted by the relayer. */
   relayer?: Signer;
-  /** Options of the one-time code book. */
+  /** Options of the one-time code book (pass a persistent `store` to survive app restarts). */
   otp?: OtpConfirmationsOptions;
+  /** Where the requests with an outstanding code are kept. Default: in memory. */
+  pendingOtp?: PendingOtpStore;
+  /** First block to scan for events: the contracts' deployment block on a long chain. Default 0. */
+  fromBlock?: number;
 }
 
 /**
@@ -99,6 +113,7 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
     identity,
     store,
     otp: createOtpConfirmations(parameters.otp),
-    pendingOtp: new Map(),
+    pendingOtp: parameters.pendingOtp ?? new Map(),
+    fromBlock: parameters.fromBlock ?? 0,
   };
 }

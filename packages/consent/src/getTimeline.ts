@@ -147,7 +147,10 @@ export async function getTimeline(
   parameters: GetTimelineParameters = {},
 ): Promise<TimelineEvent[]> {
   const patient = getAddress(parameters.patient ?? client.address);
-  const entries = await readTimeline(client.provider, client.chain, { involving: patient });
+  const entries = await readTimeline(client.provider, client.chain, {
+    involving: patient,
+    fromBlock: client.fromBlock,
+  });
   const events: TimelineEvent[] = [];
   for (const entry of entries) {
     const event = toEvent(entry, patient, client.chainId);

@@ -32,6 +32,7 @@ export {
   type CreateConsentClientParameters,
   createConsentClient,
   type PendingOtpRequest,
+  type PendingOtpStore,
 } from './client.js';
 export {
   type ApproveDelegationReturnType,

@@ -47,8 +47,10 @@ export async function setUpWorld(
   options: { patient?: Partial<CreateConsentClientParameters> } = {},
 ): Promise<World> {
   const { addresses } = mhrChain;
+  const fromBlock = await anvil.provider.getBlockNumber(); // the contracts were just deployed: scan from here
   const [admin, a, b, c, relayer] = [0, 1, 2, 3, 4].map((i) => anvil.signers[i]!);
-  const client = (signer: Signer) => createConsentClient({ signer, addresses, store, identity: generateIdentity() });
+  const client = (signer: Signer) =>
+    createConsentClient({ signer, addresses, store, identity: generateIdentity(), fromBlock });
   const registrar = await client(admin!);
   await mhrChain.chain.identityRegistry.write.setRegistrar(admin!.address, true);
   const patientWallet = Wallet.createRandom(anvil.provider);
@@ -58,6 +60,7 @@ export async function setUpWorld(
     store,
     identity: generateIdentity(),
     relayer: relayer!,
+    fromBlock,
     ...options.patient,
   });
   const [doctorA, doctorB, colleague] = await Promise.all([client(a!), client(b!), client(c!)]);

@@ -81,13 +81,13 @@ interface Filterable {
 }
 
 async function queryLogs(
-  _client: ConsentClient,
+  client: ConsentClient,
   contract: Filterable,
   event: string,
   ...args: unknown[]
 ): Promise<Log[]> {
   const filter = contract.contract.filters[event]!(...args);
-  return (await contract.contract.queryFilter(filter, 0, 'latest')) as Log[];
+  return (await contract.contract.queryFilter(filter, client.fromBlock, 'latest')) as Log[];
 }
 
 /** Every record of `patient`, from `RecordAnchored` and `RecordSuperseded` logs. */
