@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
 
@@ -5,6 +6,11 @@ import { defaultClientConditions, defineConfig } from 'vite';
 // runs against the SDK in this checkout without building it first.
 export default defineConfig({
   plugins: [react()],
-  resolve: { conditions: ['@mhrchain/source', ...defaultClientConditions] },
-  build: { target: 'es2023', sourcemap: true, chunkSizeWarningLimit: 2048 },
+  resolve: {
+    conditions: ['@mhrchain/source', ...defaultClientConditions],
+    // `@mhrchain/ecg/live` imports `{ connect }` from mqtt, whose browser build has only a default export; the app
+    // does not use MQTT (see src/app/shims/mqtt.ts).
+    alias: [{ find: /^mqtt$/, replacement: fileURLToPath(new URL('./src/app/shims/mqtt.ts', import.meta.url)) }],
+  },
+  build: { target: 'es2023', sourcemap: true, chunkSizeWarningLimit: 4096 },
 });

@@ -87,7 +87,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await browser.screenshot(doctor, '04-doctor-after-access');
   });
 
-  it('the patient shares a live ECG and the doctor sees it move', async () => {
+  it('the patient shares a live ECG and the doctor sees it move, with the heart rate', async () => {
     await patient.getByTestId('share-ecg').click();
     await doctor.getByTestId('ecg-status').waitFor({ timeout: 30_000 });
     const chart = doctor.getByTestId('doctor-ecg');
@@ -99,6 +99,10 @@ describe('web EHR in Chromium: patient and doctor', () => {
     const second = await chart.screenshot();
     expect(await samples()).toBeGreaterThan(before);
     expect(second.equals(first)).toBe(false);
+    // The SDK's live monitor detects the beats: record 101 runs at about 70 bpm.
+    const heartRate = async () => Number(await doctor.getByTestId('heart-rate').textContent());
+    await expect.poll(heartRate).toBeGreaterThan(40);
+    expect(await heartRate()).toBeLessThan(120);
     await browser.screenshot(doctor, '05-doctor-live-ecg');
     await browser.screenshot(patient, '06-patient-sharing-ecg');
   });

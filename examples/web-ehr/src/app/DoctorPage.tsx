@@ -131,17 +131,28 @@ function PatientChart({ session, patient }: { session: Session; patient: string 
   );
   const feed = useMemo(() => createSampleFeed(), []);
   const [stream, setStream] = useState<{ sampleRate: number; frames: number }>();
+  const [heartRate, setHeartRate] = useState<number>();
+  const [denied, setDenied] = useState(false);
+  const [error, setError] = useState<string>();
   useEffect(() => {
     const controller = new AbortController();
-    let frames = 0;
+    let sampleRate = 360;
     watchLiveEcg(
       session.relay,
+      session,
       patient,
-      session.client.identity,
-      (frame) => {
-        frames++;
-        setStream({ sampleRate: frame.header.sampleRate, frames });
-        feed.push(frame.samples);
+      {
+        onSamples: (samples, rate) => {
+          sampleRate = rate;
+          feed.push(Int32Array.from(samples, Math.round));
+        },
+        onBeat: (rate) => rate !== undefined && setHeartRate(Math.round(rate)),
+        onFrame: (frames) => {
+          setDenied(false);
+          setStream({ sampleRate, frames });
+        },
+        onDenied: () => setDenied(true),
+        onError: (message) => setError(message),
       },
       controller.signal,
     );
@@ -160,12 +171,19 @@ function PatientChart({ session, patient }: { session: Session; patient: string 
             Waiting for the patient to share a live ECG…
           </p>
         )}
-        {stream && (
-          <p className="muted" data-testid="ecg-status">
-            {stream.frames} encrypted frames received · {stream.sampleRate} Hz
+        {denied && <p className="muted">The stream's current key was not released to you.</p>}
+        {error && (
+          <p className="error" data-testid="ecg-error">
+            {error}
           </p>
         )}
-        <EcgChart feed={feed} sampleRate={stream?.sampleRate ?? 360} gain={200} baseline={1024} label="doctor-ecg" />
+        {stream && (
+          <p className="muted" data-testid="ecg-status">
+            Heart rate <b data-testid="heart-rate">{heartRate ?? '…'}</b> bpm · {stream.frames} sealed frames opened ·{' '}
+            {stream.sampleRate} Hz, filtered 0.5–40 Hz
+          </p>
+        )}
+        <EcgChart feed={feed} sampleRate={stream?.sampleRate ?? 360} gain={200} baseline={0} label="doctor-ecg" />
       </section>
     </>
   );

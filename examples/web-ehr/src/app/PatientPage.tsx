@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type AppConfig, mailboxTopic, RECORD_CATEGORY } from '../shared/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
 import { grantedDoctors, handleCodeResponse, issueCode, type PendingRequest, pendingRequests } from './lib/consent.js';
-import { type EcgRecording, loadRecording, shareLiveEcg } from './lib/liveEcg.js';
+import { type EcgRecording, type LiveShare, loadRecording, shareLiveEcg } from './lib/liveEcg.js';
 import { recordsWithTimes } from './lib/records.js';
 import { encryptionKeyOf, type Session } from './lib/session.js';
 import { RecordTable } from './RecordTable.js';
@@ -196,35 +196,43 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
   const [sharing, setSharing] = useState(false);
   const [error, setError] = useState<string>();
   const feed = useMemo(() => createSampleFeed(), []);
+  const share = useRef<LiveShare>(undefined);
   const keys = useRef<Uint8Array[]>([]);
+  const doctorList = doctors.join(',');
+  // Who may watch follows the grants: each change starts a new key epoch wrapped for the doctors granted now.
   useEffect(() => {
-    Promise.all(doctors.map((doctor) => encryptionKeyOf(session, doctor))).then((list) => {
-      keys.current = list;
+    const list = doctorList ? doctorList.split(',') : [];
+    Promise.all(list.map((doctor) => encryptionKeyOf(session, doctor))).then(async (next) => {
+      keys.current = next;
+      await share.current?.setRecipients(next);
     });
-  }, [session, doctors]);
+  }, [session, doctorList]);
   useEffect(() => {
     if (!sharing) return;
     const controller = new AbortController();
     (async () => {
       const loaded = recording ?? (await loadRecording(session.config.storageUrl, session.config.ecgRecord));
       setRecording(loaded);
-      await shareLiveEcg({
-        relay: session.relay,
-        patient: session.address,
+      share.current = await shareLiveEcg({
+        session,
         recording: loaded,
-        recipients: () => keys.current,
-        onFrame: (frame) => feed.push(frame.samples),
+        recipients: keys.current,
+        onSamples: (samples) => feed.push(samples),
         signal: controller.signal,
       });
     })().catch((cause: unknown) => setError(String((cause as Error)?.message ?? cause)));
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      share.current = undefined;
+    };
   }, [sharing, session, recording, feed]);
   return (
     <section className="card">
       <h3>Live ECG</h3>
       <p className="muted">
         Your wearable (MIT-BIH record {session.config.ecgRecord}, replayed in real time) streams to the doctors you
-        granted access: {doctors.length === 0 ? 'nobody yet' : doctors.join(', ')}. Each frame is encrypted here.
+        granted access: {doctors.length === 0 ? 'nobody yet' : doctors.join(', ')}. Frames are sealed here, under a key
+        only they receive.
       </p>
       <button type="button" onClick={() => setSharing((on) => !on)} data-testid="share-ecg">
         {sharing ? 'Stop sharing' : 'Share live ECG'}

@@ -9,6 +9,7 @@ interface Batch {
   next: number;
   first: number;
   messages: string[];
+  retained: string | null;
 }
 
 const text = (batch: Batch) => batch.messages.map((message) => Buffer.from(message, 'base64').toString());
@@ -43,6 +44,11 @@ describe('relay', () => {
     expect(text(await read('other', 'from=0'))).toEqual([]);
   });
 
+  it('accepts MQTT-style topics with slashes, encoded or not', async () => {
+    await post(encodeURIComponent('mhrchain/ecg/v1/ab12'), 'frame');
+    expect(text(await read('mhrchain/ecg/v1/ab12', 'from=0'))).toEqual(['frame']);
+  });
+
   it('wakes a waiting reader when a message arrives', async () => {
     const waiting = read('b', 'from=0&wait=5000');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -50,6 +56,16 @@ describe('relay', () => {
     const batch = await waiting;
     expect(text(batch)).toEqual(['late']);
     expect(batch.next).toBe(1);
+  });
+
+  it('keeps the last retained message for late readers', async () => {
+    await fetch(`${node.url}/relay/d?retain=1`, { method: 'POST', body: 'key-1' });
+    await post('d', 'frame');
+    await fetch(`${node.url}/relay/d?retain=1`, { method: 'POST', body: 'key-2' });
+    const batch = await read('d', 'from=3');
+    expect(batch.messages).toEqual([]);
+    expect(Buffer.from(batch.retained!, 'base64').toString()).toBe('key-2');
+    expect((await read('a', 'from=0')).retained).toBeNull();
   });
 
   it('keeps only the newest messages and refuses oversized ones', async () => {

@@ -15,17 +15,20 @@ interface Topic {
   /** Index of `messages[0]`. */
   offset: number;
   messages: string[];
+  /** The retained message (MQTT-style): the last one posted with `?retain=1`. */
+  retained: string | null;
   waiters: Set<() => void>;
 }
 
-const TOPIC = /^\/relay\/([A-Za-z0-9:_.-]{1,200})$/;
+const TOPIC = /^\/relay\/([A-Za-z0-9:_.%/-]{1,300})$/;
 
 /**
  * A store-and-forward relay between browsers, addressed by topic: `POST /relay/<topic>` appends a message (any
  * bytes; the app only ever sends sealed ones), `GET /relay/<topic>?from=<n>&wait=<ms>` answers
  * `{ next, messages }` (base64), waiting up to `wait` ms when nothing is new (long polling). The app uses it as
- * the patient's mailbox (sealed OTP responses) and to carry the encrypted live ECG. The relay sees only
- * ciphertext.
+ * the patient's mailbox (sealed OTP responses) and to carry the encrypted live ECG. `POST ...?retain=1` also keeps
+ * the message as the topic's retained one (MQTT-style, answered as `retained`), so a late reader gets the current
+ * stream descriptor and key announcement. The relay sees only ciphertext and public descriptors.
  *
  * @example
  * ```ts
@@ -42,16 +45,18 @@ export function createRelayRoute(options: RelayOptions = {}): StorageNodeRoute &
   const topicOf = (name: string): Topic => {
     let topic = topics.get(name);
     if (!topic) {
-      topic = { offset: 0, messages: [], waiters: new Set() };
+      topic = { offset: 0, messages: [], retained: null, waiters: new Set() };
       topics.set(name, topic);
     }
     return topic;
   };
 
-  async function post(request: IncomingMessage, response: ServerResponse, topic: Topic): Promise<void> {
+  async function post(request: IncomingMessage, response: ServerResponse, url: URL, topic: Topic): Promise<void> {
     const body = await readBody(request, maxMessageBytes);
     if (body === undefined) return json(response, 413, { error: `message larger than ${maxMessageBytes} bytes` });
-    topic.messages.push(Buffer.from(body).toString('base64'));
+    const message = Buffer.from(body).toString('base64');
+    if (url.searchParams.get('retain') === '1') topic.retained = message;
+    topic.messages.push(message);
     if (topic.messages.length > maxMessages) {
       const dropped = topic.messages.length - maxMessages;
       topic.messages.splice(0, dropped);
@@ -85,14 +90,22 @@ export function createRelayRoute(options: RelayOptions = {}): StorageNodeRoute &
       next: Math.max(from, end()),
       messages: topic.messages.slice(start - topic.offset),
       first: start,
+      retained: topic.retained,
     });
   }
 
   const route: StorageNodeRoute = async (request, response, url) => {
     const match = TOPIC.exec(url.pathname);
     if (!match) return false;
-    const topic = topicOf(match[1]!);
-    if (request.method === 'POST') await post(request, response, topic);
+    let name: string;
+    try {
+      name = decodeURIComponent(match[1]!);
+    } catch {
+      json(response, 400, { error: 'bad topic' });
+      return true;
+    }
+    const topic = topicOf(name);
+    if (request.method === 'POST') await post(request, response, url, topic);
     else if (request.method === 'GET') await get(response, url, topic);
     else json(response, 405, { error: 'use GET or POST' });
     return true;

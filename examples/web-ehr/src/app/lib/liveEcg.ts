@@ -1,117 +1,174 @@
-import { decryptRecord, encryptRecord, type Identity } from '@mhrchain/core';
-import { createEcgDecoderStream, decodeEcgFrame, type EcgFrame } from '@mhrchain/ecg';
+import { decodeEcg } from '@mhrchain/ecg';
+import {
+  createLiveMonitor,
+  createLivePublisher,
+  generateLiveDeviceKey,
+  type LivePublisher,
+  type LiveStreamDescriptor,
+  type MonitorEvent,
+  subscribeLiveStream,
+} from '@mhrchain/ecg/live';
 import { liveEcgTopic } from '../../shared/config.js';
 import type { RelayClient } from './relayClient.js';
+import { createRelayTransport } from './relayTransport.js';
+import type { Session } from './session.js';
 
-/** Media type of one ECG codec frame. */
-const ECG_FRAME_TYPE = 'application/vnd.mhrchain.ecg-frame';
-
-/** Where the samples come from: the patient's (simulated) wearable, already in the ECG codec. */
+/** What the patient's (simulated) wearable plays: a MIT-BIH excerpt from the storage node's ECG feed. */
 export interface EcgRecording {
-  /** Encoded frames, in order. */
-  frames: Uint8Array[];
+  /** Samples of one lead, in ADC units. */
+  samples: Int32Array;
   sampleRate: number;
+  /** ADC units per millivolt. */
   gain: number;
+  /** ADC value of 0 mV. */
   baseline: number;
+  /** Bits per sample of the feed. */
+  bitDepth: number;
 }
 
-/** Fetches an excerpt of a MIT-BIH record from the storage node's ECG feed and splits it into its frames. */
-export async function loadRecording(storageUrl: string, record: string, seconds = 30): Promise<EcgRecording> {
+/** Fetches an excerpt of a MIT-BIH record (encoded with the ECG codec) and decodes it in the browser. */
+export async function loadRecording(storageUrl: string, record: string, seconds = 60): Promise<EcgRecording> {
   const response = await fetch(`${storageUrl}/ecg/mitdb/${record}?seconds=${seconds}`);
   if (!response.ok) throw new Error(`No ECG feed for record ${record}: ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  // The feed is frames back to back; the decoder stream tells each frame's length, so each can be sent as is.
-  const frames: Uint8Array[] = [];
-  let sampleRate = 0;
-  let offset = 0;
-  const reader = new Blob([bytes]).stream().pipeThrough(createEcgDecoderStream()).getReader();
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    const frame = next.value;
-    sampleRate = frame.header.sampleRate;
-    frames.push(bytes.slice(offset, offset + frame.byteLength));
-    offset += frame.byteLength;
-  }
+  const decoded = decodeEcg(new Uint8Array(await response.arrayBuffer()));
   return {
-    frames,
-    sampleRate,
+    samples: decoded.samples,
+    sampleRate: decoded.sampleRate,
     gain: Number(response.headers.get('x-ecg-gain') ?? 200),
     baseline: Number(response.headers.get('x-ecg-baseline') ?? 1024),
+    bitDepth: decoded.frames[0]?.bitDepth ?? 12,
   };
-}
-
-/** One live message: an ECG frame encrypted as an envelope (header ‖ payload, with the header's length first). */
-function pack(header: Uint8Array, payload: Uint8Array): Uint8Array {
-  const message = new Uint8Array(4 + header.length + payload.length);
-  new DataView(message.buffer).setUint32(0, header.length);
-  message.set(header, 4);
-  message.set(payload, 4 + header.length);
-  return message;
-}
-
-function unpack(message: Uint8Array): { header: Uint8Array; payload: Uint8Array } {
-  const length = new DataView(message.buffer, message.byteOffset, message.byteLength).getUint32(0);
-  return { header: message.subarray(4, 4 + length), payload: message.subarray(4 + length) };
 }
 
 /** Parameters of {@link shareLiveEcg}. */
 export interface ShareLiveEcgParameters {
-  relay: RelayClient;
-  patient: string;
+  session: Session;
   recording: EcgRecording;
-  /** Who may watch: X25519 public keys (the doctors holding a live grant). */
-  recipients: () => readonly Uint8Array[];
-  /** Called with each frame as it is sent (the patient's own chart). */
-  onFrame?: (frame: EcgFrame) => void;
+  /** X25519 public keys of the doctors holding a live grant, now. */
+  recipients: readonly Uint8Array[];
+  /** Called with the samples of each quarter second as the wearable produces them (the patient's own chart). */
+  onSamples?: (samples: Int32Array) => void;
   signal: AbortSignal;
 }
 
-/**
- * Streams the recording in real time, frame by frame: each frame (a quarter second in the ECG codec) is encrypted
- * in the browser to the current recipients and posted to the patient's live topic on the relay. The recording loops.
- */
-export async function shareLiveEcg(parameters: ShareLiveEcgParameters): Promise<void> {
-  const { relay, patient, recording, signal } = parameters;
-  const started = performance.now();
-  let elapsed = 0;
-  for (let i = 0; !signal.aborted; i++) {
-    const bytes = recording.frames[i % recording.frames.length]!;
-    const frame = decodeEcgFrame(bytes);
-    const recipients = parameters.recipients();
-    if (recipients.length > 0) {
-      const sealed = await encryptRecord({
-        data: bytes,
-        metadata: { mediaType: ECG_FRAME_TYPE, created: new Date() },
-        recipients,
-      });
-      await relay.post(liveEcgTopic(patient), pack(sealed.header, sealed.payload)).catch(() => {});
-    }
-    parameters.onFrame?.(frame);
-    elapsed += (frame.header.sampleCount / frame.header.sampleRate) * 1000;
-    const wait = started + elapsed - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
+/** A running share: change who may watch (a new key epoch each time). */
+export interface LiveShare {
+  setRecipients(recipients: readonly Uint8Array[]): Promise<void>;
+  /** Resolves when the share has stopped. */
+  done: Promise<void>;
 }
 
-/** Follows a patient's live ECG on the relay, decrypting each frame with `identity`; frames not for it are skipped. */
+/**
+ * Streams the recording in real time with `@mhrchain/ecg/live`: a device key is generated in the browser, frames of a
+ * quarter second are encoded with the ECG codec and sealed under an epoch key wrapped for the current recipients,
+ * then published through the relay. The stream descriptor (public) is retained on the patient's live topic so the
+ * doctor's page can find it. The recording loops.
+ */
+export async function shareLiveEcg(parameters: ShareLiveEcgParameters): Promise<LiveShare> {
+  const { session, recording, signal } = parameters;
+  const transport = createRelayTransport(session.relay);
+  const publisher: LivePublisher = await createLivePublisher({
+    transport,
+    onError: (error) => console.warn('live ECG publish failed:', error.message),
+    device: generateLiveDeviceKey(),
+    recipients: parameters.recipients,
+    sampleRate: recording.sampleRate,
+    channels: 1,
+    bitDepth: recording.bitDepth,
+  });
+  const descriptor = new TextEncoder().encode(JSON.stringify(publisher.descriptor));
+  await session.relay.post(liveEcgTopic(session.address), descriptor, { retain: true });
+
+  const chunk = Math.round(recording.sampleRate / 4);
+  const done = (async () => {
+    const started = performance.now();
+    for (let written = 0; !signal.aborted; written += chunk) {
+      const start = written % recording.samples.length;
+      const samples = recording.samples.slice(start, Math.min(start + chunk, recording.samples.length));
+      publisher.write(samples);
+      parameters.onSamples?.(samples);
+      const wait = started + ((written + chunk) / recording.sampleRate) * 1000 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    await publisher.close();
+    await transport.close();
+  })();
+  return {
+    async setRecipients(recipients) {
+      await publisher.rekey(recipients);
+    },
+    done,
+  };
+}
+
+/** What the doctor's page shows of a live stream. */
+export interface LiveView {
+  /** Filtered samples (band-passed, in ADC units around 0). */
+  onSamples(samples: Float64Array, sampleRate: number): void;
+  /** A detected beat, with the heart rate when known. */
+  onBeat(heartRate: number | undefined): void;
+  /** Frames decrypted so far. */
+  onFrame(frames: number): void;
+  /** The stream's key was not wrapped for this doctor. */
+  onDenied(): void;
+  /** Something failed (shown, not thrown). */
+  onError(message: string): void;
+}
+
+/**
+ * Follows a patient's live ECG: finds the stream descriptor on the patient's live topic, subscribes with
+ * `@mhrchain/ecg/live` (frames are opened with the doctor's identity) and runs the SDK's live monitor (filters, QRS
+ * detection, heart rate) on the frames.
+ */
 export function watchLiveEcg(
   relay: RelayClient,
+  session: Session,
   patient: string,
-  identity: Identity,
-  onFrame: (frame: EcgFrame) => void,
+  view: LiveView,
   signal: AbortSignal,
 ): void {
+  const transport = createRelayTransport(relay);
+  let current: { close(): Promise<void> } | undefined;
+  signal.addEventListener('abort', () => {
+    void current?.close();
+    void transport.close();
+  });
   relay.follow(
     liveEcgTopic(patient),
     async (message) => {
       try {
-        const { header, payload } = unpack(message);
-        const { data } = await decryptRecord({ header, payload, identity });
-        onFrame(decodeEcgFrame(data));
-      } catch {
-        // Not addressed to this doctor (sent before the grant, or to someone else): nothing to show.
+        await follow(JSON.parse(new TextDecoder().decode(message)) as LiveStreamDescriptor);
+      } catch (error) {
+        view.onError(String((error as Error)?.message ?? error));
       }
     },
     signal,
     'latest',
   );
+
+  async function follow(descriptor: LiveStreamDescriptor): Promise<void> {
+    await current?.close();
+    const monitor = createLiveMonitor();
+    let frames = 0;
+    const subscription = await subscribeLiveStream({
+      transport,
+      descriptor,
+      identity: session.client.identity,
+      callbackOnly: true,
+      onEvent: (event) => {
+        try {
+          if (event.type === 'frame') view.onFrame(++frames);
+          if (event.type === 'access-denied') view.onDenied();
+          for (const output of monitor.push(event) as MonitorEvent[]) {
+            if (output.type === 'samples') view.onSamples(output.filtered, output.sampleRate);
+            if (output.type === 'beat') view.onBeat(output.averageHeartRate ?? output.heartRate);
+          }
+        } catch (error) {
+          view.onError(String((error as Error)?.message ?? error));
+        }
+      },
+    });
+    subscription.access.catch(() => view.onDenied());
+    current = subscription;
+  }
 }

@@ -1,10 +1,11 @@
 /** The browser's side of the storage node's relay (see the server's `createRelayRoute`). */
 export interface RelayClient {
-  /** Appends a message to a topic. */
-  post(topic: string, message: Uint8Array): Promise<void>;
+  /** Appends a message to a topic; `retain` also keeps it as the topic's retained message. */
+  post(topic: string, message: Uint8Array, options?: { retain?: boolean }): Promise<void>;
   /**
    * Calls `onMessage` for every message of `topic` from index `from` on, in order, until `signal` aborts.
-   * Long-polls, so new messages arrive within a round trip. `from: 'latest'` skips what is already there.
+   * Long-polls, so new messages arrive within a round trip. `from: 'latest'` skips what is already there but the
+   * retained message, which comes first (MQTT-style).
    */
   follow(
     topic: string,
@@ -17,6 +18,7 @@ export interface RelayClient {
 interface Batch {
   next: number;
   messages: string[];
+  retained: string | null;
 }
 
 function fromBase64(text: string): Uint8Array {
@@ -29,8 +31,9 @@ function fromBase64(text: string): Uint8Array {
 /** A {@link RelayClient} for the storage node at `baseUrl`. */
 export function createRelayClient(baseUrl: string): RelayClient {
   return {
-    async post(topic, message) {
-      const response = await fetch(`${baseUrl}/relay/${encodeURIComponent(topic)}`, {
+    async post(topic, message, options) {
+      const retain = options?.retain ? '?retain=1' : '';
+      const response = await fetch(`${baseUrl}/relay/${encodeURIComponent(topic)}${retain}`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream' },
         body: message as Uint8Array<ArrayBuffer>,
@@ -45,6 +48,7 @@ export function createRelayClient(baseUrl: string): RelayClient {
         if (from === 'latest') {
           const batch = (await (await fetch(url(0, 0), { signal })).json()) as Batch;
           next = batch.next;
+          if (batch.retained !== null) await onMessage(fromBase64(batch.retained));
         } else next = from;
         while (!signal.aborted) {
           try {
