@@ -130,7 +130,7 @@ function fixedPrediction(x: Int32Array, base: number, channels: number, order: n
 function parameterK(mean: number): number {
   if (mean <= 1 << DECAY) return 0;
   const k = 32 - Math.clz32(mean - 1) - DECAY;
-  return k < MAX_K ? k : MAX_K;
+  return Math.min(k, MAX_K);
 }
 
 /** Chooses per channel the fixed order (0..3) with the smallest sum of absolute residuals. */
@@ -199,7 +199,7 @@ export function encodeBody(
   for (let t = 1; t < n; t++) {
     for (let c = 0; c < channels; c++) {
       const i = t * channels + c;
-      const order = orders[c]! < t ? orders[c]! : t;
+      const order = Math.min(orders[c]!, t);
       const e = x[i]! - fixedPrediction(x, i, channels, order);
       fixed[c * stride + PAD + t] = e;
       const p = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
@@ -256,7 +256,7 @@ export function encodeBody(
         raw = u & ((1 << rawBits) - 1);
       }
       while (rawBits > 0) {
-        const take = rawBits > 16 ? 16 : rawBits;
+        const take = Math.min(rawBits, 16);
         rawBits -= take;
         range = range >>> take;
         low += ((raw >>> rawBits) & ((1 << take) - 1)) * range;
@@ -302,7 +302,7 @@ export function decodeBody(
   for (let t = 1; t < n; t++) {
     for (let c = 0; c < channels; c++) {
       const i = t * channels + c;
-      const order = orders[c]! < t ? orders[c]! : t;
+      const order = Math.min(orders[c]!, t);
       const p = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
       let pr = Math.floor(p + 0.5);
       if (pr > limit) pr = limit;
@@ -363,7 +363,7 @@ export function decodeBody(
       }
       let raw = 0;
       while (rawBits > 0) {
-        const take = rawBits > 16 ? 16 : rawBits;
+        const take = Math.min(rawBits, 16);
         rawBits -= take;
         range = range >>> take;
         let chunk = Math.floor(code / range);

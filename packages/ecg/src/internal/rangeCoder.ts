@@ -86,7 +86,7 @@ export class RangeEncoder {
     let low = r[LOW]!;
     let range = r[RANGE]!;
     while (count > 0) {
-      const take = count > 16 ? 16 : count;
+      const take = Math.min(count, 16);
       count -= take;
       const chunk = Math.floor(value / 2 ** count) % 2 ** take;
       range = Math.floor(range / 2 ** take);
@@ -177,7 +177,7 @@ export class RangeDecoder {
     let code = r[CODE]!;
     let value = 0;
     while (count > 0) {
-      const take = count > 16 ? 16 : count;
+      const take = Math.min(count, 16);
       count -= take;
       range = Math.floor(range / 2 ** take);
       let chunk = Math.floor(code / range);
