@@ -55,6 +55,11 @@ export {
   type PublishedFrameSink,
 } from './publisher.js';
 export {
+  type ReadStreamRecipientsParameters,
+  type ReadStreamRecipientsReturnType,
+  readStreamRecipients,
+} from './readStreamRecipients.js';
+export {
   type LiveAccessDeniedEvent,
   type LiveConnectionEvent,
   type LiveFrameEvent,
