@@ -5,7 +5,7 @@ import { importAeadKey, seal, sealParts } from './internal/aead.js';
 import { concatBytes } from './internal/bytes.js';
 import { checkRecipients, sealHeader, wrapAll } from './internal/headerSeal.js';
 import { chunkNonce, DATA_KEY_LENGTH, deriveRecordKeys, SALT_LENGTH } from './internal/keySchedule.js';
-import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlockAsync } from './internal/payloadDag.js';
+import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlock } from './internal/payloadDag.js';
 import { type RandomBytes, secureRandom } from './internal/random.js';
 import {
   completeMetadata,
@@ -120,7 +120,8 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
     inflight.push(promise);
     bytes += plaintext.length;
   };
-  // Leaves are hashed off the main thread (WebCrypto digest) while the next chunks are encrypted.
+  // Leaves are hashed with the platform's SHA-256: synchronous `node:crypto` in Node (no thread hop: under CPU
+  // contention each hop costs a scheduling delay), WebCrypto in browsers, which overlaps with the next chunks.
   const hashing: Promise<Block>[] = [];
   const emitHashed = async (controller: TransformStreamDefaultController<Block>) => {
     const leaf = await hashing.shift()!;
@@ -131,7 +132,7 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
     const bytes = leafParts.length === 1 ? leafParts[0]! : concatBytes(leafParts);
     leafParts = [];
     leafChunks = 0;
-    const promise = rawBlockAsync(bytes);
+    const promise = rawBlock(bytes);
     promise.catch(() => {});
     hashing.push(promise);
     while (hashing.length > LEAVES_IN_FLIGHT) await emitHashed(controller);

@@ -119,3 +119,38 @@ describe('deriveIdentityFromSigner', () => {
     await expect(deriveIdentityFromSigner(refusing)).rejects.toThrow(IdentityDerivationError);
   });
 });
+
+describe('X25519 through node:crypto and through noble agree', () => {
+  it('on the RFC 7748 Diffie-Hellman vector, random keys, and low-order points', async () => {
+    const { setNodeX25519, x25519PublicKey, x25519SharedSecret } = await import('./internal/x25519.js');
+    const v = x25519Vectors.diffieHellman;
+    const cases: { secret: Uint8Array; peer: Uint8Array }[] = [
+      { secret: hexToBytes(v.aliceSecret), peer: hexToBytes(v.bobPublic) },
+    ];
+    for (let i = 0; i < 20; i++)
+      cases.push({ secret: generateIdentity().secretKey, peer: generateIdentity().publicKey });
+    const run = (node: boolean) => {
+      const previous = setNodeX25519(node);
+      try {
+        return cases.map((c) => [
+          bytesToHex(x25519PublicKey(c.secret)),
+          bytesToHex(x25519SharedSecret(c.secret, c.peer)),
+        ]);
+      } finally {
+        setNodeX25519(previous);
+      }
+    };
+    const viaNode = run(true);
+    expect(viaNode).toEqual(run(false));
+    expect(viaNode[0]).toEqual([v.alicePublic, v.shared]);
+    for (const node of [true, false]) {
+      const previous = setNodeX25519(node);
+      try {
+        expect(() => x25519SharedSecret(hexToBytes(v.aliceSecret), new Uint8Array(32))).toThrow();
+        expect(() => x25519SharedSecret(hexToBytes(v.aliceSecret), hexToBytes(`01${'00'.repeat(31)}`))).toThrow();
+      } finally {
+        setNodeX25519(previous);
+      }
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { getBytes, Signature, type TypedDataDomain, type TypedDataField, verifyTypedData } from 'ethers';
 import { IdentityDerivationError, InvalidKeyError } from './errors.js';
+import { x25519PublicKey } from './internal/x25519.js';
 
 /**
  * An X25519 encryption identity. Records are encrypted to its `publicKey`; its `secretKey` opens them.
@@ -100,7 +101,7 @@ export function importIdentity(secretKey: Uint8Array): Identity {
       details: `got ${secretKey instanceof Uint8Array ? `${secretKey.length} bytes` : typeof secretKey}`,
     });
   const copy = Uint8Array.from(secretKey);
-  return Object.freeze({ publicKey: x25519.getPublicKey(copy), secretKey: copy });
+  return Object.freeze({ publicKey: x25519PublicKey(copy), secretKey: copy });
 }
 
 /**

@@ -31,12 +31,12 @@ export const NONCE_LENGTH = 12;
 export const TAG_LENGTH = 16;
 
 /** An imported AES-256-GCM key. */
-export type AeadKey = { readonly key: CryptoKey; readonly raw?: undefined } | { readonly raw: Uint8Array };
+export type AeadKey = { readonly key: CryptoKey; readonly raw?: undefined } | { readonly raw: NodeCrypto.KeyObject };
 
 /** Imports 32 raw key bytes as an AES-256-GCM key (non-extractable with WebCrypto). */
 export async function importAeadKey(raw: Uint8Array): Promise<AeadKey> {
   if (raw.length !== KEY_LENGTH) throw new RangeError('AES-256 key must be 32 bytes');
-  if (backend === 'node') return { raw: Uint8Array.from(raw) };
+  if (backend === 'node') return { raw: nodeCrypto!.createSecretKey(Uint8Array.from(raw)) };
   const key = await crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, [
     'encrypt',
     'decrypt',

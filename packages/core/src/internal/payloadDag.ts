@@ -2,7 +2,6 @@ import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
-import { create as createDigest } from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
 import type { Block } from '../block.js';
 
@@ -23,12 +22,6 @@ interface Entry {
   fileSize: bigint;
   /** Bytes of all blocks under this entry (dag-pb Tsize). */
   tsize: number;
-}
-
-/** Computes the CIDv1 of a raw block with WebCrypto's SHA-256, which runs off the main thread. */
-export async function rawBlockAsync(bytes: Uint8Array): Promise<Block> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return { cid: CID.createV1(raw.code, createDigest(sha256.code, digest)), bytes };
 }
 
 /** Computes the CIDv1 of a raw block. */

@@ -1,8 +1,8 @@
-import { x25519 } from '@noble/curves/ed25519.js';
 import type { Identity } from '../identity.js';
 import { importAeadKey, open, seal } from './aead.js';
 import { deriveWrapKey } from './keySchedule.js';
 import type { RandomBytes } from './random.js';
+import { x25519PublicKey, x25519SharedSecret } from './x25519.js';
 
 /** One recipient's wrapped copy of the data key. Nothing in it names the recipient. */
 export interface Stanza {
@@ -21,8 +21,8 @@ export async function wrapForRecipient(
   random: RandomBytes,
 ): Promise<Stanza> {
   const ephemeralSecret = random(32);
-  const epk = x25519.getPublicKey(ephemeralSecret);
-  const shared = x25519.getSharedSecret(ephemeralSecret, recipient);
+  const epk = x25519PublicKey(ephemeralSecret);
+  const shared = x25519SharedSecret(ephemeralSecret, recipient);
   const wrapKey = await importAeadKey(deriveWrapKey(shared, epk, recipient));
   return { epk, key: await seal(wrapKey, ZERO_NONCE, dataKey) };
 }
@@ -44,7 +44,7 @@ export async function unwrapCandidates(stanzas: readonly Stanza[], identity: Ide
   for (const stanza of stanzas) {
     let shared: Uint8Array;
     try {
-      shared = x25519.getSharedSecret(identity.secretKey, stanza.epk);
+      shared = x25519SharedSecret(identity.secretKey, stanza.epk);
     } catch {
       continue; // low-order ephemeral key: not a stanza we can open
     }
