@@ -378,7 +378,7 @@ console.log('(in brackets: predicted share of runs with every estimate within ±
     );
   }
   console.log(
-    'The bound at n = 100,000, ε = 1 is below the ≈ 0.6 pp SE the ±2 pp target needs: it does not prove the target\n' +
+    'The bound at n = 100,000, ε = 1 is below the ≈ 0.66 pp SE the ±2 pp target needs: it does not prove the target\n' +
       'out of reach for every mechanism; no known multi-condition mechanism reaches it at ε = 1 (table above).',
   );
 }
