@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { deployMhrChain } from '@mhrchain/contracts';
 import { startAnvil } from '@mhrchain/contracts/anvil';
 import type { AppConfig } from '../shared/config.js';
-import { type AppServer, startAppServer } from './appServer.js';
+import { type AppServer, buildApp, startAppServer } from './appServer.js';
 import { createEcgFeedRoute } from './ecgFeed.js';
 import { createRegistrarRoute } from './registrar.js';
 import { createRelayRoute } from './relay.js';
@@ -69,6 +69,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => {});
   };
+  // The bundle does not depend on the chain (the app reads its configuration at run time): build it meanwhile.
+  const outDir = options.outDir ?? 'dist';
+  const building = options.mode === 'dev' ? Promise.resolve() : buildApp(outDir);
+  building.catch(() => {});
   try {
     let dataDir = options.dataDir;
     if (dataDir === undefined) {
@@ -111,11 +115,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       ecgRecord: options.ecgRecord ?? '101',
     };
-    const app: AppServer = await startAppServer({ config, mode: options.mode, outDir: options.outDir });
+    await building;
+    const app: AppServer = await startAppServer({ config, mode: options.mode, outDir, skipBuild: true });
     closers.push(() => app.close());
     log(`app            ${app.url}`);
     return { appUrl: app.url, config, storage, close };
   } catch (error) {
+    await building.catch(() => {});
     await close();
     throw error;
   }
