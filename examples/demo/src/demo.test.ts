@@ -47,6 +47,9 @@ describe('the demo', () => {
       expect(output).toMatch(/frames decrypted, \d+ beats/);
       expect(output).toContain('the doctor can now list 0 records');
       expect(output).toContain('access-revoked');
+      expect(output).toMatch(/20004 randomised reports/);
+      expect(output).toContain('a second report from the same patient in the round');
+      expect(output).toMatch(/D50–D89 blood\s+suppressed/);
       const pids = [...output.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
       expect(pids.length, `round ${round}`).toBeGreaterThan(0);
       for (const pid of pids) expect(alive(pid), `process ${pid} still running`).toBe(false);

@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     progress.table(rows);
 
     progress.step('Disease statistics without revealing any patient (local differential privacy)');
-    const statistics = await runStatistics({ progress });
+    const statistics = await runStatistics({ progress, chain: mhr.chain, onChainPatients: anvil.signers.slice(5, 9) });
 
     const reportPath = `${dataDirectory}/report.html`;
     const report: ReportData = {
