@@ -1,5 +1,5 @@
 /**
- * `@mhrchain/stats/chain`: the {@link ReportLedger} over the `DiseaseReports` contract (ethers v6 and
+ * `@mhrchain/stats/chain`: the `ReportLedger` over the `DiseaseReports` contract (ethers v6 and
  * `@mhrchain/contracts`). Kept apart from the main entry so the mechanism and the aggregation carry no chain code.
  *
  * @packageDocumentation

@@ -13,7 +13,7 @@ export interface CreateChainReportLedgerParameters {
   contract: TypedContract<typeof diseaseReportsAbi>;
   /** First block to read `ReportSubmitted` logs from (default 0: the whole chain). */
   fromBlock?: number | bigint;
-  /** How long a round stays open when {@link OpenRoundParameters.closesAt} is not given (default 7 days). */
+  /** How long a round stays open when `closesAt` is not given (default 7 days). */
   defaultDurationSeconds?: bigint;
 }
 

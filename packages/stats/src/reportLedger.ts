@@ -38,7 +38,7 @@ export interface LedgerRound {
 /**
  * Where reports are collected: rounds, one report per patient per round, and the list of a round's reports.
  * Implemented in memory ({@link createMemoryReportLedger}) and over the `DiseaseReports` contract
- * ({@link createChainReportLedger}); the mechanism and the aggregation do not depend on which.
+ * (`createChainReportLedger` from `@mhrchain/stats/chain`); the mechanism and the aggregation do not depend on which.
  */
 export interface ReportLedger<Patient = string> {
   /** Opens a round for a schema and returns its id. */
