@@ -54,3 +54,19 @@ describe('startMosquitto', () => {
     await expect(startMosquitto({ binary: '/nonexistent/mosquitto' })).rejects.toBeInstanceOf(MosquittoStartError);
   });
 });
+
+describe('createMqttTransport', () => {
+  it('closes promptly even when the broker is gone, and refuses to publish afterwards', async () => {
+    const broker = await startMosquitto();
+    const transport = await createMqttTransport({ url: broker.url, qos: 1 });
+    await broker.stop();
+    await transport.close();
+    await expect(transport.publish('t', new Uint8Array([1]))).rejects.toMatchObject({ name: 'LiveTransportError' });
+  });
+
+  it('fails with a typed error when no broker answers', async () => {
+    await expect(
+      createMqttTransport({ url: 'mqtt://127.0.0.1:1', connectTimeoutMs: 500, reconnectPeriodMs: 100 }),
+    ).rejects.toMatchObject({ name: 'LiveTransportError' });
+  });
+});

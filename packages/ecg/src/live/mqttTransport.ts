@@ -141,7 +141,16 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     async close() {
       if (closed) return;
       closed = true;
-      await client.endAsync(false).catch(() => client.end(true));
+      // A graceful end waits for in-flight messages; do not wait for a broker that is gone.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const forced = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          client.end(true);
+          resolve();
+        }, 3_000);
+      });
+      await Promise.race([client.endAsync(false).catch(() => client.end(true)), forced]);
+      clearTimeout(timer);
       emit('close');
     },
   };
