@@ -1,9 +1,10 @@
 import { connectMhrChain } from '@mhrchain/contracts';
 import { anvilTest } from '@mhrchain/contracts/testing';
 import { describe, expect } from 'vitest';
+import { aggregateRound } from './aggregateRound.js';
 import { createChainReportLedger } from './chainReportLedger.js';
 import { DuplicateReportError, RoundNotOpenError } from './errors.js';
-import { aggregateReports, tallyReports } from './estimate.js';
+import { tallyReports } from './estimate.js';
 import { createPrivacyBudget } from './privacyBudget.js';
 import { seededRandom } from './random.js';
 import { createReporter } from './reporter.js';
@@ -43,12 +44,9 @@ describe('chain report ledger (DiseaseReports on anvil)', () => {
           listed.map((r) => r.report),
         ).counts,
       ).toEqual(tallyReports(schema, sent).counts);
-      expect(
-        aggregateReports(
-          schema,
-          listed.map((r) => r.report),
-        ).reports,
-      ).toBe(patients.length);
+      const aggregate = await aggregateRound({ ledger, round, schema });
+      expect(aggregate.reports).toBe(patients.length);
+      expect(aggregate.rejected).toBe(0);
 
       // A second round is independent; a closed round refuses reports.
       const next = await ledger.openRound({

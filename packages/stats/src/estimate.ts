@@ -1,4 +1,4 @@
-import { InvalidStatsParameterError } from './errors.js';
+import { InvalidReportError, InvalidStatsParameterError } from './errors.js';
 import { normalQuantile } from './internal/normalQuantile.js';
 import { type MechanismParameters, mechanismParameters } from './mechanism.js';
 import { decodeReportIndex } from './report.js';
@@ -10,8 +10,20 @@ export interface ReportTally {
   readonly counts: Uint32Array;
   /** Reports naming no category. */
   readonly none: number;
-  /** All reports (n). */
+  /** All valid reports counted (n). */
   readonly total: number;
+  /** Malformed reports or reports of another schema that were skipped (only with `invalid: 'skip'`). */
+  readonly rejected: number;
+}
+
+/** Options of {@link tallyReports}. */
+export interface TallyOptions {
+  /**
+   * What to do with a malformed report or one made for another schema: `'throw'` {@link InvalidReportError}
+   * (default), or `'skip'` it and count it in {@link ReportTally.rejected} (for public ledgers, where anyone can
+   * post arbitrary bytes).
+   */
+  invalid?: 'throw' | 'skip';
 }
 
 /**
@@ -26,17 +38,30 @@ export interface ReportTally {
  * tallyReports(schema, [encodeReport(schema, 'I10'), encodeReport(schema, null)]).counts; // [1, 0]
  * ```
  */
-export function tallyReports(schema: StatsSchema, reports: Iterable<Uint8Array>): ReportTally {
+export function tallyReports(
+  schema: StatsSchema,
+  reports: Iterable<Uint8Array>,
+  options: TallyOptions = {},
+): ReportTally {
   const counts = new Uint32Array(schema.categories.length);
+  const skip = options.invalid === 'skip';
   let none = 0;
   let total = 0;
+  let rejected = 0;
   for (const report of reports) {
-    const index = decodeReportIndex(schema, report);
+    let index: number;
+    try {
+      index = decodeReportIndex(schema, report);
+    } catch (error) {
+      if (!skip || !(error instanceof InvalidReportError)) throw error;
+      rejected++;
+      continue;
+    }
     if (index < 0) none++;
     else counts[index] = (counts[index] as number) + 1;
     total++;
   }
-  return { counts, none, total };
+  return { counts, none, total, rejected };
 }
 
 /** Unbiased prevalence estimates and their standard errors, unsuppressed. */
@@ -120,6 +145,8 @@ export interface AggregateOptions {
   k?: number;
   /** Confidence level of the intervals and of the suppression rule (default 0.95). */
   confidence?: number;
+  /** Malformed reports or reports of another schema: `'skip'` and count them (default) or `'throw'`. */
+  invalid?: 'throw' | 'skip';
 }
 
 /** One category of an {@link Aggregate}. */
@@ -145,8 +172,10 @@ export type CategoryEstimate =
 
 /** The outcome of a round's aggregation. */
 export interface Aggregate {
-  /** n, the number of reports counted. */
+  /** n, the number of valid reports counted. */
   readonly reports: number;
+  /** Reports skipped as malformed or made for another schema. */
+  readonly rejected: number;
   /** k used. */
   readonly k: number;
   /** Confidence level used. */
@@ -162,7 +191,8 @@ export interface Aggregate {
  * Contributors of a category: the number of patients the reports show (at the confidence level) to have the
  * condition, i.e. the lower confidence bound n·(f̂ − z·SE). A category is published only when that bound is at
  * least k, and nothing is published when the round has fewer than k reports. A suppressed category carries no
- * figure at all.
+ * figure at all. Malformed reports and reports of another schema are skipped and counted in `rejected` (anyone can
+ * post bytes to a public ledger; one bad report must not stop the count).
  *
  * @example
  * ```ts
@@ -184,11 +214,12 @@ export function aggregateReports(
   if (!(confidence > 0 && confidence < 1))
     throw new InvalidStatsParameterError('The confidence level must be in (0, 1).', String(confidence));
   const z = normalQuantile(0.5 + confidence / 2);
-  const tally = tallyReports(schema, reports);
+  const tally = tallyReports(schema, reports, { invalid: options.invalid ?? 'skip' });
   const n = tally.total;
   if (n === 0 || n < k)
     return {
       reports: n,
+      rejected: tally.rejected,
       k,
       confidence,
       categories: schema.categories.map((category) => ({ category, suppressed: true as const })),
@@ -209,5 +240,5 @@ export function aggregateReports(
       contributors,
     };
   });
-  return { reports: n, k, confidence, categories };
+  return { reports: n, rejected: tally.rejected, k, confidence, categories };
 }

@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+export { type AggregateRoundParameters, aggregateRound } from './aggregateRound.js';
 export {
   DuplicateReportError,
   InvalidReportError,
@@ -25,6 +26,7 @@ export {
   estimatePrevalence,
   type PrevalenceEstimates,
   type ReportTally,
+  type TallyOptions,
   tallyReports,
   theoreticalStandardError,
 } from './estimate.js';
