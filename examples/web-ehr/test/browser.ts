@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -32,7 +32,9 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Launches Chromium; the screenshots of an earlier run are removed first. */
 export async function launchBrowser(): Promise<TestBrowser> {
+  await rm(ARTIFACTS_DIR, { recursive: true, force: true });
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
   return {
