@@ -1,4 +1,4 @@
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { LiveParameterError, LiveTransportError } from './errors.js';
 import type { LiveMessageHandler, LiveTransport, LiveTransportEvent } from './transport.js';
 
@@ -55,7 +55,8 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     ...(parameters.username ? { username: parameters.username } : {}),
     ...(parameters.password ? { password: parameters.password } : {}),
   };
-  const client: MqttClient = connect(parameters.url, options);
+  // the default export: mqtt's browser build has no named `connect`
+  const client: MqttClient = mqtt.connect(parameters.url, options);
   const handlers = new Map<string, Set<LiveMessageHandler>>();
   const listeners = new Map<LiveTransportEvent, Set<() => void>>();
   let closed = false;
