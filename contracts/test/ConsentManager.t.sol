@@ -90,6 +90,42 @@ contract ConsentManagerTest is Fixture {
         assertFalse(consent.hasAccess(patient, colleague, ecgRecord), "other doctor has nothing");
     }
 
+    /// The grant and the latest request of a pair share one storage slot: writing either leaves the other intact.
+    function test_fuzz_requestAndGrantShareASlotWithoutInterfering(
+        uint16 grantCategory,
+        uint32 grantDuration,
+        uint16 requestCategory,
+        uint32 requestDuration
+    ) public {
+        grantDuration = uint32(bound(grantDuration, 1, type(uint32).max));
+        requestDuration = uint32(bound(requestDuration, 1, consent.MAX_DURATION()));
+        _grant(_category(grantCategory), grantDuration);
+        vm.warp(START + 1);
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(requestCategory), PURPOSE, requestDuration);
+
+        ConsentManager.Grant memory grant = consent.grantOf(patient, doctor);
+        assertEq(grant.serial, 1, "serial");
+        assertTrue(grant.status == ConsentManager.GrantStatus.Active, "status");
+        assertTrue(grant.kind == ScopeKind.Category, "kind");
+        assertEq(grant.category, grantCategory, "category");
+        assertEq(grant.grantedAt, START, "grantedAt");
+        assertEq(grant.expiresAt, START + uint256(grantDuration), "expiresAt");
+        ConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
+        assertTrue(request.status == ConsentManager.RequestStatus.Pending, "request status");
+        assertTrue(request.kind == ScopeKind.Category, "request kind");
+        assertEq(request.category, requestCategory, "request category");
+        assertEq(request.duration, requestDuration, "request duration");
+        assertEq(request.requestedAt, START + 1, "requestedAt");
+
+        vm.prank(patient);
+        consent.revokeAccess(doctor);
+        request = consent.requestOf(patient, doctor);
+        assertTrue(request.status == ConsentManager.RequestStatus.Pending, "revoking leaves the request pending");
+        assertEq(request.category, requestCategory, "request category after revoke");
+        assertEq(consent.grantOf(patient, doctor).category, grantCategory, "grant category after revoke");
+    }
+
     function test_grantAccess_allAndRecordsScopes() public {
         _grant(_all(), 1 days);
         assertTrue(consent.hasAccess(patient, doctor, labRecord), "all covers lab");

@@ -91,8 +91,23 @@ contract ConsentManager is EIP712Relayed {
     IdentityRegistry public immutable identities;
     RecordRegistry public immutable records;
 
-    mapping(address patient => mapping(address doctor => Grant)) private _grants;
-    mapping(address patient => mapping(address doctor => AccessRequest)) private _requests;
+    /// @dev The grant and the latest request of a (patient, doctor) pair share one storage slot (31 bytes), so a grant
+    /// answering a request rewrites a warm, non-zero slot instead of creating a second one.
+    struct Pair {
+        uint32 serial;
+        GrantStatus status;
+        ScopeKind kind;
+        uint16 category;
+        uint40 grantedAt;
+        uint40 expiresAt;
+        RequestStatus requestStatus;
+        ScopeKind requestKind;
+        uint16 requestCategory;
+        uint32 requestDuration;
+        uint40 requestedAt;
+    }
+
+    mapping(address patient => mapping(address doctor => Pair)) private _pairs;
     mapping(address patient => uint64) private _keyEpochs;
     /// @dev keccak256(patient, doctor, serial, recordId) => listed in a `Records` grant.
     mapping(bytes32 key => bool) private _listed;
@@ -109,13 +124,13 @@ contract ConsentManager is EIP712Relayed {
         if (!identities.isDoctor(msg.sender)) revert NotDoctor(msg.sender);
         if (!scope.isWellFormed()) revert InvalidScope();
         if (duration == 0 || duration > MAX_DURATION) revert InvalidDuration(duration);
-        AccessRequest storage request = _requests[patient][msg.sender];
-        if (request.status == RequestStatus.Pending) revert RequestAlreadyPending(patient, msg.sender);
-        request.status = RequestStatus.Pending;
-        request.kind = scope.kind;
-        request.category = scope.category;
-        request.duration = duration;
-        request.requestedAt = uint40(block.timestamp);
+        Pair storage pair = _pairs[patient][msg.sender];
+        if (pair.requestStatus == RequestStatus.Pending) revert RequestAlreadyPending(patient, msg.sender);
+        pair.requestStatus = RequestStatus.Pending;
+        pair.requestKind = scope.kind;
+        pair.requestCategory = scope.category;
+        pair.requestDuration = duration;
+        pair.requestedAt = uint40(block.timestamp);
         emit AccessRequested(patient, msg.sender, scope, purpose, duration);
     }
 
@@ -177,18 +192,22 @@ contract ConsentManager is EIP712Relayed {
 
     /// @notice The grant of (`patient`, `doctor`), live or not.
     function grantOf(address patient, address doctor) external view returns (Grant memory) {
-        return _grants[patient][doctor];
+        Pair storage pair = _pairs[patient][doctor];
+        return Grant(pair.serial, pair.status, pair.kind, pair.category, pair.grantedAt, pair.expiresAt);
     }
 
     /// @notice The latest request of (`patient`, `doctor`).
     function requestOf(address patient, address doctor) external view returns (AccessRequest memory) {
-        return _requests[patient][doctor];
+        Pair storage pair = _pairs[patient][doctor];
+        return AccessRequest(
+            pair.requestStatus, pair.requestKind, pair.requestCategory, pair.requestDuration, pair.requestedAt
+        );
     }
 
     /// @notice Whether `doctor` holds a live grant from `patient` (granted, not revoked, not expired).
     function isGrantActive(address patient, address doctor) public view returns (bool) {
-        Grant storage grant = _grants[patient][doctor];
-        return grant.status == GrantStatus.Active && block.timestamp < grant.expiresAt;
+        Pair storage pair = _pairs[patient][doctor];
+        return pair.status == GrantStatus.Active && block.timestamp < pair.expiresAt;
     }
 
     /// @notice Whether `recordId` was listed in grant `serial` of (`patient`, `doctor`).
@@ -199,11 +218,11 @@ contract ConsentManager is EIP712Relayed {
     /// @notice Whether `doctor` may read `recordId` of `patient` through a live grant of its own.
     function hasAccess(address patient, address doctor, bytes32 recordId) external view returns (bool) {
         if (!isGrantActive(patient, doctor)) return false;
-        Grant storage grant = _grants[patient][doctor];
-        if (grant.kind == ScopeKind.Records) return isListed(patient, doctor, grant.serial, recordId);
+        Pair storage pair = _pairs[patient][doctor];
+        if (pair.kind == ScopeKind.Records) return isListed(patient, doctor, pair.serial, recordId);
         RecordRegistry.Record memory record = records.recordOf(recordId);
         if (record.patient != patient) return false;
-        return grant.kind == ScopeKind.All || record.category == grant.category;
+        return pair.kind == ScopeKind.All || record.category == pair.category;
     }
 
     /// @notice The key epoch of `patient`: the number of revocations so far.
@@ -220,8 +239,8 @@ contract ConsentManager is EIP712Relayed {
         if (!identities.isDoctor(doctor)) revert NotDoctor(doctor);
         if (!scope.isWellFormed()) revert InvalidScope();
         if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt);
-        Grant storage grant = _grants[patient][doctor];
-        serial = grant.serial + 1;
+        Pair storage pair = _pairs[patient][doctor];
+        serial = pair.serial + 1;
         if (scope.kind == ScopeKind.Records) {
             for (uint256 i; i < scope.recordIds.length; ++i) {
                 bytes32 recordId = scope.recordIds[i];
@@ -229,30 +248,32 @@ contract ConsentManager is EIP712Relayed {
                 _listed[_listKey(patient, doctor, serial, recordId)] = true;
             }
         }
-        grant.serial = serial;
-        grant.status = GrantStatus.Active;
-        grant.kind = scope.kind;
-        grant.category = scope.category;
-        grant.grantedAt = uint40(block.timestamp);
-        grant.expiresAt = expiresAt;
-        AccessRequest storage request = _requests[patient][doctor];
-        if (request.status == RequestStatus.Pending) request.status = RequestStatus.Granted;
+        pair.serial = serial;
+        pair.status = GrantStatus.Active;
+        pair.kind = scope.kind;
+        pair.category = scope.category;
+        pair.grantedAt = uint40(block.timestamp);
+        pair.expiresAt = expiresAt;
+        if (pair.requestStatus == RequestStatus.Pending) pair.requestStatus = RequestStatus.Granted;
         emit AccessGranted(patient, doctor, msg.sender, serial, scope, expiresAt);
     }
 
     function _reject(address patient, address doctor) private {
-        AccessRequest storage request = _requests[patient][doctor];
-        if (request.status != RequestStatus.Pending) revert NoPendingRequest(patient, doctor);
-        request.status = RequestStatus.Rejected;
+        Pair storage pair = _pairs[patient][doctor];
+        if (pair.requestStatus != RequestStatus.Pending) revert NoPendingRequest(patient, doctor);
+        pair.requestStatus = RequestStatus.Rejected;
         emit AccessRequestRejected(patient, doctor, msg.sender);
     }
 
     function _revoke(address patient, address doctor) private returns (uint64 keyEpoch) {
-        Grant storage grant = _grants[patient][doctor];
-        if (grant.status != GrantStatus.Active) revert NoActiveGrant(patient, doctor);
-        grant.status = GrantStatus.Revoked;
-        keyEpoch = ++_keyEpochs[patient];
-        emit AccessRevoked(patient, doctor, msg.sender, grant.serial, keyEpoch);
+        Pair storage pair = _pairs[patient][doctor];
+        if (pair.status != GrantStatus.Active) revert NoActiveGrant(patient, doctor);
+        pair.status = GrantStatus.Revoked;
+        // A uint64 counter bumped once per revocation cannot overflow.
+        unchecked {
+            keyEpoch = ++_keyEpochs[patient];
+        }
+        emit AccessRevoked(patient, doctor, msg.sender, pair.serial, keyEpoch);
     }
 
     function _listKey(address patient, address doctor, uint32 serial, bytes32 recordId)
