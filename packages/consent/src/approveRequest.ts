@@ -67,6 +67,56 @@ export async function getPendingRequest(
   };
 }
 
+/** Parameters of {@link listPendingRequests}. */
+export interface ListPendingRequestsParameters {
+  /** The patient (default: the client's account). */
+  patient?: string;
+}
+
+/**
+ * Every pending access request to a patient, one per doctor, oldest first: the patient app's inbox, without knowing
+ * beforehand who asked. Read from the `AccessRequested` logs and checked against the contract's state, so answered,
+ * rejected or superseded requests are left out.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, listPendingRequests } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * for (const request of await listPendingRequests(patient)) {
+ *   console.log(request.doctor, request.scope, request.duration);
+ * }
+ * ```
+ */
+export async function listPendingRequests(
+  client: ConsentClient,
+  parameters: ListPendingRequestsParameters = {},
+): Promise<PendingRequest[]> {
+  const patient = getAddress(parameters.patient ?? client.address);
+  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, null);
+  const events = client.chain.consentManager.decodeLogs(logs);
+  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  // The latest request of each doctor is the one the contract holds.
+  const latest = new Map<string, PendingRequest>();
+  for (const event of events) {
+    if (event.eventName !== 'AccessRequested') continue;
+    const doctor = getAddress(event.args.doctor);
+    latest.delete(doctor);
+    latest.set(doctor, {
+      requestId: requestIdOf({ transactionHash: event.transactionHash, logIndex: event.logIndex }),
+      patient,
+      doctor,
+      scope: fromScopeTuple(event.args.scope as never),
+      purpose: event.args.purpose.toLowerCase() as Hex,
+      duration: Number(event.args.duration),
+      blockNumber: event.blockNumber,
+    });
+  }
+  const requests = [...latest.values()];
+  const states = await Promise.all(requests.map((request) => requestOf(client, patient, request.doctor)));
+  return requests.filter((_, i) => states[i]!.status === REQUEST_PENDING).sort((a, b) => a.blockNumber - b.blockNumber);
+}
+
 /** Parameters of {@link grantAccess}. */
 export interface GrantAccessParameters {
   /** The doctor to grant. */

@@ -23,6 +23,8 @@ export {
   type GrantAccessReturnType,
   getPendingRequest,
   grantAccess,
+  type ListPendingRequestsParameters,
+  listPendingRequests,
   type PendingRequest,
   type RejectRequestParameters,
   rejectRequest,

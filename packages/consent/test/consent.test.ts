@@ -15,10 +15,12 @@ import {
   grantAccess,
   InvalidOtpResponseError,
   issueAccessOtp,
+  listPendingRequests,
   listReadableRecords,
   OtpRejectedError,
   readRecord,
   registerPatient,
+  rejectRequest,
   requestAccess,
   requestDelegation,
   revokeAccess,
@@ -498,6 +500,52 @@ describe('a patient paying its own gas', () => {
       expect(await listReadableRecords(doctorA)).toEqual([]);
       const own = await readRecord(patient, { cid: revoked.rotated[0]!.cid });
       expect(texts).toContain(new TextDecoder().decode(own.data));
+    },
+  );
+});
+
+describe("the patient's request inbox", () => {
+  anvilTest(
+    'lists the pending request of every doctor, and drops answered ones',
+    { timeout: 60_000 },
+    async ({ anvil, mhrChain }) => {
+      const { patient, doctorA, doctorB, colleague } = await setUpWorld(anvil, mhrChain, storage.store);
+      expect(await listPendingRequests(patient)).toEqual([]);
+      const ask = (doctor: ConsentClient, category: number) =>
+        requestAccess(doctor, {
+          patient: patient.address,
+          scope: { kind: 'category', category },
+          purpose: 'treatment',
+          duration: 3600 * (category + 1),
+        });
+      const fromA = await ask(doctorA, 1);
+      const fromB = await ask(doctorB, 2);
+      const fromColleague = await ask(colleague, 3);
+
+      const inbox = await listPendingRequests(patient);
+      expect(inbox.map((r) => [r.doctor, r.requestId])).toEqual([
+        [doctorA.address, fromA.requestId],
+        [doctorB.address, fromB.requestId],
+        [colleague.address, fromColleague.requestId],
+      ]);
+      expect(inbox[1]).toMatchObject({
+        patient: patient.address,
+        scope: { kind: 'category', category: 2 },
+        duration: 3 * 3600,
+      });
+      // anyone may read a patient's inbox from the chain
+      expect(await listPendingRequests(doctorA, { patient: patient.address })).toEqual(inbox);
+
+      await approveRequest(patient, { doctor: doctorA.address });
+      await rejectRequest(patient, { doctor: colleague.address });
+      expect((await listPendingRequests(patient)).map((r) => r.doctor)).toEqual([doctorB.address]);
+
+      // a new request after a rejection shows up again, under its new id
+      const again = await ask(colleague, 4);
+      expect((await listPendingRequests(patient)).map((r) => [r.doctor, r.requestId])).toEqual([
+        [doctorB.address, fromB.requestId],
+        [colleague.address, again.requestId],
+      ]);
     },
   );
 });
