@@ -18,6 +18,10 @@ export interface ReadableRecord {
   cid: CID;
   /** Every version's envelope CID, oldest first. */
   versions: CID[];
+  /** When the record was first anchored: block time, Unix seconds. */
+  anchoredAt: number;
+  /** When the current version was anchored (a re-wrap or rotation): block time, Unix seconds. */
+  updatedAt: number;
 }
 
 /** Parameters of {@link listReadableRecords}. */
@@ -55,6 +59,15 @@ export async function listReadableRecords(
     patients = [...set];
   }
   const readable: ReadableRecord[] = [];
+  const blockTimes = new Map<number, Promise<number>>();
+  const blockTime = (blockNumber: number) => {
+    let time = blockTimes.get(blockNumber);
+    if (!time) {
+      time = client.provider.getBlock(blockNumber).then((block) => block?.timestamp ?? 0);
+      blockTimes.set(blockNumber, time);
+    }
+    return time;
+  };
   for (const patient of patients)
     for (const record of await recordsOf(client, patient)) {
       if (!(await hasAccess(client, patient, client.address, record.recordId))) continue;
@@ -66,6 +79,8 @@ export async function listReadableRecords(
         version: current.version,
         cid: current.cid,
         versions: record.versions.map((v) => v.cid),
+        anchoredAt: await blockTime(record.versions[0]!.blockNumber),
+        updatedAt: await blockTime(current.blockNumber),
       });
     }
   return readable;

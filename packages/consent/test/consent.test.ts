@@ -122,6 +122,13 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
       const readableByA = await listReadableRecords(doctorA);
       expect(ids(readableByA)).toEqual(ids([demographics, condition, image]));
       for (const record of readableByA) {
+        const added = [demographics, condition, image].find((r) => r.recordId === record.recordId)!;
+        const released = grantA.released.find((r) => r.recordId === record.recordId)!;
+        expect(record.anchoredAt).toBe(added.blockTime);
+        expect(record.updatedAt).toBe(released.transaction.blockTime);
+        expect(record.anchoredAt).toBeGreaterThan(0);
+      }
+      for (const record of readableByA) {
         const { data } = await readRecord(doctorA, { cid: record.cid });
         expect(data).toEqual(
           record.recordId === demographics.recordId
