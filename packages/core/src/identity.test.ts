@@ -69,6 +69,29 @@ describe('generateIdentity / importIdentity', () => {
     expect(() => assertPublicKey(hexToBytes(`01${'00'.repeat(31)}`))).toThrow(InvalidKeyError);
     expect(bytesToHex(assertPublicKey(generateIdentity().publicKey))).toHaveLength(64);
   });
+
+  it('rejects every low-order point of the libsodium blocklist, through node:crypto and through noble', async () => {
+    const { setNodeX25519 } = await import('./internal/x25519.js');
+    // Curve25519 points of order 1, 2, 4 and 8 (and non-canonical encodings of them), as blocked by libsodium.
+    const lowOrder = [
+      '0000000000000000000000000000000000000000000000000000000000000000',
+      '0100000000000000000000000000000000000000000000000000000000000000',
+      'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+      '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+      'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    ];
+    for (const node of [true, false]) {
+      const previous = setNodeX25519(node);
+      try {
+        for (const point of lowOrder) expect(() => assertPublicKey(hexToBytes(point)), point).toThrow(InvalidKeyError);
+        expect(assertPublicKey(generateIdentity().publicKey)).toHaveLength(32);
+      } finally {
+        setNodeX25519(previous);
+      }
+    }
+  });
 });
 
 describe('deriveIdentityFromSigner', () => {

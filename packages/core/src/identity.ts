@@ -3,7 +3,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { getBytes, Signature, type TypedDataDomain, type TypedDataField, verifyTypedData } from 'ethers';
 import { IdentityDerivationError, InvalidKeyError } from './errors.js';
-import { x25519PublicKey } from './internal/x25519.js';
+import { x25519PublicKey, x25519SharedSecret } from './internal/x25519.js';
 
 /**
  * An X25519 encryption identity. Records are encrypted to its `publicKey`; its `secretKey` opens them.
@@ -165,7 +165,7 @@ export function assertPublicKey(publicKey: Uint8Array): Uint8Array {
     });
   try {
     // Rejects the low-order points (the shared secret would be independent of our key).
-    x25519.getSharedSecret(LOW_ORDER_PROBE, publicKey);
+    x25519SharedSecret(LOW_ORDER_PROBE, publicKey);
   } catch (cause) {
     throw new InvalidKeyError('The X25519 public key is a low-order point.', { cause });
   }
