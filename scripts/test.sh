@@ -8,8 +8,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "system packages"
 bash scripts/system-deps.sh
 
-step "lint and format (biome)"
+step "lint and format (biome), changesets"
 pnpm exec biome ci .
+node scripts/check-changesets.mjs
 
 step "build packages (tsup)"
 pnpm -r --filter "./packages/*" run build
