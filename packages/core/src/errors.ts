@@ -163,3 +163,23 @@ export class InvalidEnvelopeError extends BaseError {
     super('Invalid envelope.', { ...parameters, details, docsPath: 'spec/envelope.md' });
   }
 }
+
+/**
+ * The function needs what this platform does not have (for example a filesystem for the embedded IPFS node in a
+ * browser).
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedPlatformError } from '@mhrchain/core';
+ *
+ * const error = new UnsupportedPlatformError('createHeliaStorage', 'no filesystem in browsers');
+ * console.log(error.shortMessage); // 'createHeliaStorage is not available on this platform.'
+ * ```
+ */
+export class UnsupportedPlatformError extends BaseError {
+  static override name = 'UnsupportedPlatformError';
+  override name = 'UnsupportedPlatformError';
+  constructor(operation: string, details: string) {
+    super(`${operation} is not available on this platform.`, { details });
+  }
+}

@@ -1,0 +1,79 @@
+// Everything @mhrchain/ecg/live exports that runs on every platform; `index.ts` (Node) and `index.browser.ts`
+// (browsers) add the Mosquitto launcher.
+
+export {
+  type AnchoredBatch,
+  type ArchivedSegment,
+  type CreateStreamArchiveParameters,
+  createStreamArchive,
+  ECG_SEGMENT_MEDIA_TYPE,
+  type SegmentInclusionProof,
+  type StreamAnchorTarget,
+  type StreamArchive,
+} from './archive.js';
+export {
+  generateLiveDeviceKey,
+  generateStreamId,
+  type LiveDeviceKey,
+  type LiveStreamDescriptor,
+  liveStreamTopic,
+} from './device.js';
+export {
+  LiveAccessDeniedError,
+  LiveMessageError,
+  type LiveMessageRejection,
+  LiveParameterError,
+  LiveTransportError,
+  MosquittoStartError,
+  SegmentVerificationError,
+} from './errors.js';
+export {
+  type CreateLiveMonitorParameters,
+  createLiveMonitor,
+  type LiveMonitor,
+  type MonitorAlertEvent,
+  type MonitorBeatEvent,
+  type MonitorEvent,
+  type MonitorSamplesEvent,
+  type MonitorSignalLossEvent,
+  type MonitorStreamEvent,
+} from './monitor.js';
+export { type CreateMqttTransportParameters, createMqttTransport } from './mqttTransport.js';
+export {
+  type CreateLivePublisherParameters,
+  createLivePublisher,
+  type LivePublisher,
+  type LivePublisherStats,
+  type PublishedFrame,
+  type PublishedFrameSink,
+} from './publisher.js';
+export {
+  type ReadStreamRecipientsParameters,
+  type ReadStreamRecipientsReturnType,
+  readStreamRecipients,
+} from './readStreamRecipients.js';
+export {
+  type LiveAccessDeniedEvent,
+  type LiveConnectionEvent,
+  type LiveFrameEvent,
+  type LiveGapEvent,
+  type LiveKeyEvent,
+  type LiveRejectedEvent,
+  type LiveStreamEvent,
+  type LiveSubscription,
+  type LiveSubscriptionStats,
+  type SubscribeLiveStreamParameters,
+  subscribeLiveStream,
+} from './subscriber.js';
+export type {
+  LiveMessageHandler,
+  LivePublishOptions,
+  LiveTransport,
+  LiveTransportEvent,
+} from './transport.js';
+export {
+  type ReadArchivedSegmentParameters,
+  readArchivedSegment,
+  type VerifyArchivedSegmentParameters,
+  verifyArchivedSegment,
+} from './verifyArchivedSegment.js';
