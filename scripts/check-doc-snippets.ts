@@ -1,5 +1,5 @@
 /**
- * Compiles the TypeScript code blocks of the README and the guides in docs/ (and, with `--tsdoc`, the `@example`
+ * Compiles the TypeScript code blocks of the READMEs (root and packages) and the guides in docs/ (and, with `--tsdoc`, the `@example`
  * blocks of every package's TSDoc), so documentation cannot drift from the API.
  *
  *   tsx scripts/check-doc-snippets.ts [--tsdoc]
@@ -22,6 +22,14 @@ function walk(dir: string, keep: (path: string) => boolean, found: string[] = []
     else if (keep(path)) found.push(path);
   }
   return found;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 interface Snippet {
@@ -55,7 +63,13 @@ function fromTsdoc(path: string, text: string): Snippet[] {
   return snippets;
 }
 
-const docs = [join(root, 'README.md'), ...walk(join(root, 'docs'), (p) => p.endsWith('.md'))];
+const docs = [
+  join(root, 'README.md'),
+  ...readdirSync(join(root, 'packages'))
+    .map((dir) => join(root, 'packages', dir, 'README.md'))
+    .filter(isFile),
+  ...walk(join(root, 'docs'), (p) => p.endsWith('.md')),
+];
 let snippets = docs.flatMap((path) => fromMarkdown(path, readFileSync(path, 'utf8')));
 if (withTsdoc) {
   const sources = walk(join(root, 'packages'), (p) => /\/src\/.*\.ts$/.test(p) && !/\.(test|bench)\.ts$/.test(p));
