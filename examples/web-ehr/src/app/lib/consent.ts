@@ -2,12 +2,11 @@ import {
   type AccessScope,
   answerAccessOtp,
   approveWithOtp,
-  fromScopeTuple,
   type Hex,
   issueAccessOtp,
+  listPendingRequests,
   openOtpResponse,
   requestAccess,
-  requestIdOf,
 } from '@mhrchain/consent';
 import { getAddress } from 'ethers';
 import { mailboxTopic } from '../../shared/config.js';
@@ -43,36 +42,21 @@ export async function accessStatus(session: Session, patient: string) {
   return { pending: Number(request.status) === PENDING, granted };
 }
 
-/** The patient's pending access requests (the latest of each doctor), found in the consent contract's logs. */
+/** The patient's pending access requests, one per doctor (the SDK's `listPendingRequests`), with their times. */
 export async function pendingRequests(session: Session): Promise<PendingRequest[]> {
-  const { chain, provider } = session.client;
-  const events = await chain.consentManager.events('AccessRequested');
-  const latest = new Map<string, PendingRequest>();
-  for (const event of events) {
-    const args = event.args as {
-      patient: string;
-      doctor: string;
-      scope: { kind: number | bigint; category: number | bigint; recordIds: readonly string[] };
-      duration: bigint | number;
-    };
-    if (getAddress(args.patient) !== session.address) continue;
-    const block = await provider.getBlock(event.blockNumber);
-    latest.set(getAddress(args.doctor), {
-      requestId: requestIdOf({ transactionHash: event.transactionHash, logIndex: event.logIndex }),
-      doctor: getAddress(args.doctor),
-      scope: fromScopeTuple(args.scope),
-      duration: Number(args.duration),
-      requestedAt: new Date(Number(block?.timestamp ?? 0) * 1000),
-    });
-  }
-  const pending: PendingRequest[] = [];
-  for (const request of latest.values()) {
-    const state = (await chain.consentManager.read.requestOf(session.address, request.doctor)) as {
-      status: bigint | number;
-    };
-    if (Number(state.status) === PENDING) pending.push(request);
-  }
-  return pending;
+  const requests = await listPendingRequests(session.client);
+  return Promise.all(
+    requests.map(async (request) => {
+      const block = await session.client.provider.getBlock(request.blockNumber);
+      return {
+        requestId: request.requestId,
+        doctor: request.doctor,
+        scope: request.scope,
+        duration: request.duration,
+        requestedAt: new Date(Number(block?.timestamp ?? 0) * 1000),
+      };
+    }),
+  );
 }
 
 /** The patient's page issues a one-time code bound to the doctor's pending request (the SDK's `issueAccessOtp`). */
