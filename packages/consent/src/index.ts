@@ -14,6 +14,11 @@ export {
   type IssueAccessOtpReturnType,
   issueAccessOtp,
 } from './accessOtp.js';
+export {
+  type ActiveGrant,
+  type ListActiveGrantsParameters,
+  listActiveGrants,
+} from './activeGrants.js';
 export { type AddRecordParameters, type AddRecordReturnType, addRecord } from './addRecord.js';
 export {
   type ApproveRequestParameters,

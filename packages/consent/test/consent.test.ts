@@ -15,6 +15,7 @@ import {
   grantAccess,
   InvalidOtpResponseError,
   issueAccessOtp,
+  listActiveGrants,
   listPendingRequests,
   listReadableRecords,
   OtpRejectedError,
@@ -513,7 +514,7 @@ describe('a patient paying its own gas', () => {
 
 describe("the patient's request inbox", () => {
   anvilTest(
-    'lists the pending request of every doctor, and drops answered ones',
+    'lists the pending request of every doctor and the live grants, and drops answered, revoked and expired ones',
     { timeout: 60_000 },
     async ({ anvil, mhrChain }) => {
       const { patient, doctorA, doctorB, colleague } = await setUpWorld(anvil, mhrChain, storage.store);
@@ -553,6 +554,24 @@ describe("the patient's request inbox", () => {
         [doctorB.address, fromB.requestId],
         [colleague.address, again.requestId],
       ]);
+
+      // who has access: A (answered request), then B granted directly; revoked and expired grants drop out
+      const [grantA] = await listActiveGrants(patient);
+      expect(grantA).toMatchObject({ doctor: doctorA.address, serial: 1, scope: { kind: 'category', category: 1 } });
+      const now = (await anvil.provider.getBlock('latest'))!.timestamp;
+      await grantAccess(patient, { doctor: doctorB.address, scope: { kind: 'all' }, expiresAt: now + 600 });
+      const both = await listActiveGrants(patient);
+      expect(both.map((g) => [g.doctor, g.scope.kind])).toEqual([
+        [doctorA.address, 'category'],
+        [doctorB.address, 'all'],
+      ]);
+      expect(both[1]!.expiresAt).toBe(now + 600);
+      expect(await listActiveGrants(colleague, { patient: patient.address })).toEqual(both);
+      await revokeAccess(patient, { doctor: doctorA.address });
+      expect((await listActiveGrants(patient)).map((g) => g.doctor)).toEqual([doctorB.address]);
+      await anvil.provider.send('evm_increaseTime', [601]);
+      await anvil.provider.send('evm_mine', []);
+      expect(await listActiveGrants(patient)).toEqual([]);
     },
   );
 });

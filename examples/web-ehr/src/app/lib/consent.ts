@@ -4,11 +4,11 @@ import {
   approveWithOtp,
   type Hex,
   issueAccessOtp,
+  listActiveGrants,
   listPendingRequests,
   openOtpResponse,
   requestAccess,
 } from '@mhrchain/consent';
-import { getAddress } from 'ethers';
 import { mailboxTopic } from '../../shared/config.js';
 import type { Session } from './session.js';
 
@@ -84,16 +84,7 @@ export async function handleCodeResponse(session: Session, sealed: Uint8Array): 
   return `${doctor} (grant ${grant.serial}, ${grant.released.length} record keys released)`;
 }
 
-/** Doctors holding a live grant from the patient. */
+/** Doctors holding a live grant from the patient (the SDK's `listActiveGrants`). */
 export async function grantedDoctors(session: Session): Promise<string[]> {
-  const consent = session.client.chain.consentManager;
-  const events = await consent.events('AccessGranted');
-  const doctors = new Set<string>();
-  for (const event of events) {
-    const args = event.args as { patient: string; doctor: string };
-    if (getAddress(args.patient) === session.address) doctors.add(getAddress(args.doctor));
-  }
-  const live: string[] = [];
-  for (const doctor of doctors) if (await consent.read.isGrantActive(session.address, doctor)) live.push(doctor);
-  return live;
+  return (await listActiveGrants(session.client)).map((grant) => grant.doctor);
 }

@@ -1,0 +1,84 @@
+import { getAddress } from 'ethers';
+import type { ConsentClient } from './client.js';
+import { chainNow, GRANT_ACTIVE, grantOf, queryLogs } from './internal/chain.js';
+import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
+
+/** A doctor's live grant from a patient: who may read what, since when and until when. */
+export interface ActiveGrant {
+  patient: string;
+  doctor: string;
+  /** The grant's serial (each new grant to the same doctor replaces the previous one). */
+  serial: number;
+  scope: AccessScope;
+  /** When it was granted: block time, Unix seconds. */
+  grantedAt: number;
+  /** When it ends by itself: Unix seconds. */
+  expiresAt: number;
+  /** The grant transaction. */
+  transactionHash: Hex;
+}
+
+/** Parameters of {@link listActiveGrants}. */
+export interface ListActiveGrantsParameters {
+  /** The patient (default: the client's account). */
+  patient?: string;
+}
+
+/**
+ * Every doctor that can read a patient's records now through a grant of its own (granted, not revoked, not expired),
+ * oldest grant first: what a patient's app shows under "who has access". Read from the `AccessGranted` logs and
+ * checked against the contract's state. Colleagues reading through a delegation are not listed here.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, listActiveGrants } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * for (const grant of await listActiveGrants(patient)) {
+ *   console.log(grant.doctor, grant.scope.kind, new Date(grant.expiresAt * 1000));
+ * }
+ * ```
+ */
+export async function listActiveGrants(
+  client: ConsentClient,
+  parameters: ListActiveGrantsParameters = {},
+): Promise<ActiveGrant[]> {
+  const patient = getAddress(parameters.patient ?? client.address);
+  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient, null);
+  const events = client.chain.consentManager.decodeLogs(logs);
+  // The latest grant event of each doctor: the one whose serial the contract holds, if still live.
+  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  const latest = new Map<string, { serial: number; scope: AccessScope; transactionHash: Hex; order: number }>();
+  for (const [order, event] of events.entries()) {
+    if (event.eventName !== 'AccessGranted') continue;
+    const doctor = getAddress(event.args.doctor);
+    const serial = Number(event.args.serial);
+    if ((latest.get(doctor)?.serial ?? 0) < serial)
+      latest.set(doctor, {
+        serial,
+        scope: fromScopeTuple(event.args.scope as never),
+        transactionHash: event.transactionHash as Hex,
+        order,
+      });
+  }
+  const now = await chainNow(client);
+  const grants: (ActiveGrant & { order: number })[] = [];
+  await Promise.all(
+    [...latest].map(async ([doctor, granted]) => {
+      const state = await grantOf(client, patient, doctor);
+      const live = state.status === GRANT_ACTIVE && Number(state.expiresAt) > now;
+      if (!live || Number(state.serial) !== granted.serial) return;
+      grants.push({
+        patient,
+        doctor,
+        serial: granted.serial,
+        scope: granted.scope,
+        grantedAt: Number(state.grantedAt),
+        expiresAt: Number(state.expiresAt),
+        transactionHash: granted.transactionHash,
+        order: granted.order,
+      });
+    }),
+  );
+  return grants.sort((a, b) => a.order - b.order).map(({ order: _, ...grant }) => grant);
+}
