@@ -92,6 +92,8 @@ export {
 export {
   type ListReadableRecordsParameters,
   listReadableRecords,
+  type OpenRecordReturnType,
+  openRecord,
   type ReadableRecord,
   type ReadRecordParameters,
   type ReadRecordReturnType,

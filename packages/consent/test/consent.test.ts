@@ -19,6 +19,7 @@ import {
   listPendingRequests,
   listReadableRecords,
   OtpRejectedError,
+  openRecord,
   readRecord,
   registerPatient,
   rejectRequest,
@@ -129,6 +130,11 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
         expect(record.updatedAt).toBe(released.transaction.blockTime);
         expect(record.anchoredAt).toBeGreaterThan(0);
       }
+      // the streaming read gives the same bytes, and nothing to a reader without the key
+      const opened = await openRecord(doctorA, { patient: patient.address, recordId: image.recordId });
+      expect(opened.metadata.size).toBe(scan.length);
+      expect(new Uint8Array(await new Response(opened.stream).arrayBuffer())).toEqual(scan);
+      await expect(openRecord(doctorB, { cid: opened.cid })).rejects.toBeInstanceOf(DecryptionError);
       for (const record of readableByA) {
         const { data } = await readRecord(doctorA, { cid: record.cid });
         expect(data).toEqual(
