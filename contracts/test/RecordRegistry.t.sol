@@ -114,6 +114,104 @@ contract RecordRegistryTest is Fixture {
         assertEq(records.supersedeRecordBySig(patient, recordId, CID2, deadline, sig), 1, "version");
     }
 
+    function test_supersedeRecords_allInOneTransaction() public {
+        bytes32 first = _anchor(patient, CID, ECG);
+        bytes32 second = _anchor(patient, CID2, LAB);
+        vm.prank(patient);
+        records.supersedeRecord(second, CID);
+        bytes32[] memory ids = new bytes32[](2);
+        (ids[0], ids[1]) = (first, second);
+        bytes[] memory cids = new bytes[](2);
+        (cids[0], cids[1]) = (hex"0155", hex"0156");
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordSuperseded(first, patient, patient, 1, cids[0]);
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordSuperseded(second, patient, patient, 2, cids[1]);
+        vm.prank(patient);
+        uint32[] memory versions = records.supersedeRecords(ids, cids);
+        assertEq(versions.length, 2, "count");
+        assertEq(versions[0], 1, "first version");
+        assertEq(versions[1], 2, "second version");
+        assertEq(records.recordOf(second).version, 2, "stored");
+    }
+
+    function test_supersedeRecords_allOrNone() public {
+        bytes32 own = _anchor(patient, CID, ECG);
+        bytes32 foreign = _anchor(stranger, CID2, ECG);
+        bytes32[] memory ids = new bytes32[](2);
+        (ids[0], ids[1]) = (own, foreign);
+        bytes[] memory cids = new bytes[](2);
+        (cids[0], cids[1]) = (CID2, CID);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, foreign, patient));
+        records.supersedeRecords(ids, cids);
+        assertEq(records.recordOf(own).version, 0, "the valid one was not written either");
+
+        (cids[0], cids[1]) = (CID2, "");
+        ids[1] = own;
+        vm.prank(patient);
+        vm.expectRevert(RecordRegistry.EmptyCid.selector);
+        records.supersedeRecords(ids, cids);
+        assertEq(records.recordOf(own).version, 0, "unchanged after an empty CID");
+    }
+
+    function test_supersedeRecords_revertsOnBadShape() public {
+        bytes32[] memory ids = new bytes32[](1);
+        ids[0] = _anchor(patient, CID, ECG);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.BatchLengthMismatch.selector, 1, 0));
+        records.supersedeRecords(ids, new bytes[](0));
+        vm.prank(patient);
+        vm.expectRevert(RecordRegistry.EmptyBatch.selector);
+        records.supersedeRecords(new bytes32[](0), new bytes[](0));
+    }
+
+    function _batchStructHash(bytes32[] memory ids, bytes[] memory cids, uint256 nonce, uint256 deadline)
+        internal
+        view
+        returns (bytes32)
+    {
+        bytes32[] memory cidHashes = new bytes32[](cids.length);
+        for (uint256 i; i < cids.length; ++i) {
+            cidHashes[i] = keccak256(cids[i]);
+        }
+        return keccak256(
+            abi.encode(
+                records.SUPERSEDE_RECORDS_TYPEHASH(),
+                patient,
+                keccak256(abi.encodePacked(ids)),
+                keccak256(abi.encodePacked(cidHashes)),
+                nonce,
+                deadline
+            )
+        );
+    }
+
+    function test_supersedeRecordsBySig_oneSignatureForTheBatch() public {
+        bytes32[] memory ids = new bytes32[](2);
+        (ids[0], ids[1]) = (_anchor(patient, CID, ECG), _anchor(patient, CID2, ECG));
+        bytes[] memory cids = new bytes[](2);
+        (cids[0], cids[1]) = (hex"0155", hex"0156");
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(patientKey, records, _batchStructHash(ids, cids, 0, deadline));
+
+        // a relayer cannot swap the CIDs or drop a record from what the patient signed
+        (bytes memory a, bytes memory b) = (cids[0], cids[1]);
+        (cids[0], cids[1]) = (b, a);
+        vm.prank(relayer);
+        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        records.supersedeRecordsBySig(patient, ids, cids, deadline, sig);
+        (cids[0], cids[1]) = (a, b);
+
+        vm.prank(relayer);
+        uint32[] memory versions = records.supersedeRecordsBySig(patient, ids, cids, deadline, sig);
+        assertEq(versions[1], 1, "version");
+        assertEq(records.nonces(patient), 1, "one nonce for the batch");
+        vm.prank(relayer);
+        vm.expectRevert(EIP712Relayed.InvalidSignature.selector); // replay: the nonce moved on
+        records.supersedeRecordsBySig(patient, ids, cids, deadline, sig);
+    }
+
     function test_fuzz_anchorThenSupersede(bytes calldata cid, uint16 category, uint8 versions) public {
         vm.assume(cid.length != 0);
         bytes32 recordId = _anchor(patient, cid, category);

@@ -34,11 +34,17 @@ contract RecordRegistry is EIP712Relayed {
     error RecordAlreadyAnchored(bytes32 recordId);
     error RecordNotFound(bytes32 recordId);
     error NotRecordOwner(bytes32 recordId, address account);
+    error EmptyBatch();
+    error BatchLengthMismatch(uint256 recordIds, uint256 cids);
 
     bytes32 public constant ANCHOR_RECORD_TYPEHASH =
         keccak256("AnchorRecord(address patient,bytes cid,uint16 category,uint256 nonce,uint256 deadline)");
     bytes32 public constant SUPERSEDE_RECORD_TYPEHASH =
         keccak256("SupersedeRecord(address patient,bytes32 recordId,bytes cid,uint256 nonce,uint256 deadline)");
+
+    bytes32 public constant SUPERSEDE_RECORDS_TYPEHASH = keccak256(
+        "SupersedeRecords(address patient,bytes32[] recordIds,bytes[] cids,uint256 nonce,uint256 deadline)"
+    );
 
     mapping(bytes32 recordId => Record) private _records;
 
@@ -84,6 +90,42 @@ contract RecordRegistry is EIP712Relayed {
         return _supersede(patient, recordId, cid);
     }
 
+    /// @notice Supersedes several of the caller's records at once (`cids[i]` becomes the next version of
+    /// `recordIds[i]`), all or none: one transaction for a key release or a rotation. Returns the new versions.
+    function supersedeRecords(bytes32[] calldata recordIds, bytes[] calldata cids)
+        external
+        returns (uint32[] memory versions)
+    {
+        return _supersedeAll(msg.sender, recordIds, cids);
+    }
+
+    /// @notice Supersedes several records of `patient` with one EIP-712 signature of the patient.
+    function supersedeRecordsBySig(
+        address patient,
+        bytes32[] calldata recordIds,
+        bytes[] calldata cids,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint32[] memory versions) {
+        _checkBatch(recordIds, cids);
+        bytes32[] memory cidHashes = new bytes32[](cids.length);
+        for (uint256 i; i < cids.length; ++i) {
+            cidHashes[i] = keccak256(cids[i]);
+        }
+        bytes32 structHash = keccak256(
+            abi.encode(
+                SUPERSEDE_RECORDS_TYPEHASH,
+                patient,
+                keccak256(abi.encodePacked(recordIds)),
+                keccak256(abi.encodePacked(cidHashes)),
+                _useNonce(patient),
+                deadline
+            )
+        );
+        _checkSignature(patient, structHash, deadline, signature);
+        return _supersedeAll(patient, recordIds, cids);
+    }
+
     /// @notice The current head of `recordId` (all zero when unknown).
     function recordOf(bytes32 recordId) external view returns (Record memory) {
         return _records[recordId];
@@ -103,6 +145,22 @@ contract RecordRegistry is EIP712Relayed {
         record.category = category;
         record.updatedAt = uint40(block.timestamp);
         emit RecordAnchored(recordId, patient, msg.sender, category, cid);
+    }
+
+    function _checkBatch(bytes32[] calldata recordIds, bytes[] calldata cids) private pure {
+        if (recordIds.length == 0) revert EmptyBatch();
+        if (recordIds.length != cids.length) revert BatchLengthMismatch(recordIds.length, cids.length);
+    }
+
+    function _supersedeAll(address patient, bytes32[] calldata recordIds, bytes[] calldata cids)
+        private
+        returns (uint32[] memory versions)
+    {
+        _checkBatch(recordIds, cids);
+        versions = new uint32[](recordIds.length);
+        for (uint256 i; i < recordIds.length; ++i) {
+            versions[i] = _supersede(patient, recordIds[i], cids[i]);
+        }
     }
 
     function _supersede(address patient, bytes32 recordId, bytes calldata cid) private returns (uint32 version) {

@@ -193,6 +193,17 @@ describe('MHR Chain on anvil', () => {
     const replay = await submitRelayedAction(relay, grant).catch((e: unknown) => e);
     expect(isContractRevert(replay, 'InvalidSignature')).toBe(true);
 
+    // A batch of new versions under one signature: ethers' EIP-712 encoding of bytes32[] and bytes[] is the contract's.
+    const batch = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'SupersedeRecords',
+      message: { patient: patient.address, recordIds: [recordId], cids: [cid('ecg v1')] },
+    });
+    const superseded = await submitRelayedAction(relay, batch);
+    expect(superseded.events.map((e) => e.eventName)).toEqual(['RecordSuperseded']);
+    expect((await chain.recordRegistry.read.recordOf(recordId)).version).toBe(1n);
+
     // A signature for another deployment (another verifying contract) fails here.
     const other = await deployMhrChain({ deployer: anvil.signers[0]! });
     await other.chain.identityRegistry.write.setRegistrar(anvil.signers[1]!.address, true);

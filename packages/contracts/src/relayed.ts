@@ -10,6 +10,7 @@ export interface RelayedActionMessages {
   RotateEncryptionKey: { account: string; encryptionKey: BytesLike };
   AnchorRecord: { patient: string; cid: BytesLike; category: number };
   SupersedeRecord: { patient: string; recordId: BytesLike; cid: BytesLike };
+  SupersedeRecords: { patient: string; recordIds: BytesLike[]; cids: BytesLike[] };
   GrantAccess: { patient: string; doctor: string; scope: Scope; expiresAt: bigint | number };
   RejectRequest: { patient: string; doctor: string };
   RevokeAccess: { patient: string; doctor: string };
@@ -66,6 +67,13 @@ const ACTIONS: {
     signer: 'patient',
     types: {
       SupersedeRecord: [f('patient', 'address'), f('recordId', 'bytes32'), f('cid', 'bytes'), ...tail],
+    },
+  },
+  SupersedeRecords: {
+    contract: 'recordRegistry',
+    signer: 'patient',
+    types: {
+      SupersedeRecords: [f('patient', 'address'), f('recordIds', 'bytes32[]'), f('cids', 'bytes[]'), ...tail],
     },
   },
   GrantAccess: {
@@ -224,6 +232,14 @@ export async function submitRelayedAction(
           signed.message.patient,
           signed.message.recordId,
           signed.message.cid,
+          deadline,
+          signature,
+        );
+      case 'SupersedeRecords':
+        return chain.recordRegistry.write.supersedeRecordsBySig(
+          signed.message.patient,
+          signed.message.recordIds,
+          signed.message.cids,
           deadline,
           signature,
         );

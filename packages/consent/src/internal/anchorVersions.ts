@@ -13,12 +13,16 @@ export interface PreparedVersion {
 
 /** Transactions sent at once (explicit consecutive nonces, receipts awaited together). */
 const WINDOW = 16;
+/** New versions anchored per transaction (`supersedeRecords`): about 10,000 gas each. */
+const BATCH = 64;
+/** Gas limit of a batch of `n` versions: generous, as transactions go out without estimation. */
+const batchGas = (n: number, relayed: boolean) => BigInt((relayed ? 90_000 : 60_000) + n * 20_000);
 
 const SUPERSEDE_TYPES = {
-  SupersedeRecord: [
+  SupersedeRecords: [
     { name: 'patient', type: 'address' },
-    { name: 'recordId', type: 'bytes32' },
-    { name: 'cid', type: 'bytes' },
+    { name: 'recordIds', type: 'bytes32[]' },
+    { name: 'cids', type: 'bytes[]' },
     { name: 'nonce', type: 'uint256' },
     { name: 'deadline', type: 'uint256' },
   ],
@@ -45,20 +49,29 @@ async function sendWindowed(
 }
 
 /**
- * Anchors many new record versions (`supersedeRecord`), pipelined: transactions go out with consecutive nonces
- * without waiting for each receipt. Through the relayer when the client has one: the patient signs each
- * `SupersedeRecord` with consecutive EIP-712 nonces, the relayer submits them.
+ * Anchors many new record versions with `supersedeRecords`, up to 64 per transaction (each batch all or none), the
+ * transactions pipelined with consecutive nonces. Through the relayer when the client has one: the patient signs
+ * one `SupersedeRecords` per batch, with consecutive EIP-712 nonces, and the relayer submits them. Returns, per
+ * version, the transaction that anchored it.
  */
 export async function anchorVersions(
   client: ConsentClient,
   versions: readonly PreparedVersion[],
 ): Promise<TransactionInfo[]> {
   if (versions.length === 0) return [];
+  const batches: { recordIds: Hex[]; cids: string[] }[] = [];
+  for (let offset = 0; offset < versions.length; offset += BATCH) {
+    const slice = versions.slice(offset, offset + BATCH);
+    batches.push({ recordIds: slice.map((v) => v.recordId), cids: slice.map((v) => bytesToHex(v.cid.bytes)) });
+  }
   let receipts: TransactionReceipt[];
   if (!client.relayerChain) {
-    const supersede = client.chain.recordRegistry.contract.getFunction('supersedeRecord');
-    receipts = await sendWindowed(client.signer, versions.length, (i, nonce) =>
-      supersede.send(versions[i]!.recordId, bytesToHex(versions[i]!.cid.bytes), { nonce, gasLimit: 120_000n }),
+    const supersede = client.chain.recordRegistry.contract.getFunction('supersedeRecords');
+    receipts = await sendWindowed(client.signer, batches.length, (i, nonce) =>
+      supersede.send(batches[i]!.recordIds, batches[i]!.cids, {
+        nonce,
+        gasLimit: batchGas(batches[i]!.recordIds.length, false),
+      }),
     );
   } else {
     const registry = client.chain.recordRegistry.contract;
@@ -70,43 +83,37 @@ export async function anchorVersions(
     const domain = { name: fields[1], version: fields[2], chainId: fields[3], verifyingContract: fields[4] };
     const deadline = BigInt(latest?.timestamp ?? Math.floor(Date.now() / 1000)) + 3600n;
     const signatures: string[] = [];
-    for (let i = 0; i < versions.length; i++)
+    for (const [i, batch] of batches.entries())
       signatures.push(
         await client.signer.signTypedData(domain, SUPERSEDE_TYPES, {
           patient: client.address,
-          recordId: versions[i]!.recordId,
-          cid: bytesToHex(versions[i]!.cid.bytes),
+          recordIds: batch.recordIds,
+          cids: batch.cids,
           nonce: firstNonce + BigInt(i),
           deadline,
         }),
       );
     const relayed = client.relayerChain.recordRegistry.contract;
-    const supersede = relayed.getFunction('supersedeRecordBySig');
-    receipts = await sendWindowed(relayed.runner as Signer, versions.length, (i, nonce) =>
-      supersede.send(
-        client.address,
-        versions[i]!.recordId,
-        bytesToHex(versions[i]!.cid.bytes),
-        deadline,
-        signatures[i]!,
-        {
-          nonce,
-          gasLimit: 160_000n,
-        },
-      ),
+    const supersede = relayed.getFunction('supersedeRecordsBySig');
+    receipts = await sendWindowed(relayed.runner as Signer, batches.length, (i, nonce) =>
+      supersede.send(client.address, batches[i]!.recordIds, batches[i]!.cids, deadline, signatures[i]!, {
+        nonce,
+        gasLimit: batchGas(batches[i]!.recordIds.length, true),
+      }),
     );
   }
   const blockTimes = new Map<number, number>();
   const infos: TransactionInfo[] = [];
-  for (const receipt of receipts) {
+  for (const [i, receipt] of receipts.entries()) {
     if (!blockTimes.has(receipt.blockNumber))
       blockTimes.set(receipt.blockNumber, (await client.provider.getBlock(receipt.blockNumber))?.timestamp ?? 0);
-    infos.push({
+    const info: TransactionInfo = {
       transactionHash: receipt.hash as Hex,
       blockNumber: receipt.blockNumber,
       blockTime: blockTimes.get(receipt.blockNumber)!,
       gasUsed: receipt.gasUsed,
-    });
+    };
+    for (let j = 0; j < batches[i]!.recordIds.length; j++) infos.push(info);
   }
   return infos;
 }
