@@ -45,6 +45,9 @@ describe('the demo', () => {
       expect(output).toContain('the decrypted PDF is byte-identical to the original');
       expect(output).toMatch(/the colleague can now list 1/);
       expect(output).toMatch(/frames decrypted, \d+ beats/);
+      expect(output).toContain("patient's inbox: the cardiologist asks for all records for 30 days");
+      expect(output).toMatch(/who has access now: the cardiologist \(all records, until \d{4}-\d\d-\d\d\)/);
+      expect(output).toContain('who has access now: 0 doctors');
       expect(output).toContain('the doctor can now list 0 records');
       expect(output).toContain('access-revoked');
       expect(output).toMatch(/20004 randomised reports/);

@@ -13,6 +13,8 @@ import {
   createConsentClient,
   getTimeline,
   issueAccessOtp,
+  listActiveGrants,
+  listPendingRequests,
   listReadableRecords,
   readRecord,
   registerDoctor,
@@ -174,6 +176,10 @@ async function main(): Promise<void> {
     progress.ok(`request ${short(request.requestId)} in block ${request.blockNumber}`);
 
     progress.step('The patient confirms with a one-time code given to the doctor');
+    for (const pending of await listPendingRequests(patient))
+      progress.info(
+        `patient's inbox: ${pending.doctor === doctor.address ? 'the cardiologist' : short(pending.doctor)} asks for ${pending.scope.kind} records for ${pending.duration / 86_400} days`,
+      );
     const otp = await issueAccessOtp(patient, { doctor: doctor.address });
     progress.info(
       `patient's app shows: ${otp.code} (valid until ${new Date(otp.expiresAt).toISOString().slice(11, 19)} UTC, single use, 5 attempts)`,
@@ -193,6 +199,10 @@ async function main(): Promise<void> {
     const grant = await approveWithOtp(patient, { response });
     progress.ok(
       `access granted; data keys of ${grant.released.length} records re-wrapped for the doctor (payloads untouched)`,
+    );
+    const access = await listActiveGrants(patient);
+    progress.info(
+      `who has access now: ${access.map((g) => `${g.doctor === doctor.address ? 'the cardiologist' : short(g.doctor)} (${g.scope.kind} records, until ${new Date(g.expiresAt * 1000).toISOString().slice(0, 10)})`).join(', ')}`,
     );
 
     progress.step('The doctor reads the records, discovered from chain events alone');
@@ -253,6 +263,7 @@ async function main(): Promise<void> {
     progress.ok(
       `revoked in block ${revoked.blockNumber}; key epoch ${revoked.keyEpoch}; ${revoked.rotated.length} records re-wrapped without the doctor`,
     );
+    progress.info(`who has access now: ${(await listActiveGrants(patient)).length} doctors`);
     const afterRevoke = await listReadableRecords(doctor);
     progress.denied(`the doctor can now list ${afterRevoke.length} records`);
     const rotated = revoked.rotated[0]!;

@@ -153,7 +153,8 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
         clearTimeout(timer);
         reject(new AnvilStartError(`anvil could not be started from ${binary}.`, { cause }));
       });
-      child.once('exit', (code) => {
+      // 'close', not 'exit': it comes after stdout and stderr are drained, so the details hold anvil's last words.
+      child.once('close', (code) => {
         clearTimeout(timer);
         reject(new AnvilStartError(`anvil exited with code ${code}.`, { details: output.slice(-500) }));
       });
