@@ -125,8 +125,9 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     child = process_;
     let exitCode: number | null | undefined;
     let spawnError: Error | undefined;
+    // 'close', not 'exit': it comes after stderr is drained, so an early exit's error holds mosquitto's last words.
     exited = new Promise<void>((resolve) => {
-      process_.once('exit', (code) => {
+      process_.once('close', (code) => {
         exitCode = code;
         running.delete(process_);
         resolve();
