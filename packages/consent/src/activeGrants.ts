@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { chainNow, GRANT_ACTIVE, grantOf, queryLogs } from './internal/chain.js';
+import { chainNow, GRANT_ACTIVE, grantOf, lastPerKey, queryLogs } from './internal/chain.js';
 import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
 
 /** A doctor's live grant from a patient: who may read what, since when and until when. */
@@ -45,40 +45,26 @@ export async function listActiveGrants(
 ): Promise<ActiveGrant[]> {
   const patient = getAddress(parameters.patient ?? client.address);
   const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient, null);
-  const events = client.chain.consentManager.decodeLogs(logs);
   // The latest grant event of each doctor: the one whose serial the contract holds, if still live.
-  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
-  const latest = new Map<string, { serial: number; scope: AccessScope; transactionHash: Hex; order: number }>();
-  for (const [order, event] of events.entries()) {
-    if (event.eventName !== 'AccessGranted') continue;
-    const doctor = getAddress(event.args.doctor);
-    const serial = Number(event.args.serial);
-    if ((latest.get(doctor)?.serial ?? 0) < serial)
-      latest.set(doctor, {
-        serial,
-        scope: fromScopeTuple(event.args.scope as never),
-        transactionHash: event.transactionHash as Hex,
-        order,
-      });
-  }
+  const latest = lastPerKey(client.chain.consentManager.decodeLogs(logs), (event) => event.args.doctor);
   const now = await chainNow(client);
-  const grants: (ActiveGrant & { order: number })[] = [];
-  await Promise.all(
-    [...latest].map(async ([doctor, granted]) => {
+  const grants = await Promise.all(
+    latest.map(async (event): Promise<ActiveGrant | undefined> => {
+      if (event.eventName !== 'AccessGranted') return undefined;
+      const doctor = getAddress(event.args.doctor);
       const state = await grantOf(client, patient, doctor);
       const live = state.status === GRANT_ACTIVE && Number(state.expiresAt) > now;
-      if (!live || Number(state.serial) !== granted.serial) return;
-      grants.push({
+      if (!live || Number(state.serial) !== Number(event.args.serial)) return undefined;
+      return {
         patient,
         doctor,
-        serial: granted.serial,
-        scope: granted.scope,
+        serial: Number(state.serial),
+        scope: fromScopeTuple(event.args.scope as never),
         grantedAt: Number(state.grantedAt),
         expiresAt: Number(state.expiresAt),
-        transactionHash: granted.transactionHash,
-        order: granted.order,
-      });
+        transactionHash: event.transactionHash as Hex,
+      };
     }),
   );
-  return grants.sort((a, b) => a.order - b.order).map(({ order: _, ...grant }) => grant);
+  return grants.filter((grant) => grant !== undefined);
 }

@@ -4,6 +4,7 @@ import { InvalidConsentParametersError } from './errors.js';
 import { type PublishedVersion, releaseKeys } from './internal/access.js';
 import {
   chainNow,
+  lastPerKey,
   patientAction,
   queryLogs,
   REQUEST_PENDING,
@@ -94,27 +95,25 @@ export async function listPendingRequests(
 ): Promise<PendingRequest[]> {
   const patient = getAddress(parameters.patient ?? client.address);
   const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, null);
-  const events = client.chain.consentManager.decodeLogs(logs);
-  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   // The latest request of each doctor is the one the contract holds.
-  const latest = new Map<string, PendingRequest>();
-  for (const event of events) {
-    if (event.eventName !== 'AccessRequested') continue;
-    const doctor = getAddress(event.args.doctor);
-    latest.delete(doctor);
-    latest.set(doctor, {
-      requestId: requestIdOf({ transactionHash: event.transactionHash, logIndex: event.logIndex }),
-      patient,
-      doctor,
-      scope: fromScopeTuple(event.args.scope as never),
-      purpose: event.args.purpose.toLowerCase() as Hex,
-      duration: Number(event.args.duration),
-      blockNumber: event.blockNumber,
-    });
-  }
-  const requests = [...latest.values()];
+  const requests = lastPerKey(client.chain.consentManager.decodeLogs(logs), (event) => event.args.doctor).flatMap(
+    (event): PendingRequest[] =>
+      event.eventName === 'AccessRequested'
+        ? [
+            {
+              requestId: requestIdOf({ transactionHash: event.transactionHash, logIndex: event.logIndex }),
+              patient,
+              doctor: getAddress(event.args.doctor),
+              scope: fromScopeTuple(event.args.scope as never),
+              purpose: event.args.purpose.toLowerCase() as Hex,
+              duration: Number(event.args.duration),
+              blockNumber: event.blockNumber,
+            },
+          ]
+        : [],
+  );
   const states = await Promise.all(requests.map((request) => requestOf(client, patient, request.doctor)));
-  return requests.filter((_, i) => states[i]!.status === REQUEST_PENDING).sort((a, b) => a.blockNumber - b.blockNumber);
+  return requests.filter((_, i) => states[i]!.status === REQUEST_PENDING);
 }
 
 /** Parameters of {@link grantAccess}. */

@@ -3,7 +3,7 @@ import { getAddress } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { hasAccess, queryLogs, recordsOf } from './internal/chain.js';
+import { blockTimes, hasAccess, queryLogs, recordsOf } from './internal/chain.js';
 import { payloadStream } from './internal/payload.js';
 import type { Hex } from './scope.js';
 
@@ -59,15 +59,7 @@ export async function listReadableRecords(
     patients = [...set];
   }
   const readable: ReadableRecord[] = [];
-  const blockTimes = new Map<number, Promise<number>>();
-  const blockTime = (blockNumber: number) => {
-    let time = blockTimes.get(blockNumber);
-    if (!time) {
-      time = client.provider.getBlock(blockNumber).then((block) => block?.timestamp ?? 0);
-      blockTimes.set(blockNumber, time);
-    }
-    return time;
-  };
+  const blockTime = blockTimes(client);
   for (const patient of patients)
     for (const record of await recordsOf(client, patient)) {
       if (!(await hasAccess(client, patient, client.address, record.recordId))) continue;

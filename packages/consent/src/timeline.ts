@@ -51,7 +51,10 @@ export type TimelineEventOf<K extends TimelineEventKind> = Extract<TimelineEvent
  * events.sort(compareTimelineEvents);
  * ```
  */
-export function compareTimelineEvents(a: TimelineEventBase, b: TimelineEventBase): number {
+export function compareTimelineEvents(
+  a: Pick<TimelineEventBase, 'blockNumber' | 'logIndex'>,
+  b: Pick<TimelineEventBase, 'blockNumber' | 'logIndex'>,
+): number {
   return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 }
 

@@ -3,7 +3,7 @@ import type { Signer, TransactionReceipt, TransactionResponse } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
-import { bytesToHex, type TransactionInfo } from './chain.js';
+import { blockTimes, bytesToHex, type TransactionInfo } from './chain.js';
 
 /** A new envelope version ready to be anchored. */
 export interface PreparedVersion {
@@ -102,15 +102,13 @@ export async function anchorVersions(
       }),
     );
   }
-  const blockTimes = new Map<number, number>();
+  const blockTime = blockTimes(client);
   const infos: TransactionInfo[] = [];
   for (const [i, receipt] of receipts.entries()) {
-    if (!blockTimes.has(receipt.blockNumber))
-      blockTimes.set(receipt.blockNumber, (await client.provider.getBlock(receipt.blockNumber))?.timestamp ?? 0);
     const info: TransactionInfo = {
       transactionHash: receipt.hash as Hex,
       blockNumber: receipt.blockNumber,
-      blockTime: blockTimes.get(receipt.blockNumber)!,
+      blockTime: await blockTime(receipt.blockNumber),
       gasUsed: receipt.gasUsed,
     };
     for (let j = 0; j < batches[i]!.recordIds.length; j++) infos.push(info);

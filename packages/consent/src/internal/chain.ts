@@ -11,6 +11,7 @@ import { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { RecordStore } from '../recordStore.js';
 import type { Hex } from '../scope.js';
+import { compareTimelineEvents } from '../timeline.js';
 
 /** Where a transaction landed. */
 export interface TransactionInfo {
@@ -99,7 +100,7 @@ export async function recordsOf(client: ConsentClient, patient: string): Promise
   ]);
   const records = new Map<string, ChainRecord>();
   const events = registry.decodeLogs([...anchored, ...superseded]);
-  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  events.sort(compareTimelineEvents);
   for (const event of events) {
     if (event.eventName === 'RecordAnchored') {
       const recordId = event.args.recordId.toLowerCase() as Hex;
@@ -129,6 +130,33 @@ export async function recordsOf(client: ConsentClient, patient: string): Promise
     }
   }
   return [...records.values()];
+}
+
+/** A block-time lookup (Unix seconds) that asks the provider once per block. */
+export function blockTimes(client: ConsentClient): (blockNumber: number) => Promise<number> {
+  const times = new Map<number, Promise<number>>();
+  return (blockNumber) => {
+    let time = times.get(blockNumber);
+    if (!time) {
+      time = client.provider.getBlock(blockNumber).then((block) => block?.timestamp ?? 0);
+      times.set(blockNumber, time);
+    }
+    return time;
+  };
+}
+
+/** The last of `events` (in chain order) for each key, themselves in chain order. */
+export function lastPerKey<T extends { blockNumber: number; logIndex: number }>(
+  events: readonly T[],
+  key: (event: T) => string,
+): T[] {
+  const last = new Map<string, T>();
+  for (const event of [...events].sort(compareTimelineEvents)) {
+    const k = key(event);
+    last.delete(k);
+    last.set(k, event);
+  }
+  return [...last.values()];
 }
 
 /** Every account that was ever granted by, or delegated to by, `patient` (candidates for `hasAccess`). */
