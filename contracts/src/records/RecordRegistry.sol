@@ -96,7 +96,8 @@ contract RecordRegistry is EIP712Relayed {
         external
         returns (uint32[] memory versions)
     {
-        return _supersedeAll(msg.sender, recordIds, cids);
+        _checkBatch(recordIds, cids);
+        return _supersedeEach(msg.sender, recordIds, cids);
     }
 
     /// @notice Supersedes several records of `patient` with one EIP-712 signature of the patient.
@@ -123,7 +124,7 @@ contract RecordRegistry is EIP712Relayed {
             )
         );
         _checkSignature(patient, structHash, deadline, signature);
-        return _supersedeAll(patient, recordIds, cids);
+        return _supersedeEach(patient, recordIds, cids);
     }
 
     /// @notice The current head of `recordId` (all zero when unknown).
@@ -152,11 +153,11 @@ contract RecordRegistry is EIP712Relayed {
         if (recordIds.length != cids.length) revert BatchLengthMismatch(recordIds.length, cids.length);
     }
 
-    function _supersedeAll(address patient, bytes32[] calldata recordIds, bytes[] calldata cids)
+    /// @dev The batch shape was checked by the caller.
+    function _supersedeEach(address patient, bytes32[] calldata recordIds, bytes[] calldata cids)
         private
         returns (uint32[] memory versions)
     {
-        _checkBatch(recordIds, cids);
         versions = new uint32[](recordIds.length);
         for (uint256 i; i < recordIds.length; ++i) {
             versions[i] = _supersede(patient, recordIds[i], cids[i]);
