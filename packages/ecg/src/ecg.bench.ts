@@ -28,24 +28,23 @@ const table = (head: string[], rows: (string | number)[][]) => {
   console.log();
 };
 
+/** flac's options for our raw files: 2 channels of 16-bit little-endian signed samples, declared at `rate` Hz. */
+const flacRawArgs = (rate: number) => [
+  '-f',
+  '-s',
+  '--force-raw-format',
+  '--endian=little',
+  '--sign=signed',
+  '--channels=2',
+  '--bps=16',
+  `--sample-rate=${rate}`,
+];
+
 function flacBits(samples: Int32Array, rate: number): number {
   const raw = join(work, 'x.raw');
   const out = join(work, 'x.flac');
   writeFileSync(raw, new Uint8Array(Int16Array.from(samples).buffer));
-  execFileSync('flac', [
-    '--best',
-    '-f',
-    '-s',
-    '--force-raw-format',
-    '--endian=little',
-    '--sign=signed',
-    '--channels=2',
-    '--bps=16',
-    `--sample-rate=${rate}`,
-    '-o',
-    out,
-    raw,
-  ]);
+  execFileSync('flac', ['--best', ...flacRawArgs(rate), '-o', out, raw]);
   return (statSync(out).size * 8) / samples.length;
 }
 
@@ -185,17 +184,7 @@ const decMs = time(() => {
 });
 const flacRaw = join(work, 's.raw');
 writeFileSync(flacRaw, new Uint8Array(Int16Array.from(speedSet[0]!).buffer));
-const flacArgs = [
-  '-f',
-  '-s',
-  '--force-raw-format',
-  '--endian=little',
-  '--sign=signed',
-  '--channels=2',
-  '--bps=16',
-  '--sample-rate=48000',
-];
-const flacEncMs = timeCommand(['flac', '--best', ...flacArgs, '-o', join(work, 's.flac'), flacRaw]);
+const flacEncMs = timeCommand(['flac', '--best', ...flacRawArgs(48000), '-o', join(work, 's.flac'), flacRaw]);
 const flacDecMs = timeCommand([
   'flac',
   '-d',
