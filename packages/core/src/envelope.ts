@@ -23,7 +23,7 @@ export interface EncryptRecordParameters {
   readonly metadata: RecordMetadataInput;
   /** X25519 public keys (32 bytes each) that can open the record. */
   readonly recipients: readonly Uint8Array[];
-  /** Called after each encrypted chunk. */
+  /** Called as the payload is encrypted (after each leaf of up to 15 chunks, about 1 MiB). */
   readonly onProgress?: (progress: EncryptProgress) => void;
 }
 
