@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { unixfs } from '@helia/unixfs';
 import { createEncryptStream } from './encryptStream.js';
 import { storeEnvelope } from './envelopeStorage.js';
-import { createHeliaStorage } from './heliaStorage.js';
+import { createHeliaStorage, type HeliaStorage } from './heliaStorage.js';
 import { generateIdentity } from './identity.js';
 import { setAeadBackend } from './internal/aead.js';
 import { setParallelSealing } from './internal/leafSealer.js';
@@ -151,27 +151,45 @@ async function writeInput(file: string, size: number) {
   await handle.close();
 }
 
+/**
+ * Times adding `size` bytes to a fresh embedded node, encrypted and plain, best of `runs`. Every run starts from an
+ * empty node: Helia skips blocks it already has, so re-adding the same plain bytes would measure hashing alone.
+ */
 async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnType<typeof rssTracker>) {
-  const encryptedNode = await createHeliaStorage({ directory: join(dir, 'enc') });
-  const plainNode = await createHeliaStorage({ directory: join(dir, 'plain') });
-  try {
-    const encrypted = await time(
-      () =>
-        storeEnvelope(encryptedNode, {
+  let run = 0;
+  const withFreshNode = async (name: string, add: (node: HeliaStorage) => Promise<unknown>): Promise<Timing> => {
+    const node = await createHeliaStorage({ directory: join(dir, `${name}-${run++}`) });
+    try {
+      const cpu0 = process.cpuUsage();
+      const start = performance.now();
+      await add(node);
+      const wall = performance.now() - start;
+      const cpu = process.cpuUsage(cpu0);
+      return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+    } finally {
+      await node.close();
+    }
+  };
+  const best = (a: Timing, b: Timing) => (b.wall < a.wall ? b : a);
+  let encrypted: Timing = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
+  let plain = encrypted;
+  for (let i = 0; i < runs; i++) {
+    gc?.();
+    encrypted = best(
+      encrypted,
+      await withFreshNode('enc', (node) =>
+        storeEnvelope(node, {
           stream: sourceStream(size, rss?.sample),
           metadata,
           recipients: [identity.publicKey],
           pin: false,
         }),
-      runs,
+      ),
     );
-    const fs = unixfs(plainNode.helia);
-    const plain = await time(() => fs.addByteStream(pieces(size)), runs);
-    return { encrypted, plain };
-  } finally {
-    await encryptedNode.close();
-    await plainNode.close();
+    gc?.();
+    plain = best(plain, await withFreshNode('plain', (node) => unixfs(node.helia).addByteStream(pieces(size))));
   }
+  return { encrypted, plain };
 }
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
