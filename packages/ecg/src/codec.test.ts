@@ -4,7 +4,7 @@ import { loadRecord } from '../test/data.js';
 import { decodeEcg, encodeEcg } from './codec.js';
 import { createEcgDecoderStream, createEcgEncoderStream } from './codecStreams.js';
 import { EcgFrameError, EcgParameterError } from './errors.js';
-import { decodeEcgFrame, type EcgFrame, encodeEcgFrame, readEcgFrameHeader } from './frame.js';
+import { decodeEcgFrame, ECG_FRAME_VERSION, type EcgFrame, encodeEcgFrame, readEcgFrameHeader } from './frame.js';
 import { crc16 } from './internal/crc16.js';
 
 const same = (a: Int32Array, b: Int32Array) =>
@@ -73,7 +73,7 @@ describe('ECG frame codec', () => {
           const decoded = decodeEcgFrame(frame);
           expect(decoded.samples).toEqual(x);
           expect(decoded.header).toEqual({
-            version: 1,
+            version: ECG_FRAME_VERSION,
             sampleRate,
             channels,
             bitDepth,
@@ -177,7 +177,7 @@ describe('malformed frames (fuzz)', () => {
           }),
           fc
             .uint8Array({ minLength: 4, maxLength: 64 })
-            .map((junk) => new Uint8Array([0xe1, junk[0]! & 0x1f, ...junk.subarray(1)])),
+            .map((junk) => new Uint8Array([0xe2, junk[0]! & 0x1f, ...junk.subarray(1)])),
         ),
         (bytes) => {
           try {
@@ -200,7 +200,7 @@ describe('malformed frames (fuzz)', () => {
         fc.integer({ min: 0, max: 50 }),
         fc.uint8Array({ maxLength: 40 }),
         (depthCode, channels, count, body) => {
-          const head = [0xe1, depthCode, channels, 100, count, 0, body.length];
+          const head = [0xe2, depthCode, channels, 100, count, 0, body.length];
           const bytes = new Uint8Array([...head, ...body, 0, 0]);
           const crc = crc16(bytes, 0, bytes.length - 2);
           bytes[bytes.length - 2] = crc >> 8;
@@ -221,8 +221,19 @@ describe('malformed frames (fuzz)', () => {
     expect(rejected).toBeGreaterThan(0);
   });
 
+  it('rejects a frame of the earlier format version 1 with a typed error instead of misreading it', () => {
+    const current = encodeEcgFrame(Int32Array.from([1, 2, 3, 4]), { sampleRate: 250, channels: 1, bitDepth: 12 });
+    const v1 = current.slice();
+    v1[0] = 0xe1;
+    const crc = crc16(v1, 0, v1.length - 2);
+    v1[v1.length - 2] = crc >> 8;
+    v1[v1.length - 1] = crc & 0xff;
+    expect(() => decodeEcgFrame(v1)).toThrow(EcgFrameError);
+    expect(() => decodeEcgFrame(v1)).toThrow(/Unsupported ECG frame version/);
+  });
+
   it('rejects frames declaring too many samples before allocating', () => {
-    const bytes = new Uint8Array([0xe1, 0x40, 0x80, 0x02, 0xff, 0xff, 0x03, 0, 1, 0, 0, 0]);
+    const bytes = new Uint8Array([0xe2, 0x40, 0x80, 0x02, 0xff, 0xff, 0x03, 0, 1, 0, 0, 0]);
     expect(() => decodeEcgFrame(bytes)).toThrow(/too many samples/);
   });
 });

@@ -5,7 +5,7 @@ import { RangeDecoder, RangeEncoder } from './internal/rangeCoder.js';
 import { readVarint, varintLength, writeVarint } from './internal/varint.js';
 
 /** Format version written by this package. */
-export const ECG_FRAME_VERSION = 1;
+export const ECG_FRAME_VERSION = 2;
 /** Most channels a frame may carry. */
 export const ECG_MAX_CHANNELS = 256;
 /** Most samples (all channels together) a frame may carry. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EcgFrameError } from './errors.js';
-import { decodeEcgFrame, type EncodeEcgFrameParameters, encodeEcgFrame } from './frame.js';
+import { decodeEcgFrame, ECG_FRAME_VERSION, type EncodeEcgFrameParameters, encodeEcgFrame } from './frame.js';
 
 interface Vector {
   description: string;
@@ -23,7 +23,7 @@ describe('golden ECG frames (test/vectors/ecg-frames.json)', () => {
       const decoded = decodeEcgFrame(bytes);
       expect(Array.from(decoded.samples)).toEqual(v.samples);
       expect(decoded.header).toEqual({
-        version: 1,
+        version: ECG_FRAME_VERSION,
         sampleRate: v.parameters.sampleRate,
         channels: v.parameters.channels,
         bitDepth: v.parameters.bitDepth ?? 16,

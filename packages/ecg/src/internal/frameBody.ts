@@ -1,7 +1,8 @@
 /**
  * The entropy-coded body of an ECG frame (see docs/spec/ecg-codec.md): per channel a fixed polynomial predictor
- * (order 0..3), then a normalised LMS stage over the channel's own and a neighbour channel's fixed residuals, then
- * an adaptive binary range coder over zigzag residuals split Rice-style with a context-selected parameter.
+ * (order 0..3), then a normalised LMS stage over the channel's own and a neighbour channel's fixed residuals, a
+ * second small LMS stage over the first stage's past errors, then an adaptive binary range coder over zigzag
+ * residuals split Rice-style with a context-selected parameter.
  *
  * Encoder and decoder run the same arithmetic in the same order (IEEE-754 double, left-to-right sums), so the
  * LMS predictions agree bit for bit.
@@ -11,11 +12,16 @@ import { PROB_INIT, type RangeDecoder, type RangeEncoder } from './rangeCoder.js
 /** LMS taps on the channel's own past fixed residuals. */
 export const OWN_TAPS = 8;
 /** LMS taps on the neighbour channel: channel 0 uses channel 1 at t-1..t-CROSS_PAST; channel c>0 uses c-1 at t..t-CROSS_PAST. */
-const CROSS_PAST = 2;
+const CROSS_PAST = 4;
 const MAX_TAPS = OWN_TAPS + CROSS_PAST + 1;
 /** Leading zeros before each residual history, so taps never index before the frame. */
 const PAD = OWN_TAPS + 1;
-const MU = 0.125;
+const MU = 0.1;
+/** Second (cascade) NLMS stage: taps on the channel's past stage-1 residuals, and its step size. */
+const CASCADE_TAPS = 2;
+const CASCADE_MU = 0.05;
+/** Stage-1 residual history per channel: r(t-1) .. r(t-CASCADE_TAPS-1). */
+const CASCADE_STRIDE = CASCADE_TAPS + 1;
 const SHIFT = 5;
 const DECAY = 2;
 const MAX_K = 24;
@@ -28,6 +34,10 @@ export interface BodyState {
   weights: Float64Array;
   /** Per channel, the LMS step of the previous sample, applied lazily before the next prediction. */
   step: Float64Array;
+  /** Cascade stage: per channel its stage-1 residual history, weights and pending step. */
+  cascadeHistory: Float64Array;
+  cascadeWeights: Float64Array;
+  cascadeStep: Float64Array;
   unary: Uint16Array;
   remainder: Uint16Array;
   meanAbs: Uint32Array;
@@ -38,6 +48,9 @@ export function createBodyState(): BodyState {
     fixed: new Float64Array(0),
     weights: new Float64Array(0),
     step: new Float64Array(0),
+    cascadeHistory: new Float64Array(0),
+    cascadeWeights: new Float64Array(0),
+    cascadeStep: new Float64Array(0),
     unary: new Uint16Array(0),
     remainder: new Uint16Array(0),
     meanAbs: new Uint32Array(0),
@@ -51,12 +64,18 @@ function prepare(state: BodyState, channels: number, n: number): void {
   if (state.weights.length < channels * MAX_TAPS) {
     state.weights = new Float64Array(channels * MAX_TAPS);
     state.step = new Float64Array(channels);
+    state.cascadeHistory = new Float64Array(channels * CASCADE_STRIDE);
+    state.cascadeWeights = new Float64Array(channels * CASCADE_TAPS);
+    state.cascadeStep = new Float64Array(channels);
     state.unary = new Uint16Array(channels * (MAX_K + 1) * UNARY_STRIDE);
     state.remainder = new Uint16Array(channels * (MAX_K + 1) * 2);
     state.meanAbs = new Uint32Array(channels);
   }
   state.weights.fill(0, 0, channels * MAX_TAPS);
   state.step.fill(0, 0, channels);
+  state.cascadeHistory.fill(0, 0, channels * CASCADE_STRIDE);
+  state.cascadeWeights.fill(0, 0, channels * CASCADE_TAPS);
+  state.cascadeStep.fill(0, 0, channels);
   state.unary.fill(PROB_INIT, 0, channels * (MAX_K + 1) * UNARY_STRIDE);
   state.remainder.fill(PROB_INIT, 0, channels * (MAX_K + 1) * 2);
   state.meanAbs.fill(8 << DECAY, 0, channels);
@@ -110,6 +129,37 @@ function lms(
   }
   out[0] = power;
   return p;
+}
+
+/**
+ * The cascade stage of channel c: applies its pending step (from time t - 1) and returns its prediction of the
+ * stage-1 residual at time t; the input power (1 + sum of squared taps) goes to `out[1]`. Taps are the stage-1
+ * residuals r(t-1), r(t-2); per weight: w += step * h(t-1), then p += w * h(t), in tap order.
+ */
+function cascade(history: Float64Array, weights: Float64Array, g: number, c: number, out: Float64Array): number {
+  const h0 = c * CASCADE_STRIDE;
+  const w0 = c * CASCADE_TAPS;
+  let p = 0;
+  let power = 1;
+  for (let j = 0; j < CASCADE_TAPS; j++) {
+    const h = history[h0 + j]!;
+    const w = weights[w0 + j]! + g * history[h0 + j + 1]!;
+    weights[w0 + j] = w;
+    p += w * h;
+    power += h * h;
+  }
+  out[1] = power;
+  return p;
+}
+
+/** Records channel c's stage-1 residual r(t) = e(t) - p1(t) and updates both steps (stage 1 on its own error, the cascade on the final one). */
+function adapt(state: BodyState, c: number, e: number, p1: number, p: number, power: Float64Array): void {
+  state.step[c] = (MU * (e - p1)) / power[0]!;
+  state.cascadeStep[c] = (CASCADE_MU * (e - p)) / power[1]!;
+  const history = state.cascadeHistory;
+  const h0 = c * CASCADE_STRIDE;
+  for (let j = CASCADE_TAPS; j > 0; j--) history[h0 + j] = history[h0 + j - 1]!;
+  history[h0] = e - p1;
 }
 
 function fixedPrediction(x: Int32Array, base: number, channels: number, order: number): number {
@@ -171,7 +221,7 @@ export function chooseOrders(x: Int32Array, channels: number, n: number): Uint8A
   return orders;
 }
 
-const scratch = new Float64Array(1);
+const scratch = new Float64Array(2);
 const TOP = 0x1000000;
 
 /** Encodes n interleaved sample sets (already range-checked to bitDepth) into the range coder. */
@@ -185,7 +235,7 @@ export function encodeBody(
   orders: Uint8Array,
 ): void {
   prepare(state, channels, n);
-  const { fixed, weights, step, unary, remainder, meanAbs } = state;
+  const { fixed, weights, step, cascadeHistory, cascadeWeights, cascadeStep, unary, remainder, meanAbs } = state;
   const stride = PAD + n;
   const limit = 2 ** (bitDepth + 3);
   const escapeBits = bitDepth + 5;
@@ -202,12 +252,13 @@ export function encodeBody(
       const order = Math.min(orders[c]!, t);
       const e = x[i]! - fixedPrediction(x, i, channels, order);
       fixed[c * stride + PAD + t] = e;
-      const p = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
+      const p1 = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
+      const p = p1 + cascade(cascadeHistory, cascadeWeights, cascadeStep[c]!, c, scratch);
       let pr = Math.floor(p + 0.5);
       if (pr > limit) pr = limit;
       else if (pr < -limit) pr = -limit;
       const v = e - pr;
-      step[c] = (MU * (e - p)) / scratch[0]!;
+      adapt(state, c, e, p1, p, scratch);
       const u = v >= 0 ? 2 * v : -2 * v - 1;
       const mean = meanAbs[c]!;
       const k = parameterK(mean);
@@ -283,7 +334,7 @@ export function decodeBody(
   bitDepth: number,
 ): boolean {
   prepare(state, channels, n);
-  const { fixed, weights, step, unary, remainder, meanAbs } = state;
+  const { fixed, weights, step, cascadeHistory, cascadeWeights, cascadeStep, unary, remainder, meanAbs } = state;
   const stride = PAD + n;
   const limit = 2 ** (bitDepth + 3);
   const escapeBits = bitDepth + 5;
@@ -303,7 +354,8 @@ export function decodeBody(
     for (let c = 0; c < channels; c++) {
       const i = t * channels + c;
       const order = Math.min(orders[c]!, t);
-      const p = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
+      const p1 = lms(fixed, weights, step[c]!, c, channels, stride, t, scratch);
+      const p = p1 + cascade(cascadeHistory, cascadeWeights, cascadeStep[c]!, c, scratch);
       let pr = Math.floor(p + 0.5);
       if (pr > limit) pr = limit;
       else if (pr < -limit) pr = -limit;
@@ -381,7 +433,7 @@ export function decodeBody(
       const v = (u & 1) === 0 ? u >>> 1 : -((u + 1) >>> 1);
       const e = v + pr;
       fixed[c * stride + PAD + t] = e;
-      step[c] = (MU * (e - p)) / scratch[0]!;
+      adapt(state, c, e, p1, p, scratch);
       const s = e + fixedPrediction(out, i, channels, order);
       if (s < lo || s > hi) return false;
       out[i] = s;
