@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Block } from '../block.js';
 import { createEncryptStreamWith } from '../encryptStream.js';
@@ -95,6 +101,34 @@ describe('sealing payload leaves on worker threads', () => {
     const large = await blocksOf(data, alice.publicKey, 9, 5 * LEAF);
     expect(tiny.map((b) => b.cid.toString())).toEqual(large.map((b) => b.cid.toString()));
   });
+
+  it('lets a process that encrypts a multi-leaf record finish its work and exit', async () => {
+    // A child process with nothing else to do must print its result (the work completes) and then exit on its own:
+    // idle workers must not hold it open (this test times out if they do).
+    const dir = mkdtempSync(join(tmpdir(), 'mhr-leaf-'));
+    const module = (name: string) => JSON.stringify(new URL(`../${name}`, import.meta.url).href);
+    const script = join(dir, 'encrypt.mts');
+    writeFileSync(
+      script,
+      `import { encryptRecord } from ${module('envelope.ts')};
+import { generateIdentity } from ${module('identity.ts')};
+const data = new Uint8Array(${4 * LEAF + 1});
+const record = await encryptRecord({ data, metadata: { mediaType: 'text/plain' }, recipients: [generateIdentity().publicKey] });
+console.log('done', record.blocks.length);
+`,
+    );
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+    try {
+      const output = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--import', tsx, script], { timeout: 60_000 }, (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        );
+      });
+      expect(output.trim()).toBe('done 7'); // 5 leaves, their parent, the header
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('rejects (never hangs) when a worker cannot seal', async () => {
     const sealer = leafSealer();
