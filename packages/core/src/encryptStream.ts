@@ -171,7 +171,7 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
     doneChunks += chunks;
     parameters.onProgress?.({ bytes: doneBytes, chunks: doneChunks });
   };
-  const inFlight = () => (sealer ? 2 * sealer.size : LOCAL_LEAVES_IN_FLIGHT);
+  const inFlight = () => (sealer ? sealer.size + 1 : LOCAL_LEAVES_IN_FLIGHT);
   const freshLeaf = () => {
     const buffer = spare.pop();
     return buffer ? new Uint8Array(buffer, 0, LEAF_PLAINTEXT) : new Uint8Array(LEAF_PLAINTEXT);
