@@ -1,4 +1,5 @@
 import type * as NodeCrypto from 'node:crypto';
+import { nodeBuiltin } from './nodeBuiltin.js';
 
 /**
  * AES-256-GCM: WebCrypto in browsers (hardware AES, non-extractable keys), and in Node the same OpenSSL cipher through
@@ -7,10 +8,8 @@ import type * as NodeCrypto from 'node:crypto';
  * caller's opaque error; this module only rejects.
  */
 
-/** `node:crypto` when running in Node (no import statement, so bundles for browsers are unaffected). */
-const nodeCrypto = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:crypto') as typeof NodeCrypto | undefined;
+/** `node:crypto` when running in Node. */
+const nodeCrypto = nodeBuiltin<typeof NodeCrypto>('node:crypto');
 
 /** Which implementation new keys use. Internal: benchmarks and tests compare both. */
 export type AeadBackend = 'node' | 'webcrypto';

@@ -1,4 +1,6 @@
+import type * as NodeOs from 'node:os';
 import type * as NodeWorkerThreads from 'node:worker_threads';
+import { nodeBuiltin } from './nodeBuiltin.js';
 
 /**
  * Seals whole payload leaves (up to 15 consecutive 64 KiB chunks) on worker threads, so that a large record's
@@ -78,12 +80,8 @@ interface PooledWorker {
   readonly pending: Map<number, Pending>;
 }
 
-const workerThreads = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:worker_threads') as typeof NodeWorkerThreads | undefined;
-const nodeOs = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
-  'node:os',
-) as typeof import('node:os') | undefined;
+const workerThreads = nodeBuiltin<typeof NodeWorkerThreads>('node:worker_threads');
+const nodeOs = nodeBuiltin<typeof NodeOs>('node:os');
 
 /** At most this many worker threads, whatever the core count. */
 const MAX_WORKERS = 4;

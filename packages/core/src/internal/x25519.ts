@@ -1,14 +1,13 @@
 import type * as NodeCrypto from 'node:crypto';
 import { x25519 } from '@noble/curves/ed25519.js';
+import { nodeBuiltin } from './nodeBuiltin.js';
 
 /**
  * X25519 (RFC 7748): `@noble/curves` everywhere, and in Node the OpenSSL implementation through `node:crypto`
  * (about 50× faster, which matters when a header has many recipient stanzas to try). Both give identical results;
  * low-order public keys are rejected by both (noble before the ladder, OpenSSL by the all-zero check).
  */
-const nodeCrypto = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:crypto') as typeof NodeCrypto | undefined;
+const nodeCrypto = nodeBuiltin<typeof NodeCrypto>('node:crypto');
 
 const PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
