@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lcgBytes, seededRandom } from '../../test/goldenVectors.js';
 import type { Block } from '../block.js';
 import { createEncryptStreamWith } from '../encryptStream.js';
 import { decryptRecord, encryptRecord } from '../envelope.js';
@@ -13,41 +14,17 @@ import { equalBytes, iterateStream } from './bytes.js';
 import { chunkNonce } from './keySchedule.js';
 import { leafSealer, setParallelSealing } from './leafSealer.js';
 import { CHUNKS_PER_LEAF } from './payloadDag.js';
-import type { RandomBytes } from './random.js';
 
 const LEAF = CHUNKS_PER_LEAF * 65536;
 
-/** A deterministic byte source: the same seed gives the same data key, salt and ephemeral keys. */
-function seeded(seed: number): RandomBytes {
-  let x = seed >>> 0;
-  return (length) => {
-    const out = new Uint8Array(length);
-    for (let i = 0; i < length; i++) {
-      x = (x * 1664525 + 1013904223) >>> 0;
-      out[i] = x >>> 24;
-    }
-    return out;
-  };
-}
-
-function pattern(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
-
 /** Encrypts `data` fed in pieces of `piece` bytes; returns every block. */
-async function blocksOf(data: Uint8Array, recipient: Uint8Array, seed: number, piece: number): Promise<Block[]> {
+async function blocksOf(data: Uint8Array, recipient: Uint8Array, seed: string, piece: number): Promise<Block[]> {
   const encryption = createEncryptStreamWith(
     {
       metadata: { mediaType: 'application/octet-stream', created: '2026-01-01T00:00:00.000Z' },
       recipients: [recipient],
     },
-    seeded(seed),
+    seededRandom(seed),
   );
   let offset = 0;
   const source = new ReadableStream<Uint8Array>({
@@ -80,11 +57,11 @@ describe('sealing payload leaves on worker threads', () => {
   // The first two leaves are sealed on the caller's thread, the rest on workers.
   for (const size of [LEAF + 1, 2 * LEAF, 2 * LEAF + 65536, 3 * LEAF + 12_345, 4 * LEAF, 5 * LEAF - 1]) {
     it(`gives the same envelope, block for block, as sealing on one thread (${size} bytes)`, async () => {
-      const data = pattern(size, size);
+      const data = lcgBytes(size, size);
       setParallelSealing(false);
-      const local = await blocksOf(data, alice.publicKey, 7, 300_000);
+      const local = await blocksOf(data, alice.publicKey, 'leaf-sealer', 300_000);
       setParallelSealing(true);
-      const parallel = await blocksOf(data, alice.publicKey, 7, 300_000);
+      const parallel = await blocksOf(data, alice.publicKey, 'leaf-sealer', 300_000);
       expect(parallel.map((b) => b.cid.toString())).toEqual(local.map((b) => b.cid.toString()));
       parallel.forEach((b, i) => {
         expect(equalBytes(b.bytes, local[i]!.bytes)).toBe(true);
@@ -93,12 +70,12 @@ describe('sealing payload leaves on worker threads', () => {
   }
 
   it('round-trips a multi-leaf record however the input is cut', async () => {
-    const data = pattern(4 * LEAF + 4242, 3);
+    const data = lcgBytes(4 * LEAF + 4242, 3);
     const record = await encryptRecord({ data, metadata: { mediaType: 'text/plain' }, recipients: [alice.publicKey] });
     const out = await decryptRecord({ header: record.header, payload: record.payload, identity: alice });
     expect(equalBytes(out.data, data)).toBe(true);
-    const tiny = await blocksOf(data, alice.publicKey, 9, 4093);
-    const large = await blocksOf(data, alice.publicKey, 9, 5 * LEAF);
+    const tiny = await blocksOf(data, alice.publicKey, 'cuts', 4093);
+    const large = await blocksOf(data, alice.publicKey, 'cuts', 5 * LEAF);
     expect(tiny.map((b) => b.cid.toString())).toEqual(large.map((b) => b.cid.toString()));
   });
 
