@@ -1,7 +1,4 @@
-import { CID } from 'multiformats/cid';
-import * as raw from 'multiformats/codecs/raw';
-import { create as createDigest } from 'multiformats/hashes/digest';
-import { sha256 } from 'multiformats/hashes/sha2';
+import type { CID } from 'multiformats/cid';
 import type { Block } from './block.js';
 import { CHUNK_SIZE } from './envelopeHeader.js';
 import { importAeadKey, seal, sealParts } from './internal/aead.js';
@@ -9,7 +6,7 @@ import { concatBytes } from './internal/bytes.js';
 import { checkRecipients, sealHeader, wrapAll } from './internal/headerSeal.js';
 import { chunkNonce, DATA_KEY_LENGTH, deriveRecordKeys, SALT_LENGTH } from './internal/keySchedule.js';
 import { type LeafSealer, leafSealer } from './internal/leafSealer.js';
-import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlock } from './internal/payloadDag.js';
+import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlock, rawBlockOfDigest } from './internal/payloadDag.js';
 import { type RandomBytes, secureRandom } from './internal/random.js';
 import {
   completeMetadata,
@@ -71,8 +68,8 @@ const LOCAL_LEAVES = 2;
 
 /**
  * Creates a streaming encryption: pipe plaintext in, get the envelope's blocks out, with bounded memory (a few
- * payload leaves of about 1 MiB in flight). A fresh random data key is used for every stream. In Node, records
- * larger than one leaf are encrypted and hashed on worker threads, one leaf per task, on every core.
+ * payload leaves of about 1 MiB in flight). A fresh random data key is used for every stream. In Node, the leaves of
+ * a record after its first two (about 2 MiB) are encrypted and hashed on worker threads, one leaf per task.
  *
  * @throws {@link InvalidParametersError} or {@link InvalidKeyError} for bad metadata or recipients.
  * @example
@@ -141,7 +138,7 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
       CHUNK_SIZE,
     );
     if (spare.length < 8) spare.push(sealed.plaintext);
-    return { cid: CID.createV1(raw.code, createDigest(sha256.code, sealed.digest)), bytes: sealed.bytes };
+    return rawBlockOfDigest(sealed.bytes, sealed.digest);
   };
   /** Starts sealing the next leaf; `plaintext` is owned by the stream from here on. */
   const submit = (plaintext: Uint8Array, last: boolean) => {

@@ -283,7 +283,7 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 const output = [
   'Wall-clock figures after a warm-up (best of 7 runs for 1 MiB, 3 for 64 MiB, 1 for 1 GiB); "cpu" = throughput per',
   'CPU-second of the process (all threads) or of the age child: it is what matters on a shared machine. In Node,',
-  'records larger than one ~1 MiB leaf are sealed on worker threads (both cores).',
+  'the leaves of a record after its first two (about 2 MiB) are sealed on worker threads (both cores).',
   '',
   line(header),
   `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,

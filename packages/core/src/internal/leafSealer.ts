@@ -55,7 +55,7 @@ export interface SealedLeaf {
 
 /** Seals leaves on worker threads. */
 export interface LeafSealer {
-  /** Worker threads in the pool: keep about twice as many leaves in flight. */
+  /** Worker threads in the pool. */
   readonly size: number;
   /**
    * Encrypts `length` bytes at the start of `plaintext` (transferred: detached on return) as `nonces.length / 12`

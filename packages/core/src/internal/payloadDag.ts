@@ -2,6 +2,7 @@ import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
+import { create as createDigest } from 'multiformats/hashes/digest';
 import { sha256 } from 'multiformats/hashes/sha2';
 import type { Block } from '../block.js';
 
@@ -27,6 +28,11 @@ interface Entry {
 /** Computes the CIDv1 of a raw block. */
 export async function rawBlock(bytes: Uint8Array): Promise<Block> {
   return { cid: CID.createV1(raw.code, await sha256.digest(bytes)), bytes };
+}
+
+/** The raw block of `bytes` whose SHA-256 (`digest`, 32 bytes) was computed elsewhere (a worker thread). */
+export function rawBlockOfDigest(bytes: Uint8Array, digest: Uint8Array): Block {
+  return { cid: CID.createV1(raw.code, createDigest(sha256.code, digest)), bytes };
 }
 
 async function parentOf(entries: Entry[]): Promise<{ block: Block; entry: Entry }> {
