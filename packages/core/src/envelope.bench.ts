@@ -160,12 +160,7 @@ async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnTy
   const withFreshNode = async (name: string, add: (node: HeliaStorage) => Promise<unknown>): Promise<Timing> => {
     const node = await createHeliaStorage({ directory: join(dir, `${name}-${run++}`) });
     try {
-      const cpu0 = process.cpuUsage();
-      const start = performance.now();
-      await add(node);
-      const wall = performance.now() - start;
-      const cpu = process.cpuUsage(cpu0);
-      return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+      return await time(() => add(node));
     } finally {
       await node.close();
     }
@@ -174,7 +169,6 @@ async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnTy
   let encrypted: Timing = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
   let plain = encrypted;
   for (let i = 0; i < runs; i++) {
-    gc?.();
     encrypted = best(
       encrypted,
       await withFreshNode('enc', (node) =>
@@ -186,7 +180,6 @@ async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnTy
         }),
       ),
     );
-    gc?.();
     plain = best(plain, await withFreshNode('plain', (node) => unixfs(node.helia).addByteStream(pieces(size))));
   }
   return { encrypted, plain };
