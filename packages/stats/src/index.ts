@@ -9,6 +9,12 @@
  *
  * @packageDocumentation
  */
+export {
+  type AccuracyLimit,
+  type AccuracyLimitParameters,
+  type AccuracyReference,
+  accuracyLimit,
+} from './accuracyLimit.js';
 export { type AggregateRoundParameters, aggregateRound } from './aggregateRound.js';
 export {
   DuplicateReportError,
