@@ -373,9 +373,10 @@ console.log('(in brackets: predicted share of runs with every estimate within ±
       'across categories, the prevalence one holds whatever their correlation.',
   );
   console.log(
-    `\nAt n = 100,000, ε = 1 no ε-LDP mechanism has every estimate within ±2 pp of the prevalence in more than ` +
+    `\nAt n = 100,000, ε = 1 no ε-LDP mechanism (independent conditions, unbiased estimates with normal errors) has\n` +
+      `every estimate within ±2 pp of the prevalence in more than ` +
       `${(100 * focusLimit.allWithinProbability).toFixed(1)} % of runs: the ≥ 95 % target is out of reach at that n and ε. ` +
-      `It becomes possible (for some mechanism) from ε ≈ ${high.toFixed(2)} at n = 100,000, or n ≈ ${nHigh} at ε = 1.`,
+      `The bound rules the target out below ε ≈ ${high.toFixed(2)} at n = 100,000, or below n ≈ ${nHigh} at ε = 1.`,
   );
 }
 

@@ -165,6 +165,94 @@ describe('accuracyLimit: the probability bound', () => {
     expect(accuracyLimit({ prevalences, epsilon: 2, reports: 100_000, tolerance: 0.02 }).allWithinProbability).toBe(1);
   });
 
+  it('is tight: a feasible information allocation comes within 0.5 pp of it', () => {
+    // Primal side, solved independently: for a multiplier λ give each category the information K maximising
+    // log P(|N(0, 1/(nK))| ≤ 2 pp) − λ·θ(1 − θ)·K (at most its cap), and search λ until the budget is spent.
+    const n = 100_000;
+    const limit = accuracyLimit({ prevalences, epsilon: 1, reports: n, tolerance: 0.02 });
+    const w = Array.from(prevalences, (t) => t * (1 - t));
+    const logP = (k: number) => Math.log(2 * normalCdf(0.02 * Math.sqrt(n * k)) - 1);
+    const allocate = (lambda: number) =>
+      w.map((wi, i) => {
+        const cap = limit.categoryInformationBound[i] as number;
+        let best = 0;
+        let bestValue = Number.NEGATIVE_INFINITY;
+        for (let step = 1; step <= 2000; step++) {
+          const k = (cap * step) / 2000;
+          const value = logP(k) - lambda * wi * k;
+          if (value > bestValue) {
+            bestValue = value;
+            best = k;
+          }
+        }
+        return best;
+      });
+    let low = 0;
+    let high = 1000;
+    for (let step = 0; step < 60; step++) {
+      const mid = (low + high) / 2;
+      const used = allocate(mid).reduce((s, k, i) => s + (w[i] as number) * k, 0);
+      if (used > limit.informationBound) low = mid;
+      else high = mid;
+    }
+    const allocation = allocate(high);
+    expect(allocation.reduce((s, k, i) => s + (w[i] as number) * k, 0)).toBeLessThanOrEqual(limit.informationBound);
+    const reached = Math.exp(allocation.reduce((s, k) => s + logP(k), 0));
+    expect(reached).toBeLessThanOrEqual(limit.allWithinProbability);
+    expect(limit.allWithinProbability - reached).toBeLessThan(0.005);
+  });
+
+  it('rests on a true inequality: a normal error is inside the box at most as often as Π P(|N(0, 1/Pᵢᵢ)| ≤ t)', () => {
+    // Monte Carlo over random correlated 3-dimensional normal errors (precision P = AᵀA), fixed seed; every other
+    // trial nearly independent, where the bound is nearly an equality.
+    const random = seededRandom(5);
+    const gaussian = () => Math.sqrt(-2 * Math.log(1 - uniform(random))) * Math.cos(2 * Math.PI * uniform(random));
+    for (let trial = 0; trial < 8; trial++) {
+      const a = Array.from({ length: 9 }, (_, i) =>
+        trial % 2 === 1 ? gaussian() : i % 4 === 0 ? 1.5 + Math.abs(gaussian()) : 0.3 * gaussian(),
+      );
+      // Covariance Σ = (AᵀA)⁻¹: sample e = A⁻¹z.
+      const m = (r: number, c: number) => a[r * 3 + c] as number;
+      const det =
+        m(0, 0) * (m(1, 1) * m(2, 2) - m(1, 2) * m(2, 1)) -
+        m(0, 1) * (m(1, 0) * m(2, 2) - m(1, 2) * m(2, 0)) +
+        m(0, 2) * (m(1, 0) * m(2, 1) - m(1, 1) * m(2, 0));
+      if (Math.abs(det) < 0.2) continue;
+      const inv = [
+        (m(1, 1) * m(2, 2) - m(1, 2) * m(2, 1)) / det,
+        (m(0, 2) * m(2, 1) - m(0, 1) * m(2, 2)) / det,
+        (m(0, 1) * m(1, 2) - m(0, 2) * m(1, 1)) / det,
+        (m(1, 2) * m(2, 0) - m(1, 0) * m(2, 2)) / det,
+        (m(0, 0) * m(2, 2) - m(0, 2) * m(2, 0)) / det,
+        (m(0, 2) * m(1, 0) - m(0, 0) * m(1, 2)) / det,
+        (m(1, 0) * m(2, 1) - m(1, 1) * m(2, 0)) / det,
+        (m(0, 1) * m(2, 0) - m(0, 0) * m(2, 1)) / det,
+        (m(0, 0) * m(1, 1) - m(0, 1) * m(1, 0)) / det,
+      ];
+      const t = 0.8;
+      let inside = 0;
+      const draws = 60_000;
+      for (let k = 0; k < draws; k++) {
+        const z = [gaussian(), gaussian(), gaussian()];
+        let ok = true;
+        for (let r = 0; r < 3 && ok; r++) {
+          const e =
+            (inv[r * 3] as number) * z[0]! + (inv[r * 3 + 1] as number) * z[1]! + (inv[r * 3 + 2] as number) * z[2]!;
+          if (Math.abs(e) > t) ok = false;
+        }
+        if (ok) inside++;
+      }
+      let bound = 1;
+      for (let c = 0; c < 3; c++) {
+        const precision = m(0, c) ** 2 + m(1, c) ** 2 + m(2, c) ** 2; // (AᵀA)cc
+        bound *= 2 * normalCdf(t * Math.sqrt(precision)) - 1;
+      }
+      // Within Monte Carlo noise (4 standard errors) of never exceeding the bound.
+      const p = inside / draws;
+      expect(p).toBeLessThanOrEqual(bound + 4 * Math.sqrt((bound * (1 - bound)) / draws) + 1e-9);
+    }
+  });
+
   it('grows with n, ε and the tolerance; the population reference is never harder', () => {
     const base = { prevalences, epsilon: 1, reports: 50_000, tolerance: 0.02 };
     const p = accuracyLimit(base).allWithinProbability;

@@ -33,7 +33,10 @@ export interface AccuracyLimit {
    * (e^ε − 1)²/(e^ε + (e^ε − 1)²·θᵢ(1 − θᵢ)), what randomised response on that one answer gives.
    */
   readonly categoryInformationBound: Float64Array;
-  /** No ε-LDP mechanism with unbiased estimates gives every category a standard error below this (a share). */
+  /**
+   * No ε-LDP mechanism with unbiased estimates gives every category a standard error below this (a share; about
+   * the prevalence, or about the population share with reference `'population'`).
+   */
   readonly standardErrorFloor: number;
   /**
    * An upper bound on the probability that every estimate is within ±tolerance, for any ε-LDP mechanism whose
@@ -87,8 +90,8 @@ function check(parameters: AccuracyLimitParameters): void {
  * The best accuracy any ε-local-differential-privacy mechanism can reach for these prevalences, whatever it is:
  * before opening a round, a statistics office can check whether its accuracy goal is within reach at all.
  *
- * The bound, proven in `docs/statistics.md`: for one report Y of any ε-LDP randomiser of the patient's conditions
- * X (independent, with prevalences θᵢ), Σᵢ θᵢ(1 − θᵢ)·Iᵢᵢ ≤ (e^ε − 1)²/(4e^ε), where I is the Fisher information of
+ * The bound, proven in `docs/statistics.md`, assumes conditions independent of each other and unbiased estimates
+ * with normal errors. For one report Y of any ε-LDP randomiser of the patient's conditions X (prevalences θᵢ), Σᵢ θᵢ(1 − θᵢ)·Iᵢᵢ ≤ (e^ε − 1)²/(4e^ε), where I is the Fisher information of
  * Y about θ; and Iᵢᵢ alone is at most randomised response's. By the Cramér–Rao inequality, n reports give unbiased
  * estimates whose error has a precision matrix at most n·I; a normal error with precision P is within a box with
  * probability at most Πᵢ P(|N(0, 1/Pᵢᵢ)| ≤ tolerance), so correlated errors gain nothing. The bound maximises that
@@ -173,7 +176,8 @@ export function accuracyLimit(parameters: AccuracyLimitParameters): AccuracyLimi
   return {
     informationBound: kappa,
     categoryInformationBound: cap,
-    standardErrorFloor: hi,
+    // Every value up to `lo` is infeasible: the floor reported is proven, not rounded up.
+    standardErrorFloor: lo,
     allWithinProbability: Math.min(1, Math.exp(bound)),
   };
 }
