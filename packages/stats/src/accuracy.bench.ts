@@ -310,7 +310,9 @@ console.log('(in brackets: predicted share of runs with every estimate within ±
 // What no ε-LDP mechanism can beat (accuracyLimit; proof in docs/statistics.md): Σ θᵢ(1 − θᵢ)·Iᵢᵢ ≤ (e^ε − 1)²/(4e^ε)
 // per report, Iᵢᵢ at most randomised response's, then Cramér–Rao and the box probability of a normal error.
 {
-  console.log('\nBest possible for ANY ε-LDP mechanism with unbiased, normally distributed estimates (accuracyLimit):');
+  console.log(
+    '\nBest possible for ANY ε-LDP mechanism (independent conditions; unbiased, normal estimates; accuracyLimit):',
+  );
   console.log(
     [
       pad('n', 7),
