@@ -1,14 +1,45 @@
+import * as dagCbor from '@ipld/dag-cbor';
+import { IDBBlockstore } from 'blockstore-idb';
+import { IDBDatastore } from 'datastore-idb';
+import { createHeliaLight, type HeliaInit } from 'helia';
 import { UnsupportedPlatformError } from './errors.js';
 import type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.js';
+import { heliaBackedStorage } from './internal/heliaBackedStorage.js';
 
 export type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.js';
 
 /**
- * In browsers there is no filesystem for the embedded node: use `createGatewayStorage` (trustless gateways) or any
- * other {@link Storage} instead.
+ * Starts the embedded, fully offline IPFS node (Helia) in a browser, on IndexedDB: blocks, pins and metadata
+ * survive page reloads and browser restarts under the same `directory` name (two IndexedDB databases,
+ * `<directory>/blocks` and `<directory>/datastore`, private to the page's origin). Nothing is sent to the network.
  *
- * @throws {@link UnsupportedPlatformError} always.
+ * @throws {@link UnsupportedPlatformError} where IndexedDB is unavailable (some private modes, non-window contexts
+ * without it).
+ * @example
+ * ```ts
+ * import { createHeliaStorage } from '@mhrchain/core';
+ *
+ * const storage = await createHeliaStorage({ directory: 'mhr-patient' }); // in a browser: IndexedDB
+ * await storage.close();
+ * ```
  */
-export async function createHeliaStorage(_parameters: CreateHeliaStorageParameters): Promise<HeliaStorage> {
-  throw new UnsupportedPlatformError('createHeliaStorage', 'use createGatewayStorage or your own Storage in browsers');
+export async function createHeliaStorage(parameters: CreateHeliaStorageParameters): Promise<HeliaStorage> {
+  if (typeof indexedDB === 'undefined')
+    throw new UnsupportedPlatformError('createHeliaStorage', 'IndexedDB is not available here');
+  const blockstore = new IDBBlockstore(`${parameters.directory}/blocks`);
+  const datastore = new IDBDatastore(`${parameters.directory}/datastore`);
+  try {
+    await blockstore.open();
+    await datastore.open();
+  } catch (error) {
+    await blockstore.close().catch(() => {});
+    throw new UnsupportedPlatformError('createHeliaStorage', `IndexedDB refused to open: ${String(error)}`);
+  }
+  const init: HeliaInit = { blockstore, datastore, codecs: [dagCbor], blockBrokers: [], routers: [] };
+  const helia = createHeliaLight(init);
+  await helia.start();
+  return heliaBackedStorage(helia, async () => {
+    await blockstore.close();
+    await datastore.close();
+  });
 }

@@ -1,0 +1,52 @@
+import type { Helia } from 'helia';
+import { BlockNotFoundError } from '../errors.js';
+import type { HeliaStorage } from '../heliaStorage.js';
+import { concatBytes } from './bytes.js';
+import { walkDag } from './walkDag.js';
+
+/**
+ * The {@link HeliaStorage} over a started, offline Helia node, whatever its stores (filesystem in Node, IndexedDB
+ * in browsers). `close` stops the node, then releases the stores.
+ */
+export function heliaBackedStorage(helia: Helia, closeStores: () => Promise<void>): HeliaStorage {
+  const storage: HeliaStorage = {
+    helia,
+    readOnly: false,
+    async put(cid, bytes, options) {
+      await helia.blockstore.put(cid, bytes, options);
+    },
+    async get(cid, options) {
+      if (!(await helia.blockstore.has(cid, options))) throw new BlockNotFoundError(cid.toString());
+      const parts: Uint8Array[] = [];
+      for await (const part of helia.blockstore.get(cid, { ...options, offline: true })) parts.push(part);
+      return parts.length === 1 ? parts[0]! : concatBytes(parts);
+    },
+    async has(cid, options) {
+      return helia.blockstore.has(cid, options);
+    },
+    async pin(cid, options) {
+      if (await helia.pins.isPinned(cid, options)) return;
+      // Check the DAG is complete first: Helia would otherwise fail later, outside this call.
+      for await (const _ of walkDag(storage, cid, options)) {
+        // every block must be present
+      }
+      for await (const _ of helia.pins.add(cid, { ...options, offline: true } as never)) {
+        // walks the whole DAG
+      }
+    },
+    async unpin(cid, options) {
+      if (!(await helia.pins.isPinned(cid, options))) return;
+      for await (const _ of helia.pins.rm(cid, options)) {
+        // removes the pin references
+      }
+    },
+    async isPinned(cid, options) {
+      return helia.pins.isPinned(cid, options);
+    },
+    async close() {
+      await helia.stop();
+      await closeStores();
+    },
+  };
+  return storage;
+}
