@@ -52,6 +52,34 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await browser.screenshot(patient, '01-patient-record-added');
   });
 
+  it("the patient's browser keeps the record's blocks in its own IPFS node (IndexedDB), across a reload", async () => {
+    const localBlocks = () =>
+      patient.evaluate(async () => {
+        const name = 'mhr-web-ehr-patient/blocks';
+        if (!(await indexedDB.databases()).some((d) => d.name === name)) return 0;
+        return new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction(name).objectStore(name).count();
+            count.onsuccess = () => {
+              resolve(count.result);
+              db.close();
+            };
+            count.onerror = () => reject(count.error);
+          };
+        });
+      });
+    const before = await localBlocks();
+    expect(before).toBeGreaterThanOrEqual(2); // the envelope header and its payload at least
+    await patient.reload();
+    await patient.getByTestId('patient-ready').waitFor();
+    expect(await localBlocks()).toBe(before);
+    const row = patient.getByTestId('record-row').first();
+    await expect.poll(() => row.textContent()).toContain('Hemoglobin 14.2 g/dL');
+  });
+
   it("the doctor's page shows nothing before access", async () => {
     await doctor.goto(`${stack.appUrl}#/doctor`);
     await doctor.getByTestId('doctor-ready').waitFor();

@@ -1,6 +1,6 @@
 import { type ConsentClient, createConsentClient, registerDoctor, registerPatient } from '@mhrchain/consent';
 import type { MhrChainAddresses } from '@mhrchain/contracts';
-import { deriveIdentityFromSigner } from '@mhrchain/core';
+import { createHeliaStorage, deriveIdentityFromSigner } from '@mhrchain/core';
 import { getBytes, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import type { AppConfig } from '../../shared/config.js';
 import { createNodeRecordStore } from './nodeRecordStore.js';
@@ -27,7 +27,8 @@ export async function openSession(config: AppConfig, role: 'patient' | 'doctor')
     // One nonce manager per page, so the page's transactions can overlap.
     signer: new NonceManager(wallet),
     addresses: config.contracts as unknown as MhrChainAddresses,
-    store: createNodeRecordStore(config.storageUrl),
+    // The page's embedded IPFS node keeps every block it stores or reads in IndexedDB, one repository per role.
+    store: createNodeRecordStore(config.storageUrl, await createHeliaStorage({ directory: `mhr-web-ehr-${role}` })),
     identity: await deriveIdentityFromSigner(wallet),
   });
   const registry = client.chain.identityRegistry;
