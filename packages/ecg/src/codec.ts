@@ -5,6 +5,7 @@ import {
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
+  parseFrameHeader,
 } from './frame.js';
 
 /** Parameters of {@link encodeEcg} and {@link createEcgEncoderStream}. */
@@ -104,15 +105,20 @@ export interface DecodeEcgReturnType {
  * ```
  */
 export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
-  const parts: Int32Array[] = [];
+  // First the headers (to check continuity and size the output), then every body straight into its place.
   const frames: EcgFrameHeader[] = [];
+  const starts: number[] = [];
   let pos = 0;
   let total = 0;
   while (pos < bytes.length) {
-    const frame = decodeFrameAt(bytes, pos, bytes.length);
+    const parsed = parseFrameHeader(bytes, pos, bytes.length);
+    if (!parsed) throw new EcgFrameError('ECG frame header is truncated.');
+    if (pos + parsed.frameLength > bytes.length) {
+      throw new EcgFrameError('ECG frame is truncated.', `${bytes.length - pos} of ${parsed.frameLength} bytes`);
+    }
+    const h = parsed.header;
     const previous = frames[frames.length - 1];
     if (previous) {
-      const h = frame.header;
       if (h.channels !== previous.channels || h.sampleRate !== previous.sampleRate) {
         throw new EcgFrameError('ECG frames change channel count or sample rate mid-recording.');
       }
@@ -123,16 +129,19 @@ export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
         );
       }
     }
-    frames.push(frame.header);
-    parts.push(frame.samples);
-    total += frame.samples.length;
-    pos += frame.byteLength;
+    frames.push(h);
+    starts.push(pos);
+    total += h.sampleCount * h.channels;
+    pos += parsed.frameLength;
   }
   const samples = new Int32Array(total);
   let offset = 0;
-  for (const part of parts) {
-    samples.set(part, offset);
-    offset += part.length;
+  for (let f = 0; f < frames.length; f++) {
+    const h = frames[f] as EcgFrameHeader;
+    const count = h.sampleCount * h.channels;
+    const start = starts[f] as number;
+    decodeFrameAt(bytes, start, bytes.length, samples.subarray(offset, offset + count));
+    offset += count;
   }
   const first = frames[0];
   return {

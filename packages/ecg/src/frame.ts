@@ -1,6 +1,7 @@
 import { EcgFrameError, EcgParameterError } from './errors.js';
 import { crc16 } from './internal/crc16.js';
 import { type BodyState, chooseOrders, createBodyState, decodeBody, encodeBody } from './internal/frameBody.js';
+import { decodeBodyWasm, encodeBodyWasm } from './internal/frameBodyWasm.js';
 import { RangeDecoder, RangeEncoder } from './internal/rangeCoder.js';
 import { readVarint, varintLength, writeVarint } from './internal/varint.js';
 
@@ -80,6 +81,17 @@ export function checkFrameParameters(parameters: EncodeEcgFrameParameters): numb
 
 const sharedState: BodyState = createBodyState();
 
+function outsideBitDepth(x: Int32Array, i: number, bitDepth: number): EcgParameterError {
+  return new EcgParameterError(`Sample outside the ${bitDepth}-bit range.`, `samples[${i}] = ${x[i]}`);
+}
+
+/** The JavaScript body encoder (where WebAssembly is unavailable). */
+function encodeBodyJs(x: Int32Array, channels: number, n: number, bitDepth: number): Uint8Array {
+  const rc = new RangeEncoder(new Uint8Array(64 + Math.ceil(x.length * 1.5)), 0);
+  encodeBody(rc, sharedState, x, channels, n, bitDepth, chooseOrders(x, channels, n));
+  return rc.buf.subarray(0, rc.finish());
+}
+
 /**
  * Encodes one frame of interleaved samples losslessly. The frame is self-describing and decodable on its own.
  *
@@ -102,14 +114,18 @@ export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: Enc
     throw new EcgParameterError('Too many samples for one frame.', `${samples.length} > ${ECG_MAX_FRAME_SAMPLES}`);
   }
   const n = samples.length / channels;
-  const lo = -(2 ** (bitDepth - 1));
-  const hi = 2 ** (bitDepth - 1) - 1;
   const x = samples instanceof Int32Array ? samples : Int32Array.from(samples);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v < lo || v > hi) {
-      throw new EcgParameterError(`Sample outside the ${bitDepth}-bit range.`, `samples[${i}] = ${v}`);
+  // Body first (its length goes in the header); the WebAssembly encoder also checks the samples' range.
+  let body = encodeBodyWasm(x, channels, n, bitDepth);
+  if (typeof body === 'number') throw outsideBitDepth(x, body, bitDepth);
+  if (body === undefined) {
+    const lo = -(2 ** (bitDepth - 1));
+    const hi = 2 ** (bitDepth - 1) - 1;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (v < lo || v > hi) throw outsideBitDepth(x, i, bitDepth);
     }
+    body = encodeBodyJs(x, channels, n, bitDepth);
   }
   const firstSampleIndex = parameters.firstSampleIndex ?? 0;
   const { timestamp } = parameters;
@@ -117,10 +133,7 @@ export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: Enc
   let flags = bitDepth - 8;
   if (timestamp !== undefined) flags |= FLAG_TIMESTAMP;
   if (countIsRate) flags |= FLAG_COUNT_IS_RATE;
-  // Body first (its length goes in the header).
-  const rc = new RangeEncoder(new Uint8Array(64 + Math.ceil(x.length * 1.5)), 0);
-  encodeBody(rc, sharedState, x, channels, n, bitDepth, chooseOrders(x, channels, n));
-  const bodyLength = rc.finish();
+  const bodyLength = body.length;
   const headerLength =
     2 +
     varintLength(channels) +
@@ -138,7 +151,7 @@ export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: Enc
   pos = writeVarint(out, pos, firstSampleIndex);
   if (timestamp !== undefined) pos = writeVarint(out, pos, timestamp);
   pos = writeVarint(out, pos, bodyLength);
-  out.set(rc.buf.subarray(0, bodyLength), pos);
+  out.set(body, pos);
   pos += bodyLength;
   const crc = crc16(out, 0, pos);
   out[pos] = crc >>> 8;
@@ -238,8 +251,11 @@ export function readEcgFrameHeader(bytes: Uint8Array): EcgFrameHeader {
   return parsed.header;
 }
 
-/** @internal Decodes the frame at `start`, which must lie entirely within `end`. */
-export function decodeFrameAt(bytes: Uint8Array, start: number, end: number): EcgFrame {
+/**
+ * @internal Decodes the frame at `start`, which must lie entirely within `end`, into `into` when given (which must
+ * hold exactly its samples) or a new array.
+ */
+export function decodeFrameAt(bytes: Uint8Array, start: number, end: number, into?: Int32Array): EcgFrame {
   const parsed = parseFrameHeader(bytes, start, end);
   if (!parsed) throw new EcgFrameError('ECG frame header is truncated.');
   const { header, bodyStart, bodyLength, frameLength } = parsed;
@@ -249,9 +265,11 @@ export function decodeFrameAt(bytes: Uint8Array, start: number, end: number): Ec
   const crcAt = bodyStart + bodyLength;
   const crc = crc16(bytes, start, crcAt);
   if (crc !== ((bytes[crcAt]! << 8) | bytes[crcAt + 1]!)) throw new EcgFrameError('ECG frame checksum mismatch.');
-  const samples = new Int32Array(header.sampleCount * header.channels);
-  const rc = new RangeDecoder(bytes, bodyStart, crcAt);
-  const ok = decodeBody(rc, sharedState, samples, header.channels, header.sampleCount, header.bitDepth);
+  const { channels, sampleCount, bitDepth } = header;
+  const samples = into?.length === sampleCount * channels ? into : new Int32Array(sampleCount * channels);
+  const ok =
+    decodeBodyWasm(bytes, bodyStart, crcAt, samples, channels, sampleCount, bitDepth) ??
+    decodeBody(new RangeDecoder(bytes, bodyStart, crcAt), sharedState, samples, channels, sampleCount, bitDepth);
   if (!ok) throw new EcgFrameError('ECG frame body decodes to a sample outside its bit depth.');
   return { header, samples, byteLength: frameLength };
 }

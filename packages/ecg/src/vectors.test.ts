@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EcgFrameError } from './errors.js';
 import { decodeEcgFrame, ECG_FRAME_VERSION, type EncodeEcgFrameParameters, encodeEcgFrame } from './frame.js';
+import { setWasmFrameBody } from './internal/frameBodyWasm.js';
 
 interface Vector {
   description: string;
@@ -14,7 +15,16 @@ const { vectors } = JSON.parse(readFileSync(new URL('../test/vectors/ecg-frames.
   vectors: Vector[];
 };
 
-describe('golden ECG frames (test/vectors/ecg-frames.json)', () => {
+describe.each([
+  ['WebAssembly', true],
+  ['JavaScript', false],
+])('golden ECG frames (test/vectors/ecg-frames.json), %s frame body', (_, wasm) => {
+  beforeEach(() => {
+    setWasmFrameBody(wasm);
+  });
+  afterEach(() => {
+    setWasmFrameBody(true);
+  });
   it('has vectors', () => expect(vectors.length).toBeGreaterThanOrEqual(5));
   for (const v of vectors) {
     it(`encodes and decodes: ${v.description}`, () => {

@@ -1,0 +1,579 @@
+// The ECG frame body (docs/spec/ecg-codec.md) in AssemblyScript, compiled to WebAssembly by scripts/build-wasm.mjs.
+// It is the same arithmetic as src/internal/frameBody.ts and src/internal/rangeCoder.ts, in the same order
+// (IEEE-754 doubles for the LMS stages, left-to-right sums, no fused multiply-add), so both produce the same bytes
+// and the same samples; the tests check that on real recordings, random signals and the golden frames.
+// No allocation: the caller lays out every buffer in linear memory.
+
+const OWN_TAPS: i32 = 8;
+const CROSS_PAST: i32 = 4;
+const MAX_TAPS: i32 = OWN_TAPS + CROSS_PAST + 1;
+const PAD: i32 = OWN_TAPS + 1;
+const MU: f64 = 0.1;
+const CASCADE_TAPS: i32 = 2;
+const CASCADE_MU: f64 = 0.05;
+const CASCADE_STRIDE: i32 = CASCADE_TAPS + 1;
+const SHIFT: u32 = 5;
+const DECAY: u32 = 2;
+const MAX_K: i32 = 24;
+const MAX_UNARY: u32 = 24;
+const UNARY_STRIDE: i32 = 32;
+const PROB_INIT: u16 = 2048;
+const TOP: u32 = 0x1000000;
+
+/** Where the caller may start laying out buffers. */
+export const heapBase: usize = __heap_base;
+
+// Work area layout (byte offsets from `work`), for `channels` channels of `n` samples.
+let fixedAt: usize = 0;
+let weightsAt: usize = 0;
+let stepAt: usize = 0;
+let cascadeHistoryAt: usize = 0;
+let cascadeWeightsAt: usize = 0;
+let cascadeStepAt: usize = 0;
+let unaryAt: usize = 0;
+let remainderAt: usize = 0;
+let meanAbsAt: usize = 0;
+let ordersAt: usize = 0;
+let powerOwn: f64 = 0;
+let powerCascade: f64 = 0;
+
+function align8(x: usize): usize {
+  return (x + 7) & ~(<usize>7);
+}
+
+function layout(work: usize, channels: i32, n: i32): usize {
+  const c = <usize>channels;
+  fixedAt = work;
+  weightsAt = fixedAt + 8 * c * <usize>(PAD + n);
+  stepAt = weightsAt + 8 * c * <usize>MAX_TAPS;
+  cascadeHistoryAt = stepAt + 8 * c;
+  cascadeWeightsAt = cascadeHistoryAt + 8 * c * <usize>CASCADE_STRIDE;
+  cascadeStepAt = cascadeWeightsAt + 8 * c * <usize>CASCADE_TAPS;
+  unaryAt = cascadeStepAt + 8 * c;
+  remainderAt = unaryAt + 2 * <usize>((MAX_K + 1) * UNARY_STRIDE);
+  meanAbsAt = align8(remainderAt + 2 * <usize>((MAX_K + 1) * 2));
+  ordersAt = meanAbsAt + 4 * c;
+  return align8(ordersAt + c) - work;
+}
+
+/** Bytes of work area needed for `channels` channels of `n` samples. */
+export function workBytes(channels: i32, n: i32): usize {
+  return layout(0, channels, n);
+}
+
+function prepare(work: usize, channels: i32, n: i32): void {
+  const size = layout(work, channels, n);
+  memory.fill(work, 0, size);
+  // Every probability starts at one half (0x0800): the unary and remainder tables are contiguous.
+  const probabilities = (MAX_K + 1) * (UNARY_STRIDE + 2);
+  let i: i32 = 0;
+  for (; i + 4 <= probabilities; i += 4) store<u64>(unaryAt + 2 * <usize>i, 0x0800080008000800);
+  for (; i < probabilities; i++) store<u16>(unaryAt + 2 * <usize>i, PROB_INIT);
+  for (let c: i32 = 0; c < channels; c++) store<u32>(meanAbsAt + 4 * <usize>c, 8 << DECAY);
+}
+
+/**
+ * Stage 1: applies channel c's pending step and predicts time t; sets powerOwn. Written out tap by tap (each past
+ * residual loaded once); per weight w += g·h(t-1) then p += w·h(t), in tap order, as in the JavaScript codec.
+ */
+@inline function lms(g: f64, c: i32, channels: i32, stride: i32, t: i32): f64 {
+  const w = weightsAt + 8 * <usize>(c * MAX_TAPS);
+  // hj = the channel's fixed residual at t-1-j (the history starts PAD = 9 places before the frame).
+  const own = fixedAt + (<usize>(c * stride + t) << 3);
+  const h0 = load<f64>(own, 64);
+  const h1 = load<f64>(own, 56);
+  const h2 = load<f64>(own, 48);
+  const h3 = load<f64>(own, 40);
+  const h4 = load<f64>(own, 32);
+  const h5 = load<f64>(own, 24);
+  const h6 = load<f64>(own, 16);
+  const h7 = load<f64>(own, 8);
+  const h8 = load<f64>(own, 0);
+  let p: f64 = 0;
+  let power: f64 = 1;
+  let v: f64 = load<f64>(w, 0) + g * h1;
+  store<f64>(w, v, 0);
+  p += v * h0;
+  power += h0 * h0;
+  v = load<f64>(w, 8) + g * h2;
+  store<f64>(w, v, 8);
+  p += v * h1;
+  power += h1 * h1;
+  v = load<f64>(w, 16) + g * h3;
+  store<f64>(w, v, 16);
+  p += v * h2;
+  power += h2 * h2;
+  v = load<f64>(w, 24) + g * h4;
+  store<f64>(w, v, 24);
+  p += v * h3;
+  power += h3 * h3;
+  v = load<f64>(w, 32) + g * h5;
+  store<f64>(w, v, 32);
+  p += v * h4;
+  power += h4 * h4;
+  v = load<f64>(w, 40) + g * h6;
+  store<f64>(w, v, 40);
+  p += v * h5;
+  power += h5 * h5;
+  v = load<f64>(w, 48) + g * h7;
+  store<f64>(w, v, 48);
+  p += v * h6;
+  power += h6 * h6;
+  v = load<f64>(w, 56) + g * h8;
+  store<f64>(w, v, 56);
+  p += v * h7;
+  power += h7 * h7;
+  if (channels > 1) {
+    // Channel 0 uses channel 1 at t-1..t-4 (oj at t-1-j); channel c > 0 uses channel c-1 at t..t-4 (oj at t-j).
+    const row = c == 0 ? 1 : c - 1;
+    const other = fixedAt + (<usize>(row * stride + PAD + t - 5) << 3);
+    const shift: usize = c == 0 ? 0 : 8;
+    const o0 = load<f64>(other + shift, 32);
+    const o1 = load<f64>(other + shift, 24);
+    const o2 = load<f64>(other + shift, 16);
+    const o3 = load<f64>(other + shift, 8);
+    const o4 = load<f64>(other + shift, 0);
+    v = load<f64>(w, 64) + g * o1;
+    store<f64>(w, v, 64);
+    p += v * o0;
+    power += o0 * o0;
+    v = load<f64>(w, 72) + g * o2;
+    store<f64>(w, v, 72);
+    p += v * o1;
+    power += o1 * o1;
+    v = load<f64>(w, 80) + g * o3;
+    store<f64>(w, v, 80);
+    p += v * o2;
+    power += o2 * o2;
+    v = load<f64>(w, 88) + g * o4;
+    store<f64>(w, v, 88);
+    p += v * o3;
+    power += o3 * o3;
+    if (c != 0) {
+      const o5 = load<f64>(other, 0);
+      v = load<f64>(w, 96) + g * o5;
+      store<f64>(w, v, 96);
+      p += v * o4;
+      power += o4 * o4;
+    }
+  }
+  powerOwn = power;
+  return p;
+}
+
+/** Stage 2 (cascade) of channel c; sets powerCascade. */
+@inline function cascade(g: f64, c: i32): f64 {
+  const h0 = cascadeHistoryAt + 8 * <usize>(c * CASCADE_STRIDE);
+  const w0 = cascadeWeightsAt + 8 * <usize>(c * CASCADE_TAPS);
+  let p: f64 = 0;
+  let power: f64 = 1;
+  for (let j: i32 = 0; j < CASCADE_TAPS; j++) {
+    const h = load<f64>(h0 + 8 * <usize>j);
+    const w = load<f64>(w0 + 8 * <usize>j) + g * load<f64>(h0 + 8 * <usize>(j + 1));
+    store<f64>(w0 + 8 * <usize>j, w);
+    p += w * h;
+    power += h * h;
+  }
+  powerCascade = power;
+  return p;
+}
+
+@inline function adapt(c: i32, e: f64, p1: f64, p: f64): void {
+  store<f64>(stepAt + 8 * <usize>c, (MU * (e - p1)) / powerOwn);
+  store<f64>(cascadeStepAt + 8 * <usize>c, (CASCADE_MU * (e - p)) / powerCascade);
+  const h0 = cascadeHistoryAt + 8 * <usize>(c * CASCADE_STRIDE);
+  for (let j: i32 = CASCADE_TAPS; j > 0; j--) store<f64>(h0 + 8 * <usize>j, load<f64>(h0 + 8 * <usize>(j - 1)));
+  store<f64>(h0, e - p1);
+}
+
+@inline function sample(x: usize, i: i32): i32 {
+  return load<i32>(x + (<usize>i << 2));
+}
+
+@inline function fixedPrediction(x: usize, base: i32, channels: i32, order: i32): i32 {
+  if (order == 0) return 0;
+  if (order == 1) return sample(x, base - channels);
+  if (order == 2) return 2 * sample(x, base - channels) - sample(x, base - 2 * channels);
+  return 3 * sample(x, base - channels) - 3 * sample(x, base - 2 * channels) + sample(x, base - 3 * channels);
+}
+
+@inline function parameterK(mean: u32): u32 {
+  if (mean <= (1 << DECAY)) return 0;
+  const k: u32 = <u32>32 - clz<u32>(mean - 1) - DECAY;
+  return k < <u32>MAX_K ? k : <u32>MAX_K;
+}
+
+/** Chooses each channel's fixed order; returns the index of the first sample outside [lo, hi], or -1. */
+function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32): i32 {
+  const total = channels * n;
+  for (let i: i32 = 0; i < total; i++) {
+    const v = sample(x, i);
+    if (v < lo || v > hi) return i;
+  }
+  for (let c: i32 = 0; c < channels; c++) {
+    let s0: f64 = 0;
+    let s1: f64 = 0;
+    let s2: f64 = 0;
+    let s3: f64 = 0;
+    for (let t: i32 = 3; t < n; t++) {
+      const i = t * channels + c;
+      const a = sample(x, i);
+      const b = sample(x, i - channels);
+      const d = sample(x, i - 2 * channels);
+      const e = sample(x, i - 3 * channels);
+      const r1 = a - b;
+      const r2 = r1 - (b - d);
+      const r3 = r2 - (b - d - (d - e));
+      s0 += <f64>abs<i32>(a);
+      s1 += <f64>abs<i32>(r1);
+      s2 += <f64>abs<i32>(r2);
+      s3 += <f64>abs<i32>(r3);
+    }
+    let best: u8 = 0;
+    let bestSum = s0;
+    if (s1 < bestSum) {
+      best = 1;
+      bestSum = s1;
+    }
+    if (s2 < bestSum) {
+      best = 2;
+      bestSum = s2;
+    }
+    if (s3 < bestSum) best = 3;
+    store<u8>(ordersAt + <usize>c, best);
+  }
+  return -1;
+}
+
+// ------------------------------------------------------------------------------------------------ range encoder
+let out: usize = 0;
+let outPos: i32 = 0;
+let outCapacity: i32 = 0;
+let overflow = false;
+let skipFirst = true;
+let cache: u32 = 0;
+let cacheSize: u32 = 1;
+
+@inline function put(byte: u32): void {
+  if (skipFirst) {
+    skipFirst = false;
+    return;
+  }
+  if (outPos >= outCapacity) {
+    overflow = true;
+    return;
+  }
+  store<u8>(out + <usize>outPos, <u8>byte);
+  outPos++;
+}
+
+@inline function shiftLow(low: u64): u64 {
+  if (low < 0xff000000 || low >= 0x100000000) {
+    const carry: u32 = low >= 0x100000000 ? 1 : 0;
+    let temp = cache;
+    do {
+      put((temp + carry) & 0xff);
+      temp = 0xff;
+    } while (--cacheSize != 0);
+    cache = <u32>(low >> 24) & 0xff;
+  }
+  cacheSize++;
+  return (low & 0xffffff) << 8;
+}
+
+/**
+ * Encodes the body of `n` interleaved sample sets of `channels` channels from `x` into `output` (at most
+ * `capacity` bytes). Returns the body length; -1 when it does not fit; -2 - i when sample i is outside the bit
+ * depth (nothing is encoded then).
+ */
+export function encodeBody(
+  x: usize,
+  channels: i32,
+  n: i32,
+  bitDepth: i32,
+  output: usize,
+  capacity: i32,
+  work: usize,
+): i32 {
+  prepare(work, channels, n);
+  out = output;
+  outPos = 0;
+  outCapacity = capacity;
+  overflow = false;
+  skipFirst = true;
+  cache = 0;
+  cacheSize = 1;
+  let low: u64 = 0;
+  let range: u32 = 0xffffffff;
+  const outside = chooseOrders(x, channels, n, -(1 << (bitDepth - 1)), (1 << (bitDepth - 1)) - 1);
+  if (outside >= 0) return -2 - outside;
+  // Orders (2 bits each) and, when there are samples, the first sample of each channel, as direct bits.
+  for (let c: i32 = 0; c < channels + (n > 0 ? channels : 0); c++) {
+    const isOrder = c < channels;
+    const count: u32 = isOrder ? 2 : <u32>bitDepth;
+    const value: u32 = isOrder
+      ? <u32>load<u8>(ordersAt + <usize>c)
+      : <u32>sample(x, c - channels) & ((<u32>1 << <u32>bitDepth) - 1);
+    let left = count;
+    while (left > 0) {
+      const take: u32 = left < 16 ? left : 16;
+      left -= take;
+      const chunk = (value >>> left) & ((<u32>1 << take) - 1);
+      range = range >>> take;
+      low += <u64>chunk * <u64>range;
+      while (range < TOP) {
+        range = range << 8;
+        low = shiftLow(low);
+      }
+    }
+  }
+  const stride = PAD + n;
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  const escapeBits: u32 = <u32>bitDepth + 5;
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const declared = <i32>load<u8>(ordersAt + <usize>c);
+      const order = declared < t ? declared : t;
+      const e = sample(x, i) - fixedPrediction(x, i, channels, order);
+      const ef = <f64>e;
+      store<f64>(fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
+      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t);
+      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c);
+      let prf = Math.floor(p + 0.5);
+      if (prf > limit) prf = limit;
+      else if (prf < -limit) prf = -limit;
+      const v = e - <i32>prf;
+      adapt(c, ef, p1, p);
+      const u: u32 = v >= 0 ? <u32>(2 * v) : <u32>(-2 * v - 1);
+      const meanAt = meanAbsAt + 4 * <usize>c;
+      const mean = load<u32>(meanAt);
+      const k = parameterK(mean);
+      const q = u >>> k;
+      const base = unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
+      const last = q < MAX_UNARY ? q : MAX_UNARY - 1;
+      for (let j: u32 = 0; j <= last; j++) {
+        const at = base + 2 * <usize>j;
+        const prob = <u32>load<u16>(at);
+        const bound = (range >>> 12) * prob;
+        if (j == q) {
+          range = bound;
+          store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
+        } else {
+          low += <u64>bound;
+          range -= bound;
+          store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
+        }
+        while (range < TOP) {
+          range = range << 8;
+          low = shiftLow(low);
+        }
+      }
+      let rawBits: u32 = 0;
+      let raw: u32 = 0;
+      if (q >= MAX_UNARY) {
+        rawBits = escapeBits;
+        raw = u;
+      } else if (k > 0) {
+        const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
+        const prob = <u32>load<u16>(at);
+        const bound = (range >>> 12) * prob;
+        if (((u >>> (k - 1)) & 1) == 0) {
+          range = bound;
+          store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
+        } else {
+          low += <u64>bound;
+          range -= bound;
+          store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
+        }
+        while (range < TOP) {
+          range = range << 8;
+          low = shiftLow(low);
+        }
+        rawBits = k - 1;
+        raw = u & ((<u32>1 << rawBits) - 1);
+      }
+      while (rawBits > 0) {
+        const take: u32 = rawBits < 16 ? rawBits : 16;
+        rawBits -= take;
+        range = range >>> take;
+        low += <u64>((raw >>> rawBits) & ((<u32>1 << take) - 1)) * <u64>range;
+        while (range < TOP) {
+          range = range << 8;
+          low = shiftLow(low);
+        }
+      }
+      const a: u32 = v < 0 ? <u32>-v : <u32>v;
+      store<u32>(meanAt, mean + (a < 0x8000000 ? a : 0x8000000) - (mean >>> DECAY));
+    }
+    if (overflow) return -1;
+  }
+  // Finish: the value in [low, low + range) with the most trailing zero bits, then five bytes out; trailing zero
+  // bytes are dropped (the decoder reads missing bytes as zeros).
+  const high: u64 = low + <u64>range;
+  for (let b: i32 = 32; b >= 0; b--) {
+    const unit: u64 = <u64>1 << <u64>b;
+    const v = ((low + unit - 1) >> <u64>b) << <u64>b;
+    if (v < high) {
+      low = v;
+      break;
+    }
+  }
+  for (let i = 0; i < 5; i++) low = shiftLow(low);
+  if (overflow) return -1;
+  while (outPos > 0 && load<u8>(out + <usize>(outPos - 1)) == 0) outPos--;
+  return outPos;
+}
+
+// ------------------------------------------------------------------------------------------------ range decoder
+let input: usize = 0;
+let inputPos: i32 = 0;
+let inputEnd: i32 = 0;
+
+@inline function nextByte(): f64 {
+  const value: f64 = inputPos < inputEnd ? <f64>load<u8>(input + <usize>inputPos) : 0;
+  inputPos++;
+  return value;
+}
+
+/**
+ * Decodes a body of `bodyLength` bytes at `body` into `n` interleaved sample sets of `channels` channels at
+ * `output`. Returns 1, or 0 when a decoded sample falls outside the bit depth.
+ */
+export function decodeBody(
+  body: usize,
+  bodyLength: i32,
+  output: usize,
+  channels: i32,
+  n: i32,
+  bitDepth: i32,
+  work: usize,
+): i32 {
+  prepare(work, channels, n);
+  input = body;
+  inputPos = 0;
+  inputEnd = bodyLength;
+  let range: u32 = 0xffffffff;
+  let code: f64 = 0;
+  for (let i = 0; i < 4; i++) code = code * 256 + nextByte();
+  const shift: i32 = 32 - bitDepth;
+  for (let c: i32 = 0; c < channels + (n > 0 ? channels : 0); c++) {
+    const isOrder = c < channels;
+    let left: u32 = isOrder ? 2 : <u32>bitDepth;
+    let value: u32 = 0;
+    while (left > 0) {
+      const take: u32 = left < 16 ? left : 16;
+      left -= take;
+      range = range >>> take;
+      let chunk = Math.floor(code / <f64>range);
+      const max = <f64>((<u32>1 << take) - 1);
+      if (chunk > max) chunk = max; // only in corrupted input
+      code -= chunk * <f64>range;
+      value = (value << take) + <u32>chunk;
+      while (range < TOP) {
+        range = range << 8;
+        code = code * 256 + nextByte();
+      }
+    }
+    if (isOrder) store<u8>(ordersAt + <usize>c, <u8>value);
+    else store<i32>(output + 4 * <usize>(c - channels), (<i32>value << shift) >> shift);
+  }
+  if (n == 0) return 1;
+  const stride = PAD + n;
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  const escapeBits: u32 = <u32>bitDepth + 5;
+  const lo: i32 = -(1 << (bitDepth - 1));
+  const hi: i32 = (1 << (bitDepth - 1)) - 1;
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const declared = <i32>load<u8>(ordersAt + <usize>c);
+      const order = declared < t ? declared : t;
+      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t);
+      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c);
+      let prf = Math.floor(p + 0.5);
+      if (prf > limit) prf = limit;
+      else if (prf < -limit) prf = -limit;
+      const meanAt = meanAbsAt + 4 * <usize>c;
+      const mean = load<u32>(meanAt);
+      const k = parameterK(mean);
+      const base = unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
+      let q: u32 = 0;
+      while (true) {
+        const at = base + 2 * <usize>q;
+        const prob = <u32>load<u16>(at);
+        const bound = (range >>> 12) * prob;
+        let bit: u32;
+        if (code < <f64>bound) {
+          range = bound;
+          store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
+          bit = 0;
+        } else {
+          code -= <f64>bound;
+          range -= bound;
+          store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
+          bit = 1;
+        }
+        while (range < TOP) {
+          range = range << 8;
+          code = code * 256 + nextByte();
+        }
+        if (bit == 0) break;
+        if (++q == MAX_UNARY) break;
+      }
+      let rawBits: u32 = 0;
+      let u: u32 = 0;
+      if (q >= MAX_UNARY) {
+        rawBits = escapeBits;
+      } else {
+        u = q << k;
+        if (k > 0) {
+          const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
+          const prob = <u32>load<u16>(at);
+          const bound = (range >>> 12) * prob;
+          if (code < <f64>bound) {
+            range = bound;
+            store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
+          } else {
+            code -= <f64>bound;
+            range -= bound;
+            store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
+            u += <u32>1 << (k - 1);
+          }
+          while (range < TOP) {
+            range = range << 8;
+            code = code * 256 + nextByte();
+          }
+          rawBits = k - 1;
+        }
+      }
+      let raw: u32 = 0;
+      while (rawBits > 0) {
+        const take: u32 = rawBits < 16 ? rawBits : 16;
+        rawBits -= take;
+        range = range >>> take;
+        let chunk = Math.floor(code / <f64>range);
+        const max = <f64>((<u32>1 << take) - 1);
+        if (chunk > max) chunk = max; // only in corrupted input
+        code -= chunk * <f64>range;
+        raw = (raw << take) + <u32>chunk;
+        while (range < TOP) {
+          range = range << 8;
+          code = code * 256 + nextByte();
+        }
+      }
+      u += raw;
+      const v: i32 = (u & 1) == 0 ? <i32>(u >>> 1) : -<i32>((u + 1) >>> 1);
+      const e: i32 = v + <i32>prf;
+      const ef = <f64>e;
+      store<f64>(fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
+      adapt(c, ef, p1, p);
+      const s = e + fixedPrediction(output, i, channels, order);
+      if (s < lo || s > hi) return 0;
+      store<i32>(output + (<usize>i << 2), s);
+      const a: u32 = v < 0 ? <u32>-v : <u32>v;
+      store<u32>(meanAt, mean + (a < 0x8000000 ? a : 0x8000000) - (mean >>> DECAY));
+    }
+  }
+  return 1;
+}
