@@ -34,6 +34,7 @@ let unaryAt: usize = 0;
 let remainderAt: usize = 0;
 let meanAbsAt: usize = 0;
 let ordersAt: usize = 0;
+let residualsAt: usize = 0;
 let powerOwn: f64 = 0;
 let powerCascade: f64 = 0;
 
@@ -53,7 +54,8 @@ function layout(work: usize, channels: i32, n: i32): usize {
   remainderAt = unaryAt + 2 * <usize>((MAX_K + 1) * UNARY_STRIDE);
   meanAbsAt = align8(remainderAt + 2 * <usize>((MAX_K + 1) * 2));
   ordersAt = meanAbsAt + 4 * c;
-  return align8(ordersAt + c) - work;
+  residualsAt = align8(ordersAt + c);
+  return residualsAt + 4 * c * <usize>n - work;
 }
 
 /** Bytes of work area needed for `channels` channels of `n` samples. */
@@ -330,6 +332,9 @@ export function encodeBody(
   const stride = PAD + n;
   const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
   const escapeBits: u32 = <u32>bitDepth + 5;
+  // Two passes: first every prediction (the encoder knows all fixed residuals in advance, and the predictions do
+  // not depend on the coding), then all the coding in the same sample order. The same operations in the same order
+  // per channel, so the same bytes; the prediction chains run without the coder's branches in between.
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
       const i = t * channels + c;
@@ -343,8 +348,13 @@ export function encodeBody(
       let prf = Math.floor(p + 0.5);
       if (prf > limit) prf = limit;
       else if (prf < -limit) prf = -limit;
-      const v = e - <i32>prf;
+      store<i32>(residualsAt + (<usize>i << 2), e - <i32>prf);
       adapt(c, ef, p1, p);
+    }
+  }
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const v = load<i32>(residualsAt + (<usize>(t * channels + c) << 2));
       const u: u32 = v >= 0 ? <u32>(2 * v) : <u32>(-2 * v - 1);
       const meanAt = meanAbsAt + 4 * <usize>c;
       const mean = load<u32>(meanAt);
@@ -486,14 +496,6 @@ export function decodeBody(
   const hi: i32 = (1 << (bitDepth - 1)) - 1;
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
-      const i = t * channels + c;
-      const declared = <i32>load<u8>(ordersAt + <usize>c);
-      const order = declared < t ? declared : t;
-      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t);
-      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c);
-      let prf = Math.floor(p + 0.5);
-      if (prf > limit) prf = limit;
-      else if (prf < -limit) prf = -limit;
       const meanAt = meanAbsAt + 4 * <usize>c;
       const mean = load<u32>(meanAt);
       const k = parameterK(mean);
@@ -564,15 +566,28 @@ export function decodeBody(
       }
       u += raw;
       const v: i32 = (u & 1) == 0 ? <i32>(u >>> 1) : -<i32>((u + 1) >>> 1);
-      const e: i32 = v + <i32>prf;
+      store<i32>(residualsAt + (<usize>(t * channels + c) << 2), v);
+      const a: u32 = v < 0 ? <u32>-v : <u32>v;
+      store<u32>(meanAt, mean + (a < 0x8000000 ? a : 0x8000000) - (mean >>> DECAY));
+    }
+  }
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const declared = <i32>load<u8>(ordersAt + <usize>c);
+      const order = declared < t ? declared : t;
+      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t);
+      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c);
+      let prf = Math.floor(p + 0.5);
+      if (prf > limit) prf = limit;
+      else if (prf < -limit) prf = -limit;
+      const e: i32 = load<i32>(residualsAt + (<usize>i << 2)) + <i32>prf;
       const ef = <f64>e;
       store<f64>(fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
       adapt(c, ef, p1, p);
       const s = e + fixedPrediction(output, i, channels, order);
       if (s < lo || s > hi) return 0;
       store<i32>(output + (<usize>i << 2), s);
-      const a: u32 = v < 0 ? <u32>-v : <u32>v;
-      store<u32>(meanAt, mean + (a < 0x8000000 ? a : 0x8000000) - (mean >>> DECAY));
     }
   }
   return 1;
