@@ -64,8 +64,13 @@ export function workBytes(channels: i32, n: i32): usize {
 }
 
 function prepare(work: usize, channels: i32, n: i32): void {
-  const size = layout(work, channels, n);
-  memory.fill(work, 0, size);
+  layout(work, channels, n);
+  // Zero what is read before it is written: each channel's residual history up to t = 0 (the PAD leading zeros
+  // and the first sample's slot), the weights, steps and cascade state. The rest of the history and the residual
+  // scratch are written before they are read.
+  const stride = <usize>(PAD + n);
+  for (let c: i32 = 0; c < channels; c++) memory.fill(fixedAt + 8 * stride * <usize>c, 0, 8 * <usize>(PAD + 1));
+  memory.fill(weightsAt, 0, unaryAt - weightsAt);
   // Every probability starts at one half (0x0800): the unary and remainder tables are contiguous.
   const probabilities = (MAX_K + 1) * (UNARY_STRIDE + 2);
   let i: i32 = 0;
@@ -440,15 +445,17 @@ let input: usize = 0;
 let inputPos: i32 = 0;
 let inputEnd: i32 = 0;
 
-@inline function nextByte(): f64 {
-  const value: f64 = inputPos < inputEnd ? <f64>load<u8>(input + <usize>inputPos) : 0;
+@inline function nextByte(): u32 {
+  const value: u32 = inputPos < inputEnd ? <u32>load<u8>(input + <usize>inputPos) : 0;
   inputPos++;
   return value;
 }
 
 /**
  * Decodes a body of `bodyLength` bytes at `body` into `n` interleaved sample sets of `channels` channels at
- * `output`. Returns 1, or 0 when a decoded sample falls outside the bit depth.
+ * `output`. Returns 1, or 0 when the body is corrupt: a decoded sample falls outside the bit depth, or the coder
+ * reaches code ≥ range, which no encoder produces. Since a valid stream keeps code < range ≤ 2^32 - 1 at every
+ * step, the code register fits 32 bits.
  */
 export function decodeBody(
   body: usize,
@@ -464,8 +471,10 @@ export function decodeBody(
   inputPos = 0;
   inputEnd = bodyLength;
   let range: u32 = 0xffffffff;
-  let code: f64 = 0;
-  for (let i = 0; i < 4; i++) code = code * 256 + nextByte();
+  let wide: u64 = 0;
+  for (let i = 0; i < 4; i++) wide = (wide << 8) | <u64>nextByte();
+  if (wide >= <u64>range) return 0;
+  let code: u32 = <u32>wide;
   const shift: i32 = 32 - bitDepth;
   for (let c: i32 = 0; c < channels + (n > 0 ? channels : 0); c++) {
     const isOrder = c < channels;
@@ -475,14 +484,13 @@ export function decodeBody(
       const take: u32 = left < 16 ? left : 16;
       left -= take;
       range = range >>> take;
-      let chunk = Math.floor(code / <f64>range);
-      const max = <f64>((<u32>1 << take) - 1);
-      if (chunk > max) chunk = max; // only in corrupted input
-      code -= chunk * <f64>range;
-      value = (value << take) + <u32>chunk;
+      const chunk = code / range;
+      if (chunk > (<u32>1 << take) - 1) return 0; // only in corrupted input (code ≥ range)
+      code -= chunk * range;
+      value = (value << take) + chunk;
       while (range < TOP) {
         range = range << 8;
-        code = code * 256 + nextByte();
+        code = (code << 8) | nextByte();
       }
     }
     if (isOrder) store<u8>(ordersAt + <usize>c, <u8>value);
@@ -506,19 +514,19 @@ export function decodeBody(
         const prob = <u32>load<u16>(at);
         const bound = (range >>> 12) * prob;
         let bit: u32;
-        if (code < <f64>bound) {
+        if (code < bound) {
           range = bound;
           store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
           bit = 0;
         } else {
-          code -= <f64>bound;
+          code -= bound;
           range -= bound;
           store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
           bit = 1;
         }
         while (range < TOP) {
           range = range << 8;
-          code = code * 256 + nextByte();
+          code = (code << 8) | nextByte();
         }
         if (bit == 0) break;
         if (++q == MAX_UNARY) break;
@@ -533,18 +541,18 @@ export function decodeBody(
           const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
           const prob = <u32>load<u16>(at);
           const bound = (range >>> 12) * prob;
-          if (code < <f64>bound) {
+          if (code < bound) {
             range = bound;
             store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
           } else {
-            code -= <f64>bound;
+            code -= bound;
             range -= bound;
             store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
             u += <u32>1 << (k - 1);
           }
           while (range < TOP) {
             range = range << 8;
-            code = code * 256 + nextByte();
+            code = (code << 8) | nextByte();
           }
           rawBits = k - 1;
         }
@@ -554,14 +562,13 @@ export function decodeBody(
         const take: u32 = rawBits < 16 ? rawBits : 16;
         rawBits -= take;
         range = range >>> take;
-        let chunk = Math.floor(code / <f64>range);
-        const max = <f64>((<u32>1 << take) - 1);
-        if (chunk > max) chunk = max; // only in corrupted input
-        code -= chunk * <f64>range;
-        raw = (raw << take) + <u32>chunk;
+        const chunk = code / range;
+        if (chunk > (<u32>1 << take) - 1) return 0; // only in corrupted input (code ≥ range)
+        code -= chunk * range;
+        raw = (raw << take) + chunk;
         while (range < TOP) {
           range = range << 8;
-          code = code * 256 + nextByte();
+          code = (code << 8) | nextByte();
         }
       }
       u += raw;

@@ -270,7 +270,11 @@ export function decodeFrameAt(bytes: Uint8Array, start: number, end: number, int
   const ok =
     decodeBodyWasm(bytes, bodyStart, crcAt, samples, channels, sampleCount, bitDepth) ??
     decodeBody(new RangeDecoder(bytes, bodyStart, crcAt), sharedState, samples, channels, sampleCount, bitDepth);
-  if (!ok) throw new EcgFrameError('ECG frame body decodes to a sample outside its bit depth.');
+  if (!ok) {
+    throw new EcgFrameError(
+      'ECG frame body is corrupt (a sample outside its bit depth, or an impossible coder state).',
+    );
+  }
   return { header, samples, byteLength: frameLength };
 }
 

@@ -324,7 +324,10 @@ export function encodeBody(
   rc.r[1] = range;
 }
 
-/** Decodes a body; returns false when a decoded sample falls outside the bit depth. */
+/**
+ * Decodes a body; returns false when the body is corrupt: a decoded sample falls outside the bit depth, or the
+ * coder's state is one no encoder produces.
+ */
 export function decodeBody(
   rc: RangeDecoder,
   state: BodyState,
@@ -343,8 +346,10 @@ export function decodeBody(
   const shift = 32 - bitDepth;
   const orders = new Uint8Array(channels);
   for (let c = 0; c < channels; c++) orders[c] = rc.direct(2);
+  if (rc.corrupt) return false;
   if (n === 0) return true;
   for (let c = 0; c < channels; c++) out[c] = (rc.direct(bitDepth) << shift) >> shift;
+  if (rc.corrupt) return false;
   const buf = rc.buf;
   const end = rc.end;
   let pos = rc.pos;
@@ -418,9 +423,8 @@ export function decodeBody(
         const take = Math.min(rawBits, 16);
         rawBits -= take;
         range = range >>> take;
-        let chunk = Math.floor(code / range);
-        const max = (1 << take) - 1;
-        if (chunk > max) chunk = max; // only in corrupted input
+        const chunk = Math.floor(code / range);
+        if (chunk > (1 << take) - 1) return false; // only in corrupted input (code ≥ range)
         code -= chunk * range;
         raw = raw * (1 << take) + chunk;
         while (range < TOP) {

@@ -85,14 +85,36 @@ function wasm(): FrameBodyExports | undefined {
 
 const align = (x: number) => (x + 15) & ~15;
 
-function reserve(memory: WebAssembly.Memory, bytes: number): void {
-  const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+// Views of the module's memory, made again only when it grows (growing detaches the old buffer).
+let buffer: ArrayBuffer | undefined;
+let bytes = new Uint8Array(0);
+let words = new Int32Array(0);
+
+function reserve(w: FrameBodyExports, size: number): void {
+  const missing = size - w.memory.buffer.byteLength;
+  if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
+  if (w.memory.buffer !== buffer) {
+    buffer = w.memory.buffer;
+    bytes = new Uint8Array(buffer);
+    words = new Int32Array(buffer);
+  }
+}
+
+let workFor = '';
+let work = 0;
+function workBytes(w: FrameBodyExports, channels: number, n: number): number {
+  const key = `${channels}/${n}`;
+  if (key !== workFor) {
+    work = w.workBytes(channels, n);
+    workFor = key;
+  }
+  return work;
 }
 
 /**
- * Encodes a frame body. Returns the body; or the index of the first sample outside the bit depth (nothing encoded);
- * or `undefined` when WebAssembly is unavailable or the body would exceed 2 bytes per sample.
+ * Encodes a frame body. Returns the body (a view valid until the next call: copy it at once); or the index of the
+ * first sample outside the bit depth (nothing encoded); or `undefined` when WebAssembly is unavailable or the body
+ * would exceed 2 bytes per sample.
  */
 export function encodeBodyWasm(
   x: Int32Array,
@@ -106,20 +128,20 @@ export function encodeBodyWasm(
   const capacity = 64 + 2 * x.length;
   const outAt = align(xAt + 4 * x.length);
   const workAt = align(outAt + capacity);
-  reserve(w.memory, workAt + w.workBytes(channels, n));
-  new Int32Array(w.memory.buffer, xAt, x.length).set(x);
+  reserve(w, workAt + workBytes(w, channels, n));
+  words.set(x, xAt >> 2);
   const length = w.encodeBody(xAt, channels, n, bitDepth, outAt, capacity, workAt);
   if (length <= -2) return -2 - length;
   if (length < 0) return undefined;
-  return new Uint8Array(w.memory.buffer, outAt, length).slice();
+  return bytes.subarray(outAt, outAt + length);
 }
 
 /**
- * Decodes the body `bytes[start, end)` into `out` (`n` sample sets of `channels`): true, or false when a sample
- * falls outside the bit depth; `undefined` when WebAssembly is unavailable.
+ * Decodes the body `source[start, end)` into `out` (`n` sample sets of `channels`): true, or false when the body
+ * is corrupt; `undefined` when WebAssembly is unavailable.
  */
 export function decodeBodyWasm(
-  bytes: Uint8Array,
+  source: Uint8Array,
   start: number,
   end: number,
   out: Int32Array,
@@ -132,9 +154,9 @@ export function decodeBodyWasm(
   const bodyAt = align(w.heapBase.value as number);
   const outAt = align(bodyAt + (end - start));
   const workAt = align(outAt + 4 * out.length);
-  reserve(w.memory, workAt + w.workBytes(channels, n));
-  new Uint8Array(w.memory.buffer, bodyAt, end - start).set(bytes.subarray(start, end));
+  reserve(w, workAt + workBytes(w, channels, n));
+  bytes.set(source.subarray(start, end), bodyAt);
   const ok = w.decodeBody(bodyAt, end - start, outAt, channels, n, bitDepth, workAt) === 1;
-  out.set(new Int32Array(w.memory.buffer, outAt, out.length));
+  if (ok) out.set(words.subarray(outAt >> 2, (outAt >> 2) + out.length));
   return ok;
 }

@@ -123,10 +123,15 @@ export class RangeEncoder {
 
 const CODE = 1;
 
-/** Decoder over a byte range; reading past the end yields zero bytes. */
+/**
+ * Decoder over a byte range; reading past the end yields zero bytes. A valid stream keeps code < range at every
+ * step; a stream that breaks it (only a corrupted one can) sets `corrupt`.
+ */
 export class RangeDecoder {
   /** [range, code] */
   readonly r = new Float64Array([0xffffffff, 0]);
+  /** Set once the input proved impossible for any encoder (code ≥ range). */
+  corrupt = false;
   pos: number;
   readonly end: number;
   readonly buf: Uint8Array;
@@ -138,6 +143,7 @@ export class RangeDecoder {
     let code = 0;
     for (let i = 0; i < 4; i++) code = code * 256 + this.next();
     this.r[CODE] = code;
+    if (code >= 0xffffffff) this.corrupt = true;
   }
 
   private next(): number {
@@ -182,7 +188,10 @@ export class RangeDecoder {
       range = Math.floor(range / 2 ** take);
       let chunk = Math.floor(code / range);
       const max = 2 ** take - 1;
-      if (chunk > max) chunk = max; // only in corrupted input
+      if (chunk > max) {
+        chunk = max; // only in corrupted input
+        this.corrupt = true;
+      }
       code -= chunk * range;
       value = value * 2 ** take + chunk;
       while (range < TOP) {
