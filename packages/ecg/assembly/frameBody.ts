@@ -367,19 +367,17 @@ export function encodeBody(
       const q = u >>> k;
       const base = unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
       const last = q < MAX_UNARY ? q : MAX_UNARY - 1;
+      // Decisions without a branch on the bit (select): a 0 keeps [low, low + bound), a 1 the rest.
       for (let j: u32 = 0; j <= last; j++) {
         const at = base + 2 * <usize>j;
         const prob = <u32>load<u16>(at);
         const bound = (range >>> 12) * prob;
-        if (j == q) {
-          range = bound;
-          store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
-        } else {
-          low += <u64>bound;
-          range -= bound;
-          store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
-        }
-        while (range < TOP) {
+        const zero = j == q;
+        low += select<u64>(0, <u64>bound, zero);
+        range = select<u32>(bound, range - bound, zero);
+        store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+        if (range < TOP) {
+          // One step always suffices after a decision (the range stays at least 31·2^12).
           range = range << 8;
           low = shiftLow(low);
         }
@@ -393,15 +391,11 @@ export function encodeBody(
         const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
         const prob = <u32>load<u16>(at);
         const bound = (range >>> 12) * prob;
-        if (((u >>> (k - 1)) & 1) == 0) {
-          range = bound;
-          store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
-        } else {
-          low += <u64>bound;
-          range -= bound;
-          store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
-        }
-        while (range < TOP) {
+        const zero = ((u >>> (k - 1)) & 1) == 0;
+        low += select<u64>(0, <u64>bound, zero);
+        range = select<u32>(bound, range - bound, zero);
+        store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+        if (range < TOP) {
           range = range << 8;
           low = shiftLow(low);
         }
@@ -449,6 +443,19 @@ let inputEnd: i32 = 0;
   const value: u32 = inputPos < inputEnd ? <u32>load<u8>(input + <usize>inputPos) : 0;
   inputPos++;
   return value;
+}
+
+/**
+ * The code after one renormalisation step following a binary decision, without a branch: after a decision the
+ * range is at least 31·2^12, so one byte always brings it back to 2^24 or more. Moves the input on when it reads;
+ * the caller shifts the range itself.
+ */
+@inline function renormalizeCode(code: u32, range: u32): u32 {
+  const need = range < TOP;
+  const inside = inputPos < inputEnd;
+  const byte = select<u32>(<u32>load<u8>(input + <usize>(inside ? inputPos : 0)), 0, inside);
+  inputPos += <i32>need;
+  return select<u32>((code << 8) | byte, code, need);
 }
 
 /**
@@ -513,22 +520,13 @@ export function decodeBody(
         const at = base + 2 * <usize>q;
         const prob = <u32>load<u16>(at);
         const bound = (range >>> 12) * prob;
-        let bit: u32;
-        if (code < bound) {
-          range = bound;
-          store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
-          bit = 0;
-        } else {
-          code -= bound;
-          range -= bound;
-          store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
-          bit = 1;
-        }
-        while (range < TOP) {
-          range = range << 8;
-          code = (code << 8) | nextByte();
-        }
-        if (bit == 0) break;
+        const zero = code < bound;
+        code -= select<u32>(0, bound, zero);
+        range = select<u32>(bound, range - bound, zero);
+        store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+        code = renormalizeCode(code, range);
+        range = select<u32>(range << 8, range, range < TOP);
+        if (zero) break;
         if (++q == MAX_UNARY) break;
       }
       let rawBits: u32 = 0;
@@ -541,19 +539,13 @@ export function decodeBody(
           const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
           const prob = <u32>load<u16>(at);
           const bound = (range >>> 12) * prob;
-          if (code < bound) {
-            range = bound;
-            store<u16>(at, <u16>(prob + ((4096 - prob) >>> SHIFT)));
-          } else {
-            code -= bound;
-            range -= bound;
-            store<u16>(at, <u16>(prob - (prob >>> SHIFT)));
-            u += <u32>1 << (k - 1);
-          }
-          while (range < TOP) {
-            range = range << 8;
-            code = (code << 8) | nextByte();
-          }
+          const zero = code < bound;
+          code -= select<u32>(0, bound, zero);
+          range = select<u32>(bound, range - bound, zero);
+          store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+          u += select<u32>(0, <u32>1 << (k - 1), zero);
+          code = renormalizeCode(code, range);
+          range = select<u32>(range << 8, range, range < TOP);
           rawBits = k - 1;
         }
       }
