@@ -1,10 +1,8 @@
-import * as dagCbor from '@ipld/dag-cbor';
 import { IDBBlockstore } from 'blockstore-idb';
 import { IDBDatastore } from 'datastore-idb';
-import { createHeliaLight, type HeliaInit } from 'helia';
 import { UnsupportedPlatformError } from './errors.js';
 import type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.js';
-import { heliaBackedStorage } from './internal/heliaBackedStorage.js';
+import { startHeliaStorage } from './internal/heliaBackedStorage.js';
 
 export type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.js';
 
@@ -35,11 +33,5 @@ export async function createHeliaStorage(parameters: CreateHeliaStorageParameter
     await blockstore.close().catch(() => {});
     throw new UnsupportedPlatformError('createHeliaStorage', `IndexedDB refused to open: ${String(error)}`);
   }
-  const init: HeliaInit = { blockstore, datastore, codecs: [dagCbor], blockBrokers: [], routers: [] };
-  const helia = createHeliaLight(init);
-  await helia.start();
-  return heliaBackedStorage(helia, async () => {
-    await blockstore.close();
-    await datastore.close();
-  });
+  return startHeliaStorage({ blockstore, datastore });
 }

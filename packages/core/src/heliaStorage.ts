@@ -1,9 +1,8 @@
-import * as dagCbor from '@ipld/dag-cbor';
 import { FsBlockstore } from 'blockstore-fs';
 import { FsDatastore } from 'datastore-fs';
-import { createHeliaLight, type Helia, type HeliaInit } from 'helia';
+import type { Helia } from 'helia';
 
-import { heliaBackedStorage } from './internal/heliaBackedStorage.js';
+import { startHeliaStorage } from './internal/heliaBackedStorage.js';
 import type { Storage } from './storage.js';
 
 /** Parameters of {@link createHeliaStorage}. */
@@ -42,11 +41,5 @@ export async function createHeliaStorage(parameters: CreateHeliaStorageParameter
   const datastore = new FsDatastore(`${parameters.directory}/datastore`);
   await blockstore.open();
   await datastore.open();
-  const init: HeliaInit = { blockstore, datastore, codecs: [dagCbor], blockBrokers: [], routers: [] };
-  const helia = createHeliaLight(init);
-  await helia.start();
-  return heliaBackedStorage(helia, async () => {
-    await blockstore.close();
-    await datastore.close();
-  });
+  return startHeliaStorage({ blockstore, datastore });
 }

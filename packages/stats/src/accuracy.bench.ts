@@ -10,6 +10,7 @@
 import { accuracyLimit } from './accuracyLimit.js';
 import { estimateFromCounts, perReportVariance } from './estimate.js';
 import { BENCHMARK_CATEGORIES } from './internal/benchmarkPrevalences.js';
+import { erf } from './internal/erf.js';
 import { normalQuantile } from './internal/normalQuantile.js';
 import { simulatePopulation, simulateReportCounts, truncatedShare } from './internal/simulate.js';
 import { mechanismParameters } from './mechanism.js';
@@ -29,14 +30,6 @@ const SIZES = [10_000, 100_000];
 const pp = (x: number) => (x * 100).toFixed(3);
 const pad = (s: string | number, w: number) => String(s).padStart(w);
 const phi = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
-function erf(x: number): number {
-  // Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7).
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return x >= 0 ? y : -y;
-}
 /** P(every estimate within ±tolerance) for independent normal errors with these SEs and biases. */
 const predictedAllWithin = (se: ArrayLike<number>, bias: ArrayLike<number> = new Float64Array(se.length)) => {
   let p = 1;

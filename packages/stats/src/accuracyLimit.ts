@@ -1,4 +1,5 @@
 import { InvalidStatsParameterError } from './errors.js';
+import { erf } from './internal/erf.js';
 
 /**
  * What estimates are compared with: `'prevalence'`, the probability that a patient has the condition (the figure a
@@ -50,14 +51,6 @@ export interface AccuracyLimit {
 const GRID = 4096;
 // Abramowitz–Stegun 7.1.26 approximates erf within 1.5e-7; adding this keeps every factor an upper bound.
 const ERF_SLACK = 2e-7;
-
-function erf(x: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return x >= 0 ? y : -y;
-}
 
 /** log P(|N(0, variance)| ≤ tolerance), rounded up. */
 function logWithin(tolerance: number, variance: number): number {

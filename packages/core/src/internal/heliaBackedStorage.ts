@@ -1,14 +1,31 @@
-import type { Helia } from 'helia';
+import * as dagCbor from '@ipld/dag-cbor';
+import { createHeliaLight, type Helia, type HeliaInit } from 'helia';
 import { BlockNotFoundError } from '../errors.js';
 import type { HeliaStorage } from '../heliaStorage.js';
 import { concatBytes } from './bytes.js';
 import { walkDag } from './walkDag.js';
 
+/** An opened block store and datastore (filesystem in Node, IndexedDB in browsers). */
+interface OpenStores {
+  readonly blockstore: NonNullable<HeliaInit['blockstore']> & { close(): Promise<void> };
+  readonly datastore: NonNullable<HeliaInit['datastore']> & { close(): Promise<void> };
+}
+
 /**
- * The {@link HeliaStorage} over a started, offline Helia node, whatever its stores (filesystem in Node, IndexedDB
- * in browsers). `close` stops the node, then releases the stores.
+ * Starts an offline Helia node (no libp2p, routers or block brokers) on opened stores and returns the
+ * {@link HeliaStorage} over it; `close` stops the node, then closes the stores.
  */
-export function heliaBackedStorage(helia: Helia, closeStores: () => Promise<void>): HeliaStorage {
+export async function startHeliaStorage({ blockstore, datastore }: OpenStores): Promise<HeliaStorage> {
+  const init: HeliaInit = { blockstore, datastore, codecs: [dagCbor], blockBrokers: [], routers: [] };
+  const helia = createHeliaLight(init);
+  await helia.start();
+  return heliaBackedStorage(helia, async () => {
+    await blockstore.close();
+    await datastore.close();
+  });
+}
+
+function heliaBackedStorage(helia: Helia, closeStores: () => Promise<void>): HeliaStorage {
   const storage: HeliaStorage = {
     helia,
     readOnly: false,
