@@ -89,7 +89,9 @@ function outsideBitDepth(x: Int32Array, i: number, bitDepth: number): EcgParamet
 function encodeBodyJs(x: Int32Array, channels: number, n: number, bitDepth: number): Uint8Array {
   const rc = new RangeEncoder(new Uint8Array(64 + Math.ceil(x.length * 1.5)), 0);
   encodeBody(rc, sharedState, x, channels, n, bitDepth, chooseOrders(x, channels, n));
-  return rc.buf.subarray(0, rc.finish());
+  // finish() may grow the buffer: read `rc.buf` only after it.
+  const length = rc.finish();
+  return rc.buf.subarray(0, length);
 }
 
 /**
