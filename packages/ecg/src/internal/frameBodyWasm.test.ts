@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadRecord } from '../../test/data.js';
 import { EcgFrameError, EcgParameterError } from '../errors.js';
 import { decodeEcgFrame, encodeEcgFrame } from '../frame.js';
@@ -166,5 +166,68 @@ describe('the WebAssembly frame body', () => {
       if (typeof wasm === 'string' || wasm.some((v, i) => v !== samples[start + i])) garbled++;
     }
     expect(garbled).toBeGreaterThan(250); // the corruptions did reach the body
+  });
+});
+
+describe('where WebAssembly is restricted', () => {
+  const realWebAssembly = globalThis.WebAssembly;
+  afterEach(() => {
+    globalThis.WebAssembly = realWebAssembly;
+    vi.resetModules();
+  });
+
+  const freshCodec = async () => {
+    vi.resetModules();
+    const frame = await import('../frame.js');
+    const wasm = await import('./frameBodyWasm.js');
+    return { ...frame, ...wasm };
+  };
+  const samples = Int32Array.from({ length: 720 }, (_, i) => Math.round(700 * Math.sin(i / 7)));
+  const parameters = { sampleRate: 360, channels: 2, bitDepth: 12 };
+
+  it('without WebAssembly, the JavaScript codec does the work (same bytes)', async () => {
+    const expected = encodeEcgFrame(samples, parameters);
+    (globalThis as { WebAssembly?: unknown }).WebAssembly = undefined;
+    const codec = await freshCodec();
+    const frame = codec.encodeEcgFrame(samples, parameters);
+    expect(Buffer.from(frame).equals(Buffer.from(expected))).toBe(true);
+    expect(codec.decodeEcgFrame(frame).samples).toEqual(samples);
+    expect(codec.wasmFrameBodyReady()).toBe(false);
+  });
+
+  it('where synchronous compilation is refused (browser main thread), it compiles in the background', async () => {
+    const expected = encodeEcgFrame(samples, parameters);
+    globalThis.WebAssembly = {
+      ...realWebAssembly,
+      Module: function Module() {
+        throw new RangeError('WebAssembly.Module(): Buffer size is larger than 4 KB on the main thread');
+      },
+      Instance: realWebAssembly.Instance,
+      instantiate: realWebAssembly.instantiate,
+    } as unknown as typeof WebAssembly;
+    const codec = await freshCodec();
+    // The first frame is coded by the JavaScript codec while the module compiles...
+    expect(Buffer.from(codec.encodeEcgFrame(samples, parameters)).equals(Buffer.from(expected))).toBe(true);
+    expect(codec.wasmFrameBodyReady()).toBe(false);
+    // ...and later frames by WebAssembly, with the same bytes.
+    await vi.waitFor(() => expect(codec.wasmFrameBodyReady()).toBe(true));
+    expect(Buffer.from(codec.encodeEcgFrame(samples, parameters)).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('where a content security policy forbids WebAssembly, it stays on the JavaScript codec', async () => {
+    const refused = () => {
+      throw new WebAssembly.CompileError('Refused to compile: wasm-unsafe-eval is not allowed');
+    };
+    globalThis.WebAssembly = {
+      ...realWebAssembly,
+      Module: refused,
+      instantiate: () => Promise.reject(new realWebAssembly.CompileError('wasm-unsafe-eval is not allowed')),
+    } as unknown as typeof WebAssembly;
+    const codec = await freshCodec();
+    const frame = codec.encodeEcgFrame(samples, parameters);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(codec.wasmFrameBodyReady()).toBe(false);
+    expect(codec.decodeEcgFrame(codec.encodeEcgFrame(samples, parameters)).samples).toEqual(samples);
+    expect(Buffer.from(frame).equals(Buffer.from(encodeEcgFrame(samples, parameters)))).toBe(true);
   });
 });
