@@ -5,7 +5,8 @@ import {
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
-  parseFrameHeader,
+  type ParsedHeader,
+  parseFrameAt,
 } from './frame.js';
 
 /** Parameters of {@link encodeEcg} and {@link createEcgEncoderStream}. */
@@ -106,18 +107,14 @@ export interface DecodeEcgReturnType {
  */
 export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
   // First the headers (to check continuity and size the output), then every body straight into its place.
-  const frames: EcgFrameHeader[] = [];
+  const parsedFrames: ParsedHeader[] = [];
   const starts: number[] = [];
   let pos = 0;
   let total = 0;
   while (pos < bytes.length) {
-    const parsed = parseFrameHeader(bytes, pos, bytes.length);
-    if (!parsed) throw new EcgFrameError('ECG frame header is truncated.');
-    if (pos + parsed.frameLength > bytes.length) {
-      throw new EcgFrameError('ECG frame is truncated.', `${bytes.length - pos} of ${parsed.frameLength} bytes`);
-    }
+    const parsed = parseFrameAt(bytes, pos, bytes.length);
     const h = parsed.header;
-    const previous = frames[frames.length - 1];
+    const previous = parsedFrames[parsedFrames.length - 1]?.header;
     if (previous) {
       if (h.channels !== previous.channels || h.sampleRate !== previous.sampleRate) {
         throw new EcgFrameError('ECG frames change channel count or sample rate mid-recording.');
@@ -129,20 +126,19 @@ export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
         );
       }
     }
-    frames.push(h);
+    parsedFrames.push(parsed);
     starts.push(pos);
     total += h.sampleCount * h.channels;
     pos += parsed.frameLength;
   }
   const samples = new Int32Array(total);
   let offset = 0;
-  for (let f = 0; f < frames.length; f++) {
-    const h = frames[f] as EcgFrameHeader;
-    const count = h.sampleCount * h.channels;
-    const start = starts[f] as number;
-    decodeFrameAt(bytes, start, bytes.length, samples.subarray(offset, offset + count));
+  parsedFrames.forEach((parsed, f) => {
+    const count = parsed.header.sampleCount * parsed.header.channels;
+    decodeFrameAt(bytes, starts[f] as number, bytes.length, samples.subarray(offset, offset + count), parsed);
     offset += count;
-  }
+  });
+  const frames = parsedFrames.map((parsed) => parsed.header);
   const first = frames[0];
   return {
     samples,

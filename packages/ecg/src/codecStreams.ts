@@ -107,7 +107,7 @@ export function createEcgDecoderStream(): TransformStream<Uint8Array, EcgFrame> 
       for (;;) {
         const parsed = parseFrameHeader(pending, pos, length);
         if (!parsed || pos + parsed.frameLength > length) break;
-        const frame = decodeFrameAt(pending, pos, pos + parsed.frameLength);
+        const frame = decodeFrameAt(pending, pos, pos + parsed.frameLength, undefined, parsed);
         controller.enqueue(frame);
         pos += parsed.frameLength;
       }

@@ -254,16 +254,29 @@ export function readEcgFrameHeader(bytes: Uint8Array): EcgFrameHeader {
 }
 
 /**
- * @internal Decodes the frame at `start`, which must lie entirely within `end`, into `into` when given (which must
- * hold exactly its samples) or a new array.
+ * @internal Parses the header of the frame at `start` and checks that the whole frame lies within `end`.
  */
-export function decodeFrameAt(bytes: Uint8Array, start: number, end: number, into?: Int32Array): EcgFrame {
+export function parseFrameAt(bytes: Uint8Array, start: number, end: number): ParsedHeader {
   const parsed = parseFrameHeader(bytes, start, end);
   if (!parsed) throw new EcgFrameError('ECG frame header is truncated.');
-  const { header, bodyStart, bodyLength, frameLength } = parsed;
-  if (start + frameLength > end) {
-    throw new EcgFrameError('ECG frame is truncated.', `${end - start} of ${frameLength} bytes`);
+  if (start + parsed.frameLength > end) {
+    throw new EcgFrameError('ECG frame is truncated.', `${end - start} of ${parsed.frameLength} bytes`);
   }
+  return parsed;
+}
+
+/**
+ * @internal Decodes the frame at `start`, which must lie entirely within `end`, into `into` when given (which must
+ * hold exactly its samples) or a new array. `parsed` is its header when the caller has already parsed it.
+ */
+export function decodeFrameAt(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  into?: Int32Array,
+  parsed: ParsedHeader = parseFrameAt(bytes, start, end),
+): EcgFrame {
+  const { header, bodyStart, bodyLength, frameLength } = parsed;
   const crcAt = bodyStart + bodyLength;
   const crc = crc16(bytes, start, crcAt);
   if (crc !== ((bytes[crcAt]! << 8) | bytes[crcAt + 1]!)) throw new EcgFrameError('ECG frame checksum mismatch.');

@@ -63,14 +63,14 @@ function wasm(): FrameBodyExports | undefined {
     state = 'unavailable';
     return undefined;
   }
+  const binary = moduleBytes();
   try {
-    exports = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), {})
-      .exports as unknown as FrameBodyExports;
+    exports = new WebAssembly.Instance(new WebAssembly.Module(binary), {}).exports as unknown as FrameBodyExports;
     state = 'ready';
     return exports;
   } catch {
     state = 'compiling';
-    WebAssembly.instantiate(moduleBytes(), {}).then(
+    WebAssembly.instantiate(binary, {}).then(
       (result) => {
         exports = result.instance.exports as unknown as FrameBodyExports;
         state = 'ready';
@@ -100,17 +100,6 @@ function reserve(w: FrameBodyExports, size: number): void {
   }
 }
 
-let workFor = '';
-let work = 0;
-function workBytes(w: FrameBodyExports, channels: number, n: number): number {
-  const key = `${channels}/${n}`;
-  if (key !== workFor) {
-    work = w.workBytes(channels, n);
-    workFor = key;
-  }
-  return work;
-}
-
 /**
  * Encodes a frame body. Returns the body (a view valid until the next call: copy it at once); or the index of the
  * first sample outside the bit depth (nothing encoded); or `undefined` when WebAssembly is unavailable or the body
@@ -128,7 +117,7 @@ export function encodeBodyWasm(
   const capacity = 64 + 2 * x.length;
   const outAt = align(xAt + 4 * x.length);
   const workAt = align(outAt + capacity);
-  reserve(w, workAt + workBytes(w, channels, n));
+  reserve(w, workAt + w.workBytes(channels, n));
   words.set(x, xAt >> 2);
   const length = w.encodeBody(xAt, channels, n, bitDepth, outAt, capacity, workAt);
   if (length <= -2) return -2 - length;
@@ -154,7 +143,7 @@ export function decodeBodyWasm(
   const bodyAt = align(w.heapBase.value as number);
   const outAt = align(bodyAt + (end - start));
   const workAt = align(outAt + 4 * out.length);
-  reserve(w, workAt + workBytes(w, channels, n));
+  reserve(w, workAt + w.workBytes(channels, n));
   bytes.set(source.subarray(start, end), bodyAt);
   const ok = w.decodeBody(bodyAt, end - start, outAt, channels, n, bitDepth, workAt) === 1;
   if (ok) out.set(words.subarray(outAt >> 2, (outAt >> 2) + out.length));
