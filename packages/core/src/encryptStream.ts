@@ -1,12 +1,13 @@
 import type { CID } from 'multiformats/cid';
 import type { Block } from './block.js';
 import { CHUNK_SIZE } from './envelopeHeader.js';
-import { importAeadKey, seal, sealParts } from './internal/aead.js';
+import { type AeadKey, importAeadKey, seal } from './internal/aead.js';
 import { concatBytes } from './internal/bytes.js';
 import { checkRecipients, sealHeader, wrapAll } from './internal/headerSeal.js';
 import { chunkNonce, DATA_KEY_LENGTH, deriveRecordKeys, SALT_LENGTH } from './internal/keySchedule.js';
 import { type LeafSealer, leafSealer } from './internal/leafSealer.js';
-import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlock, rawBlockOfDigest } from './internal/payloadDag.js';
+import { type LocalLeaf, localLeaf } from './internal/localLeaf.js';
+import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlockOfDigest } from './internal/payloadDag.js';
 import { type RandomBytes, secureRandom } from './internal/random.js';
 import {
   completeMetadata,
@@ -65,6 +66,8 @@ const LEAF_PLAINTEXT = CHUNKS_PER_LEAF * CHUNK_SIZE;
 const LOCAL_LEAVES_IN_FLIGHT = 2;
 /** Leaves of a record sealed on the caller's thread before the rest goes to worker threads. */
 const LOCAL_LEAVES = 2;
+/** Leaves in flight per worker thread (one being sealed, the next ones queued). */
+const WORKER_LEAVES_IN_FLIGHT = 4;
 
 /**
  * Creates a streaming encryption: pipe plaintext in, get the envelope's blocks out, with bounded memory (a few
@@ -105,10 +108,16 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
   /** Plaintext buffers handed back by the workers, reused for the next leaves. */
   const spare: ArrayBuffer[] = [];
   let sealer: LeafSealer | undefined;
-  let leaf = new Uint8Array(LEAF_PLAINTEXT);
-  let filled = 0;
-  /** A full leaf of plaintext held back until it is known whether more follows (its last chunk may be final). */
-  let held: Uint8Array | null = null;
+  let key: AeadKey | undefined;
+  /** The latest plaintext chunk, held back until it is known whether more follows (it may be the final chunk). */
+  let stage: Uint8Array | undefined;
+  let staged = 0;
+  /** The leaf being filled: sealed on this thread chunk by chunk, or its plaintext gathered for a worker. */
+  let local: LocalLeaf | undefined;
+  let gather: Uint8Array | undefined;
+  let gathered = 0;
+  let leafNonces: Uint8Array[] = [];
+  let leafSize = 0;
   let leaves = 0;
   let chunkIndex = 0;
   let bytes = 0;
@@ -122,13 +131,6 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
   });
   result.catch(() => {});
 
-  const sealLocally = async (nonces: Uint8Array[], plaintext: Uint8Array): Promise<Block> => {
-    const key = await payloadKey;
-    const parts = await Promise.all(
-      nonces.map((nonce, i) => sealParts(key, nonce, plaintext.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE))),
-    );
-    return rawBlock(concatBytes(parts.flat()));
-  };
   const sealInWorker = async (nonces: Uint8Array[], plaintext: Uint8Array): Promise<Block> => {
     const sealed = await sealer!.seal(
       keys.payloadKey,
@@ -140,25 +142,45 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
     if (spare.length < 8) spare.push(sealed.plaintext);
     return rawBlockOfDigest(sealed.bytes, sealed.digest);
   };
-  /** Starts sealing the next leaf; `plaintext` is owned by the stream from here on. */
-  const submit = (plaintext: Uint8Array, last: boolean) => {
-    const chunks = Math.max(1, Math.ceil(plaintext.length / CHUNK_SIZE));
-    const nonces: Uint8Array[] = [];
-    for (let i = 0; i < chunks; i++) nonces.push(chunkNonce(chunkIndex + i, last && i === chunks - 1));
-    chunkIndex += chunks;
-    bytes += plaintext.length;
-    // The first leaves stay on this thread: most records are that small, and a worker hop only pays off for a
-    // record of several leaves (measured: 1 MiB is faster on one thread, 64 MiB twice as fast on two workers).
-    if (leaves >= LOCAL_LEAVES) sealer ??= leafSealer();
-    leaves++;
-    const size = plaintext.length;
-    const promise = (sealer ? sealInWorker(nonces, plaintext) : sealLocally(nonces, plaintext)).then((block) => ({
-      block,
-      chunks,
-      size,
-    }));
+  const freshLeaf = () => {
+    const buffer = spare.pop();
+    return buffer ? new Uint8Array(buffer, 0, LEAF_PLAINTEXT) : new Uint8Array(LEAF_PLAINTEXT);
+  };
+  /** Hands the full (or final) leaf to its sealer and queues its block. */
+  const closeLeaf = () => {
+    const chunks = leafNonces.length;
+    const size = leafSize;
+    const block = local ? local.finish() : sealInWorker(leafNonces, gather!.subarray(0, gathered));
+    local = undefined;
+    gather = undefined;
+    leafNonces = [];
+    leafSize = 0;
+    const promise = block.then((b) => ({ block: b, chunks, size }));
     promise.catch(() => {});
     sealing.push(promise);
+  };
+  /** Adds the next chunk of plaintext (read before returning: the caller may reuse it). */
+  const addChunk = (plaintext: Uint8Array, final: boolean) => {
+    if (leafNonces.length === 0) {
+      // The first leaves stay on this thread: most records are that small, and a worker hop only pays off for a
+      // record of several leaves (measured: 1 MiB is faster on one thread, 64 MiB twice as fast on two workers).
+      if (leaves >= LOCAL_LEAVES) sealer ??= leafSealer();
+      leaves++;
+      if (sealer) {
+        gather = freshLeaf();
+        gathered = 0;
+      } else local = localLeaf(key!);
+    }
+    const nonce = chunkNonce(chunkIndex++, final);
+    leafNonces.push(nonce);
+    leafSize += plaintext.length;
+    bytes += plaintext.length;
+    if (local) local.add(nonce, plaintext);
+    else {
+      gather!.set(plaintext, gathered);
+      gathered += plaintext.length;
+    }
+    if (final || leafNonces.length === CHUNKS_PER_LEAF) closeLeaf();
   };
   const emitOne = async (controller: TransformStreamDefaultController<Block>) => {
     const { block, chunks, size } = await sealing.shift()!;
@@ -168,38 +190,38 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
     doneChunks += chunks;
     parameters.onProgress?.({ bytes: doneBytes, chunks: doneChunks });
   };
-  const inFlight = () => (sealer ? sealer.size + 1 : LOCAL_LEAVES_IN_FLIGHT);
-  const freshLeaf = () => {
-    const buffer = spare.pop();
-    return buffer ? new Uint8Array(buffer, 0, LEAF_PLAINTEXT) : new Uint8Array(LEAF_PLAINTEXT);
-  };
+  const inFlight = () => (sealer ? sealer.size * WORKER_LEAVES_IN_FLIGHT : LOCAL_LEAVES_IN_FLIGHT);
 
   const transform = new TransformStream<Uint8Array, Block>({
     async transform(chunk, controller) {
       if (!(chunk instanceof Uint8Array)) throw new TypeError('Encrypt stream accepts Uint8Array chunks only.');
+      key ??= await payloadKey;
+      const end = chunk.length;
       let offset = 0;
-      while (offset < chunk.length) {
-        const n = Math.min(LEAF_PLAINTEXT - filled, chunk.length - offset);
-        leaf.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === LEAF_PLAINTEXT) {
-          if (held) submit(held, false);
-          held = leaf;
-          leaf = freshLeaf();
-          filled = 0;
-          while (sealing.length >= inFlight()) await emitOne(controller);
+      while (offset < end) {
+        if (staged === CHUNK_SIZE) {
+          // More bytes follow the staged chunk: it is not the final one.
+          addChunk(stage!, false);
+          staged = 0;
+        } else if (staged === 0 && end - offset > CHUNK_SIZE) {
+          // A whole chunk with more bytes after it, sealed in place (no copy).
+          addChunk(chunk.subarray(offset, offset + CHUNK_SIZE), false);
+          offset += CHUNK_SIZE;
+        } else {
+          stage ??= new Uint8Array(CHUNK_SIZE);
+          const n = Math.min(CHUNK_SIZE - staged, end - offset);
+          stage.set(chunk.subarray(offset, offset + n), staged);
+          staged += n;
+          offset += n;
         }
+        while (sealing.length >= inFlight()) await emitOne(controller);
       }
     },
     async flush(controller) {
       try {
-        if (held && filled === 0) submit(held, true);
-        else {
-          if (held) submit(held, false);
-          submit(leaf.subarray(0, filled), true);
-        }
-        held = null;
+        key ??= await payloadKey;
+        // The final chunk: what is staged (nothing for an empty record, which has one empty chunk).
+        addChunk(stage ? stage.subarray(0, staged) : new Uint8Array(0), true);
         while (sealing.length > 0) await emitOne(controller);
         const payload = await builder.finish();
         for (const parent of payload.blocks) controller.enqueue(parent);

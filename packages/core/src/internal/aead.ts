@@ -71,17 +71,29 @@ export async function sealParts(
   plaintext: Uint8Array,
   aad?: Uint8Array,
 ): Promise<Uint8Array[]> {
+  if (key.raw) return sealPartsNow(key, nonce, plaintext, aad);
   if (nonce.length !== NONCE_LENGTH) throw new RangeError('GCM nonce must be 12 bytes');
-  if (key.raw) {
-    const cipher = nodeCrypto!.createCipheriv('aes-256-gcm', key.raw, nonce, { authTagLength: TAG_LENGTH });
-    if (aad) cipher.setAAD(aad);
-    const body = cipher.update(plaintext);
-    const rest = cipher.final();
-    return rest.length > 0 ? [body, rest, cipher.getAuthTag()] : [body, cipher.getAuthTag()];
-  }
   const params: AesGcmParams = { name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, tagLength: 128 };
   if (aad) params.additionalData = aad as Uint8Array<ArrayBuffer>;
   return [new Uint8Array(await crypto.subtle.encrypt(params, key.key, plaintext as Uint8Array<ArrayBuffer>))];
+}
+
+/**
+ * {@link sealParts} for a `node:crypto` key, synchronously: the parts are ready on return (callers hash them while
+ * they are still in cache).
+ */
+export function sealPartsNow(
+  key: { readonly raw: NodeCrypto.KeyObject },
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad?: Uint8Array,
+): Uint8Array[] {
+  if (nonce.length !== NONCE_LENGTH) throw new RangeError('GCM nonce must be 12 bytes');
+  const cipher = nodeCrypto!.createCipheriv('aes-256-gcm', key.raw, nonce, { authTagLength: TAG_LENGTH });
+  if (aad) cipher.setAAD(aad);
+  const body = cipher.update(plaintext);
+  const rest = cipher.final();
+  return rest.length > 0 ? [body, rest, cipher.getAuthTag()] : [body, cipher.getAuthTag()];
 }
 
 /** Decrypts and authenticates `ciphertext` (tag appended). Rejects on any failure. */
