@@ -2,7 +2,8 @@
 // It is the same arithmetic as src/internal/frameBody.ts and src/internal/rangeCoder.ts, in the same order
 // (IEEE-754 doubles for the LMS stages, left-to-right sums, no fused multiply-add), so both produce the same bytes
 // and the same samples; the tests check that on real recordings, random signals and the golden frames.
-// No allocation: the caller lays out every buffer in linear memory.
+// No allocation: the caller lays out every buffer in linear memory. A frame's work area may start `d` bytes after
+// the layout's globals (the second frame of a pair); the functions below take that `d`.
 
 const OWN_TAPS: i32 = 8;
 const CROSS_PAST: i32 = 4;
@@ -35,8 +36,6 @@ let remainderAt: usize = 0;
 let meanAbsAt: usize = 0;
 let ordersAt: usize = 0;
 let residualsAt: usize = 0;
-let powerOwn: f64 = 0;
-let powerCascade: f64 = 0;
 
 function align8(x: usize): usize {
   return (x + 7) & ~(<usize>7);
@@ -80,13 +79,14 @@ function prepare(work: usize, channels: i32, n: i32): void {
 }
 
 /**
- * Stage 1: applies channel c's pending step and predicts time t; sets powerOwn. Written out tap by tap (each past
+ * Stage 1: applies channel c's pending step and predicts time t; leaves the input power in the step slot for
+ * {@link adapt}. Written out tap by tap (each past
  * residual loaded once); per weight w += g·h(t-1) then p += w·h(t), in tap order, as in the JavaScript codec.
  */
-@inline function lms(g: f64, c: i32, channels: i32, stride: i32, t: i32): f64 {
-  const w = weightsAt + 8 * <usize>(c * MAX_TAPS);
+@inline function lms(g: f64, c: i32, channels: i32, stride: i32, t: i32, d: usize): f64 {
+  const w = d + weightsAt + 8 * <usize>(c * MAX_TAPS);
   // hj = the channel's fixed residual at t-1-j (the history starts PAD = 9 places before the frame).
-  const own = fixedAt + (<usize>(c * stride + t) << 3);
+  const own = d + fixedAt + (<usize>(c * stride + t) << 3);
   const h0 = load<f64>(own, 64);
   const h1 = load<f64>(own, 56);
   const h2 = load<f64>(own, 48);
@@ -133,7 +133,7 @@ function prepare(work: usize, channels: i32, n: i32): void {
   if (channels > 1) {
     // Channel 0 uses channel 1 at t-1..t-4 (oj at t-1-j); channel c > 0 uses channel c-1 at t..t-4 (oj at t-j).
     const row = c == 0 ? 1 : c - 1;
-    const other = fixedAt + (<usize>(row * stride + PAD + t - 5) << 3);
+    const other = d + fixedAt + (<usize>(row * stride + PAD + t - 5) << 3);
     const shift: usize = c == 0 ? 0 : 8;
     const o0 = load<f64>(other + shift, 32);
     const o1 = load<f64>(other + shift, 24);
@@ -164,14 +164,14 @@ function prepare(work: usize, channels: i32, n: i32): void {
       power += o4 * o4;
     }
   }
-  powerOwn = power;
+  store<f64>(d + stepAt + 8 * <usize>c, power); // the step slot holds the power until adapt
   return p;
 }
 
-/** Stage 2 (cascade) of channel c; sets powerCascade. */
-@inline function cascade(g: f64, c: i32): f64 {
-  const h0 = cascadeHistoryAt + 8 * <usize>(c * CASCADE_STRIDE);
-  const w0 = cascadeWeightsAt + 8 * <usize>(c * CASCADE_TAPS);
+/** Stage 2 (cascade) of channel c; leaves its input power in the cascade step slot. */
+@inline function cascade(g: f64, c: i32, d: usize): f64 {
+  const h0 = d + cascadeHistoryAt + 8 * <usize>(c * CASCADE_STRIDE);
+  const w0 = d + cascadeWeightsAt + 8 * <usize>(c * CASCADE_TAPS);
   let p: f64 = 0;
   let power: f64 = 1;
   for (let j: i32 = 0; j < CASCADE_TAPS; j++) {
@@ -181,14 +181,16 @@ function prepare(work: usize, channels: i32, n: i32): void {
     p += w * h;
     power += h * h;
   }
-  powerCascade = power;
+  store<f64>(d + cascadeStepAt + 8 * <usize>c, power);
   return p;
 }
 
-@inline function adapt(c: i32, e: f64, p1: f64, p: f64): void {
-  store<f64>(stepAt + 8 * <usize>c, (MU * (e - p1)) / powerOwn);
-  store<f64>(cascadeStepAt + 8 * <usize>c, (CASCADE_MU * (e - p)) / powerCascade);
-  const h0 = cascadeHistoryAt + 8 * <usize>(c * CASCADE_STRIDE);
+@inline function adapt(c: i32, e: f64, p1: f64, p: f64, d: usize): void {
+  const step = d + stepAt + 8 * <usize>c;
+  const cascadeStep = d + cascadeStepAt + 8 * <usize>c;
+  store<f64>(step, (MU * (e - p1)) / load<f64>(step));
+  store<f64>(cascadeStep, (CASCADE_MU * (e - p)) / load<f64>(cascadeStep));
+  const h0 = d + cascadeHistoryAt + 8 * <usize>(c * CASCADE_STRIDE);
   for (let j: i32 = CASCADE_TAPS; j > 0; j--) store<f64>(h0 + 8 * <usize>j, load<f64>(h0 + 8 * <usize>(j - 1)));
   store<f64>(h0, e - p1);
 }
@@ -211,7 +213,7 @@ function prepare(work: usize, channels: i32, n: i32): void {
 }
 
 /** Chooses each channel's fixed order; returns the index of the first sample outside [lo, hi], or -1. */
-function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32): i32 {
+function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32, d: usize): i32 {
   const total = channels * n;
   for (let i: i32 = 0; i < total; i++) {
     const v = sample(x, i);
@@ -247,7 +249,7 @@ function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32): i32 {
       bestSum = s2;
     }
     if (s3 < bestSum) best = 3;
-    store<u8>(ordersAt + <usize>c, best);
+    store<u8>(d + ordersAt + <usize>c, best);
   }
   return -1;
 }
@@ -288,21 +290,25 @@ let cacheSize: u32 = 1;
   return (low & 0xffffff) << 8;
 }
 
-/**
- * Encodes the body of `n` interleaved sample sets of `channels` channels from `x` into `output` (at most
- * `capacity` bytes). Returns the body length; -1 when it does not fit; -2 - i when sample i is outside the bit
- * depth (nothing is encoded then).
- */
-export function encodeBody(
-  x: usize,
-  channels: i32,
-  n: i32,
-  bitDepth: i32,
-  output: usize,
-  capacity: i32,
-  work: usize,
-): i32 {
-  prepare(work, channels, n);
+/** One prediction step of the encoder: channel c at time t of the frame at `x` whose work area is `d` bytes on. */
+@inline function predictStep(x: usize, t: i32, c: i32, channels: i32, stride: i32, limit: f64, d: usize): void {
+  const i = t * channels + c;
+  const declared = <i32>load<u8>(d + ordersAt + <usize>c);
+  const order = declared < t ? declared : t;
+  const e = sample(x, i) - fixedPrediction(x, i, channels, order);
+  const ef = <f64>e;
+  store<f64>(d + fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
+  const p1 = lms(load<f64>(d + stepAt + 8 * <usize>c), c, channels, stride, t, d);
+  const p = p1 + cascade(load<f64>(d + cascadeStepAt + 8 * <usize>c), c, d);
+  let prf = Math.floor(p + 0.5);
+  if (prf > limit) prf = limit;
+  else if (prf < -limit) prf = -limit;
+  store<i32>(d + residualsAt + (<usize>i << 2), e - <i32>prf);
+  adapt(c, ef, p1, p, d);
+}
+
+/** Codes the orders, first samples and residuals of the frame at `x` (work area `d` bytes on) into `output`. */
+function codeFrame(x: usize, channels: i32, n: i32, bitDepth: i32, output: usize, capacity: i32, d: usize): i32 {
   out = output;
   outPos = 0;
   outCapacity = capacity;
@@ -312,14 +318,12 @@ export function encodeBody(
   cacheSize = 1;
   let low: u64 = 0;
   let range: u32 = 0xffffffff;
-  const outside = chooseOrders(x, channels, n, -(1 << (bitDepth - 1)), (1 << (bitDepth - 1)) - 1);
-  if (outside >= 0) return -2 - outside;
   // Orders (2 bits each) and, when there are samples, the first sample of each channel, as direct bits.
   for (let c: i32 = 0; c < channels + (n > 0 ? channels : 0); c++) {
     const isOrder = c < channels;
     const count: u32 = isOrder ? 2 : <u32>bitDepth;
     const value: u32 = isOrder
-      ? <u32>load<u8>(ordersAt + <usize>c)
+      ? <u32>load<u8>(d + ordersAt + <usize>c)
       : <u32>sample(x, c - channels) & ((<u32>1 << <u32>bitDepth) - 1);
     let left = count;
     while (left > 0) {
@@ -334,38 +338,16 @@ export function encodeBody(
       }
     }
   }
-  const stride = PAD + n;
-  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
   const escapeBits: u32 = <u32>bitDepth + 5;
-  // Two passes: first every prediction (the encoder knows all fixed residuals in advance, and the predictions do
-  // not depend on the coding), then all the coding in the same sample order. The same operations in the same order
-  // per channel, so the same bytes; the prediction chains run without the coder's branches in between.
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
-      const i = t * channels + c;
-      const declared = <i32>load<u8>(ordersAt + <usize>c);
-      const order = declared < t ? declared : t;
-      const e = sample(x, i) - fixedPrediction(x, i, channels, order);
-      const ef = <f64>e;
-      store<f64>(fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
-      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t);
-      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c);
-      let prf = Math.floor(p + 0.5);
-      if (prf > limit) prf = limit;
-      else if (prf < -limit) prf = -limit;
-      store<i32>(residualsAt + (<usize>i << 2), e - <i32>prf);
-      adapt(c, ef, p1, p);
-    }
-  }
-  for (let t: i32 = 1; t < n; t++) {
-    for (let c: i32 = 0; c < channels; c++) {
-      const v = load<i32>(residualsAt + (<usize>(t * channels + c) << 2));
+      const v = load<i32>(d + residualsAt + (<usize>(t * channels + c) << 2));
       const u: u32 = v >= 0 ? <u32>(2 * v) : <u32>(-2 * v - 1);
-      const meanAt = meanAbsAt + 4 * <usize>c;
+      const meanAt = d + meanAbsAt + 4 * <usize>c;
       const mean = load<u32>(meanAt);
       const k = parameterK(mean);
       const q = u >>> k;
-      const base = unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
+      const base = d + unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
       const last = q < MAX_UNARY ? q : MAX_UNARY - 1;
       // Decisions without a branch on the bit (select): a 0 keeps [low, low + bound), a 1 the rest.
       for (let j: u32 = 0; j <= last; j++) {
@@ -388,7 +370,7 @@ export function encodeBody(
         rawBits = escapeBits;
         raw = u;
       } else if (k > 0) {
-        const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
+        const at = d + remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
         const prob = <u32>load<u16>(at);
         const bound = (range >>> 12) * prob;
         const zero = ((u >>> (k - 1)) & 1) == 0;
@@ -434,6 +416,230 @@ export function encodeBody(
   return outPos;
 }
 
+/**
+ * Encodes the body of `n` interleaved sample sets of `channels` channels from `x` into `output` (at most
+ * `capacity` bytes). Returns the body length; -1 when it does not fit; -2 - i when sample i is outside the bit
+ * depth (nothing is encoded then).
+ */
+export function encodeBody(
+  x: usize,
+  channels: i32,
+  n: i32,
+  bitDepth: i32,
+  output: usize,
+  capacity: i32,
+  work: usize,
+): i32 {
+  prepare(work, channels, n);
+  const outside = chooseOrders(x, channels, n, -(1 << (bitDepth - 1)), (1 << (bitDepth - 1)) - 1, 0);
+  if (outside >= 0) return -2 - outside;
+  const stride = PAD + n;
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  // Two passes: first every prediction (the encoder knows all fixed residuals in advance, and the predictions do
+  // not depend on the coding), then all the coding in the same sample order. The same operations in the same order
+  // per channel, so the same bytes; the prediction chains run without the coder's branches in between.
+  for (let t: i32 = 1; t < n; t++) for (let c: i32 = 0; c < channels; c++) predictStep(x, t, c, channels, stride, limit, 0);
+  return codeFrame(x, channels, n, bitDepth, output, capacity, 0);
+}
+
+// ------------------------------------------------------------------------------------------------ frame pairs
+// Two frames of the same shape side by side, one in each lane of an f64x2: each lane does exactly the scalar
+// arithmetic above (IEEE-754 add, multiply, divide and floor are the same per lane), so each frame's bytes and
+// samples are what the one-frame functions give, while one instruction does the work of two.
+// Pair state layout (byte offsets), 16 bytes (two lanes) per value.
+let pairFixedAt: usize = 0;
+let pairWeightsAt: usize = 0;
+let pairStepAt: usize = 0;
+let pairCascadeHistoryAt: usize = 0;
+let pairCascadeWeightsAt: usize = 0;
+let pairCascadeStepAt: usize = 0;
+
+function pairLayout(at: usize, channels: i32, n: i32): usize {
+  const c = <usize>channels;
+  pairFixedAt = at;
+  pairWeightsAt = pairFixedAt + 16 * c * <usize>(PAD + n);
+  pairStepAt = pairWeightsAt + 16 * c * <usize>MAX_TAPS;
+  pairCascadeHistoryAt = pairStepAt + 16 * c;
+  pairCascadeWeightsAt = pairCascadeHistoryAt + 16 * c * <usize>CASCADE_STRIDE;
+  pairCascadeStepAt = pairCascadeWeightsAt + 16 * c * <usize>CASCADE_TAPS;
+  return pairCascadeStepAt + 16 * c - at;
+}
+
+/** Bytes of work area for a pair of frames: both frames' own areas, then the pair's prediction state. */
+export function pairWorkBytes(channels: i32, n: i32): usize {
+  const single = align8(layout(0, channels, n));
+  return 2 * single + pairLayout(0, channels, n);
+}
+
+/** Lays out both frames' areas and the pair state at `work`, zeroes the state; returns the second frame's offset. */
+function preparePair(work: usize, channels: i32, n: i32): usize {
+  const d = align8(layout(0, channels, n));
+  prepare(work + d, channels, n);
+  prepare(work, channels, n);
+  pairLayout(work + 2 * d, channels, n);
+  const stride = <usize>(PAD + n);
+  for (let c: i32 = 0; c < channels; c++) memory.fill(pairFixedAt + 16 * stride * <usize>c, 0, 16 * <usize>(PAD + 1));
+  memory.fill(pairWeightsAt, 0, pairCascadeStepAt + 16 * <usize>channels - pairWeightsAt);
+  return d;
+}
+
+@inline function tap(w: usize, g: v128, hNext: v128, h: v128, p: v128, offset: usize): v128 {
+  const v = f64x2.add(v128.load(w + offset), f64x2.mul(g, hNext));
+  v128.store(w + offset, v);
+  return f64x2.add(p, f64x2.mul(v, h));
+}
+
+/** {@link lms} for both lanes; the power goes in the step slot until {@link adaptPair}. */
+@inline function lmsPair(c: i32, channels: i32, stride: i32, t: i32): v128 {
+  const w = pairWeightsAt + 16 * <usize>(c * MAX_TAPS);
+  const stepAt = pairStepAt + 16 * <usize>c;
+  const g = v128.load(stepAt);
+  const own = pairFixedAt + (<usize>(c * stride + t) << 4);
+  const h0 = v128.load(own, 128);
+  const h1 = v128.load(own, 112);
+  const h2 = v128.load(own, 96);
+  const h3 = v128.load(own, 80);
+  const h4 = v128.load(own, 64);
+  const h5 = v128.load(own, 48);
+  const h6 = v128.load(own, 32);
+  const h7 = v128.load(own, 16);
+  const h8 = v128.load(own, 0);
+  let p = tap(w, g, h1, h0, f64x2.splat(0), 0);
+  let power = f64x2.add(f64x2.splat(1), f64x2.mul(h0, h0));
+  p = tap(w, g, h2, h1, p, 16);
+  power = f64x2.add(power, f64x2.mul(h1, h1));
+  p = tap(w, g, h3, h2, p, 32);
+  power = f64x2.add(power, f64x2.mul(h2, h2));
+  p = tap(w, g, h4, h3, p, 48);
+  power = f64x2.add(power, f64x2.mul(h3, h3));
+  p = tap(w, g, h5, h4, p, 64);
+  power = f64x2.add(power, f64x2.mul(h4, h4));
+  p = tap(w, g, h6, h5, p, 80);
+  power = f64x2.add(power, f64x2.mul(h5, h5));
+  p = tap(w, g, h7, h6, p, 96);
+  power = f64x2.add(power, f64x2.mul(h6, h6));
+  p = tap(w, g, h8, h7, p, 112);
+  power = f64x2.add(power, f64x2.mul(h7, h7));
+  if (channels > 1) {
+    const row = c == 0 ? 1 : c - 1;
+    const other = pairFixedAt + (<usize>(row * stride + PAD + t - 5) << 4);
+    const shift: usize = c == 0 ? 0 : 16;
+    const o0 = v128.load(other + shift, 64);
+    const o1 = v128.load(other + shift, 48);
+    const o2 = v128.load(other + shift, 32);
+    const o3 = v128.load(other + shift, 16);
+    const o4 = v128.load(other + shift, 0);
+    p = tap(w, g, o1, o0, p, 128);
+    power = f64x2.add(power, f64x2.mul(o0, o0));
+    p = tap(w, g, o2, o1, p, 144);
+    power = f64x2.add(power, f64x2.mul(o1, o1));
+    p = tap(w, g, o3, o2, p, 160);
+    power = f64x2.add(power, f64x2.mul(o2, o2));
+    p = tap(w, g, o4, o3, p, 176);
+    power = f64x2.add(power, f64x2.mul(o3, o3));
+    if (c != 0) {
+      p = tap(w, g, v128.load(other, 0), o4, p, 192);
+      power = f64x2.add(power, f64x2.mul(o4, o4));
+    }
+  }
+  v128.store(stepAt, power);
+  return p;
+}
+
+/** {@link cascade} for both lanes. */
+@inline function cascadePair(c: i32): v128 {
+  const h0 = pairCascadeHistoryAt + 16 * <usize>(c * CASCADE_STRIDE);
+  const w0 = pairCascadeWeightsAt + 16 * <usize>(c * CASCADE_TAPS);
+  const stepAt = pairCascadeStepAt + 16 * <usize>c;
+  const g = v128.load(stepAt);
+  let p = f64x2.splat(0);
+  let power = f64x2.splat(1);
+  for (let j: i32 = 0; j < CASCADE_TAPS; j++) {
+    const h = v128.load(h0 + 16 * <usize>j);
+    const w = f64x2.add(v128.load(w0 + 16 * <usize>j), f64x2.mul(g, v128.load(h0 + 16 * <usize>(j + 1))));
+    v128.store(w0 + 16 * <usize>j, w);
+    p = f64x2.add(p, f64x2.mul(w, h));
+    power = f64x2.add(power, f64x2.mul(h, h));
+  }
+  v128.store(stepAt, power);
+  return p;
+}
+
+/** {@link adapt} for both lanes. */
+@inline function adaptPair(c: i32, e: v128, p1: v128, p: v128): void {
+  const stepAt = pairStepAt + 16 * <usize>c;
+  const cascadeStepAt = pairCascadeStepAt + 16 * <usize>c;
+  const ep1 = f64x2.sub(e, p1);
+  v128.store(stepAt, f64x2.div(f64x2.mul(f64x2.splat(MU), ep1), v128.load(stepAt)));
+  v128.store(cascadeStepAt, f64x2.div(f64x2.mul(f64x2.splat(CASCADE_MU), f64x2.sub(e, p)), v128.load(cascadeStepAt)));
+  const h0 = pairCascadeHistoryAt + 16 * <usize>(c * CASCADE_STRIDE);
+  for (let j: i32 = CASCADE_TAPS; j > 0; j--) v128.store(h0 + 16 * <usize>j, v128.load(h0 + 16 * <usize>(j - 1)));
+  v128.store(h0, ep1);
+}
+
+/** The rounded, clamped prediction of both lanes (Math.floor(p + 0.5) within ±limit). */
+@inline function roundPair(p: v128, limit: f64): v128 {
+  const prf = f64x2.floor(f64x2.add(p, f64x2.splat(0.5)));
+  return f64x2.pmax(f64x2.pmin(prf, f64x2.splat(limit)), f64x2.splat(-limit));
+}
+
+let secondLength: i32 = 0;
+
+/** The body length of the second frame of the last {@link encodeBodies}. */
+export function secondBodyLength(): i32 {
+  return secondLength;
+}
+
+/**
+ * Encodes two frames of the same shape (`x` and `x2`, into `output` and `output2`, each at most `capacity` bytes,
+ * with {@link pairWorkBytes} of work area): each body is what {@link encodeBody} gives for its frame, with both
+ * frames' predictions computed in the two lanes of the same instructions. Returns the first body's length (the
+ * second's from {@link secondBodyLength}); -1 when a body does not fit; -2 - i when sample i of the two frames
+ * (the second's counted after the first's) is outside the bit depth.
+ */
+export function encodeBodies(
+  x: usize,
+  x2: usize,
+  channels: i32,
+  n: i32,
+  bitDepth: i32,
+  output: usize,
+  output2: usize,
+  capacity: i32,
+  work: usize,
+): i32 {
+  const d = preparePair(work, channels, n);
+  const lo = -(1 << (bitDepth - 1));
+  const hi = (1 << (bitDepth - 1)) - 1;
+  let outside = chooseOrders(x, channels, n, lo, hi, 0);
+  if (outside >= 0) return -2 - outside;
+  outside = chooseOrders(x2, channels, n, lo, hi, d);
+  if (outside >= 0) return -2 - channels * n - outside;
+  const stride = PAD + n;
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const declared = <i32>load<u8>(ordersAt + <usize>c);
+      const declared2 = <i32>load<u8>(d + ordersAt + <usize>c);
+      const e = sample(x, i) - fixedPrediction(x, i, channels, declared < t ? declared : t);
+      const e2 = sample(x2, i) - fixedPrediction(x2, i, channels, declared2 < t ? declared2 : t);
+      const ef = f64x2.replace_lane(f64x2.splat(<f64>e), 1, <f64>e2);
+      v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
+      const p1 = lmsPair(c, channels, stride, t);
+      const p = f64x2.add(p1, cascadePair(c));
+      const prf = roundPair(p, limit);
+      store<i32>(residualsAt + (<usize>i << 2), e - <i32>f64x2.extract_lane(prf, 0));
+      store<i32>(d + residualsAt + (<usize>i << 2), e2 - <i32>f64x2.extract_lane(prf, 1));
+      adaptPair(c, ef, p1, p);
+    }
+  }
+  const first = codeFrame(x, channels, n, bitDepth, output, capacity, 0);
+  if (first < 0) return first;
+  secondLength = codeFrame(x2, channels, n, bitDepth, output2, capacity, d);
+  return secondLength < 0 ? secondLength : first;
+}
+
 // ------------------------------------------------------------------------------------------------ range decoder
 let input: usize = 0;
 let inputPos: i32 = 0;
@@ -474,13 +680,103 @@ export function decodeBody(
   work: usize,
 ): i32 {
   prepare(work, channels, n);
+  if (!decodeResiduals(body, bodyLength, output, channels, n, bitDepth, 0)) return 0;
+  if (n == 0) return 1;
+  const stride = PAD + n;
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  const lo: i32 = -(1 << (bitDepth - 1));
+  const hi: i32 = (1 << (bitDepth - 1)) - 1;
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const declared = <i32>load<u8>(ordersAt + <usize>c);
+      const order = declared < t ? declared : t;
+      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t, 0);
+      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c, 0);
+      let prf = Math.floor(p + 0.5);
+      if (prf > limit) prf = limit;
+      else if (prf < -limit) prf = -limit;
+      const e: i32 = load<i32>(residualsAt + (<usize>i << 2)) + <i32>prf;
+      const ef = <f64>e;
+      store<f64>(fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
+      adapt(c, ef, p1, p, 0);
+      const s = e + fixedPrediction(output, i, channels, order);
+      if (s < lo || s > hi) return 0;
+      store<i32>(output + (<usize>i << 2), s);
+    }
+  }
+  return 1;
+}
+
+/**
+ * Decodes two bodies of frames of the same shape (at `body` and `body2`, into `output` and `output2`, with
+ * {@link pairWorkBytes} of work area): each frame's samples are what {@link decodeBody} gives, with both frames'
+ * predictions computed in the two lanes of the same instructions. Returns 1, or 0 when either body is corrupt
+ * (decode them one by one to tell which).
+ */
+export function decodeBodies(
+  body: usize,
+  bodyLength: i32,
+  body2: usize,
+  bodyLength2: i32,
+  output: usize,
+  output2: usize,
+  channels: i32,
+  n: i32,
+  bitDepth: i32,
+  work: usize,
+): i32 {
+  const d = preparePair(work, channels, n);
+  if (!decodeResiduals(body, bodyLength, output, channels, n, bitDepth, 0)) return 0;
+  if (!decodeResiduals(body2, bodyLength2, output2, channels, n, bitDepth, d)) return 0;
+  if (n == 0) return 1;
+  const stride = PAD + n;
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  const lo: i32 = -(1 << (bitDepth - 1));
+  const hi: i32 = (1 << (bitDepth - 1)) - 1;
+  for (let t: i32 = 1; t < n; t++) {
+    for (let c: i32 = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const declared = <i32>load<u8>(ordersAt + <usize>c);
+      const declared2 = <i32>load<u8>(d + ordersAt + <usize>c);
+      const p1 = lmsPair(c, channels, stride, t);
+      const p = f64x2.add(p1, cascadePair(c));
+      const prf = roundPair(p, limit);
+      const e: i32 = load<i32>(residualsAt + (<usize>i << 2)) + <i32>f64x2.extract_lane(prf, 0);
+      const e2: i32 = load<i32>(d + residualsAt + (<usize>i << 2)) + <i32>f64x2.extract_lane(prf, 1);
+      const ef = f64x2.replace_lane(f64x2.splat(<f64>e), 1, <f64>e2);
+      v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
+      adaptPair(c, ef, p1, p);
+      const s = e + fixedPrediction(output, i, channels, declared < t ? declared : t);
+      const s2 = e2 + fixedPrediction(output2, i, channels, declared2 < t ? declared2 : t);
+      if (s < lo || s > hi || s2 < lo || s2 > hi) return 0;
+      store<i32>(output + (<usize>i << 2), s);
+      store<i32>(output2 + (<usize>i << 2), s2);
+    }
+  }
+  return 1;
+}
+
+/**
+ * The coded part of a body: the orders (into the frame's work area `d` bytes on), the first sample of each
+ * channel (into `output`) and every residual (into the work area). False when the body is corrupt.
+ */
+function decodeResiduals(
+  body: usize,
+  bodyLength: i32,
+  output: usize,
+  channels: i32,
+  n: i32,
+  bitDepth: i32,
+  d: usize,
+): bool {
   input = body;
   inputPos = 0;
   inputEnd = bodyLength;
   let range: u32 = 0xffffffff;
   let wide: u64 = 0;
   for (let i = 0; i < 4; i++) wide = (wide << 8) | <u64>nextByte();
-  if (wide >= <u64>range) return 0;
+  if (wide >= <u64>range) return false;
   let code: u32 = <u32>wide;
   const shift: i32 = 32 - bitDepth;
   for (let c: i32 = 0; c < channels + (n > 0 ? channels : 0); c++) {
@@ -492,7 +788,7 @@ export function decodeBody(
       left -= take;
       range = range >>> take;
       const chunk = code / range;
-      if (chunk > (<u32>1 << take) - 1) return 0; // only in corrupted input (code ≥ range)
+      if (chunk > (<u32>1 << take) - 1) return false; // only in corrupted input (code ≥ range)
       code -= chunk * range;
       value = (value << take) + chunk;
       while (range < TOP) {
@@ -500,21 +796,17 @@ export function decodeBody(
         code = (code << 8) | nextByte();
       }
     }
-    if (isOrder) store<u8>(ordersAt + <usize>c, <u8>value);
+    if (isOrder) store<u8>(d + ordersAt + <usize>c, <u8>value);
     else store<i32>(output + 4 * <usize>(c - channels), (<i32>value << shift) >> shift);
   }
-  if (n == 0) return 1;
-  const stride = PAD + n;
-  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  if (n == 0) return true;
   const escapeBits: u32 = <u32>bitDepth + 5;
-  const lo: i32 = -(1 << (bitDepth - 1));
-  const hi: i32 = (1 << (bitDepth - 1)) - 1;
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
-      const meanAt = meanAbsAt + 4 * <usize>c;
+      const meanAt = d + meanAbsAt + 4 * <usize>c;
       const mean = load<u32>(meanAt);
       const k = parameterK(mean);
-      const base = unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
+      const base = d + unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
       let q: u32 = 0;
       while (true) {
         const at = base + 2 * <usize>q;
@@ -536,7 +828,7 @@ export function decodeBody(
       } else {
         u = q << k;
         if (k > 0) {
-          const at = remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
+          const at = d + remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
           const prob = <u32>load<u16>(at);
           const bound = (range >>> 12) * prob;
           const zero = code < bound;
@@ -555,7 +847,7 @@ export function decodeBody(
         rawBits -= take;
         range = range >>> take;
         const chunk = code / range;
-        if (chunk > (<u32>1 << take) - 1) return 0; // only in corrupted input (code ≥ range)
+        if (chunk > (<u32>1 << take) - 1) return false; // only in corrupted input (code ≥ range)
         code -= chunk * range;
         raw = (raw << take) + chunk;
         while (range < TOP) {
@@ -565,29 +857,10 @@ export function decodeBody(
       }
       u += raw;
       const v: i32 = (u & 1) == 0 ? <i32>(u >>> 1) : -<i32>((u + 1) >>> 1);
-      store<i32>(residualsAt + (<usize>(t * channels + c) << 2), v);
+      store<i32>(d + residualsAt + (<usize>(t * channels + c) << 2), v);
       const a: u32 = v < 0 ? <u32>-v : <u32>v;
       store<u32>(meanAt, mean + (a < 0x8000000 ? a : 0x8000000) - (mean >>> DECAY));
     }
   }
-  for (let t: i32 = 1; t < n; t++) {
-    for (let c: i32 = 0; c < channels; c++) {
-      const i = t * channels + c;
-      const declared = <i32>load<u8>(ordersAt + <usize>c);
-      const order = declared < t ? declared : t;
-      const p1 = lms(load<f64>(stepAt + 8 * <usize>c), c, channels, stride, t);
-      const p = p1 + cascade(load<f64>(cascadeStepAt + 8 * <usize>c), c);
-      let prf = Math.floor(p + 0.5);
-      if (prf > limit) prf = limit;
-      else if (prf < -limit) prf = -limit;
-      const e: i32 = load<i32>(residualsAt + (<usize>i << 2)) + <i32>prf;
-      const ef = <f64>e;
-      store<f64>(fixedAt + (<usize>(c * stride + PAD + t) << 3), ef);
-      adapt(c, ef, p1, p);
-      const s = e + fixedPrediction(output, i, channels, order);
-      if (s < lo || s > hi) return 0;
-      store<i32>(output + (<usize>i << 2), s);
-    }
-  }
-  return 1;
+  return true;
 }

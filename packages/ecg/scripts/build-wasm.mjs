@@ -26,6 +26,8 @@ export async function compileFrameBody() {
       '--noAssert',
       '--use',
       'abort=',
+      '--enable',
+      'simd',
     ],
     {
       baseDir: root,

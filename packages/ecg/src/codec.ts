@@ -8,6 +8,7 @@ import {
   type ParsedHeader,
   parseFrameAt,
 } from './frame.js';
+import { decodeFramePairAt, encodeFramePair } from './framePair.js';
 
 /** Parameters of {@link encodeEcg} and {@link createEcgEncoderStream}. */
 export interface EncodeEcgParameters extends EncodeEcgFrameParameters {
@@ -58,17 +59,29 @@ export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEc
   const first = parameters.firstSampleIndex ?? 0;
   const frames: Uint8Array[] = [];
   let size = 0;
-  for (let start = 0; start < total; start += frameSamples) {
+  const frameAt = (start: number) => {
     const n = Math.min(frameSamples, total - start);
-    const frame = encodeEcgFrame(samples.subarray(start * channels, (start + n) * channels), {
+    const x = samples.subarray(start * channels, (start + n) * channels);
+    const frameParameters: EncodeEcgFrameParameters = {
       sampleRate: parameters.sampleRate,
       channels,
       bitDepth: parameters.bitDepth ?? 16,
       firstSampleIndex: first + start,
       ...(parameters.timestamp !== undefined ? { timestamp: frameTimestamp(parameters, start)! } : {}),
-    });
-    frames.push(frame);
-    size += frame.length;
+    };
+    return [x, frameParameters] as const;
+  };
+  // Two frames at a time (the same bytes as one at a time, faster with WebAssembly).
+  for (let start = 0; start < total; start += 2 * frameSamples) {
+    const [x, frameParameters] = frameAt(start);
+    const encoded =
+      start + frameSamples < total
+        ? encodeFramePair(x, frameParameters, ...frameAt(start + frameSamples))
+        : [encodeEcgFrame(x, frameParameters)];
+    for (const frame of encoded) {
+      frames.push(frame);
+      size += frame.length;
+    }
   }
   const out = new Uint8Array(size);
   let pos = 0;
@@ -133,11 +146,18 @@ export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
   }
   const samples = new Int32Array(total);
   let offset = 0;
-  parsedFrames.forEach((parsed, f) => {
+  const into = (parsed: ParsedHeader) => {
     const count = parsed.header.sampleCount * parsed.header.channels;
-    decodeFrameAt(bytes, starts[f] as number, bytes.length, samples.subarray(offset, offset + count), parsed);
     offset += count;
-  });
+    return samples.subarray(offset - count, offset);
+  };
+  // Two frames at a time (the same samples and errors as one at a time, faster with WebAssembly).
+  for (let f = 0; f < parsedFrames.length; f += 2) {
+    const parsed = parsedFrames[f]!;
+    const next = parsedFrames[f + 1];
+    if (next) decodeFramePairAt(bytes, starts[f]!, parsed, into(parsed), starts[f + 1]!, next, into(next));
+    else decodeFrameAt(bytes, starts[f]!, bytes.length, into(parsed), parsed);
+  }
   const frames = parsedFrames.map((parsed) => parsed.header);
   const first = frames[0];
   return {

@@ -107,16 +107,8 @@ function encodeBodyJs(x: Int32Array, channels: number, n: number, bitDepth: numb
  * ```
  */
 export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: EncodeEcgFrameParameters): Uint8Array {
-  const bitDepth = checkFrameParameters(parameters);
-  const { channels, sampleRate } = parameters;
-  if (samples.length % channels !== 0) {
-    throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
-  }
-  if (samples.length > ECG_MAX_FRAME_SAMPLES) {
-    throw new EcgParameterError('Too many samples for one frame.', `${samples.length} > ${ECG_MAX_FRAME_SAMPLES}`);
-  }
-  const n = samples.length / channels;
-  const x = samples instanceof Int32Array ? samples : Int32Array.from(samples);
+  const { bitDepth, n, x } = checkFrameSamples(samples, parameters);
+  const { channels } = parameters;
   // Body first (its length goes in the header); the WebAssembly encoder also checks the samples' range.
   let body = encodeBodyWasm(x, channels, n, bitDepth);
   if (typeof body === 'number') throw outsideBitDepth(x, body, bitDepth);
@@ -129,6 +121,40 @@ export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: Enc
     }
     body = encodeBodyJs(x, channels, n, bitDepth);
   }
+  return frameOfBody(body, n, parameters, bitDepth);
+}
+
+/**
+ * @internal Checks a frame's parameters and sample count; returns the bit depth, the number of sample sets and the
+ * samples as an `Int32Array`.
+ */
+export function checkFrameSamples(
+  samples: Int32Array | Int16Array,
+  parameters: EncodeEcgFrameParameters,
+): { bitDepth: number; n: number; x: Int32Array } {
+  const bitDepth = checkFrameParameters(parameters);
+  const { channels } = parameters;
+  if (samples.length % channels !== 0) {
+    throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
+  }
+  if (samples.length > ECG_MAX_FRAME_SAMPLES) {
+    throw new EcgParameterError('Too many samples for one frame.', `${samples.length} > ${ECG_MAX_FRAME_SAMPLES}`);
+  }
+  const x = samples instanceof Int32Array ? samples : Int32Array.from(samples);
+  return { bitDepth, n: samples.length / channels, x };
+}
+
+/**
+ * @internal The frame of an encoded body of `n` sample sets: header, body and checksum. `parameters` have been
+ * checked, and `bitDepth` is what {@link checkFrameParameters} returned for them.
+ */
+export function frameOfBody(
+  body: Uint8Array,
+  n: number,
+  parameters: EncodeEcgFrameParameters,
+  bitDepth: number,
+): Uint8Array {
+  const { channels, sampleRate } = parameters;
   const firstSampleIndex = parameters.firstSampleIndex ?? 0;
   const { timestamp } = parameters;
   const countIsRate = n === sampleRate;
@@ -265,6 +291,12 @@ export function parseFrameAt(bytes: Uint8Array, start: number, end: number): Par
   return parsed;
 }
 
+/** @internal Whether the checksum of the frame at `start` (whose header is `parsed`) matches. */
+export function frameChecksumOk(bytes: Uint8Array, start: number, parsed: ParsedHeader): boolean {
+  const crcAt = parsed.bodyStart + parsed.bodyLength;
+  return crc16(bytes, start, crcAt) === ((bytes[crcAt]! << 8) | bytes[crcAt + 1]!);
+}
+
 /**
  * @internal Decodes the frame at `start`, which must lie entirely within `end`, into `into` when given (which must
  * hold exactly its samples) or a new array. `parsed` is its header when the caller has already parsed it.
@@ -278,8 +310,7 @@ export function decodeFrameAt(
 ): EcgFrame {
   const { header, bodyStart, bodyLength, frameLength } = parsed;
   const crcAt = bodyStart + bodyLength;
-  const crc = crc16(bytes, start, crcAt);
-  if (crc !== ((bytes[crcAt]! << 8) | bytes[crcAt + 1]!)) throw new EcgFrameError('ECG frame checksum mismatch.');
+  if (!frameChecksumOk(bytes, start, parsed)) throw new EcgFrameError('ECG frame checksum mismatch.');
   const { channels, sampleCount, bitDepth } = header;
   const samples = into?.length === sampleCount * channels ? into : new Int32Array(sampleCount * channels);
   const ok =

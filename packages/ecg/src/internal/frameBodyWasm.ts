@@ -30,6 +30,31 @@ interface FrameBodyExports {
     bitDepth: number,
     work: number,
   ): number;
+  pairWorkBytes(channels: number, n: number): number;
+  encodeBodies(
+    x: number,
+    x2: number,
+    channels: number,
+    n: number,
+    bitDepth: number,
+    out: number,
+    out2: number,
+    capacity: number,
+    work: number,
+  ): number;
+  secondBodyLength(): number;
+  decodeBodies(
+    body: number,
+    length: number,
+    body2: number,
+    length2: number,
+    out: number,
+    out2: number,
+    channels: number,
+    n: number,
+    bitDepth: number,
+    work: number,
+  ): number;
 }
 
 let enabled = true;
@@ -147,5 +172,68 @@ export function decodeBodyWasm(
   bytes.set(source.subarray(start, end), bodyAt);
   const ok = w.decodeBody(bodyAt, end - start, outAt, channels, n, bitDepth, workAt) === 1;
   if (ok) out.set(words.subarray(outAt >> 2, (outAt >> 2) + out.length));
+  return ok;
+}
+
+/**
+ * Encodes the bodies of two frames of the same shape at once (both frames' predictions share the module's
+ * two-lane instructions): each body is what {@link encodeBodyWasm} gives for its frame. `undefined` when the module
+ * is not ready, a body does not fit, or a sample is outside the bit depth: the caller then encodes the frames one
+ * at a time, which reports the right frame. The bodies are views of the module's memory, valid until its next call.
+ */
+export function encodeBodiesWasm(
+  x: Int32Array,
+  x2: Int32Array,
+  channels: number,
+  n: number,
+  bitDepth: number,
+): [Uint8Array, Uint8Array] | undefined {
+  const w = wasm();
+  if (!w) return undefined;
+  const xAt = align(w.heapBase.value as number);
+  const x2At = align(xAt + 4 * x.length);
+  const capacity = 64 + 2 * x.length;
+  const outAt = align(x2At + 4 * x2.length);
+  const out2At = align(outAt + capacity);
+  const workAt = align(out2At + capacity);
+  reserve(w, workAt + w.pairWorkBytes(channels, n));
+  words.set(x, xAt >> 2);
+  words.set(x2, x2At >> 2);
+  const length = w.encodeBodies(xAt, x2At, channels, n, bitDepth, outAt, out2At, capacity, workAt);
+  if (length < 0) return undefined;
+  return [bytes.subarray(outAt, outAt + length), bytes.subarray(out2At, out2At + w.secondBodyLength())];
+}
+
+/**
+ * Decodes the bodies of two frames of the same shape at once into `out` and `out2`. `true` when both decode;
+ * `false` when either is corrupt (decode them one at a time to tell which); `undefined` when the module is not
+ * ready.
+ */
+export function decodeBodiesWasm(
+  source: Uint8Array,
+  bodies: readonly [start: number, end: number, start2: number, end2: number],
+  out: Int32Array,
+  out2: Int32Array,
+  channels: number,
+  n: number,
+  bitDepth: number,
+): boolean | undefined {
+  const w = wasm();
+  if (!w) return undefined;
+  const [start, end, start2, end2] = bodies;
+  const bodyAt = align(w.heapBase.value as number);
+  const body2At = align(bodyAt + (end - start));
+  const outAt = align(body2At + (end2 - start2));
+  const out2At = align(outAt + 4 * out.length);
+  const workAt = align(out2At + 4 * out2.length);
+  reserve(w, workAt + w.pairWorkBytes(channels, n));
+  bytes.set(source.subarray(start, end), bodyAt);
+  bytes.set(source.subarray(start2, end2), body2At);
+  const ok =
+    w.decodeBodies(bodyAt, end - start, body2At, end2 - start2, outAt, out2At, channels, n, bitDepth, workAt) === 1;
+  if (ok) {
+    out.set(words.subarray(outAt >> 2, (outAt >> 2) + out.length));
+    out2.set(words.subarray(out2At >> 2, (out2At >> 2) + out2.length));
+  }
   return ok;
 }
