@@ -80,8 +80,8 @@ function prepare(work: usize, channels: i32, n: i32): void {
 
 /**
  * Stage 1: applies channel c's pending step and predicts time t; leaves the input power in the step slot for
- * {@link adapt}. Written out tap by tap (each past
- * residual loaded once); per weight w += g·h(t-1) then p += w·h(t), in tap order, as in the JavaScript codec.
+ * {@link adapt}. Written out tap by tap (each past residual loaded once); per weight w += g·h(t-1) then
+ * p += w·h(t), in tap order, as in the JavaScript codec.
  */
 @inline function lms(g: f64, c: i32, channels: i32, stride: i32, t: i32, d: usize): f64 {
   const w = d + weightsAt + 8 * <usize>(c * MAX_TAPS);

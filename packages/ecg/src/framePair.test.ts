@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadRecord } from '../test/data.js';
+import { lcg } from '../test/random.js';
 import { decodeEcg, encodeEcg } from './codec.js';
 import { EcgFrameError } from './errors.js';
 import { decodeEcgFrame, encodeEcgFrame, parseFrameAt } from './frame.js';
@@ -52,14 +53,6 @@ function decodeAll(bytes: Uint8Array): Int32Array | string {
     expect(error).toBeInstanceOf(EcgFrameError);
     return (error as Error).message;
   }
-}
-
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 describe('frames coded two at a time', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadRecord } from '../../test/data.js';
+import { lcg } from '../../test/random.js';
 import { EcgFrameError, EcgParameterError } from '../errors.js';
 import { decodeEcgFrame, encodeEcgFrame } from '../frame.js';
 import { crc16 } from './crc16.js';
@@ -39,14 +40,6 @@ function decodeWith(wasm: boolean, bytes: Uint8Array): Int32Array | string {
 
 const hex = (bytes: Uint8Array | Error) =>
   bytes instanceof Error ? bytes.message : Buffer.from(bytes).toString('hex');
-
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe('the WebAssembly frame body', () => {
   it('is in use by default (and can be turned off)', () => {
