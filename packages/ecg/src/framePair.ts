@@ -7,7 +7,7 @@ import {
   frameOfBody,
   type ParsedHeader,
 } from './frame.js';
-import { decodeBodiesWasm, encodeBodiesWasm } from './internal/frameBodyWasm.js';
+import { decodeBodiesWasm, encodeBodiesWasm, wasmFrameBodyAvailable } from './internal/frameBodyWasm.js';
 
 /**
  * Two consecutive frames at once, for the one-shot codec: frames of the same shape (channels, sample count, bit
@@ -24,6 +24,8 @@ export function encodeFramePair(
   samples2: Int32Array | Int16Array,
   parameters2: EncodeEcgFrameParameters,
 ): [Uint8Array, Uint8Array] {
+  // Without the module, straight to one at a time (nothing checked or computed twice).
+  if (!wasmFrameBodyAvailable()) return [encodeEcgFrame(samples, parameters), encodeEcgFrame(samples2, parameters2)];
   const first = checkFrameSamples(samples, parameters);
   let second: ReturnType<typeof checkFrameSamples>;
   try {
@@ -62,6 +64,7 @@ export function decodeFramePairAt(
     a.channels === b.channels &&
     a.sampleCount === b.sampleCount &&
     a.bitDepth === b.bitDepth &&
+    wasmFrameBodyAvailable() &&
     frameChecksumOk(bytes, start, parsed) &&
     frameChecksumOk(bytes, start2, parsed2) &&
     decodeBodiesWasm(

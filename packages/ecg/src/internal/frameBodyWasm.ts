@@ -68,6 +68,11 @@ export function setWasmFrameBody(on: boolean): boolean {
   return previous;
 }
 
+/** Whether the WebAssembly codec can run now; like the codec functions, the first call compiles it. */
+export function wasmFrameBodyAvailable(): boolean {
+  return wasm() !== undefined;
+}
+
 /** Whether the WebAssembly codec is compiled and in use (it is compiled on first use). */
 export function wasmFrameBodyReady(): boolean {
   return enabled && state === 'ready';
