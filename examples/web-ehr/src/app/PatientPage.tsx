@@ -197,35 +197,52 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
   const [error, setError] = useState<string>();
   const feed = useMemo(() => createSampleFeed(), []);
   const share = useRef<LiveShare>(undefined);
-  const keys = useRef<Uint8Array[]>([]);
+  const loading = useRef<Promise<EcgRecording>>(undefined);
+  // The keys of the doctors listed now; a share that starts while they load waits for them.
+  const keys = useRef<Promise<Uint8Array[]>>(Promise.resolve([]));
   const doctorList = doctors.join(',');
   // Who may watch follows the grants: each change starts a new key epoch wrapped for the doctors granted now.
   useEffect(() => {
     const list = doctorList ? doctorList.split(',') : [];
-    Promise.all(list.map((doctor) => encryptionKeyOf(session, doctor))).then(async (next) => {
-      keys.current = next;
-      await share.current?.setRecipients(next);
-    });
+    const next = Promise.all(list.map((doctor) => encryptionKeyOf(session, doctor)));
+    keys.current = next;
+    next
+      .then(async (recipients) => {
+        // A later list supersedes this one; a share still starting picks the later list up itself.
+        if (keys.current === next) await share.current?.setRecipients(recipients);
+      })
+      .catch((cause: unknown) => setError(String((cause as Error)?.message ?? cause)));
   }, [session, doctorList]);
   useEffect(() => {
     if (!sharing) return;
     const controller = new AbortController();
     (async () => {
-      const loaded = recording ?? (await loadRecording(session.config.storageUrl, session.config.ecgRecord));
+      // Loaded once; a failed load is tried again on the next share.
+      loading.current ??= loadRecording(session.config.storageUrl, session.config.ecgRecord).catch((cause) => {
+        loading.current = undefined;
+        throw cause;
+      });
+      const loaded = await loading.current;
       setRecording(loaded);
-      share.current = await shareLiveEcg({
+      const pending = keys.current;
+      const started = await shareLiveEcg({
         session,
         recording: loaded,
-        recipients: keys.current,
+        recipients: await pending,
         onSamples: (samples) => feed.push(samples),
         signal: controller.signal,
       });
+      if (controller.signal.aborted) return;
+      share.current = started;
+      setError(undefined);
+      // The grants may have changed while the share was starting.
+      if (keys.current !== pending) await started.setRecipients(await keys.current);
     })().catch((cause: unknown) => setError(String((cause as Error)?.message ?? cause)));
     return () => {
       controller.abort();
       share.current = undefined;
     };
-  }, [sharing, session, recording, feed]);
+  }, [sharing, session, feed]);
   return (
     <section className="card">
       <h3>Live ECG</h3>
@@ -234,7 +251,12 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
         granted access: {doctors.length === 0 ? 'nobody yet' : doctors.join(', ')}. Frames are sealed here, under a key
         only they receive.
       </p>
-      <button type="button" onClick={() => setSharing((on) => !on)} data-testid="share-ecg">
+      <button
+        type="button"
+        onClick={() => setSharing((on) => !on)}
+        disabled={!sharing && doctors.length === 0}
+        data-testid="share-ecg"
+      >
         {sharing ? 'Stop sharing' : 'Share live ECG'}
       </button>
       {error && <p className="error">{error}</p>}
