@@ -2,13 +2,16 @@ import { EcgFrameError, EcgParameterError } from './errors.js';
 import {
   checkFrameParameters,
   decodeFrameAt,
+  ECG_MAX_FRAME_SAMPLES,
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
+  type FrameFields,
   type ParsedHeader,
   parseFrameAt,
 } from './frame.js';
-import { decodeFramePairAt, encodeFramePair } from './framePair.js';
+import { appendFramePair, decodeFramePairAt } from './framePair.js';
+import { ByteWriter } from './internal/byteWriter.js';
 
 /** Parameters of {@link encodeEcg} and {@link createEcgEncoderStream}. */
 export interface EncodeEcgParameters extends EncodeEcgFrameParameters {
@@ -49,47 +52,47 @@ export function frameTimestamp(parameters: EncodeEcgParameters, offset: number):
  * ```
  */
 export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEcgParameters): Uint8Array {
-  checkFrameParameters(parameters);
+  const bitDepth = checkFrameParameters(parameters);
   const frameSamples = frameSamplesOf(parameters);
   const { channels } = parameters;
   if (samples.length % channels !== 0) {
     throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
   }
   const total = samples.length / channels;
+  if (Math.min(frameSamples, total) * channels > ECG_MAX_FRAME_SAMPLES) {
+    const count = Math.min(frameSamples, total) * channels;
+    throw new EcgParameterError('Too many samples for one frame.', `${count} > ${ECG_MAX_FRAME_SAMPLES}`);
+  }
   const first = parameters.firstSampleIndex ?? 0;
-  const frames: Uint8Array[] = [];
-  let size = 0;
-  const frameAt = (start: number) => {
-    const n = Math.min(frameSamples, total - start);
-    const x = samples.subarray(start * channels, (start + n) * channels);
-    const frameParameters: EncodeEcgFrameParameters = {
-      sampleRate: parameters.sampleRate,
-      channels,
-      bitDepth: parameters.bitDepth ?? 16,
-      firstSampleIndex: first + start,
-      ...(parameters.timestamp !== undefined ? { timestamp: frameTimestamp(parameters, start)! } : {}),
-    };
-    return [x, frameParameters] as const;
+  // Every frame goes straight into one output (about half a byte per sample at 12 bits; it grows if needed).
+  const writer = new ByteWriter(samples.length * 0.6 + 64 * Math.ceil(total / frameSamples));
+  const fieldsAt = (start: number, fields: FrameFields): FrameFields => {
+    fields.sampleCount = Math.min(frameSamples, total - start);
+    fields.firstSampleIndex = first + start;
+    fields.timestamp = frameTimestamp(parameters, start);
+    return fields;
   };
-  // Two frames at a time (the same bytes as one at a time, faster with WebAssembly).
-  for (let start = 0; start < total; start += 2 * frameSamples) {
-    const [x, frameParameters] = frameAt(start);
-    const encoded =
-      start + frameSamples < total
-        ? encodeFramePair(x, frameParameters, ...frameAt(start + frameSamples))
-        : [encodeEcgFrame(x, frameParameters)];
-    for (const frame of encoded) {
-      frames.push(frame);
-      size += frame.length;
-    }
+  const fieldsOf = (): FrameFields => ({
+    channels,
+    sampleRate: parameters.sampleRate,
+    sampleCount: 0,
+    firstSampleIndex: 0,
+    timestamp: undefined,
+    bitDepth,
+  });
+  const fields = fieldsOf();
+  const fields2 = fieldsOf();
+  let start = 0;
+  // Two full frames at a time (the same bytes as one at a time, faster with WebAssembly).
+  for (; start + 2 * frameSamples <= total; start += 2 * frameSamples) {
+    const a = fieldsAt(start, fields);
+    appendFramePair(writer, samples, start * channels, a, fieldsAt(start + frameSamples, fields2));
   }
-  const out = new Uint8Array(size);
-  let pos = 0;
-  for (const frame of frames) {
-    out.set(frame, pos);
-    pos += frame.length;
+  for (; start < total; start += frameSamples) {
+    const a = fieldsAt(start, fields);
+    writer.append(encodeEcgFrame(samples.subarray(start * channels, (start + a.sampleCount) * channels), a));
   }
-  return out;
+  return writer.result();
 }
 
 /** Result of {@link decodeEcg}. */

@@ -1,4 +1,5 @@
 import { EcgFrameError, EcgParameterError } from './errors.js';
+import type { ByteWriter } from './internal/byteWriter.js';
 import { crc16 } from './internal/crc16.js';
 import { type BodyState, chooseOrders, createBodyState, decodeBody, encodeBody } from './internal/frameBody.js';
 import { decodeBodyWasm, encodeBodyWasm } from './internal/frameBodyWasm.js';
@@ -144,6 +145,88 @@ export function checkFrameSamples(
   return { bitDepth, n: samples.length / channels, x };
 }
 
+/** @internal What a frame header says besides its body length (parameters already checked). */
+export interface FrameFields {
+  channels: number;
+  sampleRate: number;
+  /** Samples per channel. */
+  sampleCount: number;
+  firstSampleIndex: number;
+  timestamp: number | undefined;
+  bitDepth: number;
+}
+
+function headerLengthOf(fields: FrameFields, bodyLength: number): number {
+  const { channels, sampleRate, sampleCount, firstSampleIndex, timestamp } = fields;
+  return (
+    2 +
+    varintLength(channels) +
+    varintLength(sampleRate) +
+    (sampleCount === sampleRate ? 0 : varintLength(sampleCount)) +
+    varintLength(firstSampleIndex) +
+    (timestamp !== undefined ? varintLength(timestamp) : 0) +
+    varintLength(bodyLength)
+  );
+}
+
+/**
+ * @internal Writes the frame of the body `source[bodyStart, bodyStart + bodyLength)` (header, body, checksum) into
+ * `out` at `start`, which must have room for it, and returns where the frame ends.
+ */
+function writeFrameAt(
+  out: Uint8Array,
+  start: number,
+  fields: FrameFields,
+  source: Uint8Array,
+  bodyStart: number,
+  bodyLength: number,
+): number {
+  const { channels, sampleRate, sampleCount, firstSampleIndex, timestamp } = fields;
+  const countIsRate = sampleCount === sampleRate;
+  let flags = fields.bitDepth - 8;
+  if (timestamp !== undefined) flags |= FLAG_TIMESTAMP;
+  if (countIsRate) flags |= FLAG_COUNT_IS_RATE;
+  out[start] = MAGIC | ECG_FRAME_VERSION;
+  out[start + 1] = flags;
+  let pos = writeVarint(out, start + 2, channels);
+  pos = writeVarint(out, pos, sampleRate);
+  if (!countIsRate) pos = writeVarint(out, pos, sampleCount);
+  pos = writeVarint(out, pos, firstSampleIndex);
+  if (timestamp !== undefined) pos = writeVarint(out, pos, timestamp);
+  pos = writeVarint(out, pos, bodyLength);
+  // A plain loop: a view per frame would be the encoder's main garbage.
+  for (let i = 0; i < bodyLength; i++) out[pos + i] = source[bodyStart + i]!;
+  pos += bodyLength;
+  const crc = crc16(out, start, pos);
+  out[pos] = crc >>> 8;
+  out[pos + 1] = crc & 0xff;
+  return pos + 2;
+}
+
+/** @internal Appends the frame of the body `source[bodyStart, bodyStart + bodyLength)` to `writer`. */
+export function appendFrame(
+  writer: ByteWriter,
+  fields: FrameFields,
+  source: Uint8Array,
+  bodyStart: number,
+  bodyLength: number,
+): void {
+  const length = headerLengthOf(fields, bodyLength) + bodyLength + 2;
+  writer.length = writeFrameAt(writer.reserve(length), writer.length, fields, source, bodyStart, bodyLength);
+}
+
+/** @internal The fields of a frame of `n` sample sets with these (checked) parameters and bit depth. */
+export function frameFieldsOf(n: number, parameters: EncodeEcgFrameParameters, bitDepth: number): FrameFields {
+  return {
+    channels: parameters.channels,
+    sampleRate: parameters.sampleRate,
+    sampleCount: n,
+    firstSampleIndex: parameters.firstSampleIndex ?? 0,
+    timestamp: parameters.timestamp,
+    bitDepth,
+  };
+}
+
 /**
  * @internal The frame of an encoded body of `n` sample sets: header, body and checksum. `parameters` have been
  * checked, and `bitDepth` is what {@link checkFrameParameters} returned for them.
@@ -154,36 +237,9 @@ export function frameOfBody(
   parameters: EncodeEcgFrameParameters,
   bitDepth: number,
 ): Uint8Array {
-  const { channels, sampleRate } = parameters;
-  const firstSampleIndex = parameters.firstSampleIndex ?? 0;
-  const { timestamp } = parameters;
-  const countIsRate = n === sampleRate;
-  let flags = bitDepth - 8;
-  if (timestamp !== undefined) flags |= FLAG_TIMESTAMP;
-  if (countIsRate) flags |= FLAG_COUNT_IS_RATE;
-  const bodyLength = body.length;
-  const headerLength =
-    2 +
-    varintLength(channels) +
-    varintLength(sampleRate) +
-    (countIsRate ? 0 : varintLength(n)) +
-    varintLength(firstSampleIndex) +
-    (timestamp !== undefined ? varintLength(timestamp) : 0) +
-    varintLength(bodyLength);
-  const out = new Uint8Array(headerLength + bodyLength + 2);
-  out[0] = MAGIC | ECG_FRAME_VERSION;
-  out[1] = flags;
-  let pos = writeVarint(out, 2, channels);
-  pos = writeVarint(out, pos, sampleRate);
-  if (!countIsRate) pos = writeVarint(out, pos, n);
-  pos = writeVarint(out, pos, firstSampleIndex);
-  if (timestamp !== undefined) pos = writeVarint(out, pos, timestamp);
-  pos = writeVarint(out, pos, bodyLength);
-  out.set(body, pos);
-  pos += bodyLength;
-  const crc = crc16(out, 0, pos);
-  out[pos] = crc >>> 8;
-  out[pos + 1] = crc & 0xff;
+  const fields = frameFieldsOf(n, parameters, bitDepth);
+  const out = new Uint8Array(headerLengthOf(fields, body.length) + body.length + 2);
+  writeFrameAt(out, 0, fields, body, 0, body.length);
   return out;
 }
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadRecord } from '../test/data.js';
 import { lcg } from '../test/random.js';
 import { decodeEcg, encodeEcg } from './codec.js';
-import { EcgFrameError } from './errors.js';
-import { decodeEcgFrame, encodeEcgFrame, parseFrameAt } from './frame.js';
+import { EcgFrameError, EcgParameterError } from './errors.js';
+import { decodeEcgFrame, ECG_MAX_FRAME_SAMPLES, encodeEcgFrame, parseFrameAt } from './frame.js';
 import { crc16 } from './internal/crc16.js';
 import { wasmFrameBodyReady } from './internal/frameBodyWasm.js';
 
@@ -92,6 +92,35 @@ describe('frames coded two at a time', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('give the same bytes for Int16Array input, timestamps and a first sample index as one frame at a time', async () => {
+    const { samples } = await loadRecord('mitdb/101');
+    const x = samples.subarray(0, 2 * (9 * 250 + 17));
+    const parameters = { sampleRate: 250, channels: 2, bitDepth: 12, firstSampleIndex: 1234, timestamp: 1.7e12 + 3 };
+    const parts: Uint8Array[] = [];
+    for (let start = 0; start < x.length / 2; start += 250) {
+      const n = Math.min(250, x.length / 2 - start);
+      parts.push(
+        encodeEcgFrame(x.subarray(2 * start, 2 * (start + n)), {
+          ...parameters,
+          firstSampleIndex: 1234 + start,
+          timestamp: 1.7e12 + 3 + start * 4,
+        }),
+      );
+    }
+    const expected = Buffer.concat(parts);
+    expect(Buffer.from(encodeEcg(x, parameters)).equals(expected)).toBe(true);
+    expect(Buffer.from(encodeEcg(Int16Array.from(x), parameters)).equals(expected)).toBe(true);
+  });
+
+  it('refuse frames over the size limit with a typed error, before any work', () => {
+    const x = new Int32Array(ECG_MAX_FRAME_SAMPLES + 2);
+    expect(() => encodeEcg(x, { sampleRate: 1000, channels: 2, frameSamples: x.length / 2 })).toThrow(
+      EcgParameterError,
+    );
+    // The same samples in frames under the limit are fine.
+    expect(decodeEcg(encodeEcg(x, { sampleRate: 1000, channels: 2 })).samples.length).toBe(x.length);
   });
 
   it('give the same error for the same frame when one frame of a pair is corrupt (checksums recomputed or not)', async () => {

@@ -1,12 +1,12 @@
 import {
-  checkFrameSamples,
+  appendFrame,
   decodeFrameAt,
-  type EncodeEcgFrameParameters,
   encodeEcgFrame,
+  type FrameFields,
   frameChecksumOk,
-  frameOfBody,
   type ParsedHeader,
 } from './frame.js';
+import type { ByteWriter } from './internal/byteWriter.js';
 import { decodeBodiesWasm, encodeBodiesWasm, wasmFrameBodyAvailable } from './internal/frameBodyWasm.js';
 
 /**
@@ -17,32 +17,29 @@ import { decodeBodiesWasm, encodeBodiesWasm, wasmFrameBodyAvailable } from './in
  * errors are thrown for the same frame.
  */
 
-/** @internal Encodes two frames; the same bytes as two {@link encodeEcgFrame} calls. */
-export function encodeFramePair(
+/**
+ * @internal Appends two consecutive frames of the same shape to `writer`: `fields` and `fields2` describe them
+ * (their parameters checked), and their samples are `samples[offset, …)`, the second frame's right after the
+ * first's. The same bytes as two {@link encodeEcgFrame} calls, and the same error for the same frame.
+ */
+export function appendFramePair(
+  writer: ByteWriter,
   samples: Int32Array | Int16Array,
-  parameters: EncodeEcgFrameParameters,
-  samples2: Int32Array | Int16Array,
-  parameters2: EncodeEcgFrameParameters,
-): [Uint8Array, Uint8Array] {
-  // Without the module, straight to one at a time (nothing checked or computed twice).
-  if (!wasmFrameBodyAvailable()) return [encodeEcgFrame(samples, parameters), encodeEcgFrame(samples2, parameters2)];
-  const first = checkFrameSamples(samples, parameters);
-  let second: ReturnType<typeof checkFrameSamples>;
-  try {
-    second = checkFrameSamples(samples2, parameters2);
-  } catch {
-    // One at a time: the first frame's own errors come first.
-    return [encodeEcgFrame(first.x, parameters), encodeEcgFrame(samples2, parameters2)];
+  offset: number,
+  fields: FrameFields,
+  fields2: FrameFields,
+): void {
+  const { channels, sampleCount, bitDepth } = fields;
+  const bodies = encodeBodiesWasm(samples, offset, channels, sampleCount, bitDepth);
+  if (bodies) {
+    appendFrame(writer, fields, bodies.bytes, bodies.at, bodies.length);
+    appendFrame(writer, fields2, bodies.bytes, bodies.at2, bodies.length2);
+    return;
   }
-  if (first.n === second.n && first.bitDepth === second.bitDepth && parameters.channels === parameters2.channels) {
-    const bodies = encodeBodiesWasm(first.x, second.x, parameters.channels, first.n, first.bitDepth);
-    if (bodies) {
-      // The first frame is copied out of the module's memory before anything else runs there.
-      const frame = frameOfBody(bodies[0], first.n, parameters, first.bitDepth);
-      return [frame, frameOfBody(bodies[1], second.n, parameters2, second.bitDepth)];
-    }
-  }
-  return [encodeEcgFrame(first.x, parameters), encodeEcgFrame(second.x, parameters2)];
+  // One at a time (no module, a body that does not fit, or a sample out of range: reported for its frame).
+  const count = sampleCount * channels;
+  writer.append(encodeEcgFrame(samples.subarray(offset, offset + count), fields));
+  writer.append(encodeEcgFrame(samples.subarray(offset + count, offset + 2 * count), fields2));
 }
 
 /**

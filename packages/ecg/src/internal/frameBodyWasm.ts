@@ -180,33 +180,52 @@ export function decodeBodyWasm(
   return ok;
 }
 
+/** Where the two bodies {@link encodeBodiesWasm} wrote lie in `bytes`, the module's memory. */
+export interface WasmBodies {
+  bytes: Uint8Array;
+  at: number;
+  length: number;
+  at2: number;
+  length2: number;
+}
+// One result, reused: a recording is coded without an object per frame.
+const pair: WasmBodies = { bytes, at: 0, length: 0, at2: 0, length2: 0 };
+
 /**
- * Encodes the bodies of two frames of the same shape at once (both frames' predictions share the module's
- * two-lane instructions): each body is what {@link encodeBodyWasm} gives for its frame. `undefined` when the module
- * is not ready, a body does not fit, or a sample is outside the bit depth: the caller then encodes the frames one
- * at a time, which reports the right frame. The bodies are views of the module's memory, valid until its next call.
+ * Encodes the bodies of two consecutive frames of the same shape at once (both frames' predictions share the
+ * module's two-lane instructions): the frames are `samples[offset, offset + n × channels)` and the same count
+ * after it, and each body is what {@link encodeBodyWasm} gives for its frame. `undefined` when the module is not
+ * ready, a body does not fit, or a sample is outside the bit depth: the caller then encodes the frames one at a
+ * time, which reports the right frame. The result and the bodies it locates are valid until the module's next
+ * call.
  */
 export function encodeBodiesWasm(
-  x: Int32Array,
-  x2: Int32Array,
+  samples: Int32Array | Int16Array,
+  offset: number,
   channels: number,
   n: number,
   bitDepth: number,
-): [Uint8Array, Uint8Array] | undefined {
+): WasmBodies | undefined {
   const w = wasm();
   if (!w) return undefined;
+  const count = n * channels;
   const xAt = align(w.heapBase.value as number);
-  const x2At = align(xAt + 4 * x.length);
-  const capacity = 64 + 2 * x.length;
-  const outAt = align(x2At + 4 * x2.length);
+  // The second frame's samples follow the first's, copied in one go.
+  const x2At = xAt + 4 * count;
+  const capacity = 64 + 2 * count;
+  const outAt = align(x2At + 4 * count);
   const out2At = align(outAt + capacity);
   const workAt = align(out2At + capacity);
   reserve(w, workAt + w.pairWorkBytes(channels, n));
-  words.set(x, xAt >> 2);
-  words.set(x2, x2At >> 2);
+  words.set(samples.subarray(offset, offset + 2 * count), xAt >> 2);
   const length = w.encodeBodies(xAt, x2At, channels, n, bitDepth, outAt, out2At, capacity, workAt);
   if (length < 0) return undefined;
-  return [bytes.subarray(outAt, outAt + length), bytes.subarray(out2At, out2At + w.secondBodyLength())];
+  pair.bytes = bytes;
+  pair.at = outAt;
+  pair.length = length;
+  pair.at2 = out2At;
+  pair.length2 = w.secondBodyLength();
+  return pair;
 }
 
 /**
