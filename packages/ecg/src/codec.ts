@@ -149,17 +149,18 @@ export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
   }
   const samples = new Int32Array(total);
   let offset = 0;
-  const into = (parsed: ParsedHeader) => {
-    const count = parsed.header.sampleCount * parsed.header.channels;
-    offset += count;
-    return samples.subarray(offset - count, offset);
-  };
   // Two frames at a time (the same samples and errors as one at a time, faster with WebAssembly).
   for (let f = 0; f < parsedFrames.length; f += 2) {
     const parsed = parsedFrames[f]!;
     const next = parsedFrames[f + 1];
-    if (next) decodeFramePairAt(bytes, starts[f]!, parsed, into(parsed), starts[f + 1]!, next, into(next));
-    else decodeFrameAt(bytes, starts[f]!, bytes.length, into(parsed), parsed);
+    const count = parsed.header.sampleCount * parsed.header.channels;
+    if (next) {
+      decodeFramePairAt(bytes, starts[f]!, parsed, starts[f + 1]!, next, samples, offset);
+      offset += count + next.header.sampleCount * next.header.channels;
+    } else {
+      decodeFrameAt(bytes, starts[f]!, bytes.length, samples.subarray(offset, offset + count), parsed);
+      offset += count;
+    }
   }
   const frames = parsedFrames.map((parsed) => parsed.header);
   const first = frames[0];

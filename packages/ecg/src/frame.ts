@@ -4,7 +4,7 @@ import { crc16 } from './internal/crc16.js';
 import { type BodyState, chooseOrders, createBodyState, decodeBody, encodeBody } from './internal/frameBody.js';
 import { decodeBodyWasm, encodeBodyWasm } from './internal/frameBodyWasm.js';
 import { RangeDecoder, RangeEncoder } from './internal/rangeCoder.js';
-import { readVarint, varintLength, writeVarint } from './internal/varint.js';
+import { readVarint, type VarintCursor, varintLength, writeVarint } from './internal/varint.js';
 
 /** Format version written by this package. */
 export const ECG_FRAME_VERSION = 2;
@@ -251,11 +251,11 @@ export interface ParsedHeader {
   frameLength: number;
 }
 
-function field(bytes: Uint8Array, pos: number, end: number, what: string): [number, number] | undefined {
-  const [value, next] = readVarint(bytes, pos, end);
-  if (value === -1) return undefined;
+/** The varint field at `cursor`: its value, or -1 when more bytes are needed; throws when it is invalid. */
+function field(bytes: Uint8Array, cursor: VarintCursor, end: number, what: string): number {
+  const value = readVarint(bytes, cursor, end);
   if (value === -2) throw new EcgFrameError(`Invalid ${what} varint in ECG frame header.`);
-  return [value, next];
+  return value;
 }
 
 /**
@@ -272,44 +272,33 @@ export function parseFrameHeader(bytes: Uint8Array, start: number, end: number):
   if (flags & FLAG_RESERVED) throw new EcgFrameError('Reserved ECG frame flag is set.');
   const bitDepth = (flags & 0x1f) + 8;
   if (bitDepth > 24) throw new EcgFrameError('Invalid bit depth in ECG frame header.', String(bitDepth));
-  let pos = start + 2;
-  let r = field(bytes, pos, end, 'channel count');
-  if (!r) return undefined;
-  const channels = r[0];
-  pos = r[1];
+  const cursor: VarintCursor = { pos: start + 2 };
+  const channels = field(bytes, cursor, end, 'channel count');
+  if (channels === -1) return undefined;
   if (channels < 1 || channels > ECG_MAX_CHANNELS) {
     throw new EcgFrameError('Invalid channel count in ECG frame header.', String(channels));
   }
-  r = field(bytes, pos, end, 'sample rate');
-  if (!r) return undefined;
-  const sampleRate = r[0];
-  pos = r[1];
+  const sampleRate = field(bytes, cursor, end, 'sample rate');
+  if (sampleRate === -1) return undefined;
   if (sampleRate < 1) throw new EcgFrameError('Invalid sample rate in ECG frame header.');
   let sampleCount = sampleRate;
   if (!(flags & FLAG_COUNT_IS_RATE)) {
-    r = field(bytes, pos, end, 'sample count');
-    if (!r) return undefined;
-    sampleCount = r[0];
-    pos = r[1];
+    sampleCount = field(bytes, cursor, end, 'sample count');
+    if (sampleCount === -1) return undefined;
   }
   if (sampleCount * channels > ECG_MAX_FRAME_SAMPLES) {
     throw new EcgFrameError('ECG frame declares too many samples.', `${sampleCount} x ${channels}`);
   }
-  r = field(bytes, pos, end, 'first sample index');
-  if (!r) return undefined;
-  const firstSampleIndex = r[0];
-  pos = r[1];
+  const firstSampleIndex = field(bytes, cursor, end, 'first sample index');
+  if (firstSampleIndex === -1) return undefined;
   let timestamp: number | undefined;
   if (flags & FLAG_TIMESTAMP) {
-    r = field(bytes, pos, end, 'timestamp');
-    if (!r) return undefined;
-    timestamp = r[0];
-    pos = r[1];
+    timestamp = field(bytes, cursor, end, 'timestamp');
+    if (timestamp === -1) return undefined;
   }
-  r = field(bytes, pos, end, 'body length');
-  if (!r) return undefined;
-  const bodyLength = r[0];
-  pos = r[1];
+  const bodyLength = field(bytes, cursor, end, 'body length');
+  if (bodyLength === -1) return undefined;
+  const pos = cursor.pos;
   if (bodyLength > 7 * sampleCount * channels + 64) {
     throw new EcgFrameError('ECG frame body length is impossible for its sample count.', String(bodyLength));
   }

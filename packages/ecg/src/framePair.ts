@@ -44,16 +44,17 @@ export function appendFramePair(
 
 /**
  * @internal Decodes the frames at `start` and `start2` (both lying within `bytes`, with their parsed headers) into
- * `into` and `into2`, which hold exactly their samples; throws what two {@link decodeFrameAt} calls throw.
+ * `samples` from `offset`, the second frame's samples right after the first's; throws what two
+ * {@link decodeFrameAt} calls throw.
  */
 export function decodeFramePairAt(
   bytes: Uint8Array,
   start: number,
   parsed: ParsedHeader,
-  into: Int32Array,
   start2: number,
   parsed2: ParsedHeader,
-  into2: Int32Array,
+  samples: Int32Array,
+  offset: number,
 ): void {
   const a = parsed.header;
   const b = parsed2.header;
@@ -66,20 +67,20 @@ export function decodeFramePairAt(
     frameChecksumOk(bytes, start2, parsed2) &&
     decodeBodiesWasm(
       bytes,
-      [
-        parsed.bodyStart,
-        parsed.bodyStart + parsed.bodyLength,
-        parsed2.bodyStart,
-        parsed2.bodyStart + parsed2.bodyLength,
-      ],
-      into,
-      into2,
+      parsed.bodyStart,
+      parsed.bodyStart + parsed.bodyLength,
+      parsed2.bodyStart,
+      parsed2.bodyStart + parsed2.bodyLength,
+      samples,
+      offset,
       a.channels,
       a.sampleCount,
       a.bitDepth,
     ) === true
   )
     return;
-  decodeFrameAt(bytes, start, bytes.length, into, parsed);
-  decodeFrameAt(bytes, start2, bytes.length, into2, parsed2);
+  const count = a.sampleCount * a.channels;
+  const count2 = b.sampleCount * b.channels;
+  decodeFrameAt(bytes, start, bytes.length, samples.subarray(offset, offset + count), parsed);
+  decodeFrameAt(bytes, start2, bytes.length, samples.subarray(offset + count, offset + count + count2), parsed2);
 }

@@ -174,9 +174,9 @@ export function decodeBodyWasm(
   const outAt = align(bodyAt + (end - start));
   const workAt = align(outAt + 4 * out.length);
   reserve(w, workAt + w.workBytes(channels, n));
-  bytes.set(source.subarray(start, end), bodyAt);
+  copyBytes(source, start, end, bodyAt);
   const ok = w.decodeBody(bodyAt, end - start, outAt, channels, n, bitDepth, workAt) === 1;
-  if (ok) out.set(words.subarray(outAt >> 2, (outAt >> 2) + out.length));
+  if (ok) copyWords(outAt >> 2, out.length, out, 0);
   return ok;
 }
 
@@ -229,35 +229,47 @@ export function encodeBodiesWasm(
 }
 
 /**
- * Decodes the bodies of two frames of the same shape at once into `out` and `out2`. `true` when both decode;
+ * Decodes the bodies `source[start, end)` and `source[start2, end2)` of two consecutive frames of the same shape at
+ * once, into `out` from `outOffset` (the second frame's samples right after the first's). `true` when both decode;
  * `false` when either is corrupt (decode them one at a time to tell which); `undefined` when the module is not
  * ready.
  */
 export function decodeBodiesWasm(
   source: Uint8Array,
-  bodies: readonly [start: number, end: number, start2: number, end2: number],
+  start: number,
+  end: number,
+  start2: number,
+  end2: number,
   out: Int32Array,
-  out2: Int32Array,
+  outOffset: number,
   channels: number,
   n: number,
   bitDepth: number,
 ): boolean | undefined {
   const w = wasm();
   if (!w) return undefined;
-  const [start, end, start2, end2] = bodies;
+  const count = n * channels;
   const bodyAt = align(w.heapBase.value as number);
   const body2At = align(bodyAt + (end - start));
   const outAt = align(body2At + (end2 - start2));
-  const out2At = align(outAt + 4 * out.length);
-  const workAt = align(out2At + 4 * out2.length);
+  const out2At = align(outAt + 4 * count);
+  const workAt = align(out2At + 4 * count);
   reserve(w, workAt + w.pairWorkBytes(channels, n));
-  bytes.set(source.subarray(start, end), bodyAt);
-  bytes.set(source.subarray(start2, end2), body2At);
+  copyBytes(source, start, end, bodyAt);
+  copyBytes(source, start2, end2, body2At);
   const ok =
     w.decodeBodies(bodyAt, end - start, body2At, end2 - start2, outAt, out2At, channels, n, bitDepth, workAt) === 1;
   if (ok) {
-    out.set(words.subarray(outAt >> 2, (outAt >> 2) + out.length));
-    out2.set(words.subarray(out2At >> 2, (out2At >> 2) + out2.length));
+    copyWords(outAt >> 2, count, out, outOffset);
+    copyWords(out2At >> 2, count, out, outOffset + count);
   }
   return ok;
+}
+
+// Plain loops rather than `set` over views: a view per frame would be most of the decoder's garbage.
+function copyBytes(source: Uint8Array, start: number, end: number, at: number): void {
+  for (let i = start; i < end; i++) bytes[at + i - start] = source[i]!;
+}
+function copyWords(from: number, count: number, out: Int32Array, offset: number): void {
+  for (let i = 0; i < count; i++) out[offset + i] = words[from + i]!;
 }

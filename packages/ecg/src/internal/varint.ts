@@ -18,19 +18,29 @@ export function writeVarint(buf: Uint8Array, pos: number, value: number): number
   return pos;
 }
 
-/** Returns [value, nextPos], or [-1, pos] when the input ends first, or [-2, pos] when the varint is invalid. */
-export function readVarint(buf: Uint8Array, pos: number, end: number): [number, number] {
+/** A read position, which {@link readVarint} advances. */
+export interface VarintCursor {
+  pos: number;
+}
+
+/**
+ * Reads the varint at `cursor.pos` and moves the cursor past it. Returns its value, or -1 when the input ends first,
+ * or -2 when the varint is invalid.
+ */
+export function readVarint(buf: Uint8Array, cursor: VarintCursor, end: number): number {
+  let pos = cursor.pos;
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 8; i++) {
-    if (pos >= end) return [-1, pos];
+    if (pos >= end) return -1;
     const byte = buf[pos++]!;
     value += (byte & 0x7f) * scale;
     if ((byte & 0x80) === 0) {
-      if (i > 0 && byte === 0) return [-2, pos];
-      return value > Number.MAX_SAFE_INTEGER ? [-2, pos] : [value, pos];
+      cursor.pos = pos;
+      if (i > 0 && byte === 0) return -2;
+      return value > Number.MAX_SAFE_INTEGER ? -2 : value;
     }
     scale *= 128;
   }
-  return [-2, pos];
+  return -2;
 }
