@@ -74,10 +74,10 @@ interface Timing {
 }
 
 /**
- * Runs `fn` once untimed (unless `warmUp` is false), then `runs` times: the fastest wall time (and its CPU time), the least disturbed run, and
- * the median. Garbage is collected once before the series, not before every run: a forced full collection shrinks
- * the heap, and on this machine refilling fresh pages costs a 1 MiB record more than its cipher does, which a
- * running service never pays.
+ * Runs `fn` once untimed (unless `warmUp` is false), then `runs` times: the fastest wall time (and its CPU time),
+ * the least disturbed run, and the median. Garbage is collected once before the series, not before every run: a
+ * forced full collection shrinks the heap, and on this machine refilling fresh pages costs a 1 MiB record more than
+ * its cipher does, which a running service never pays.
  */
 async function time(fn: () => Promise<unknown>, runs = 1, warmUp = true): Promise<Timing> {
   let best = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };

@@ -1,8 +1,8 @@
 import { EcgFrameError, EcgParameterError } from './errors.js';
 import {
   checkFrameParameters,
+  checkFrameSampleCount,
   decodeFrameAt,
-  ECG_MAX_FRAME_SAMPLES,
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
@@ -59,10 +59,7 @@ export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEc
     throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
   }
   const total = samples.length / channels;
-  if (Math.min(frameSamples, total) * channels > ECG_MAX_FRAME_SAMPLES) {
-    const count = Math.min(frameSamples, total) * channels;
-    throw new EcgParameterError('Too many samples for one frame.', `${count} > ${ECG_MAX_FRAME_SAMPLES}`);
-  }
+  checkFrameSampleCount(Math.min(frameSamples, total) * channels);
   const first = parameters.firstSampleIndex ?? 0;
   // Every frame goes straight into one output (about half a byte per sample at 12 bits; it grows if needed).
   const writer = new ByteWriter(samples.length * 0.6 + 64 * Math.ceil(total / frameSamples));

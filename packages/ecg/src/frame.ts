@@ -125,11 +125,18 @@ export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: Enc
   return frameOfBody(body, n, parameters, bitDepth);
 }
 
+/** @internal Refuses a frame of more than {@link ECG_MAX_FRAME_SAMPLES} samples (all channels together). */
+export function checkFrameSampleCount(count: number): void {
+  if (count > ECG_MAX_FRAME_SAMPLES) {
+    throw new EcgParameterError('Too many samples for one frame.', `${count} > ${ECG_MAX_FRAME_SAMPLES}`);
+  }
+}
+
 /**
- * @internal Checks a frame's parameters and sample count; returns the bit depth, the number of sample sets and the
- * samples as an `Int32Array`.
+ * Checks a frame's parameters and sample count; returns the bit depth, the number of sample sets and the samples as
+ * an `Int32Array`.
  */
-export function checkFrameSamples(
+function checkFrameSamples(
   samples: Int32Array | Int16Array,
   parameters: EncodeEcgFrameParameters,
 ): { bitDepth: number; n: number; x: Int32Array } {
@@ -138,9 +145,7 @@ export function checkFrameSamples(
   if (samples.length % channels !== 0) {
     throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
   }
-  if (samples.length > ECG_MAX_FRAME_SAMPLES) {
-    throw new EcgParameterError('Too many samples for one frame.', `${samples.length} > ${ECG_MAX_FRAME_SAMPLES}`);
-  }
+  checkFrameSampleCount(samples.length);
   const x = samples instanceof Int32Array ? samples : Int32Array.from(samples);
   return { bitDepth, n: samples.length / channels, x };
 }
@@ -215,8 +220,8 @@ export function appendFrame(
   writer.length = writeFrameAt(writer.reserve(length), writer.length, fields, source, bodyStart, bodyLength);
 }
 
-/** @internal The fields of a frame of `n` sample sets with these (checked) parameters and bit depth. */
-export function frameFieldsOf(n: number, parameters: EncodeEcgFrameParameters, bitDepth: number): FrameFields {
+/** The fields of a frame of `n` sample sets with these (checked) parameters and bit depth. */
+function frameFieldsOf(n: number, parameters: EncodeEcgFrameParameters, bitDepth: number): FrameFields {
   return {
     channels: parameters.channels,
     sampleRate: parameters.sampleRate,
@@ -228,15 +233,10 @@ export function frameFieldsOf(n: number, parameters: EncodeEcgFrameParameters, b
 }
 
 /**
- * @internal The frame of an encoded body of `n` sample sets: header, body and checksum. `parameters` have been
- * checked, and `bitDepth` is what {@link checkFrameParameters} returned for them.
+ * The frame of an encoded body of `n` sample sets: header, body and checksum. `parameters` have been checked, and
+ * `bitDepth` is what {@link checkFrameParameters} returned for them.
  */
-export function frameOfBody(
-  body: Uint8Array,
-  n: number,
-  parameters: EncodeEcgFrameParameters,
-  bitDepth: number,
-): Uint8Array {
+function frameOfBody(body: Uint8Array, n: number, parameters: EncodeEcgFrameParameters, bitDepth: number): Uint8Array {
   const fields = frameFieldsOf(n, parameters, bitDepth);
   const out = new Uint8Array(headerLengthOf(fields, body.length) + body.length + 2);
   writeFrameAt(out, 0, fields, body, 0, body.length);
