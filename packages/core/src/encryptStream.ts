@@ -1,10 +1,11 @@
 import type { CID } from 'multiformats/cid';
 import type { Block } from './block.js';
 import { CHUNK_SIZE } from './envelopeHeader.js';
-import { type AeadKey, importAeadKey, seal } from './internal/aead.js';
+import { type AeadKey, importAeadKey, seal, TAG_LENGTH } from './internal/aead.js';
 import { concatBytes } from './internal/bytes.js';
 import { checkRecipients, sealHeader, wrapAll } from './internal/headerSeal.js';
 import { chunkNonce, DATA_KEY_LENGTH, deriveRecordKeys, SALT_LENGTH } from './internal/keySchedule.js';
+import { giveLeafBuffer, takeLeafBuffer } from './internal/leafBuffers.js';
 import { type LeafSealer, leafSealer } from './internal/leafSealer.js';
 import { type LocalLeaf, localLeaf } from './internal/localLeaf.js';
 import { CHUNKS_PER_LEAF, createPayloadBuilder, rawBlockOfDigest } from './internal/payloadDag.js';
@@ -60,8 +61,10 @@ export interface EncryptStream {
   readonly result: Promise<EncryptStreamResult>;
 }
 
-/** Plaintext bytes of a full payload leaf. */
-const LEAF_PLAINTEXT = CHUNKS_PER_LEAF * CHUNK_SIZE;
+/** Bytes of a chunk sealed (ciphertext and tag): where each chunk of a leaf starts. */
+const CHUNK_STRIDE = CHUNK_SIZE + TAG_LENGTH;
+/** Bytes of a full payload leaf, the size of the buffers leaves are sealed in. */
+const LEAF_BYTES = CHUNKS_PER_LEAF * CHUNK_STRIDE;
 /** Leaves sealed at once on the caller's thread (WebCrypto runs each leaf's chunks concurrently). */
 const LOCAL_LEAVES_IN_FLIGHT = 2;
 /** Leaves of a record sealed on the caller's thread before the rest goes to worker threads. */
@@ -90,11 +93,34 @@ const WORKER_LEAVES_IN_FLIGHT = 4;
  * ```
  */
 export function createEncryptStream(parameters: EncryptStreamParameters): EncryptStream {
-  return createEncryptStreamWith(parameters, secureRandom);
+  const { writable, readable, result } = createEncryptStreamWith(parameters, secureRandom);
+  return { writable, readable, result };
 }
 
-/** {@link createEncryptStream} with an injected randomness source (golden vectors). Internal. */
-export function createEncryptStreamWith(parameters: EncryptStreamParameters, random: RandomBytes): EncryptStream {
+/**
+ * An {@link EncryptStream} whose consumer may give payload leaf bytes back once it no longer needs them (after a
+ * storage that copies on put has stored them): the stream then seals later leaves in that memory instead of fresh
+ * memory. Internal.
+ */
+export interface RecyclingEncryptStream extends EncryptStream {
+  /**
+   * Gives back the bytes of a block this stream produced, which nothing may read or keep any more. Bytes this stream
+   * did not seal on a worker thread, or already given back, are ignored.
+   */
+  recycle(bytes: Uint8Array): void;
+}
+
+/**
+ * {@link createEncryptStream} with an injected randomness source (golden vectors). With `recycling`, leaves sealed on
+ * worker threads are sealed in the memory that held their plaintext, and the consumer is expected to give that
+ * memory back through `recycle` once it is done with each block (without it, every such leaf costs new memory).
+ * Internal.
+ */
+export function createEncryptStreamWith(
+  parameters: EncryptStreamParameters,
+  random: RandomBytes,
+  recycling = false,
+): RecyclingEncryptStream {
   const recipients = checkRecipients(parameters.recipients);
   validateMetadataInput(parameters.metadata);
   const dataKey = random(DATA_KEY_LENGTH);
@@ -105,8 +131,8 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
   const builder = createPayloadBuilder();
   /** Leaves being sealed, in order. */
   const sealing: Promise<{ block: Block; chunks: number; size: number }>[] = [];
-  /** Plaintext buffers handed back by the workers, reused for the next leaves. */
-  const spare: ArrayBuffer[] = [];
+  /** Buffers of leaves sealed on workers and handed out, until given back. */
+  const issued = new WeakSet<ArrayBuffer>();
   let sealer: LeafSealer | undefined;
   let key: AeadKey | undefined;
   /** The latest plaintext chunk, held back until it is known whether more follows (it may be the final chunk). */
@@ -114,8 +140,9 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
   let staged = 0;
   /** The leaf being filled: sealed on this thread chunk by chunk, or its plaintext gathered for a worker. */
   let local: LocalLeaf | undefined;
+  let localInto: Uint8Array | undefined;
   let gather: Uint8Array | undefined;
-  let gathered = 0;
+  let lastChunkSize = 0;
   let leafNonces: Uint8Array[] = [];
   let leafSize = 0;
   let leaves = 0;
@@ -131,27 +158,47 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
   });
   result.catch(() => {});
 
-  const sealInWorker = async (nonces: Uint8Array[], plaintext: Uint8Array): Promise<Block> => {
-    const sealed = await sealer!.seal(
-      keys.payloadKey,
-      concatBytes(nonces),
-      plaintext.buffer as ArrayBuffer,
-      plaintext.length,
-      CHUNK_SIZE,
-    );
-    if (spare.length < 8) spare.push(sealed.plaintext);
-    return rawBlockOfDigest(sealed.bytes, sealed.digest);
+  /**
+   * With recycling, a block whose bytes are a view of a pooled leaf buffer is handed out as it is, and the buffer is
+   * expected back through `recycle`; a short one gets memory of its own size and its buffer goes back to the pool.
+   */
+  const issue = (block: Block, leaf: Uint8Array): Block => {
+    const buffer = leaf.buffer as ArrayBuffer;
+    if (block.bytes.buffer !== buffer) {
+      giveLeafBuffer(buffer); // sealed elsewhere (WebCrypto): the buffer was not used
+      return block;
+    }
+    if (block.bytes.length >= LEAF_BYTES / 2) {
+      issued.add(buffer);
+      return block;
+    }
+    const bytes = block.bytes.slice();
+    giveLeafBuffer(buffer);
+    return { cid: block.cid, bytes };
+  };
+  const sealInWorker = async (nonces: Uint8Array[], leaf: Uint8Array, finalSize: number): Promise<Block> => {
+    const nonceBytes = concatBytes(nonces);
+    const buffer = leaf.buffer as ArrayBuffer;
+    const sealed = await sealer!.seal(keys.payloadKey, nonceBytes, buffer, finalSize, CHUNK_SIZE, recycling);
+    const block = rawBlockOfDigest(sealed.bytes, sealed.digest);
+    if (recycling) return issue(block, sealed.bytes);
+    // Sealed into new memory: the plaintext buffer (wiped by the worker) serves a next leaf.
+    if (sealed.plaintext) giveLeafBuffer(sealed.plaintext);
+    return block;
   };
   const freshLeaf = () => {
-    const buffer = spare.pop();
-    return buffer ? new Uint8Array(buffer, 0, LEAF_PLAINTEXT) : new Uint8Array(LEAF_PLAINTEXT);
+    return new Uint8Array(takeLeafBuffer(LEAF_BYTES) ?? new ArrayBuffer(LEAF_BYTES));
   };
   /** Hands the full (or final) leaf to its sealer and queues its block. */
   const closeLeaf = () => {
     const chunks = leafNonces.length;
     const size = leafSize;
-    const block = local ? local.finish() : sealInWorker(leafNonces, gather!.subarray(0, gathered));
+    const into = localInto;
+    const block = local
+      ? local.finish().then((b) => (into ? issue(b, into) : b))
+      : sealInWorker(leafNonces, gather!, lastChunkSize);
     local = undefined;
+    localInto = undefined;
     gather = undefined;
     leafNonces = [];
     leafSize = 0;
@@ -166,20 +213,21 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
       // record of several leaves (measured: 1 MiB is faster on one thread, 64 MiB twice as fast on two workers).
       if (leaves >= LOCAL_LEAVES) sealer ??= leafSealer();
       leaves++;
-      if (sealer) {
-        gather = freshLeaf();
-        gathered = 0;
-      } else local = localLeaf(key!);
+      if (sealer) gather = freshLeaf();
+      else {
+        // With recycling, even the first leaves are sealed into pooled memory.
+        localInto = recycling && key!.raw ? freshLeaf() : undefined;
+        local = localLeaf(key!, localInto);
+      }
     }
     const nonce = chunkNonce(chunkIndex++, final);
+    // Each chunk's plaintext goes where its ciphertext will be, with room for its tag after it.
+    if (gather) gather.set(plaintext, leafNonces.length * CHUNK_STRIDE);
+    lastChunkSize = plaintext.length;
     leafNonces.push(nonce);
     leafSize += plaintext.length;
     bytes += plaintext.length;
     if (local) local.add(nonce, plaintext);
-    else {
-      gather!.set(plaintext, gathered);
-      gathered += plaintext.length;
-    }
     if (final || leafNonces.length === CHUNKS_PER_LEAF) closeLeaf();
   };
   const emitOne = async (controller: TransformStreamDefaultController<Block>) => {
@@ -248,6 +296,12 @@ export function createEncryptStreamWith(parameters: EncryptStreamParameters, ran
     writable: wrapWritable(transform.writable, rejectResult),
     readable: transform.readable,
     result,
+    recycle(bytes) {
+      const buffer = bytes.buffer as ArrayBuffer;
+      if (!issued.has(buffer)) return;
+      issued.delete(buffer);
+      giveLeafBuffer(buffer);
+    },
   };
 }
 

@@ -31,11 +31,19 @@ const PIECE = MiB;
 const pool = new Uint8Array(64 * MiB);
 for (let i = 0; i < pool.length; i += 65536) crypto.getRandomValues(pool.subarray(i, i + 65536));
 
-/** The same bytes every time: `size` bytes cut from the random pool, in 1 MiB pieces (no copies). */
+/**
+ * The same bytes every time: `size` bytes cut from the random pool, in 1 MiB pieces (no copies). Every 64 KiB of
+ * the input starts with its own offset, stamped as the piece is handed out, so no two blocks of a large input are
+ * alike even where the 64 MiB pool repeats (a node skips a block it already holds: repeated plain blocks would be
+ * hashed but never written).
+ */
 function* pieces(size: number): Generator<Uint8Array> {
   for (let offset = 0; offset < size; offset += PIECE) {
     const start = offset % pool.length;
-    yield pool.subarray(start, start + Math.min(PIECE, size - offset));
+    const piece = pool.subarray(start, start + Math.min(PIECE, size - offset));
+    const view = new DataView(piece.buffer, piece.byteOffset, piece.byteLength);
+    for (let at = 0; at + 8 <= piece.length; at += 65536) view.setFloat64(at, offset + at);
+    yield piece;
   }
 }
 function sourceStream(size: number, onPull?: () => void): ReadableStream<Uint8Array> {

@@ -50,6 +50,47 @@ describe('storeEnvelope / loadEnvelope', () => {
     expect(loaded.at(-1)).toBe(data.length);
   });
 
+  it('seals later leaves in the memory of stored ones only when the storage copies on put', async () => {
+    const data = pattern(12 * 15 * 65536 + 777); // 13 leaves: two on this thread, the rest on workers
+    const given: Uint8Array[] = [];
+    const memory = createMemoryStorage();
+    const copying: Storage = {
+      ...memory,
+      copiesOnPut: true,
+      async put(cid, bytes) {
+        given.push(bytes);
+        await memory.put(cid, bytes.slice());
+      },
+    };
+    const kept = createMemoryStorage();
+    const keptPut = kept.put;
+    const keptGiven: Uint8Array[] = [];
+    const keeping: Storage = {
+      ...kept,
+      async put(cid, bytes) {
+        keptGiven.push(bytes);
+        await keptPut(cid, bytes);
+      },
+    };
+    for (const [storage, arrays] of [
+      [copying, given],
+      [keeping, keptGiven],
+    ] as const) {
+      const { cid } = await storeEnvelope(storage, {
+        stream: streamOf(data, 1 << 20),
+        metadata: { mediaType: 'application/octet-stream' },
+        recipients: [patient.publicKey],
+      });
+      const record = await loadEnvelope(storage, cid, patient);
+      expect(equalBytes(await record.bytes(), data)).toBe(true);
+      expect(arrays.length).toBe(15); // 13 leaves, their parent, the header
+    }
+    // Reused memory is handed to a worker again, which leaves the array the storage was given empty.
+    if (navigator.hardwareConcurrency > 1) expect(given.filter((b) => b.length === 0).length).toBeGreaterThan(0);
+    // A storage that keeps what it is given keeps every block intact.
+    expect(keptGiven.every((b) => b.length > 0)).toBe(true);
+  });
+
   it('stores an already encrypted record and a small one from bytes', async () => {
     const storage = createMemoryStorage();
     const { cid } = await storeEnvelope(storage, {

@@ -2,13 +2,14 @@ import type { CID } from 'multiformats/cid';
 import { BaseError } from './baseError.js';
 import type { Block } from './block.js';
 import type { DecryptProgress } from './decryptStream.js';
-import { createEncryptStream, type EncryptStreamResult } from './encryptStream.js';
+import { createEncryptStreamWith, type EncryptStreamResult } from './encryptStream.js';
 import type { EncryptRecordReturnType } from './envelope.js';
 import { openEnvelope } from './envelope.js';
 import { InvalidBlockError, InvalidParametersError } from './errors.js';
 import type { Identity } from './identity.js';
 import { collectBytes } from './internal/bytes.js';
 import { readPayload } from './internal/payloadDag.js';
+import { secureRandom } from './internal/random.js';
 import type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 import type { Storage, StorageCallOptions } from './storage.js';
 
@@ -77,13 +78,19 @@ export async function storeEnvelope(
     throw new InvalidParametersError('data must be a Uint8Array.');
   let bytes = 0;
   let blocks = 0;
-  const encryption = createEncryptStream({
-    metadata: parameters.metadata,
-    recipients: parameters.recipients,
-    onProgress: (p) => {
-      bytes = p.bytes;
+  // A storage that copies on put lets the stream seal later leaves in the memory of leaves already stored.
+  const recycle = storage.copiesOnPut === true;
+  const encryption = createEncryptStreamWith(
+    {
+      metadata: parameters.metadata,
+      recipients: parameters.recipients,
+      onProgress: (p) => {
+        bytes = p.bytes;
+      },
     },
-  });
+    secureRandom,
+    recycle,
+  );
   const source =
     stream ??
     new ReadableStream<Uint8Array>({
@@ -103,6 +110,7 @@ export async function storeEnvelope(
         const put = storage.put(block.cid, block.bytes, options).then(
           () => {
             inflight.delete(put);
+            if (recycle) encryption.recycle(block.bytes);
             blocks++;
             parameters.onProgress?.({ bytes, blocks });
           },

@@ -24,6 +24,13 @@ export interface StorageCallOptions {
 export interface Storage {
   /** True when `put`, `pin` and `unpin` throw {@link ReadOnlyStorageError}. */
   readonly readOnly: boolean;
+  /**
+   * True when `put` no longer refers to the bytes it was given once it resolves (it copied or wrote them out), so
+   * the caller may reuse that memory: {@link storeEnvelope} then seals a large record's later payload leaves in the
+   * memory of leaves already stored instead of fresh memory. Leave it unset (or false) when the storage may keep the
+   * very array it was given, as the in-memory storage does.
+   */
+  readonly copiesOnPut?: boolean;
   /** Stores a block. */
   put(cid: CID, bytes: Uint8Array, options?: StorageCallOptions): Promise<void>;
   /** Reads a block; throws {@link BlockNotFoundError} when it is not available. */

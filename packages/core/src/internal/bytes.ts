@@ -19,6 +19,18 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * Frees the memory of `bytes` at once, by detaching its buffer, when the array spans a whole buffer of its own (a
+ * cipher output, not a slice of a shared pool); otherwise does nothing. Only for arrays nothing else refers to:
+ * memory freed this way is reused by the next allocation instead of waiting for a collection, by which time the
+ * allocator may have handed it back to the system (fresh pages are slow to fault in on some machines).
+ */
+export function releaseBytes(bytes: Uint8Array): void {
+  const buffer = bytes.buffer as ArrayBuffer;
+  if (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength && typeof buffer.transfer === 'function')
+    buffer.transfer(0);
+}
+
 /** Reads a whole Web stream of bytes into one array. */
 export async function collectBytes(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

@@ -29,6 +29,8 @@ function heliaBackedStorage(helia: Helia, closeStores: () => Promise<void>): Hel
   const storage: HeliaStorage = {
     helia,
     readOnly: false,
+    // Both stores used here (files, IndexedDB) write or clone a block's bytes before their put resolves.
+    copiesOnPut: true,
     async put(cid, bytes, options) {
       await helia.blockstore.put(cid, bytes, options);
     },

@@ -114,8 +114,56 @@ console.log('done', record.blocks.length);
     await expect(sealer.seal(new Uint8Array(7), chunkNonce(0, true), plaintext, 65536, 65536)).rejects.toThrow(
       /leaf sealing failed/,
     );
+    // A layout that does not fit its buffer (no room for the last tag) is refused, not written past the end.
+    await expect(sealer.seal(new Uint8Array(32), chunkNonce(0, true), new ArrayBuffer(16), 16, 65536)).rejects.toThrow(
+      /does not fit/,
+    );
     // The pool keeps working afterwards.
-    const ok = await sealer.seal(new Uint8Array(32), chunkNonce(0, true), new ArrayBuffer(16), 16, 65536);
+    const ok = await sealer.seal(new Uint8Array(32), chunkNonce(0, true), new ArrayBuffer(32), 16, 65536);
     expect(ok.bytes.length).toBe(32);
   });
+
+  for (const inPlace of [true, false]) {
+    it(`seals ${inPlace ? 'in place' : 'into new memory'}: chunks laid out with room for their tags come back end to end, as AES-256-GCM of each`, async () => {
+      const sealer = leafSealer();
+      if (!sealer) return expect(sealer).toBeUndefined();
+      const chunkSize = 64;
+      const stride = chunkSize + 16;
+      const key = lcgBytes(32, 9);
+      const plain = [lcgBytes(chunkSize, 1), lcgBytes(chunkSize, 2), lcgBytes(10, 3)];
+      const nonces = [chunkNonce(0, false), chunkNonce(1, false), chunkNonce(2, true)];
+      const buffer = new ArrayBuffer(3 * stride + 7); // room at the end stays unused
+      plain.forEach((p, i) => {
+        new Uint8Array(buffer).set(p, i * stride);
+      });
+      const nonceBytes = Uint8Array.from(nonces.flatMap((n) => [...n]));
+      const sealed = await sealer.seal(key, nonceBytes, buffer, 10, chunkSize, inPlace);
+      expect(buffer.byteLength).toBe(0); // transferred
+      const aesKey = await crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
+        'encrypt',
+      ]);
+      const expected = new Uint8Array(2 * stride + 26);
+      for (let i = 0; i < 3; i++) {
+        const c = await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv: nonces[i]! as Uint8Array<ArrayBuffer> },
+          aesKey,
+          plain[i]! as Uint8Array<ArrayBuffer>,
+        );
+        expected.set(new Uint8Array(c), i * stride);
+      }
+      expect(equalBytes(sealed.bytes, expected)).toBe(true);
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', expected));
+      expect(equalBytes(sealed.digest, digest)).toBe(true);
+      if (inPlace) {
+        expect(sealed.bytes.buffer.byteLength).toBe(3 * stride + 7);
+        expect(sealed.plaintext).toBeUndefined();
+      } else {
+        // New memory of the leaf's exact size; the buffer comes back wiped for the next leaf.
+        expect(sealed.bytes.buffer.byteLength).toBe(expected.length);
+        const back = new Uint8Array(sealed.plaintext!);
+        expect(back.length).toBe(3 * stride + 7);
+        expect(back.every((byte) => byte === 0)).toBe(true);
+      }
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import type * as NodeCrypto from 'node:crypto';
 import type { Block } from '../block.js';
 import { type AeadKey, sealParts, sealPartsNow } from './aead.js';
-import { concatBytes } from './bytes.js';
+import { concatBytes, releaseBytes } from './bytes.js';
 import { nodeBuiltin } from './nodeBuiltin.js';
 import { rawBlock, rawBlockOfDigest } from './payloadDag.js';
 
@@ -21,21 +21,35 @@ export interface LocalLeaf {
 
 const nodeCrypto = nodeBuiltin<typeof NodeCrypto>('node:crypto');
 
-/** Starts a leaf sealed under `key`. */
-export function localLeaf(key: AeadKey): LocalLeaf {
+/**
+ * Starts a leaf sealed under `key`. With a `node:crypto` key and `into`, the leaf bytes are written into `into` (the
+ * block's bytes are then a view of it) and no memory is allocated for them; `into` is ignored with WebCrypto.
+ */
+export function localLeaf(key: AeadKey, into?: Uint8Array): LocalLeaf {
   const raw = key.raw;
   if (raw && nodeCrypto) {
     const hash = nodeCrypto.createHash('sha256');
     const parts: Uint8Array[] = [];
+    let offset = 0;
     return {
       add(nonce, plaintext) {
         for (const part of sealPartsNow({ raw }, nonce, plaintext)) {
-          hash.update(part);
-          parts.push(part);
+          if (into) {
+            into.set(part, offset);
+            hash.update(into.subarray(offset, offset + part.length));
+            offset += part.length;
+            releaseBytes(part);
+          } else {
+            hash.update(part);
+            parts.push(part);
+          }
         }
       },
       async finish() {
-        return rawBlockOfDigest(concatBytes(parts), hash.digest());
+        if (into) return rawBlockOfDigest(into.subarray(0, offset), hash.digest());
+        const bytes = concatBytes(parts);
+        for (const part of parts) releaseBytes(part);
+        return rawBlockOfDigest(bytes, hash.digest());
       },
     };
   }
