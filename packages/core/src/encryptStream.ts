@@ -105,16 +105,16 @@ export function createEncryptStream(parameters: EncryptStreamParameters): Encryp
 export interface RecyclingEncryptStream extends EncryptStream {
   /**
    * Gives back the bytes of a block this stream produced, which nothing may read or keep any more. Bytes this stream
-   * did not seal on a worker thread, or already given back, are ignored.
+   * did not hand out in a pooled leaf buffer, or already given back, are ignored.
    */
   recycle(bytes: Uint8Array): void;
 }
 
 /**
- * {@link createEncryptStream} with an injected randomness source (golden vectors). With `recycling`, leaves sealed on
- * worker threads are sealed in the memory that held their plaintext, and the consumer is expected to give that
- * memory back through `recycle` once it is done with each block (without it, every such leaf costs new memory).
- * Internal.
+ * {@link createEncryptStream} with an injected randomness source (golden vectors). With `recycling` (Node), payload
+ * leaves are sealed into pooled leaf buffers (on worker threads, in place of their plaintext) and handed out as views
+ * of them, and the consumer is expected to give each block's memory back through `recycle` once it is done with it
+ * (without that, every leaf costs new memory). Internal.
  */
 export function createEncryptStreamWith(
   parameters: EncryptStreamParameters,

@@ -25,9 +25,9 @@ import { createEncryptStream } from './encryptStream.js';
 import { storeEnvelope } from './envelopeStorage.js';
 import { createHeliaStorage, type HeliaStorage } from './heliaStorage.js';
 import { generateIdentity } from './identity.js';
-import type { Storage } from './storage.js';
 import { setAeadBackend } from './internal/aead.js';
 import { setParallelSealing } from './internal/leafSealer.js';
+import type { Storage } from './storage.js';
 
 const MiB = 1024 * 1024;
 const sizes = (process.env.MHR_BENCH_SIZES ?? '1,64,1024').split(',').map((s) => Number(s) * MiB);
