@@ -7,7 +7,7 @@
  */
 
 /** Buffers kept at most: a record's leaves in flight and being stored. */
-const POOL_LIMIT = 24;
+const POOL_LIMIT = 16;
 /** Milliseconds without use after which the pool lets its buffers go. */
 const IDLE_MS = 5_000;
 
