@@ -91,6 +91,51 @@ describe('storeEnvelope / loadEnvelope', () => {
     expect(keptGiven.every((b) => b.length > 0)).toBe(true);
   });
 
+  it('keeps records apart when stores into copying storages run at once or fail half-way', async () => {
+    const memory = createMemoryStorage();
+    let failAfter = Number.POSITIVE_INFINITY;
+    const copying: Storage = {
+      ...memory,
+      copiesOnPut: true,
+      async put(cid, bytes) {
+        if (failAfter-- <= 0) throw new Error('disk full');
+        await memory.put(cid, bytes.slice());
+      },
+    };
+    const leaf = 15 * 65536;
+    // A store that fails after a few blocks rejects with the storage's own error (not what the stopped stream says
+    // next), whether or not the storage copies, and leaves nothing half-shared.
+    for (const copiesOnPut of [true, false]) {
+      failAfter = 4;
+      await expect(
+        storeEnvelope(
+          { ...copying, copiesOnPut },
+          {
+            stream: streamOf(pattern(8 * leaf), 1 << 20),
+            metadata: { mediaType: 'application/octet-stream' },
+            recipients: [patient.publicKey],
+          },
+        ),
+      ).rejects.toThrow('disk full');
+    }
+    failAfter = Number.POSITIVE_INFINITY;
+    // Two stores at once: each record opens to its own bytes.
+    const datas = [pattern(6 * leaf + 5), pattern(7 * leaf + 3).map((b) => b ^ 0x5a)];
+    const stored = await Promise.all(
+      datas.map((data) =>
+        storeEnvelope(copying, {
+          stream: streamOf(data, 300_000),
+          metadata: { mediaType: 'application/octet-stream' },
+          recipients: [patient.publicKey],
+        }),
+      ),
+    );
+    for (const [i, { cid }] of stored.entries()) {
+      const record = await loadEnvelope(copying, cid, patient);
+      expect(equalBytes(await record.bytes(), datas[i]!)).toBe(true);
+    }
+  });
+
   it('stores an already encrypted record and a small one from bytes', async () => {
     const storage = createMemoryStorage();
     const { cid } = await storeEnvelope(storage, {

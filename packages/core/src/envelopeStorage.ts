@@ -102,34 +102,42 @@ export async function storeEnvelope(
   const options = signal ? { signal } : {};
   // Up to PUT_CONCURRENCY writes in flight: a filesystem blockstore spends most of a put waiting on the disk.
   const inflight = new Set<Promise<void>>();
-  let failure: unknown;
-  await source.pipeThrough(encryption).pipeTo(
-    new WritableStream<Block>({
-      async write(block) {
-        if (failure) throw failure;
-        const put = storage.put(block.cid, block.bytes, options).then(
-          () => {
-            inflight.delete(put);
-            if (recycle) encryption.recycle(block.bytes);
-            blocks++;
-            parameters.onProgress?.({ bytes, blocks });
-          },
-          (error: unknown) => {
-            inflight.delete(put);
-            failure ??= error;
-          },
-        );
-        inflight.add(put);
-        while (inflight.size >= PUT_CONCURRENCY) await Promise.race(inflight);
-        if (failure) throw failure;
-      },
-      async close() {
-        await Promise.all(inflight);
-        if (failure) throw failure;
-      },
-    }),
-    options,
-  );
+  /** The first failed put: the error the caller gets, whatever the stream reports after it stops. */
+  let failure: { readonly error: unknown } | undefined;
+  try {
+    await source.pipeThrough(encryption).pipeTo(
+      new WritableStream<Block>({
+        async write(block) {
+          if (failure) throw failure.error;
+          const put = storage.put(block.cid, block.bytes, options).then(
+            () => {
+              inflight.delete(put);
+              if (recycle) encryption.recycle(block.bytes);
+              blocks++;
+              parameters.onProgress?.({ bytes, blocks });
+            },
+            (error: unknown) => {
+              inflight.delete(put);
+              failure ??= { error };
+            },
+          );
+          inflight.add(put);
+          while (inflight.size >= PUT_CONCURRENCY) await Promise.race(inflight);
+          if (failure) throw failure.error;
+        },
+        async close() {
+          await Promise.all(inflight);
+          if (failure) throw failure.error;
+        },
+      }),
+      options,
+    );
+  } catch (error) {
+    // No write goes on after this call settles; a failed put is what the caller hears of, not what the stopped
+    // stream says next (a cancelled enqueue).
+    await Promise.allSettled([...inflight]);
+    throw failure ? failure.error : error;
+  }
   const result = await encryption.result;
   if (parameters.pin !== false) await storage.pin(result.cid, options);
   return result;
