@@ -227,18 +227,25 @@ async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnTy
   };
   const encryptedRuns: Timing[] = [];
   const plainRuns: Timing[] = [];
-  for (let i = 0; i < runs; i++) {
-    encryptedRuns.push(
-      await withFreshNode('enc', (node) =>
-        storeEnvelope(node, {
-          stream: sourceStream(size, rss?.sample),
-          metadata,
-          recipients: [identity.publicKey],
-          pin: false,
-        }),
-      ),
+  const encrypted = () =>
+    withFreshNode('enc', (node) =>
+      storeEnvelope(node, {
+        stream: sourceStream(size, rss?.sample),
+        metadata,
+        recipients: [identity.publicKey],
+        pin: false,
+      }),
     );
-    plainRuns.push(await withFreshNode('plain', (node) => unixfs(node.helia).addByteStream(pieces(size))));
+  const plain = () => withFreshNode('plain', (node) => unixfs(node.helia).addByteStream(pieces(size)));
+  for (let i = 0; i < runs; i++) {
+    // In turn, and each first every other time, so that neither always follows the other.
+    if (i % 2 === 0) {
+      encryptedRuns.push(await encrypted());
+      plainRuns.push(await plain());
+    } else {
+      plainRuns.push(await plain());
+      encryptedRuns.push(await encrypted());
+    }
   }
   /** The fastest run, with the median of all runs. */
   const summary = (all: Timing[]): Timing => {
@@ -348,7 +355,7 @@ const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!))
 const output = [
   'Wall-clock figures, each series after one untimed run: best of 7 runs for 1 MiB (15 for its encryption) and 64 MiB,',
   'of 5 for 1 GiB (1 for its adds); age: as many runs as the encryption (at most 7) after a cache-warming run; adds to',
-  'the node: a fresh node each run, no untimed run, encrypted and plain in turn;',
+  'the node: a fresh node each run, no untimed run, encrypted and plain in turn (each first every other time);',
   '"median" compares median runs (a fresh output buffer can cost more than the cipher here); "cpu" = throughput per',
   'CPU-second of the process (all threads) or of the age child: it is what matters on a shared machine. In Node,',
   'the leaves of a record after its first two (about 2 MiB) are sealed on worker threads (both cores).',
