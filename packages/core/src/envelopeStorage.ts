@@ -103,12 +103,15 @@ export async function storeEnvelope(
   // Up to PUT_CONCURRENCY writes in flight: a filesystem blockstore spends most of a put waiting on the disk.
   const inflight = new Set<Promise<void>>();
   /** The first failed put: the error the caller gets, whatever the stream reports after it stops. */
-  let failure: { readonly error: unknown } | undefined;
+  const puts: { failure?: { readonly error: unknown } } = {};
+  const throwIfFailed = () => {
+    if (puts.failure) throw puts.failure.error;
+  };
   try {
     await source.pipeThrough(encryption).pipeTo(
       new WritableStream<Block>({
         async write(block) {
-          if (failure) throw failure.error;
+          throwIfFailed();
           const put = storage.put(block.cid, block.bytes, options).then(
             () => {
               inflight.delete(put);
@@ -118,16 +121,16 @@ export async function storeEnvelope(
             },
             (error: unknown) => {
               inflight.delete(put);
-              failure ??= { error };
+              puts.failure ??= { error };
             },
           );
           inflight.add(put);
           while (inflight.size >= PUT_CONCURRENCY) await Promise.race(inflight);
-          if (failure) throw failure.error;
+          throwIfFailed();
         },
         async close() {
           await Promise.all(inflight);
-          if (failure) throw failure.error;
+          throwIfFailed();
         },
       }),
       options,
@@ -136,7 +139,7 @@ export async function storeEnvelope(
     // No write goes on after this call settles; a failed put is what the caller hears of, not what the stopped
     // stream says next (a cancelled enqueue).
     await Promise.allSettled([...inflight]);
-    throw failure ? failure.error : error;
+    throw puts.failure ? puts.failure.error : error;
   }
   const result = await encryption.result;
   if (parameters.pin !== false) await storage.pin(result.cid, options);
