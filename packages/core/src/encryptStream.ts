@@ -131,7 +131,7 @@ export function createEncryptStreamWith(
   const builder = createPayloadBuilder();
   /** Leaves being sealed, in order. */
   const sealing: Promise<{ block: Block; chunks: number; size: number }>[] = [];
-  /** Buffers of leaves sealed on workers and handed out, until given back. */
+  /** Pooled leaf buffers handed out as blocks' bytes, until given back. */
   const issued = new WeakSet<ArrayBuffer>();
   let sealer: LeafSealer | undefined;
   let key: AeadKey | undefined;
@@ -162,12 +162,8 @@ export function createEncryptStreamWith(
    * With recycling, a block whose bytes are a view of a pooled leaf buffer is handed out as it is, and the buffer is
    * expected back through `recycle`; a short one gets memory of its own size and its buffer goes back to the pool.
    */
-  const issue = (block: Block, leaf: Uint8Array): Block => {
-    const buffer = leaf.buffer as ArrayBuffer;
-    if (block.bytes.buffer !== buffer) {
-      giveLeafBuffer(buffer); // sealed elsewhere (WebCrypto): the buffer was not used
-      return block;
-    }
+  const issue = (block: Block): Block => {
+    const buffer = block.bytes.buffer as ArrayBuffer;
     if (block.bytes.length >= LEAF_BYTES / 2) {
       issued.add(buffer);
       return block;
@@ -181,21 +177,19 @@ export function createEncryptStreamWith(
     const buffer = leaf.buffer as ArrayBuffer;
     const sealed = await sealer!.seal(keys.payloadKey, nonceBytes, buffer, finalSize, CHUNK_SIZE, recycling);
     const block = rawBlockOfDigest(sealed.bytes, sealed.digest);
-    if (recycling) return issue(block, sealed.bytes);
+    if (recycling) return issue(block);
     // Sealed into new memory: the plaintext buffer (wiped by the worker) serves a next leaf.
     if (sealed.plaintext) giveLeafBuffer(sealed.plaintext);
     return block;
   };
-  const freshLeaf = () => {
-    return new Uint8Array(takeLeafBuffer(LEAF_BYTES) ?? new ArrayBuffer(LEAF_BYTES));
-  };
+  const freshLeaf = () => new Uint8Array(takeLeafBuffer(LEAF_BYTES) ?? new ArrayBuffer(LEAF_BYTES));
   /** Hands the full (or final) leaf to its sealer and queues its block. */
   const closeLeaf = () => {
     const chunks = leafNonces.length;
     const size = leafSize;
     const into = localInto;
     const block = local
-      ? local.finish().then((b) => (into ? issue(b, into) : b))
+      ? local.finish().then((b) => (into ? issue(b) : b))
       : sealInWorker(leafNonces, gather!, lastChunkSize);
     local = undefined;
     localInto = undefined;

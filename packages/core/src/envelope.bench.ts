@@ -92,8 +92,7 @@ interface Timing {
  * its cipher does, which a running service never pays.
  */
 async function time(fn: () => Promise<unknown>, runs = 1, warmUp = true): Promise<Timing> {
-  let best = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
-  const walls: number[] = [];
+  const all: Timing[] = [];
   gc?.();
   if (warmUp) await fn();
   for (let i = 0; i < runs; i++) {
@@ -102,11 +101,15 @@ async function time(fn: () => Promise<unknown>, runs = 1, warmUp = true): Promis
     await fn();
     const wall = performance.now() - start;
     const cpu = process.cpuUsage(cpu0);
-    walls.push(wall);
-    if (wall < best.wall) best = { wall, cpu: (cpu.user + cpu.system) / 1000 };
+    all.push({ wall, cpu: (cpu.user + cpu.system) / 1000, median: wall });
   }
-  walls.sort((a, b) => a - b);
-  return { ...best, median: walls[walls.length >> 1]! };
+  return fastestWithMedian(all);
+}
+
+/** The fastest of several runs (with its CPU time), and the median wall time of them all. */
+function fastestWithMedian(all: readonly Timing[]): Timing {
+  const sorted = [...all].sort((a, b) => a.wall - b.wall);
+  return { ...sorted[0]!, median: sorted[sorted.length >> 1]!.wall };
 }
 
 /** Runs a command under bash's `time` and returns its wall and CPU (user + sys) milliseconds, best of `runs`. */
@@ -161,14 +164,16 @@ function devNullStorage(): Storage & { close(): Promise<void> } {
 }
 const devNull = devNullStorage();
 
-async function envelopeToDevNull(size: number, rss?: ReturnType<typeof rssTracker>) {
-  await storeEnvelope(devNull, {
+/** Encrypts `size` bytes into `storage` with `storeEnvelope` (no pin). */
+function storeRecord(storage: Storage, size: number, rss?: ReturnType<typeof rssTracker>) {
+  return storeEnvelope(storage, {
     stream: sourceStream(size, rss?.sample),
     metadata,
     recipients: [identity.publicKey],
     pin: false,
   });
 }
+const envelopeToDevNull = (size: number, rss?: ReturnType<typeof rssTracker>) => storeRecord(devNull, size, rss);
 
 async function webCryptoKey() {
   return crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'AES-GCM', false, ['encrypt']);
@@ -227,15 +232,7 @@ async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnTy
   };
   const encryptedRuns: Timing[] = [];
   const plainRuns: Timing[] = [];
-  const encrypted = () =>
-    withFreshNode('enc', (node) =>
-      storeEnvelope(node, {
-        stream: sourceStream(size, rss?.sample),
-        metadata,
-        recipients: [identity.publicKey],
-        pin: false,
-      }),
-    );
+  const encrypted = () => withFreshNode('enc', (node) => storeRecord(node, size, rss));
   const plain = () => withFreshNode('plain', (node) => unixfs(node.helia).addByteStream(pieces(size)));
   for (let i = 0; i < runs; i++) {
     // In turn, and each first every other time, so that neither always follows the other.
@@ -247,12 +244,7 @@ async function heliaAdds(size: number, dir: string, runs: number, rss?: ReturnTy
       encryptedRuns.push(await encrypted());
     }
   }
-  /** The fastest run, with the median of all runs. */
-  const summary = (all: Timing[]): Timing => {
-    const sorted = [...all].sort((a, b) => a.wall - b.wall);
-    return { ...sorted[0]!, median: sorted[sorted.length >> 1]!.wall };
-  };
-  return { encrypted: summary(encryptedRuns), plain: summary(plainRuns) };
+  return { encrypted: fastestWithMedian(encryptedRuns), plain: fastestWithMedian(plainRuns) };
 }
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);

@@ -34,15 +34,12 @@ export function localLeaf(key: AeadKey, into?: Uint8Array): LocalLeaf {
     return {
       add(nonce, plaintext) {
         for (const part of sealPartsNow({ raw }, nonce, plaintext)) {
+          hash.update(part);
           if (into) {
             into.set(part, offset);
-            hash.update(into.subarray(offset, offset + part.length));
             offset += part.length;
             releaseBytes(part);
-          } else {
-            hash.update(part);
-            parts.push(part);
-          }
+          } else parts.push(part);
         }
       },
       async finish() {
