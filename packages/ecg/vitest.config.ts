@@ -5,7 +5,7 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@mhrchain/source'] } },
   test: {
     name: 'ecg',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     // Real-record tests read 30-minute recordings; the shared machine can be slow.
     testTimeout: 120_000,
