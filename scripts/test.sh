@@ -32,6 +32,7 @@ pnpm exec vitest run --config vitest.workspace.ts --testTimeout=60000 --hookTime
 step "docs (typedoc, README and guide code blocks)"
 pnpm run docs
 pnpm run test:docs
+node scripts/check-docs-paths.mjs
 
 step "summary"
 node -e '

@@ -1,5 +1,5 @@
 import type { MhrChain, MhrChainAddresses } from '@mhrchain/contracts';
-import { connectMhrChain } from '@mhrchain/contracts';
+import { assertDeployed, connectMhrChain, withManagedNonce } from '@mhrchain/contracts';
 import { deriveIdentityFromSigner, type Identity } from '@mhrchain/core';
 import { getAddress, type Provider, type Signer } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
@@ -76,7 +76,11 @@ export interface CreateConsentClientParameters {
 /**
  * Creates the client of one account: a patient, a doctor or a colleague.
  *
+ * The signer (and relayer) are wrapped with `withManagedNonce`, so the flows' back-to-back transactions never reuse a
+ * nonce, whatever the provider caches.
+ *
  * @throws {@link InvalidConsentParametersError} when the signer has no provider.
+ * @throws `ContractNotDeployedError` (from `@mhrchain/contracts`) when an address in `addresses` has no contract code.
  * @example
  * ```ts
  * import { createConsentClient, createMemoryRecordStore } from '@mhrchain/consent';
@@ -93,15 +97,20 @@ export interface CreateConsentClientParameters {
  * ```
  */
 export async function createConsentClient(parameters: CreateConsentClientParameters): Promise<ConsentClient> {
-  const { signer, addresses, store, relayer } = parameters;
-  const provider = signer.provider;
+  const { addresses, store } = parameters;
+  const provider = parameters.signer.provider;
   if (!provider) throw new InvalidConsentParametersError('The signer must be connected to a provider.');
-  if (relayer && !relayer.provider)
+  if (parameters.relayer && !parameters.relayer.provider)
     throw new InvalidConsentParametersError('The relayer must be connected to a provider.');
+  // The SDK picks nonces: flows send several transactions back to back, which a provider's cached pending count
+  // would otherwise give the same nonce.
+  const signer = withManagedNonce(parameters.signer);
+  const relayer = parameters.relayer && withManagedNonce(parameters.relayer);
   const [address, network, identity] = await Promise.all([
     signer.getAddress(),
     provider.getNetwork(),
     parameters.identity ?? deriveIdentityFromSigner(signer),
+    assertDeployed({ provider, addresses }),
   ]);
   return {
     address: getAddress(address),

@@ -39,7 +39,7 @@ export class ContractRevertError<N extends ContractErrorName = ContractErrorName
       details: `${errorName}(${Object.values(args as object)
         .map((value) => String(value))
         .join(', ')})`,
-      docsPath: 'contracts/errors',
+      docsPath: 'errors.md#contract-reverts',
     });
     this.errorName = errorName;
     this.args = args;
@@ -79,8 +79,52 @@ export class UnknownDeploymentError extends BaseError {
   readonly chainId: bigint;
 
   constructor(chainId: bigint) {
-    super(`No MHR Chain deployment is known for chain id ${chainId}.`, { docsPath: 'contracts/deployments' });
+    super(`No MHR Chain deployment is known for chain id ${chainId}.`, {
+      docsPath: 'errors.md#deployments',
+      metaMessages: [
+        'Deploy the contracts with deployMhrChain, or pass your own manifest: addressesForChain(chainId, manifest).',
+      ],
+    });
     this.chainId = chainId;
+  }
+}
+
+/**
+ * A configured contract address holds no contract code on the chain: the contracts are not deployed there (a fresh
+ * dev chain, a wrong manifest, the wrong network).
+ *
+ * @example
+ * ```ts
+ * import { ContractNotDeployedError } from '@mhrchain/contracts';
+ *
+ * const error = new ContractNotDeployedError({
+ *   chainId: 31337n,
+ *   contract: 'consentManager',
+ *   address: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+ * });
+ * error.contract; // 'consentManager'
+ * ```
+ */
+export class ContractNotDeployedError extends BaseError {
+  static override name = 'ContractNotDeployedError';
+  override name = 'ContractNotDeployedError';
+  /** The chain checked. */
+  readonly chainId: bigint;
+  /** The contract with no code (its key in `MhrChainAddresses`). */
+  readonly contract: string;
+  /** The address that has no code. */
+  readonly address: string;
+
+  constructor(parameters: { chainId: bigint; contract: string; address: string }) {
+    const { chainId, contract, address } = parameters;
+    super(`The MHR Chain contracts are not deployed at the configured addresses on chain ${chainId}.`, {
+      details: `${contract} at ${address} has no contract code`,
+      docsPath: 'errors.md#deployments',
+      metaMessages: ['Deploy them with deployMhrChain (a fresh dev chain), or pass the addresses of your deployment.'],
+    });
+    this.chainId = chainId;
+    this.contract = contract;
+    this.address = address;
   }
 }
 

@@ -30,11 +30,13 @@ export type {
   ReadFunctionName,
   WriteFunctionName,
 } from './abiTypes.js';
+export { type AssertDeployedParameters, assertDeployed } from './assertDeployed.js';
 export {
   AnvilStartError,
   ContractCallError,
   type ContractErrorArgs,
   type ContractErrorName,
+  ContractNotDeployedError,
   ContractRevertError,
   decodeContractError,
   decodeRevertData,
@@ -56,6 +58,7 @@ export {
   streamAnchorsAbi,
   streamAnchorsBytecode,
 } from './generated/index.js';
+export { withManagedNonce } from './managedNonce.js';
 export {
   addressesForChain,
   connectMhrChain,

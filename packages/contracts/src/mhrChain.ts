@@ -8,6 +8,7 @@ import {
   recordRegistryBytecode,
   streamAnchorsBytecode,
 } from './generated/index.js';
+import { withManagedNonce } from './managedNonce.js';
 import { type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
 import { type TypedContract, typedContract } from './typedContract.js';
 
@@ -59,7 +60,8 @@ export const deployments: DeploymentManifest = {
 };
 
 /**
- * Connects typed bindings of every contract at `addresses` to `runner` (a provider to read, a signer to write).
+ * Connects typed bindings of every contract at `addresses` to `connectTo` (a provider to read, a signer to write; a
+ * signer is wrapped with {@link withManagedNonce}).
  *
  * @example
  * ```ts
@@ -71,7 +73,9 @@ export const deployments: DeploymentManifest = {
  * // await chain.consentManager.read.keyEpochOf(patient);
  * ```
  */
-export function connectMhrChain(runner: ContractRunner, addresses: MhrChainAddresses): MhrChain {
+export function connectMhrChain(connectTo: ContractRunner, addresses: MhrChainAddresses): MhrChain {
+  // A signer sends through the SDK's nonce management, so back-to-back writes never reuse a nonce.
+  const runner = isSigner(connectTo) ? withManagedNonce(connectTo) : connectTo;
   return {
     addresses,
     identityRegistry: typedContract(mhrChainAbis.identityRegistry, addresses.identityRegistry, runner),
@@ -81,6 +85,10 @@ export function connectMhrChain(runner: ContractRunner, addresses: MhrChainAddre
     streamAnchors: typedContract(mhrChainAbis.streamAnchors, addresses.streamAnchors, runner),
     diseaseReports: typedContract(mhrChainAbis.diseaseReports, addresses.diseaseReports, runner),
   };
+}
+
+function isSigner(runner: ContractRunner): runner is Signer {
+  return typeof (runner as Partial<Signer>).getAddress === 'function' && typeof runner.sendTransaction === 'function';
 }
 
 async function deployOne(deployer: Signer, name: MhrChainContractName, bytecode: string, args: unknown[]) {
@@ -105,7 +113,7 @@ async function deployOne(deployer: Signer, name: MhrChainContractName, bytecode:
  * ```
  */
 export async function deployMhrChain(parameters: DeployMhrChainParameters): Promise<DeployMhrChainReturnType> {
-  const { deployer } = parameters;
+  const deployer = withManagedNonce(parameters.deployer);
   const provider = deployer.provider;
   if (!provider) throw new UnknownDeploymentError(0n);
   const admin = parameters.admin ?? (await deployer.getAddress());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BaseError } from './baseError.js';
+import { BaseError, docsBaseUrl } from './baseError.js';
 
 class ChildError extends BaseError {
   static override name = 'ChildError';
@@ -10,7 +10,7 @@ describe('BaseError', () => {
   it('builds a message from the short message, details and docs path', () => {
     const error = new BaseError('Upload failed.', { details: 'disk full', docsPath: 'guide.md' });
     expect(error.shortMessage).toBe('Upload failed.');
-    expect(error.message).toBe('Upload failed.\n\nDetails: disk full\nDocs: docs/guide.md');
+    expect(error.message).toBe(`Upload failed.\n\nDetails: disk full\nDocs: ${docsBaseUrl}guide.md`);
     expect(error.name).toBe('BaseError');
   });
 

@@ -1,10 +1,13 @@
+/** Where the guides an error's `docsPath` points into are published (the repository's `docs/` folder). */
+export const docsBaseUrl = 'https://github.com/mhrchain/mhrchain/blob/main/docs/';
+
 /** Parameters accepted by {@link BaseError}. */
 export interface BaseErrorParameters {
   /** The underlying error, when this one wraps another. */
   cause?: unknown;
   /** Extra detail for logs; never secret material. */
   details?: string;
-  /** Path of the guide that explains the error, relative to the docs root. */
+  /** Path of the guide that explains the error, relative to the docs root (`errors.md#deployments`). */
   docsPath?: string;
   /** Further lines appended to the message. */
   metaMessages?: string[];
@@ -51,7 +54,7 @@ export class BaseError extends Error {
       shortMessage,
       ...(parameters.metaMessages ? ['', ...parameters.metaMessages] : []),
       ...(details ? ['', `Details: ${details}`] : []),
-      ...(parameters.docsPath ? [`Docs: docs/${parameters.docsPath}`] : []),
+      ...(parameters.docsPath ? [`Docs: ${docsBaseUrl}${parameters.docsPath}`] : []),
     ].join('\n');
     super(message, parameters.cause === undefined ? undefined : { cause: parameters.cause });
     this.shortMessage = shortMessage;

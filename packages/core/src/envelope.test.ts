@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { docsBaseUrl } from './baseError.js';
 import { FRAME_SIZE } from './decryptStream.js';
 import { createEncryptStream } from './encryptStream.js';
 import { decryptRecord, encryptRecord, openEnvelope } from './envelope.js';
@@ -150,7 +151,7 @@ describe('adversarial: every failure is the one opaque DecryptionError', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DecryptionError);
-    expect((error as DecryptionError).message).toBe('Decryption failed.\nDocs: docs/spec/envelope.md');
+    expect((error as DecryptionError).message).toBe(`Decryption failed.\nDocs: ${docsBaseUrl}spec/envelope.md`);
   };
 
   it('flipping any single byte of the header', async () => {

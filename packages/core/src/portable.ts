@@ -1,6 +1,6 @@
 // Everything @mhrchain/core exports that runs on every platform; `index.ts` (Node) and `index.browser.ts` (browsers)
 // add the platform's embedded IPFS node.
-export { BaseError, type BaseErrorParameters } from './baseError.js';
+export { BaseError, type BaseErrorParameters, docsBaseUrl } from './baseError.js';
 export type { Block } from './block.js';
 export { exportCar, type ImportCarReturnType, importCar } from './car.js';
 export { type DecryptProgress, FRAME_SIZE } from './decryptStream.js';

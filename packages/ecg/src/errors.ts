@@ -18,7 +18,7 @@ export class WfdbFormatError extends BaseError {
   static override name = 'WfdbFormatError';
   override name = 'WfdbFormatError';
   constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'api/ecg' });
+    super(shortMessage, { details, docsPath: 'errors.md#ecg-input' });
   }
 }
 
@@ -63,7 +63,7 @@ export class EcgParameterError extends BaseError {
   static override name = 'EcgParameterError';
   override name = 'EcgParameterError';
   constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'api/ecg' });
+    super(shortMessage, { details, docsPath: 'errors.md#ecg-input' });
   }
 }
 
@@ -85,6 +85,6 @@ export class FilterDesignError extends BaseError {
   static override name = 'FilterDesignError';
   override name = 'FilterDesignError';
   constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'api/ecg' });
+    super(shortMessage, { details, docsPath: 'errors.md#ecg-input' });
   }
 }
