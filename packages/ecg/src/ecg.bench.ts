@@ -1,14 +1,29 @@
 /**
- * Benchmark of @mhrchain/ecg on the real recordings in ../shared/data/ecg (run: pnpm --filter @mhrchain/ecg bench).
- * Every figure is measured in this run, next to its baseline: FLAC --best and gzip -9 on the same samples.
+ * Benchmark of @mhrchain/ecg on real PhysioNet recordings. Corpus-wide figures (compression and detection over the
+ * 22 non-paced MIT-BIH records, "DS1"; the paced records; every record's beat count) need a full corpus:
+ *
+ *   ./pnpmw fetch-ecg                         (downloads it to .ecg-corpus/, which the bench finds by itself)
+ *   MHR_ECG_CORPUS=<dir> ./pnpmw --filter @mhrchain/ecg bench         or   ... bench -- --corpus <dir> [--quick]
+ *
+ * Without one, it says so loudly, skips those rows, and measures what it can on the committed excerpts
+ * (test/vectors/physionet). Every figure is measured in this run, next to its baseline: FLAC --best and gzip -9 on the same samples.
  * Speeds are single-threaded, from CPU time (user + system) so that other load on a shared machine does not count,
  * in samples per second of all channels together.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadAnnotations, loadRecord, MITDB_NON_PACED, MITDB_PACED } from '../test/data.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CORPUS_BEATS,
+  EXCERPTS,
+  EXCERPTS_DIR,
+  loadAnnotations,
+  loadRecord,
+  MITDB_NON_PACED,
+  MITDB_PACED,
+} from '../test/data.js';
 import { designEcgFilter } from './biquad.js';
 import { decodeEcg, encodeEcg } from './codec.js';
 import { createStreamingFilter } from './filter.js';
@@ -19,7 +34,19 @@ import { type BeatScore, grossScore, scoreBeats } from './scoreBeats.js';
 import { flutterEpisodes, isBeatSymbol } from './wfdbAnnotations.js';
 
 const quick = process.argv.includes('--quick');
-const records = quick ? MITDB_NON_PACED.slice(0, 4) : MITDB_NON_PACED;
+// The full corpus: --corpus <dir>, else $MHR_ECG_CORPUS, else .ecg-corpus/ at the repository root when present.
+const corpusFlag = process.argv.indexOf('--corpus');
+const defaultCorpus = fileURLToPath(new URL('../../../.ecg-corpus/', import.meta.url));
+const corpus =
+  corpusFlag >= 0 && process.argv[corpusFlag + 1]
+    ? resolve(process.env.PNPMW_CWD ?? process.env.INIT_CWD ?? process.cwd(), process.argv[corpusFlag + 1]!)
+    : process.env.MHR_ECG_CORPUS || (existsSync(join(defaultCorpus, 'mitdb')) ? defaultCorpus : undefined);
+const source = corpus ?? EXCERPTS_DIR;
+const excerptRecords = Object.keys(EXCERPTS).flatMap((p) => (p.startsWith('mitdb/') ? [p.slice(6)] : []));
+const records = corpus ? (quick ? MITDB_NON_PACED.slice(0, 4) : MITDB_NON_PACED) : excerptRecords;
+const recordSet = corpus
+  ? `${records.length} non-paced MIT-BIH records${quick ? ' (--quick: the first 4 of DS1)' : ' (DS1)'}`
+  : `the committed excerpts of MIT-BIH ${records.join(', ')} (5 to 15 min each; not the DS1 figures)`;
 const work = mkdtempSync(join(tmpdir(), 'ecg-bench-'));
 const fmt = (x: number, d = 3) => x.toFixed(d);
 const mega = (x: number) => `${(x / 1e6).toFixed(1)} M`;
@@ -93,9 +120,41 @@ function timeCommand(args: string[], runs = 3): number {
 }
 
 console.log(`# @mhrchain/ecg benchmark (${new Date().toISOString()}, node ${process.version})\n`);
+if (corpus) console.log(`Full corpus: ${corpus}\n`);
+else {
+  const rule = '!'.repeat(100);
+  console.log(
+    [
+      rule,
+      '!! NO FULL ECG CORPUS: the corpus-wide rows are SKIPPED (compression and detection over all 22 DS1 records,',
+      '!! the paced records, the beat count of every record). Only the committed excerpts are measured below.',
+      '!! To get the corpus-wide figures, download the corpus and run the bench again:',
+      '!!     ./pnpmw fetch-ecg                     (to .ecg-corpus/ at the repository root, found automatically)',
+      '!!     ./pnpmw fetch-ecg <dir>  then  MHR_ECG_CORPUS=<dir> ./pnpmw --filter @mhrchain/ecg bench',
+      '!! or point MHR_ECG_CORPUS (or `-- --corpus <dir>`) at a copy laid out as mitdb/, svdb/, ptbdb/.',
+      rule,
+      '',
+    ].join('\n'),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------ corpus check
+if (corpus) {
+  // Every whole record's beat count, as the corpus README lists it (a check of the corpus and of the parser).
+  const wrong: string[] = [];
+  for (const name of [...MITDB_NON_PACED, ...MITDB_PACED, '800']) {
+    const path = name === '800' ? 'svdb/800' : `mitdb/${name}`;
+    const beats = (await loadAnnotations(path, corpus)).filter((a) => isBeatSymbol(a.symbol)).length;
+    if (beats !== CORPUS_BEATS[name]) wrong.push(`${path}: ${beats} beats, ${CORPUS_BEATS[name]} expected`);
+  }
+  if (wrong.length) throw new Error(`corpus beat counts differ:\n${wrong.join('\n')}`);
+  console.log(
+    `Beat counts of all ${MITDB_NON_PACED.length + MITDB_PACED.length + 1} records match the corpus README.\n`,
+  );
+}
 
 // ---------------------------------------------------------------------------------------------------------- codec
-console.log('## Lossless codec: bits per sample (both leads), 1 s frames, MIT-BIH non-paced records\n');
+console.log(`## Lossless codec: bits per sample (both leads), 1 s frames, ${recordSet}\n`);
 console.log('FLAC is measured twice: declaring the true 360 Hz rate, and declaring 48 kHz (same samples; FLAC 1.4');
 console.log('chooses better parameters at standard rates). The better FLAC figure is the bar.\n');
 const codecRows: (string | number)[][] = [];
@@ -103,7 +162,7 @@ const sums = { ours: 0, oursTs: 0, flac360: 0, flac48: 0, gzip: 0 };
 let total = 0;
 const loaded = new Map<string, Awaited<ReturnType<typeof loadRecord>>>();
 for (const name of records) {
-  const record = await loadRecord(`mitdb/${name}`);
+  const record = await loadRecord(`mitdb/${name}`, undefined, source);
   loaded.set(name, record);
   const x = record.samples;
   const bytes = encodeEcg(x, { sampleRate: 360, channels: 2, bitDepth: 12 });
@@ -159,14 +218,14 @@ const others: (string | number)[][] = [];
 for (const [path, signals, bitDepth] of [
   ['svdb/800', undefined, 12],
   ['ptbdb/s0010_re', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 16],
-  ...MITDB_PACED.map((p) => [`mitdb/${p}`, undefined, 12]),
+  ...(corpus ? MITDB_PACED.map((p) => [`mitdb/${p}`, undefined, 12]) : []),
 ] as [string, number[] | undefined, number][]) {
   if (quick) break;
-  const record = await loadRecord(path, signals);
+  const record = await loadRecord(path, signals, source);
   const rate = record.header.sampleRate;
   const bytes = encodeEcg(record.samples, { sampleRate: rate, channels: record.channels, bitDepth });
   others.push([
-    path,
+    corpus ? path : `${path} (excerpt)`,
     `${record.channels} × ${rate} Hz`,
     fmt((bytes.length * 8) / record.samples.length),
     record.channels === 2 ? fmt(Math.min(flacBits(record.samples, rate), flacBits(record.samples, 48000))) : 'n/a',
@@ -307,7 +366,7 @@ console.log('## Filters (streaming, 1 s chunks, 2 leads)\n');
 table(['preset', 'biquads', 'samples/s'], filterRows);
 
 // ------------------------------------------------------------------------------------------------ detector
-console.log('## QRS detection (EC57-style: ±150 ms, ventricular flutter episodes excluded), 22 non-paced records\n');
+console.log(`## QRS detection (EC57-style: ±150 ms, ventricular flutter episodes excluded), ${recordSet}\n`);
 const detRows: (string | number)[][] = [];
 const scores: BeatScore[] = [];
 const scoresLead0: BeatScore[] = [];
@@ -316,7 +375,7 @@ let detSamples = 0;
 let detMs = 0;
 for (const name of records) {
   const record = loaded.get(name)!;
-  const annotations = await loadAnnotations(`mitdb/${name}`);
+  const annotations = await loadAnnotations(`mitdb/${name}`, source);
   const reference = annotations.filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
   const exclude = flutterEpisodes(annotations);
   const t0 = cpuMs();
@@ -392,4 +451,8 @@ table(
     ['decode only (viewer side)', mega((speedSamples / decMs) * 1000), fmt(((speedSamples / decMs) * 1000) / 720, 0)],
   ],
 );
+if (!corpus) {
+  console.log('!! Corpus-wide rows were SKIPPED (no full corpus): the figures above are of the committed excerpts.');
+  console.log('!! Get them with `./pnpmw fetch-ecg [dir]`, or set MHR_ECG_CORPUS to a copy of the corpus.\n');
+}
 rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,8 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAnnotations, loadRecord, MITDB_NON_PACED, MITDB_PACED, README_BEATS } from '../test/data.js';
+import { EXCERPTS, EXCERPTS_DIR, loadAnnotations, loadRecord } from '../test/data.js';
 import { WfdbFormatError } from './errors.js';
 import { annotationSymbol, isBeatSymbol, parseWfdbAnnotations } from './wfdbAnnotations.js';
 import { parseWfdbHeader } from './wfdbHeader.js';
@@ -118,29 +121,55 @@ describe('parseWfdbAnnotations', () => {
 });
 
 describe('real PhysioNet records', () => {
-  it('counts the beats the data README lists for every MIT-BIH and SVDB record', async () => {
-    for (const name of [...MITDB_NON_PACED, ...MITDB_PACED, '800']) {
-      const path = name === '800' ? 'svdb/800' : `mitdb/${name}`;
-      const beats = (await loadAnnotations(path)).filter((a) => isBeatSymbol(a.symbol));
-      expect(beats.length, name).toBe(README_BEATS[name]);
+  it('counts the beats of every excerpt that the excerpts README lists', async () => {
+    const readme = await readFile(join(EXCERPTS_DIR, 'README.md'), 'utf8');
+    for (const [path, { beats }] of Object.entries(EXCERPTS)) {
+      if (beats === undefined) continue;
+      const counted = (await loadAnnotations(path)).filter((a) => isBeatSymbol(a.symbol)).length;
+      expect(counted, path).toBe(beats);
+      expect(readme, path).toMatch(new RegExp(`\\| \`${path}\` \\|[^\\n]* \\| ${beats} \\|`));
     }
   });
 
   it('reads format 212 records with checksums and initial values verified', async () => {
     const record = await loadRecord('mitdb/101');
     expect(record.channels).toBe(2);
-    expect(record.length).toBe(650000);
+    expect(record.length).toBe(EXCERPTS['mitdb/101']!.samples); // 15 minutes
     expect(Array.from(record.samples.subarray(0, 2))).toEqual([955, 992]);
     const svdb = await loadRecord('svdb/800');
     expect(svdb.header.sampleRate).toBe(128);
-    expect(svdb.length).toBe(230400);
+    expect(svdb.length).toBe(EXCERPTS['svdb/800']!.samples); // 5 minutes
+    for (const [path, { samples }] of Object.entries(EXCERPTS)) {
+      const signals = path.startsWith('ptbdb') ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : undefined;
+      expect((await loadRecord(path, signals)).length, path).toBe(samples);
+    }
   });
 
   it('reads a selection of format 16 signals (15-lead PTB record, .dat file only)', async () => {
     const record = await loadRecord('ptbdb/s0010_re', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(record.channels).toBe(12);
-    expect(record.length).toBe(38400);
+    expect(record.header.signalCount).toBe(15);
+    expect(record.length).toBe(10000); // 10 s
     expect(Array.from(record.samples.subarray(0, 3))).toEqual([-489, -458, 31]);
+  });
+
+  it('refuses an excerpt whose bytes differ from SHA256SUMS, naming the file', async () => {
+    const copy = await mkdtemp(join(tmpdir(), 'ecg-excerpts-'));
+    try {
+      await cp(EXCERPTS_DIR, copy, { recursive: true });
+      const dat = join(copy, 'mitdb/101.dat');
+      const bytes = await readFile(dat);
+      bytes[1000] = bytes[1000]! ^ 1;
+      await writeFile(dat, bytes);
+      await expect(loadRecord('mitdb/101', undefined, copy)).rejects.toThrow(
+        /mitdb\/101\.dat: SHA-256 [0-9a-f]{64} differs/,
+      );
+      await expect(loadAnnotations('mitdb/101', copy)).resolves.toHaveLength(
+        (await loadAnnotations('mitdb/101')).length,
+      );
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('detects a corrupted signal file by checksum', async () => {

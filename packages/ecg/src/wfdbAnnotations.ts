@@ -91,7 +91,7 @@ const AUX = 63;
  * import { readFile } from 'node:fs/promises';
  * import { isBeatSymbol, parseWfdbAnnotations } from '@mhrchain/ecg';
  *
- * const annotations = parseWfdbAnnotations(await readFile('../shared/data/ecg/mitdb/101.atr'));
+ * const annotations = parseWfdbAnnotations(await readFile('./mitdb/101.atr'));
  * const beats = annotations.filter((a) => isBeatSymbol(a.symbol)); // 1865 beats
  * ```
  */
@@ -169,7 +169,7 @@ export function parseWfdbAnnotations(bytes: Uint8Array): WfdbAnnotation[] {
  * import { readFile } from 'node:fs/promises';
  * import { flutterEpisodes, parseWfdbAnnotations } from '@mhrchain/ecg';
  *
- * const episodes = flutterEpisodes(parseWfdbAnnotations(await readFile('../shared/data/ecg/mitdb/207.atr')));
+ * const episodes = flutterEpisodes(parseWfdbAnnotations(await readFile('./mitdb/207.atr')));
  * // [[14665, 18350], ...]
  * ```
  */

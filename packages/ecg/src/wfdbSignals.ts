@@ -91,7 +91,7 @@ export interface ReadWfdbRecordParameters {
  * import { readFile } from 'node:fs/promises';
  * import { parseWfdbHeader, readWfdbRecord } from '@mhrchain/ecg';
  *
- * const dir = '../shared/data/ecg/mitdb/';
+ * const dir = './mitdb/';
  * const header = parseWfdbHeader(await readFile(`${dir}100.hea`, 'utf8'));
  * const record = await readWfdbRecord({ header, readFile: (name) => readFile(dir + name) });
  * record.samples.length; // 2 * 650000
