@@ -35,7 +35,8 @@ import { runStatistics } from './statistics.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDirectory = process.env.MHR_DEMO_DATA ?? `${root}.demo-data`;
-const ecgDirectory = process.env.MHR_ECG_DATA ?? `${root}../shared/data/ecg/mitdb/`;
+// MIT-BIH 101 from the PhysioNet excerpts committed in the repository, or the `mitdb/` folder MHR_ECG_DATA names.
+const ecgDirectory = process.env.MHR_ECG_DATA ?? `${root}packages/ecg/test/vectors/physionet/mitdb/`;
 const ecgSeconds = Number(process.env.MHR_DEMO_ECG_SECONDS ?? 10);
 
 const CATEGORY = { labReport: 1, imaging: 2, condition: 3 } as const;

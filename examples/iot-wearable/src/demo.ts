@@ -68,6 +68,12 @@ export async function runIotWearableDemo(options: IotWearableDemoOptions = {}): 
     const record = await loadMitBihRecord(recordName);
     const sampleRate = record.header.sampleRate;
     const channels = record.channels;
+    if (seconds * sampleRate > record.length) {
+      throw new RangeError(
+        `record mitdb/${recordName} holds ${Math.floor(record.length / sampleRate)} s, ${seconds} s asked: replay ` +
+          'less, or set MHR_ECG_DATA to a folder holding the full MIT-BIH records (see ./pnpmw fetch-ecg)',
+      );
+    }
     log(`record mitdb/${recordName}: ${channels} leads at ${sampleRate} Hz; replaying ${seconds} s at ${speed}x`);
 
     const broker = await startMosquitto();

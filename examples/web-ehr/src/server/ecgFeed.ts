@@ -5,7 +5,7 @@ import { json, type StorageNodeRoute } from './storageNode.js';
 
 /** Options of {@link createEcgFeedRoute}. */
 export interface EcgFeedOptions {
-  /** The ECG data folder (`../shared/data/ecg` from the repository root), holding `mitdb/`. */
+  /** The ECG data folder, holding `mitdb/` (the repository's `packages/ecg/test/vectors/physionet` by default). */
   dataDir: string;
   /** Longest excerpt served, in seconds. Default 120. */
   maxSeconds?: number;

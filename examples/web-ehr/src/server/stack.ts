@@ -23,9 +23,12 @@ function repositoryRoot(): string {
   return directory;
 }
 
-/** The shared ECG recordings: `$MHR_ECG_DATA`, else `../shared/data/ecg` from the repository root. */
+/**
+ * The ECG recordings (a folder holding `mitdb/`): `$MHR_ECG_DATA`, else the PhysioNet excerpts committed in the
+ * repository (`packages/ecg/test/vectors/physionet`, MIT-BIH 101 for its first 15 minutes among them).
+ */
 export function ecgDataDir(): string {
-  return process.env.MHR_ECG_DATA ?? resolve(repositoryRoot(), '../shared/data/ecg');
+  return process.env.MHR_ECG_DATA ?? resolve(repositoryRoot(), 'packages/ecg/test/vectors/physionet');
 }
 
 /** Options of {@link startStack}. */
