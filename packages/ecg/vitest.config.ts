@@ -7,7 +7,7 @@ export default defineProject({
     name: 'ecg',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
-    // Real-record tests read 30-minute recordings; the shared machine can be slow.
+    // Real-record tests read 5- to 15-minute excerpts (test/vectors/physionet); the shared machine can be slow.
     testTimeout: 120_000,
   },
 });
