@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { HDNodeWallet, JsonRpcProvider, Network } from 'ethers';
-import { AnvilStartError } from './errors.js';
+import { AnvilNotInstalledError, AnvilStartError } from './errors.js';
 
 /** The mnemonic anvil funds its default accounts from (public: for local chains only). */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -63,6 +63,7 @@ function installExitHook(): void {
 /**
  * The path of the anvil binary of the `@foundry-rs/anvil` npm package for this platform.
  *
+ * @throws {@link AnvilNotInstalledError} when `@foundry-rs/anvil` (an optional peer dependency) is not installed.
  * @example
  * ```ts
  * import { anvilBinaryPath } from '@mhrchain/contracts/anvil';
@@ -73,7 +74,13 @@ function installExitHook(): void {
 export function anvilBinaryPath(): string {
   if (process.env.ANVIL_BINARY) return process.env.ANVIL_BINARY;
   const require = createRequire(import.meta.url);
-  const wrapper = require.resolve('@foundry-rs/anvil/package.json');
+  let wrapper: string;
+  try {
+    // An optional peer dependency: consumers that start local chains install it themselves.
+    wrapper = require.resolve('@foundry-rs/anvil/package.json');
+  } catch (cause) {
+    throw new AnvilNotInstalledError({ cause });
+  }
   const arch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch] ?? process.arch;
   const platformPackage = `@foundry-rs/anvil-${process.platform}-${arch}/package.json`;
   const binary = process.platform === 'win32' ? 'anvil.exe' : 'anvil';
@@ -88,6 +95,8 @@ export function anvilBinaryPath(): string {
  * Starts anvil on a free loopback port (`--port 0`, reading `Listening on`), and returns its RPC URL, a provider and
  * the funded accounts. The process is killed by `stop()`, and in any case when this Node process exits.
  *
+ * @throws {@link AnvilNotInstalledError} when no `binary` is given and `@foundry-rs/anvil` (an optional peer
+ * dependency: `npm install --save-dev @foundry-rs/anvil`) is not installed.
  * @example
  * ```ts
  * import { startAnvil } from '@mhrchain/contracts/anvil';

@@ -246,6 +246,31 @@ export class AnvilStartError extends BaseError {
 }
 
 /**
+ * `startAnvil` found no anvil binary: `@foundry-rs/anvil` is an optional peer dependency of `@mhrchain/contracts`
+ * (43 MB, only needed for local chains), so install it beside the SDK (`npm install --save-dev @foundry-rs/anvil`),
+ * or pass `binary` / set `ANVIL_BINARY` to an anvil of your own.
+ *
+ * @example
+ * ```ts
+ * import { AnvilNotInstalledError } from '@mhrchain/contracts';
+ *
+ * const error = new AnvilNotInstalledError();
+ * console.log(error.shortMessage); // names the package to install
+ * ```
+ */
+export class AnvilNotInstalledError extends AnvilStartError {
+  static override name = 'AnvilNotInstalledError';
+  override name = 'AnvilNotInstalledError';
+
+  constructor(parameters: { cause?: unknown } = {}) {
+    super(
+      'No anvil binary: install the optional peer dependency @foundry-rs/anvil (npm install --save-dev @foundry-rs/anvil), or pass `binary` / set ANVIL_BINARY.',
+      parameters,
+    );
+  }
+}
+
+/**
  * A stream batch or segment index is invalid (empty batch, index out of range).
  *
  * @example

@@ -32,6 +32,7 @@ export type {
 } from './abiTypes.js';
 export { type AssertDeployedParameters, assertDeployed } from './assertDeployed.js';
 export {
+  AnvilNotInstalledError,
   AnvilStartError,
   ContractCallError,
   type ContractErrorArgs,
