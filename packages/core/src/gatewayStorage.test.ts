@@ -51,7 +51,7 @@ describe('trustless gateway handler', () => {
   });
 });
 
-describe('gateway storage (verified-fetch over loopback)', () => {
+describe('gateway storage (trustless gateway over loopback)', () => {
   it('reads and decrypts an envelope through the gateway; is read-only', async () => {
     const { storage, cid } = await origin();
     const url = await serve(createTrustlessGatewayHandler(storage));

@@ -1,13 +1,8 @@
-import { withHTTP } from '@helia/http';
-import { createVerifiedFetchWithHelia } from '@helia/verified-fetch';
-import * as dagCbor from '@ipld/dag-cbor';
-import { MemoryBlockstore } from 'blockstore-core/memory';
-import { MemoryDatastore } from 'datastore-core/memory';
-import { createHeliaLight, type HeliaInit } from 'helia';
+import type { HeliaInit } from 'helia';
 import type { CID } from 'multiformats/cid';
 import { BlockNotFoundError, InvalidBlockError, ReadOnlyStorageError } from './errors.js';
+import { concatBytes } from './internal/bytes.js';
 import type { Storage } from './storage.js';
-import { RAW_BLOCK_MEDIA_TYPE } from './trustlessGateway.js';
 
 /** Parameters of {@link createGatewayStorage}. */
 export interface CreateGatewayStorageParameters {
@@ -20,8 +15,8 @@ export interface CreateGatewayStorageParameters {
 }
 
 /**
- * A read-only {@link Storage} that fetches blocks from trustless gateways through `@helia/verified-fetch`: every
- * block is hash-checked against its CID, so a gateway that serves anything else is rejected. Blocks are not kept
+ * A read-only {@link Storage} that fetches raw blocks from trustless gateways through an offline Helia node's
+ * trustless-gateway block broker (`@helia/http`): every block is hash-checked against its CID, so a gateway that serves anything else is rejected. Blocks are not kept
  * (memory stays bounded while streaming large records).
  *
  * @example
@@ -34,12 +29,21 @@ export interface CreateGatewayStorageParameters {
  * ```
  */
 export async function createGatewayStorage(parameters: CreateGatewayStorageParameters): Promise<Storage> {
+  // Loaded on first use: importing @mhrchain/core stays cheap for code that never reads from a gateway.
+  const [{ withHTTP }, dagCbor, { MemoryBlockstore }, { MemoryDatastore }, { createHeliaLight }] = await Promise.all([
+    import('@helia/http'),
+    import('@ipld/dag-cbor'),
+    import('blockstore-core/memory'),
+    import('datastore-core/memory'),
+    import('helia'),
+  ]);
   const blockstore = new MemoryBlockstore();
   const init: HeliaInit = {
     blockstore,
     datastore: new MemoryDatastore(),
     codecs: [dagCbor],
-    // The gateways are the providers; this router only answers "no other providers" so lookups end at once.
+    // The gateways are the providers; this router only answers "no other providers" so lookups end at once
+    // (helia 7 waits for every router, and the gateways' fallback router alone never ends the lookup).
     routers: [
       {
         name: 'no-other-providers',
@@ -48,6 +52,8 @@ export async function createGatewayStorage(parameters: CreateGatewayStorageParam
     ],
   };
   const allowInsecure = parameters.allowInsecure ?? false;
+  // The trustless-gateway block broker asks `GET /ipfs/<cid>` for `application/vnd.ipld.raw`; Helia hashes every
+  // answer and rejects one that does not match its CID.
   const helia = withHTTP(createHeliaLight(init), {
     delegatedRouters: [],
     recursiveGateways: [...parameters.gateways],
@@ -55,7 +61,6 @@ export async function createGatewayStorage(parameters: CreateGatewayStorageParam
     allowLocal: allowInsecure,
   });
   await helia.start();
-  const verifiedFetch = await createVerifiedFetchWithHelia(helia);
   const timeout = parameters.timeout ?? 30_000;
   const readOnly = (operation: string) => async () => {
     throw new ReadOnlyStorageError(operation);
@@ -67,25 +72,17 @@ export async function createGatewayStorage(parameters: CreateGatewayStorageParam
       const signal = options?.signal
         ? AbortSignal.any([options.signal, AbortSignal.timeout(timeout)])
         : AbortSignal.timeout(timeout);
-      let response: Response;
+      const parts: Uint8Array[] = [];
       try {
-        response = await verifiedFetch(`ipfs://${cid.toString()}`, {
-          headers: { accept: RAW_BLOCK_MEDIA_TYPE },
-          signal,
-          session: false,
-        } as never);
+        for await (const part of helia.blockstore.get(cid, { signal })) parts.push(part);
       } catch (cause) {
+        if (isHashMismatch(cause)) throw new InvalidBlockError(`gateway answer for ${cid.toString()}`, { cause });
         throw new BlockNotFoundError(cid.toString(), { cause });
       } finally {
+        // Blocks are not kept: memory stays bounded while streaming large records.
         await blockstore.delete(cid);
       }
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        if (response.status === 502 || response.status === 504 || response.status === 404)
-          throw new BlockNotFoundError(cid.toString());
-        throw new InvalidBlockError(`gateway answer ${response.status} for ${cid.toString()}`);
-      }
-      return new Uint8Array(await response.arrayBuffer());
+      return parts.length === 1 ? parts[0]! : concatBytes(parts);
     },
     async has() {
       return false;
@@ -97,8 +94,13 @@ export async function createGatewayStorage(parameters: CreateGatewayStorageParam
       return false;
     },
     async close() {
-      await verifiedFetch.stop();
       await helia.stop();
     },
   };
+}
+
+/** Whether a failed retrieval was a block whose hash does not match its CID (as opposed to no block at all). */
+function isHashMismatch(error: unknown): boolean {
+  const errors = error instanceof AggregateError ? error.errors : [error];
+  return errors.some((e) => e instanceof Error && /hash|digest|multihash/i.test(`${e.name} ${e.message}`));
 }

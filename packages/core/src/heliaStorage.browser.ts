@@ -1,5 +1,3 @@
-import { IDBBlockstore } from 'blockstore-idb';
-import { IDBDatastore } from 'datastore-idb';
 import { UnsupportedPlatformError } from './errors.js';
 import type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.js';
 import { startHeliaStorage } from './internal/heliaBackedStorage.js';
@@ -24,6 +22,7 @@ export type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.
 export async function createHeliaStorage(parameters: CreateHeliaStorageParameters): Promise<HeliaStorage> {
   if (typeof indexedDB === 'undefined')
     throw new UnsupportedPlatformError('createHeliaStorage', 'IndexedDB is not available here');
+  const [{ IDBBlockstore }, { IDBDatastore }] = await Promise.all([import('blockstore-idb'), import('datastore-idb')]);
   const blockstore = new IDBBlockstore(`${parameters.directory}/blocks`);
   const datastore = new IDBDatastore(`${parameters.directory}/datastore`);
   try {

@@ -1,6 +1,4 @@
-import { FsBlockstore } from 'blockstore-fs';
-import { FsDatastore } from 'datastore-fs';
-import type { Helia } from 'helia';
+import type { Helia } from '@helia/interface';
 
 import { startHeliaStorage } from './internal/heliaBackedStorage.js';
 import type { Storage } from './storage.js';
@@ -37,6 +35,7 @@ export interface HeliaStorage extends Storage {
  * ```
  */
 export async function createHeliaStorage(parameters: CreateHeliaStorageParameters): Promise<HeliaStorage> {
+  const [{ FsBlockstore }, { FsDatastore }] = await Promise.all([import('blockstore-fs'), import('datastore-fs')]);
   const blockstore = new FsBlockstore(`${parameters.directory}/blocks`);
   const datastore = new FsDatastore(`${parameters.directory}/datastore`);
   await blockstore.open();

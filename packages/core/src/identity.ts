@@ -1,7 +1,7 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { getBytes, Signature, type TypedDataDomain, type TypedDataField, verifyTypedData } from 'ethers';
+import type { Signature, TypedDataDomain, TypedDataField } from 'ethers';
 import { IdentityDerivationError, InvalidKeyError } from './errors.js';
 import { x25519PublicKey, x25519SharedSecret } from './internal/x25519.js';
 
@@ -121,6 +121,8 @@ export function importIdentity(secretKey: Uint8Array): Identity {
  * ```
  */
 export async function deriveIdentityFromSigner(signer: TypedDataSigner): Promise<Identity> {
+  // Loaded on first use: ethers is most of the cost of importing @mhrchain/core otherwise.
+  const { getBytes, Signature, verifyTypedData } = await import('ethers');
   const { domain, types, value } = derivationMessage();
   let address: string;
   let signature: string;

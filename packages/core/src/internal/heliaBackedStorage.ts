@@ -1,5 +1,6 @@
+import type { Helia } from '@helia/interface';
 import * as dagCbor from '@ipld/dag-cbor';
-import { createHeliaLight, type Helia, type HeliaInit } from 'helia';
+import type { HeliaInit } from 'helia';
 import { BlockNotFoundError } from '../errors.js';
 import type { HeliaStorage } from '../heliaStorage.js';
 import { concatBytes } from './bytes.js';
@@ -16,6 +17,8 @@ interface OpenStores {
  * {@link HeliaStorage} over it; `close` stops the node, then closes the stores.
  */
 export async function startHeliaStorage({ blockstore, datastore }: OpenStores): Promise<HeliaStorage> {
+  // Loaded on first use: importing @mhrchain/core stays cheap for code that never starts a node.
+  const { createHeliaLight } = await import('helia');
   const init: HeliaInit = { blockstore, datastore, codecs: [dagCbor], blockBrokers: [], routers: [] };
   const helia = createHeliaLight(init);
   await helia.start();
