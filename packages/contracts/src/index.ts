@@ -45,6 +45,7 @@ export {
   isContractRevert,
   UnknownDeploymentError,
 } from './errors.js';
+export { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
 export {
   consentManagerAbi,
   consentManagerBytecode,

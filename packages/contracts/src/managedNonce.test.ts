@@ -51,7 +51,7 @@ describe('withManagedNonce', () => {
   });
 
   anvilTest(
-    'a send that fails before broadcast uses no nonce, and a caller-set nonce is kept',
+    'a send that fails before broadcast uses no nonce, and a caller-set nonce is kept and counted',
     async ({ anvil, mhrChain }) => {
       const provider = plainProvider(anvil.rpcUrl);
       try {
@@ -69,7 +69,10 @@ describe('withManagedNonce', () => {
         await next.wait();
         const chosen = await signer.sendTransaction({ to: anvil.signers[1]!.address, value: 1n, nonce: 2 });
         expect(chosen.nonce).toBe(2);
-        await chosen.wait();
+        // Counted: the next send, straight after (the provider's cached pending count still says 2), takes 3.
+        const after = await signer.sendTransaction({ to: anvil.signers[1]!.address, value: 1n });
+        expect(after.nonce).toBe(3);
+        await after.wait();
         expect(withManagedNonce(signer)).toBe(signer);
       } finally {
         provider.destroy();

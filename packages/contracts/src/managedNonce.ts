@@ -77,18 +77,21 @@ class ManagedNonceSigner extends AbstractSigner {
   }
 
   override async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
-    if (tx.nonce !== undefined && tx.nonce !== null) return this.inner.sendTransaction(tx);
     const provider = this.inner.provider;
     if (!provider) return this.inner.sendTransaction(tx);
     const state = accountNonces(provider, await this.getAddress());
+    const chosen = tx.nonce ?? undefined;
     const send = state.tail.then(async () => {
-      const pending = await provider.getTransactionCount(await this.getAddress(), 'pending');
-      const recent = state.next !== undefined && Date.now() - state.sentAt < TRUST_LAST_SEND_MS;
-      const nonce = recent && state.next! > pending ? state.next! : pending;
+      let nonce = chosen;
+      if (nonce === undefined) {
+        const pending = await provider.getTransactionCount(await this.getAddress(), 'pending');
+        const recent = state.next !== undefined && Date.now() - state.sentAt < TRUST_LAST_SEND_MS;
+        nonce = recent && state.next! > pending ? state.next! : pending;
+      }
       // A send that fails before the transaction is broadcast (a revert found by gas estimation, a refused prompt)
       // uses no nonce: the record moves only once the node has the transaction.
       const response = await this.inner.sendTransaction({ ...tx, nonce });
-      state.next = nonce + 1;
+      if (state.next === undefined || nonce + 1 > state.next) state.next = nonce + 1;
       state.sentAt = Date.now();
       return response;
     });
@@ -101,7 +104,7 @@ class ManagedNonceSigner extends AbstractSigner {
  * Wraps `signer` so that the SDK picks each transaction's nonce: sends from one account are queued, and a nonce just
  * used is never handed out again, even when the provider answers the pending count from a stale cache (two
  * transactions sent back to back through a default ethers `JsonRpcProvider` otherwise fail with "nonce has already
- * been used"). A transaction that fails before it is broadcast uses no nonce. A nonce set by the caller is kept.
+ * been used"). A transaction that fails before it is broadcast uses no nonce. A nonce set by the caller is kept (and counted).
  * Wrapping twice returns the same signer. `createConsentClient` and `deployMhrChain` do this for you.
  *
  * @example

@@ -10,6 +10,7 @@ import type {
   WriteFunctionName,
 } from './abiTypes.js';
 import { ContractCallError, decodeContractError } from './errors.js';
+import { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
 
 /**
  * A decoded event of a contract with ABI `TAbi`: a union discriminated by `eventName`.
@@ -165,7 +166,11 @@ export function typedContract<const TAbi extends Abi>(
     if (fn.stateMutability === 'view' || fn.stateMutability === 'pure') {
       read[name] = async (...args: unknown[]) => {
         try {
-          return plainResult(await contract.getFunction(name).staticCallResult(...args), outputs);
+          const provider = contract.runner?.provider;
+          // Pinned to a block that holds this process's last write (see freshBlockTag); pure functions read no state.
+          const overrides =
+            provider && fn.stateMutability === 'view' ? [{ blockTag: await freshBlockTag(provider) }] : [];
+          return plainResult(await contract.getFunction(name).staticCallResult(...args, ...overrides), outputs);
         } catch (error) {
           throw decodeContractError(error);
         }
@@ -190,6 +195,8 @@ export function typedContract<const TAbi extends Abi>(
         throw decodeContractError(error);
       }
       if (!receipt) throw new ContractCallError(`The ${name} transaction was not mined.`, { details: hash });
+      const provider = contract.runner?.provider;
+      if (provider) noteWrittenBlock(provider, receipt.blockNumber);
       return { hash, receipt, events: decodeLogs(receipt.logs) };
     };
   }
@@ -206,7 +213,11 @@ export function typedContract<const TAbi extends Abi>(
         const logs = await contract.queryFilter(
           contract.getEvent(name as string),
           query.fromBlock === undefined ? 0 : Number(query.fromBlock),
-          query.toBlock === undefined || query.toBlock === 'latest' ? 'latest' : Number(query.toBlock),
+          query.toBlock === undefined || query.toBlock === 'latest'
+            ? contract.runner?.provider
+              ? await freshBlockTag(contract.runner.provider)
+              : 'latest'
+            : Number(query.toBlock),
         );
         return decodeLogs(logs) as never;
       } catch (error) {

@@ -1,5 +1,5 @@
 import { decodeContractError } from '@mhrchain/contracts';
-import type { Signer, TransactionReceipt, TransactionResponse } from 'ethers';
+import type { TransactionReceipt, TransactionResponse } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
@@ -11,7 +11,7 @@ export interface PreparedVersion {
   cid: CID;
 }
 
-/** Transactions sent at once (explicit consecutive nonces, receipts awaited together). */
+/** Transactions sent at once (consecutive nonces, receipts awaited together). */
 const WINDOW = 16;
 /** New versions anchored per transaction (`supersedeRecords`): about 10,000 gas each. */
 const BATCH = 64;
@@ -29,15 +29,15 @@ const SUPERSEDE_TYPES = {
 };
 
 async function sendWindowed(
-  sender: Signer,
   count: number,
-  send: (index: number, nonce: number) => Promise<TransactionResponse>,
+  send: (index: number) => Promise<TransactionResponse>,
 ): Promise<TransactionReceipt[]> {
   const receipts: TransactionReceipt[] = [];
-  let nonce = await sender.getNonce('pending');
   for (let offset = 0; offset < count; offset += WINDOW) {
+    // The client's signer manages nonces (withManagedNonce): sends queue up to their broadcast with consecutive
+    // nonces, and the window's receipts are awaited together.
     const responses: Promise<TransactionResponse>[] = [];
-    for (let i = offset; i < Math.min(count, offset + WINDOW); i++) responses.push(send(i, nonce++));
+    for (let i = offset; i < Math.min(count, offset + WINDOW); i++) responses.push(send(i));
     try {
       const sent = await Promise.all(responses);
       for (const receipt of await Promise.all(sent.map((tx) => tx.wait()))) if (receipt) receipts.push(receipt);
@@ -67,9 +67,8 @@ export async function anchorVersions(
   let receipts: TransactionReceipt[];
   if (!client.relayerChain) {
     const supersede = client.chain.recordRegistry.contract.getFunction('supersedeRecords');
-    receipts = await sendWindowed(client.signer, batches.length, (i, nonce) =>
+    receipts = await sendWindowed(batches.length, (i) =>
       supersede.send(batches[i]!.recordIds, batches[i]!.cids, {
-        nonce,
         gasLimit: batchGas(batches[i]!.recordIds.length, false),
       }),
     );
@@ -95,9 +94,8 @@ export async function anchorVersions(
       );
     const relayed = client.relayerChain.recordRegistry.contract;
     const supersede = relayed.getFunction('supersedeRecordsBySig');
-    receipts = await sendWindowed(relayed.runner as Signer, batches.length, (i, nonce) =>
+    receipts = await sendWindowed(batches.length, (i) =>
       supersede.send(client.address, batches[i]!.recordIds, batches[i]!.cids, deadline, signatures[i]!, {
-        nonce,
         gasLimit: batchGas(batches[i]!.recordIds.length, true),
       }),
     );

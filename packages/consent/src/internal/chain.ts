@@ -1,5 +1,6 @@
 import {
   type AnySignedRelayedAction,
+  freshBlockTag,
   type RelayedAction,
   type RelayedActionMessages,
   signRelayedAction,
@@ -77,7 +78,7 @@ export interface ChainRecord {
 interface Filterable {
   contract: {
     filters: Record<string, (...args: unknown[]) => unknown>;
-    queryFilter(filter: unknown, fromBlock: number, toBlock: string): Promise<unknown[]>;
+    queryFilter(filter: unknown, fromBlock: number, toBlock: number): Promise<unknown[]>;
   };
 }
 
@@ -88,7 +89,9 @@ async function queryLogs(
   ...args: unknown[]
 ): Promise<Log[]> {
   const filter = contract.contract.filters[event]!(...args);
-  return (await contract.contract.queryFilter(filter, client.fromBlock, 'latest')) as Log[];
+  // Up to a block that holds every write of this process (a provider's cached `latest` may not yet).
+  const toBlock = await freshBlockTag(client.provider);
+  return (await contract.contract.queryFilter(filter, client.fromBlock, toBlock)) as Log[];
 }
 
 /** Every record of `patient`, from `RecordAnchored` and `RecordSuperseded` logs. */
