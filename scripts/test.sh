@@ -12,6 +12,10 @@ step "lint and format (biome), changesets"
 pnpm exec biome ci .
 node scripts/check-changesets.mjs
 
+step "tests, examples and the demo read only the repository"
+node scripts/check-repo-paths.mjs --self-test
+node scripts/check-repo-paths.mjs
+
 step "build packages (tsup)"
 pnpm -r --filter "./packages/*" run build
 
@@ -20,6 +24,9 @@ pnpm -r --if-present run typecheck
 
 step "package exports (publint + attw)"
 pnpm -r --filter "./packages/*" run lint:package
+
+step "consumer app (packed tarballs, plain npm, the README's snippet against a fresh anvil)"
+node scripts/consumer-test.mjs
 
 step "native tests (forge and others)"
 pnpm -r --if-present run test:native
