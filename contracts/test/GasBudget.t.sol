@@ -2,9 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {ConsentManager} from "../src/consent/ConsentManager.sol";
+import {DelegationRegistry} from "../src/consent/DelegationRegistry.sol";
 import {Scope} from "../src/consent/Scope.sol";
 import {IdentityRegistry} from "../src/identity/IdentityRegistry.sol";
 import {RecordRegistry} from "../src/records/RecordRegistry.sol";
+import {DiseaseReports} from "../src/stats/DiseaseReports.sol";
 import {StreamAnchors} from "../src/streams/StreamAnchors.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
@@ -181,6 +183,147 @@ contract GasBudgetTest is Fixture {
             address(streams),
             abi.encodeCall(StreamAnchors.anchorStreamBatch, (patient, keccak256("root"), 1024)),
             STREAM_BATCH_BUDGET
+        );
+    }
+
+    // ------------------------------------------------------------ measured, not budgeted: every other action
+
+    function test_gas_rejectRequest() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(ECG), keccak256("purpose"), 30 days);
+        _measure("rejectRequest", patient, address(consent), abi.encodeCall(ConsentManager.rejectRequest, (doctor)), UNBUDGETED);
+    }
+
+    function test_gas_rejectRequestBySig() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(ECG), keccak256("purpose"), 30 days);
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(
+            patientKey,
+            consent,
+            keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, uint256(0), deadline))
+        );
+        _measure(
+            "rejectRequestBySig",
+            relayer,
+            address(consent),
+            abi.encodeCall(ConsentManager.rejectRequestBySig, (patient, doctor, deadline, sig)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_grantAccessBySig_all() public {
+        uint256 deadline = START + 1 hours;
+        uint40 expiresAt = uint40(START + 30 days);
+        bytes memory sig = _grantSig(doctor, _all(), expiresAt, 0, deadline);
+        _measure(
+            "grantAccessBySig(all, new pair)",
+            relayer,
+            address(consent),
+            abi.encodeCall(ConsentManager.grantAccessBySig, (patient, doctor, _all(), expiresAt, deadline, sig)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_revokeAccessBySig_later() public {
+        _grant(_all(), 1 days);
+        vm.prank(patient);
+        consent.revokeAccess(doctor);
+        _grant(_all(), 1 days);
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(
+            patientKey,
+            consent,
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint256(0), deadline))
+        );
+        _measure(
+            "revokeAccessBySig(later)",
+            relayer,
+            address(consent),
+            abi.encodeCall(ConsentManager.revokeAccessBySig, (patient, doctor, deadline, sig)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_requestDelegation() public {
+        _grant(_all(), 30 days);
+        _measure(
+            "requestDelegation(category)",
+            doctor,
+            address(delegations),
+            abi.encodeCall(DelegationRegistry.requestDelegation, (patient, colleague, _category(ECG), uint40(START + 1 days))),
+            UNBUDGETED
+        );
+    }
+
+    function _pendingDelegation() internal {
+        _grant(_all(), 30 days);
+        vm.prank(doctor);
+        delegations.requestDelegation(patient, colleague, _category(ECG), uint40(START + 1 days));
+    }
+
+    function test_gas_approveDelegation() public {
+        _pendingDelegation();
+        _measure(
+            "approveDelegation",
+            patient,
+            address(delegations),
+            abi.encodeCall(DelegationRegistry.approveDelegation, (colleague)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_approveDelegationBySig() public {
+        _pendingDelegation();
+        uint256 deadline = START + 1 hours;
+        bytes memory sig = _sign(
+            patientKey,
+            delegations,
+            keccak256(abi.encode(delegations.APPROVE_DELEGATION_TYPEHASH(), patient, colleague, uint256(0), deadline))
+        );
+        _measure(
+            "approveDelegationBySig",
+            relayer,
+            address(delegations),
+            abi.encodeCall(DelegationRegistry.approveDelegationBySig, (patient, colleague, deadline, sig)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_rejectDelegation() public {
+        _pendingDelegation();
+        _measure(
+            "rejectDelegation",
+            patient,
+            address(delegations),
+            abi.encodeCall(DelegationRegistry.rejectDelegation, (colleague)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_revokeDelegation() public {
+        _pendingDelegation();
+        vm.prank(patient);
+        delegations.approveDelegation(colleague);
+        _measure(
+            "revokeDelegation",
+            patient,
+            address(delegations),
+            abi.encodeCall(DelegationRegistry.revokeDelegation, (patient, colleague)),
+            UNBUDGETED
+        );
+    }
+
+    function test_gas_submitReport() public {
+        vm.prank(patient);
+        identity.register(ENCRYPTION_KEY);
+        uint64 round = reports.openRound(keccak256("schema"), uint64(START + 1 days));
+        _measure(
+            "submitReport",
+            patient,
+            address(reports),
+            abi.encodeCall(DiseaseReports.submitReport, (round, new bytes(32))),
+            UNBUDGETED
         );
     }
 
