@@ -3,14 +3,9 @@ import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { readersForCategory } from './internal/access.js';
-import {
-  bytesToHex,
-  encryptionKeyOf,
-  patientAction,
-  putBlocks,
-  type TransactionInfo,
-  transactionInfo,
-} from './internal/chain.js';
+import { anchorStoredRecord, recordIdOf } from './internal/anchorRecord.js';
+import { encryptionKeyOf, putBlocks, type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { beginAction, endAction, markStep, recordReaders } from './internal/journal.js';
 import type { Hex } from './scope.js';
 
 /** Parameters of {@link addRecord}. */
@@ -67,15 +62,25 @@ export async function addRecord(client: ConsentClient, parameters: AddRecordPara
   const recipients = [client.identity.publicKey];
   for (const reader of readers) recipients.push(await encryptionKeyOf(client, reader));
   const envelope = await encryptRecord({ data, metadata, recipients });
+  // Intent first (what to store and anchor, never the plaintext), then store + pin, then anchor: a crash before the
+  // anchor leaves a pinned, unanchored envelope that resumePendingActions anchors or releases; nothing is readable
+  // from the chain before the anchor.
+  const action = await beginAction(client, 'addRecord', {
+    cid: envelope.cid.toString(),
+    blocks: envelope.blocks.map((block) => block.cid.toString()),
+    category,
+    readers,
+  });
   await putBlocks(client.store, envelope.blocks);
-  const cid = bytesToHex(envelope.cid.bytes);
-  const receipt = await patientAction(client, 'AnchorRecord', { patient: client.address, cid, category }, () =>
-    client.chain.recordRegistry.write.anchorRecord(cid, category),
-  );
-  const recordId = (await client.chain.recordRegistry.read.recordIdOf(client.address, cid)) as Hex;
+  await client.store.pin?.(envelope.cid);
+  await recordReaders(client, envelope.cid, readers);
+  await markStep(client, action, 'stored');
+  const receipt = await anchorStoredRecord(client, envelope.cid, category);
+  await endAction(client, action);
+  const recordId = recordIdOf(client.address, envelope.cid);
   return {
     ...(await transactionInfo(client, receipt)),
-    recordId: recordId.toLowerCase() as Hex,
+    recordId,
     cid: envelope.cid,
     payloadCid: envelope.payloadCid,
     readers,

@@ -1,9 +1,12 @@
+import type { TransactionReceipt } from 'ethers';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { type PublishedVersion, releaseKeys } from './internal/access.js';
+import { latestGrant, type PublishedVersion } from './internal/access.js';
 import {
   chainNow,
+  GRANT_ACTIVE,
+  grantOf,
   lastPerKey,
   patientAction,
   queryLogs,
@@ -12,6 +15,9 @@ import {
   type TransactionInfo,
   transactionInfo,
 } from './internal/chain.js';
+import { finishGrant, grantLanded } from './internal/grant.js';
+import { beginAction, endAction, markStep } from './internal/journal.js';
+import type { JournalValue } from './journal.js';
 import { requestIdOf } from './requestBinding.js';
 import { type AccessScope, fromScopeTuple, type Hex, toScopeTuple } from './scope.js';
 
@@ -132,7 +138,7 @@ export interface GrantAccessReturnType extends TransactionInfo {
   serial: number;
   /** When the grant ends. */
   expiresAt: number;
-  /** The record versions published for the doctor (key release), before the grant. */
+  /** The record versions published for the doctor (key release), after the grant landed. */
   released: PublishedVersion[];
 }
 
@@ -163,13 +169,33 @@ export async function grantAccess(
     throw new InvalidConsentParametersError('expiresAt must be a future Unix time in seconds.');
   if (!(await client.chain.identityRegistry.read.isDoctor(doctor)))
     throw new InvalidConsentParametersError(`${doctor} is not an attested doctor.`);
-  const released = await releaseKeys(client, doctor, scope);
-  const receipt = await patientAction(
-    client,
-    'GrantAccess',
-    { patient: client.address, doctor, scope: tuple as never, expiresAt },
-    () => client.chain.consentManager.write.grantAccess(doctor, tuple as never, expiresAt),
-  );
+  // Replacing a live grant may narrow it: the records of the old scope are checked again once the new one lands.
+  const current = await grantOf(client, client.address, doctor);
+  const previous = current.status === GRANT_ACTIVE ? await latestGrant(client, client.address, doctor) : undefined;
+  // The grant lands before any key is released: a crash or a refused transaction in between leaves less access than
+  // the chain shows, never more. resumePendingActions finishes the release.
+  const action = await beginAction(client, 'grantAccess', {
+    doctor,
+    scope: scope as unknown as JournalValue,
+    expiresAt,
+    ...(previous ? { previousScope: previous.scope as unknown as JournalValue } : {}),
+  });
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await patientAction(
+      client,
+      'GrantAccess',
+      { patient: client.address, doctor, scope: tuple as never, expiresAt },
+      () => client.chain.consentManager.write.grantAccess(doctor, tuple as never, expiresAt),
+    );
+  } catch (error) {
+    // Refused or reverted: nothing was released. (A grant that did land, unseen, is finished on resume.)
+    if (!(await grantLanded(client, doctor, scope, expiresAt))) await endAction(client, action);
+    throw error;
+  }
+  await markStep(client, action, 'granted');
+  const released = await finishGrant(client, doctor, scope, previous?.scope);
+  await endAction(client, action);
   const granted = client.chain.consentManager.decodeLogs(receipt.logs).find((e) => e.eventName === 'AccessGranted');
   return {
     ...(await transactionInfo(client, receipt)),

@@ -3,6 +3,7 @@ import { assertDeployed, connectMhrChain, withManagedNonce } from '@mhrchain/con
 import { deriveIdentityFromSigner, type Identity } from '@mhrchain/core';
 import { getAddress, type Provider, type Signer } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
+import { createMemoryJournalStore, type JournalStore } from './journal.js';
 import { createOtpConfirmations, type OtpConfirmations, type OtpConfirmationsOptions } from './otpConfirmations.js';
 import type { RecordStore } from './recordStore.js';
 import type { AccessScope, Hex } from './scope.js';
@@ -43,6 +44,8 @@ export interface ConsentClient {
   readonly pendingOtp: PendingOtpStore;
   /** First block scanned for events (the contracts' deployment block). */
   readonly fromBlock: number;
+  /** The account's action journal and access ledger (see `resumePendingActions`, `verifyAccess`). */
+  readonly journal: JournalStore;
 }
 
 /** Where the patient's app keeps the requests it issued codes for. A `Map` works; apps may persist them. */
@@ -71,6 +74,12 @@ export interface CreateConsentClientParameters {
   pendingOtp?: PendingOtpStore;
   /** First block to scan for events: the contracts' deployment block on a long chain. Default 0. */
   fromBlock?: number;
+  /**
+   * Where multi-step actions record their progress, so `resumePendingActions` can finish them after a crash: a
+   * durable store in a real app (`createFileJournalStore` from `@mhrchain/consent/node`, `createIndexedDbJournalStore`
+   * in browsers). One journal per account. Default: in memory (nothing survives a restart).
+   */
+  journal?: JournalStore;
 }
 
 /**
@@ -124,5 +133,6 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
     otp: createOtpConfirmations(parameters.otp),
     pendingOtp: parameters.pendingOtp ?? new Map(),
     fromBlock: parameters.fromBlock ?? 0,
+    journal: parameters.journal ?? createMemoryJournalStore(),
   };
 }

@@ -71,6 +71,13 @@ export {
 export { type GetTimelineParameters, getTimeline } from './getTimeline.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
 export type { TransactionInfo } from './internal/chain.js';
+export {
+  createMemoryJournalStore,
+  type JournalActionKind,
+  type JournalStore,
+  type JournalValue,
+  type PendingAction,
+} from './journal.js';
 export { createOtpauthUri, type OtpauthParameters, parseOtpauthUri } from './otpauthUri.js';
 export {
   type ConfirmOtpParameters,
@@ -114,6 +121,7 @@ export {
   requestAccess,
 } from './requestAccess.js';
 export { type RequestBindingParameters, type RequestLocation, requestBinding, requestIdOf } from './requestBinding.js';
+export { type ResumePendingActionsReturnType, resumePendingActions } from './resumePendingActions.js';
 export {
   type PublishedVersion,
   type RevokeAccessParameters,
@@ -143,3 +151,4 @@ export {
   type TimelineEventOf,
 } from './timeline.js';
 export { type TotpParameters, totp, type VerifyTotpParameters, verifyTotp } from './totp.js';
+export { type AccessViolation, reconcileAccess, verifyAccess } from './verifyAccess.js';

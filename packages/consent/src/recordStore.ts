@@ -9,6 +9,15 @@ export interface RecordStore {
   put(cid: CID, bytes: Uint8Array): Promise<unknown>;
   /** Returns a block's bytes (hash-verified by the store), or throws when it is missing. */
   get(cid: CID): Promise<Uint8Array>;
+  /**
+   * Pins a DAG recursively so garbage collection keeps it. When the store has it, the flows pin every version they
+   * anchor before anchoring it, and unpin a version once its successor is anchored.
+   */
+  pin?(cid: CID): Promise<unknown>;
+  /** Removes a pin (no error when absent). */
+  unpin?(cid: CID): Promise<unknown>;
+  /** Whether `cid` is pinned as a root. */
+  isPinned?(cid: CID): Promise<boolean>;
 }
 
 /**
@@ -23,7 +32,17 @@ export interface RecordStore {
  */
 export function createMemoryRecordStore(): RecordStore & { readonly size: number } {
   const blocks = new Map<string, Uint8Array>();
+  const pins = new Set<string>();
   return {
+    async pin(cid) {
+      pins.add(cid.toString());
+    },
+    async unpin(cid) {
+      pins.delete(cid.toString());
+    },
+    async isPinned(cid) {
+      return pins.has(cid.toString());
+    },
     async put(cid, bytes) {
       blocks.set(cid.toString(), bytes);
     },

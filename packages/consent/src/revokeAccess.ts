@@ -1,4 +1,4 @@
-import { getAddress } from 'ethers';
+import { getAddress, type TransactionReceipt } from 'ethers';
 import type { ConsentClient } from './client.js';
 import {
   latestDelegationRequest,
@@ -21,6 +21,7 @@ import {
   type TransactionInfo,
   transactionInfo,
 } from './internal/chain.js';
+import { beginAction, endAction, markStep } from './internal/journal.js';
 
 export type { PublishedVersion, Rotation } from './internal/access.js';
 
@@ -78,12 +79,29 @@ export async function revokeAccess(
   parameters: RevokeAccessParameters,
 ): Promise<RevokeAccessReturnType> {
   const doctor = getAddress(parameters.doctor);
+  const rotation = parameters.rotation ?? 'lazy';
   const affected = await recordsOfGrant(client, doctor, await recordsOf(client, client.address));
-  const receipt = await patientAction(client, 'RevokeAccess', { patient: client.address, doctor }, () =>
-    client.chain.consentManager.write.revokeAccess(doctor),
-  );
+  // Intent (the doctor and the records to rotate) before the revoke; rotation after it. A crash in between leaves a
+  // revoked grant whose rotation resumePendingActions finishes (the revoke is not sent twice).
+  const action = await beginAction(client, 'revokeAccess', {
+    doctor,
+    records: affected.map((record) => record.recordId),
+    rotation,
+  });
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await patientAction(client, 'RevokeAccess', { patient: client.address, doctor }, () =>
+      client.chain.consentManager.write.revokeAccess(doctor),
+    );
+  } catch (error) {
+    // Not revoked (refused, reverted, chain down): the journal keeps the intent only if the revoke may have landed.
+    if ((await grantOf(client, client.address, doctor)).status === GRANT_ACTIVE) await endAction(client, action);
+    throw error;
+  }
+  await markStep(client, action, 'revoked');
   const revoked = client.chain.consentManager.decodeLogs(receipt.logs).find((e) => e.eventName === 'AccessRevoked');
-  const rotated = await rotateRecords(client, affected, parameters.rotation ?? 'lazy');
+  const rotated = await rotateRecords(client, affected, rotation);
+  await endAction(client, action);
   return {
     ...(await transactionInfo(client, receipt)),
     keyEpoch: revoked?.eventName === 'AccessRevoked' ? BigInt(revoked.args.keyEpoch) : 0n,

@@ -18,6 +18,7 @@ import {
   recordsOf,
   type TransactionInfo,
 } from './chain.js';
+import { readersOf as ledgerReaders, recordReaders } from './journal.js';
 import { payloadStream } from './payload.js';
 
 /** The records of `records` that `scope` covers. */
@@ -179,10 +180,18 @@ async function publishVersions(
   rotation: Rotation,
 ): Promise<PublishedVersion[]> {
   const keyOf = keyCache(client);
-  const prepared = await mapLimit(records, rotation === 'lazy' ? 8 : 2, async (record) =>
-    prepareVersion(client, record, await readersOf(record), rotation, keyOf),
-  );
+  const prepared = await mapLimit(records, rotation === 'lazy' ? 8 : 2, async (record) => {
+    const readers = await readersOf(record);
+    const version = await prepareVersion(client, record, readers, rotation, keyOf);
+    // Pinned and its readers recorded before it is anchored: whatever the chain shows is kept and checkable.
+    await client.store.pin?.(version.cid);
+    await recordReaders(client, version.cid, readers);
+    return version;
+  });
   const transactions = await anchorVersions(client, prepared);
+  // The superseded versions are released once their successors are anchored (pinning policy: the current version of
+  // every record stays pinned; older ones are left to garbage collection).
+  for (const record of records) await client.store.unpin?.(record.versions.at(-1)!.cid);
   return prepared.map((version, i) => {
     const record = records[i]!;
     const published = {
@@ -219,6 +228,25 @@ export async function releaseKeys(
     async (record) => [...(await currentReaders(client, record, candidates)), reader],
     'lazy',
   );
+}
+
+/**
+ * Key release after the chain granted `reader` access to `scope`: publishes new versions, for exactly their current
+ * readers (the reader now among them), of the records in scope whose current version the ledger does not show
+ * encrypted to `reader`. Running it again publishes nothing more (resumable).
+ */
+export async function releaseTo(
+  client: ConsentClient,
+  reader: string,
+  scope: AccessScope,
+): Promise<PublishedVersion[]> {
+  const records = recordsInScope(await recordsOf(client, client.address), scope);
+  const missing: ChainRecord[] = [];
+  for (const record of records) {
+    const readers = await ledgerReaders(client, record.versions.at(-1)!.cid);
+    if (!readers?.includes(getAddress(reader))) missing.push(record);
+  }
+  return rotateRecords(client, missing, 'lazy');
 }
 
 /** Re-publishes `records` for exactly their current readers (as the chain now says), dropping everyone else. */

@@ -1,0 +1,47 @@
+import type { ConsentClient } from '../client.js';
+import type { AccessScope } from '../scope.js';
+import { latestGrant, type PublishedVersion, recordsInScope, releaseTo } from './access.js';
+import { GRANT_ACTIVE, grantOf, recordsOf } from './chain.js';
+import { reconcileRecords } from './reconcile.js';
+
+function sameScope(a: AccessScope, b: AccessScope): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'category' && b.kind === 'category') return a.category === b.category;
+  if (a.kind === 'records' && b.kind === 'records') {
+    const x = a.recordIds.map((id) => id.toLowerCase()).sort();
+    const y = b.recordIds.map((id) => id.toLowerCase()).sort();
+    return x.length === y.length && x.every((id, i) => id === y[i]);
+  }
+  return true;
+}
+
+/** Whether the chain holds a live grant to `doctor` with exactly this scope and expiry. */
+export async function grantLanded(
+  client: ConsentClient,
+  doctor: string,
+  scope: AccessScope,
+  expiresAt: number,
+): Promise<boolean> {
+  const grant = await grantOf(client, client.address, doctor);
+  if (grant.status !== GRANT_ACTIVE || Number(grant.expiresAt) !== expiresAt) return false;
+  const latest = await latestGrant(client, client.address, doctor);
+  return latest !== undefined && latest.expiresAt === expiresAt && sameScope(latest.scope, scope);
+}
+
+/**
+ * What follows a grant that landed: the key release for its scope, and, when it replaced a wider grant, the records
+ * of the old scope it no longer covers re-published without the doctor. Idempotent.
+ */
+export async function finishGrant(
+  client: ConsentClient,
+  doctor: string,
+  scope: AccessScope,
+  previousScope: AccessScope | undefined,
+): Promise<PublishedVersion[]> {
+  const released = await releaseTo(client, doctor, scope);
+  if (previousScope && !sameScope(previousScope, scope)) {
+    const records = recordsInScope(await recordsOf(client, client.address), previousScope);
+    await reconcileRecords(client, records);
+  }
+  return released;
+}

@@ -1,0 +1,138 @@
+import { rewrapEnvelope } from '@mhrchain/core';
+import { getAddress } from 'ethers';
+import { CID } from 'multiformats/cid';
+import type { ConsentClient } from './client.js';
+import { type Rotation, readersForCategory } from './internal/access.js';
+import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
+import { encryptionKeyOf, GRANT_ACTIVE, grantOf, patientAction, recordsOf } from './internal/chain.js';
+import { finishGrant, grantLanded } from './internal/grant.js';
+import { endAction, markStep, pendingActions, readersOf, recordReaders } from './internal/journal.js';
+import { reconcileRecords } from './internal/reconcile.js';
+import type { PendingAction } from './journal.js';
+import type { AccessScope } from './scope.js';
+
+/** What {@link resumePendingActions} did. */
+export interface ResumePendingActionsReturnType {
+  /** Actions carried through to their end (a record anchored, a key release or rotation finished). */
+  finished: PendingAction[];
+  /** Actions undone because their first decisive step never happened (nothing of them is left pinned). */
+  rolledBack: PendingAction[];
+  /** Envelope CIDs unpinned: versions stored but never anchored, and superseded versions still pinned. */
+  unpinned: CID[];
+}
+
+/** Anchors a stored, unanchored record, first re-wrapping it when a reader it was encrypted to lost access. */
+async function resumeAddRecord(client: ConsentClient, action: PendingAction): Promise<'finished' | 'rolledBack'> {
+  let cid = CID.parse(action.data.cid as string);
+  const category = action.data.category as number;
+  if (await isAnchored(client, recordIdOf(client.address, cid))) {
+    await client.store.pin?.(cid);
+    return 'finished';
+  }
+  if (action.step === 'intent') {
+    // Its blocks may be partly stored: release the envelope (garbage collection takes the blocks).
+    await client.store.unpin?.(cid);
+    return 'rolledBack';
+  }
+  const readers = (action.data.readers as string[]).map((account) => getAddress(account));
+  const allowed = new Set(await readersForCategory(client, client.address, category));
+  if (readers.some((account) => !allowed.has(account))) {
+    const keep = readers.filter((account) => allowed.has(account));
+    const recipients = [client.identity.publicKey];
+    for (const account of keep) recipients.push(await encryptionKeyOf(client, account));
+    const rewrapped = await rewrapEnvelope({
+      header: await client.store.get(cid),
+      identity: client.identity,
+      recipients,
+    });
+    await client.store.put(rewrapped.cid, rewrapped.header);
+    await client.store.pin?.(rewrapped.cid);
+    await recordReaders(client, rewrapped.cid, keep);
+    await markStep(client, action, 'stored', { cid: rewrapped.cid.toString(), readers: keep });
+    await client.store.unpin?.(cid);
+    cid = rewrapped.cid;
+  }
+  await anchorStoredRecord(client, cid, category);
+  return 'finished';
+}
+
+/** Finishes the key release of a grant that landed; drops the intent of one that did not. */
+async function resumeGrant(client: ConsentClient, action: PendingAction): Promise<'finished' | 'rolledBack'> {
+  const doctor = action.data.doctor as string;
+  const scope = action.data.scope as unknown as AccessScope;
+  const expiresAt = action.data.expiresAt as number;
+  if (action.step !== 'granted' && !(await grantLanded(client, doctor, scope, expiresAt))) return 'rolledBack';
+  await finishGrant(client, doctor, scope, action.data.previousScope as unknown as AccessScope | undefined);
+  return 'finished';
+}
+
+/** Sends the revoke if it never landed, then rotates whatever the doctor (or its colleagues) can still open. */
+async function resumeRevoke(client: ConsentClient, action: PendingAction): Promise<'finished'> {
+  const doctor = action.data.doctor as string;
+  if (action.step === 'intent' && (await grantOf(client, client.address, doctor)).status === GRANT_ACTIVE) {
+    await patientAction(client, 'RevokeAccess', { patient: client.address, doctor }, () =>
+      client.chain.consentManager.write.revokeAccess(doctor),
+    );
+    await markStep(client, action, 'revoked');
+  }
+  const ids = new Set(action.data.records as string[]);
+  const records = (await recordsOf(client, client.address)).filter((record) => ids.has(record.recordId));
+  await reconcileRecords(client, records, action.data.rotation as Rotation);
+  return 'finished';
+}
+
+/**
+ * Finishes or safely rolls back every action the journal shows as interrupted (a crash, a closed tab, a refused
+ * transaction, a chain outage), oldest first, then releases pins the interrupted actions left behind. Call it when
+ * the app starts, before anything else. Each step is idempotent: calling it again, or after a crash during it, is
+ * safe.
+ *
+ * - `addRecord`: anchored already → done; stored but not anchored → anchored (re-wrapped first if a reader lost
+ *   access meanwhile); not completely stored → released.
+ * - `grantAccess`: the grant landed → the key release (and the narrowing rotation) is finished; it did not → dropped,
+ *   nothing was released.
+ * - `revokeAccess`: the revoke is sent if it never landed, then the affected records are rotated.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, resumePendingActions } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient; // created with a durable journal
+ * const { finished, rolledBack } = await resumePendingActions(patient);
+ * ```
+ */
+export async function resumePendingActions(client: ConsentClient): Promise<ResumePendingActionsReturnType> {
+  const result: ResumePendingActionsReturnType = { finished: [], rolledBack: [], unpinned: [] };
+  for (const action of await pendingActions(client)) {
+    const outcome =
+      action.kind === 'addRecord'
+        ? await resumeAddRecord(client, action)
+        : action.kind === 'grantAccess'
+          ? await resumeGrant(client, action)
+          : await resumeRevoke(client, action);
+    await endAction(client, action);
+    result[outcome].push(action);
+  }
+  result.unpinned = await releaseOrphanPins(client);
+  return result;
+}
+
+/**
+ * Unpins every version this journal published that is pinned but is not the current version of an anchored record:
+ * a version stored for an anchor that never happened, or a superseded one whose unpin a crash cut off.
+ */
+async function releaseOrphanPins(client: ConsentClient): Promise<CID[]> {
+  const { isPinned, unpin } = client.store;
+  if (!isPinned || !unpin) return [];
+  const current = new Set((await recordsOf(client, client.address)).map((r) => r.versions.at(-1)!.cid.toString()));
+  const unpinned: CID[] = [];
+  for (const key of await client.journal.keys('readers/')) {
+    const cid = CID.parse(key.slice('readers/'.length));
+    if (current.has(cid.toString()) || (await readersOf(client, cid)) === undefined) continue;
+    if (await isPinned.call(client.store, cid)) {
+      await unpin.call(client.store, cid);
+      unpinned.push(cid);
+    }
+  }
+  return unpinned;
+}
