@@ -43,6 +43,7 @@ export {
   type CreateLivePublisherParameters,
   createLivePublisher,
   type LivePublisher,
+  type LivePublisherState,
   type LivePublisherStats,
   type PublishedFrame,
   type PublishedFrameSink,

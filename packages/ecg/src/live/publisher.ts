@@ -1,4 +1,4 @@
-import { assertPublicKey } from '@mhrchain/core';
+import { assertPublicKey, generateIdentity } from '@mhrchain/core';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeEcgFrame } from '../frame.js';
 import { type LiveDeviceKey, type LiveStreamDescriptor, liveStreamTopic, parseDescriptor } from './device.js';
@@ -26,13 +26,29 @@ export interface PublishedFrameSink {
   append(frame: PublishedFrame): void;
 }
 
+/**
+ * What a {@link LivePublisher} does with the frames it is written.
+ *
+ * - `live`: frames are sealed under the key of `epoch` and published.
+ * - `paused`: no frame is published (the sink still gets every frame). `no-readers`: the current recipients are
+ *   empty (the last doctor was revoked, or none was granted yet); `rekey(recipients)` with at least one recipient
+ *   resumes under a fresh key. `rekey-failed`: the new epoch's key could not be wrapped; the publisher fails closed
+ *   until a later `rekey` succeeds.
+ */
+export type LivePublisherState =
+  | { readonly status: 'live'; readonly epoch: number }
+  | { readonly status: 'paused'; readonly reason: 'no-readers' | 'rekey-failed'; readonly epoch: number };
+
 /** Parameters of {@link createLivePublisher}. */
 export interface CreateLivePublisherParameters {
   /** Where sealed frames go. */
   readonly transport: LiveTransport;
   /** The wearable's key: signs key announcements. */
   readonly device: LiveDeviceKey;
-  /** X25519 public keys of the doctors allowed to read the stream now (the patient's own key if wanted). */
+  /**
+   * X25519 public keys of the doctors allowed to read the stream now (the patient's own key if wanted). Empty: the
+   * publisher starts paused (see {@link LivePublisherState}).
+   */
   readonly recipients: readonly Uint8Array[];
   /** Samples per second per channel. */
   readonly sampleRate: number;
@@ -54,6 +70,8 @@ export interface CreateLivePublisherParameters {
   readonly sink?: PublishedFrameSink;
   /** Called when a publish fails (the frame is still given to the sink). */
   readonly onError?: (error: LiveTransportError) => void;
+  /** Called on every change of {@link LivePublisher.state}: each new epoch, each pause. */
+  readonly onStateChange?: (state: LivePublisherState) => void;
   /** Clock in ms. Default: `Date.now`. */
   readonly clock?: () => number;
 }
@@ -68,6 +86,8 @@ export interface LivePublisherStats {
   readonly failures: number;
   /** Key announcements published. */
   readonly announcements: number;
+  /** Frames given to the sink but not published, because the stream was paused. */
+  readonly withheld: number;
 }
 
 /** The wearable (patient) side of a live stream. */
@@ -76,6 +96,8 @@ export interface LivePublisher {
   readonly descriptor: LiveStreamDescriptor;
   /** The current key epoch (0 at start, +1 on each rekey). */
   readonly epoch: number;
+  /** Live or paused, and why. */
+  readonly state: LivePublisherState;
   /** The sequence number the next frame will carry. */
   readonly nextSequence: number;
   /** Counters. */
@@ -88,8 +110,14 @@ export interface LivePublisher {
   /** The same as {@link LivePublisher.write}, as a Web Stream sink. */
   readonly writable: WritableStream<Int32Array | Int16Array>;
   /**
-   * Starts a new key epoch and wraps its key for `recipients` (default: the current ones). Frames written from
-   * now on are sealed under the new key: a doctor left out can read none of them.
+   * Starts a new key epoch and wraps its key for `recipients` (default: the current ones); resolves with the epoch
+   * once its key announcement is published. Takes effect at the call: every frame written from then on is sealed
+   * under the new key (and held back until its announcement is out), so a doctor left out can open none of them.
+   *
+   * With no recipients the publisher pauses (state `paused`, reason `no-readers`): the old key is dropped at once,
+   * frames still go to the sink but none is published, and a signed announcement of the new epoch, whose key nobody
+   * holds, replaces the retained one (every subscriber gets `access-denied`). A later `rekey` with recipients resumes
+   * under a fresh key. `rekey()` or `rekey([])` while paused changes nothing.
    */
   rekey(recipients?: readonly Uint8Array[]): Promise<number>;
   /** Publishes any partial frame, and waits until every publish is done. */
@@ -108,7 +136,8 @@ function checkRecipients(recipients: readonly Uint8Array[]): Uint8Array[] {
  * Opens a live stream on a wearable: samples are cut into frames of at most 250 ms, encoded with the lossless ECG
  * codec, sealed with XChaCha20-Poly1305 under the epoch key (bound to stream id, epoch and sequence number) and
  * published. The epoch key is wrapped for each authorised doctor in a core envelope and announced on the same
- * topic, signed by the device key (retained, and again after every reconnection).
+ * topic, signed by the device key (retained, and again after every reconnection). With no recipients (at the
+ * start, or after `rekey([])`) it pauses: frames go to the sink only, see {@link LivePublisherState}.
  *
  * @throws {@link LiveParameterError} for bad parameters.
  * @example
@@ -127,7 +156,8 @@ function checkRecipients(recipients: readonly Uint8Array[]): Uint8Array[] {
  *   channels: 2,
  * });
  * publisher.write(new Int32Array(2 * 360)); // one second: four frames
- * await publisher.rekey([]); // nobody can read what comes next
+ * await publisher.rekey([]); // revoked: nothing is published until a doctor is granted again
+ * console.log(publisher.state); // { status: 'paused', reason: 'no-readers', epoch: 1 }
  * await publisher.close();
  * ```
  */
@@ -152,13 +182,29 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     bitDepth,
   };
   const { streamId } = parseDescriptor(descriptor);
-  let recipients = checkRecipients(parameters.recipients);
+  const recipients = checkRecipients(parameters.recipients);
   // Checks sample rate, channels and bit depth the way the codec does.
   encodeEcgFrame(new Int32Array(channels), { sampleRate, channels, bitDepth });
 
-  let epoch = 0;
-  let epochKey: Uint8Array = randomBytes(KEY_LENGTH);
+  const pausedOrLive = (epoch: number, key: Uint8Array | undefined): LivePublisherState =>
+    key ? { status: 'live', epoch } : { status: 'paused', reason: 'no-readers', epoch };
   let sequence = 0;
+  // The epoch frames are sealed under now, wrapped for `readers`. `key` is undefined while paused; `held` collects
+  // the sealed frames written before the epoch's announcement is published, and is undefined once it is.
+  interface Epoch {
+    epoch: number;
+    readers: Uint8Array[];
+    key: Uint8Array | undefined;
+    held: Uint8Array[] | undefined;
+  }
+  const openEpoch = (epoch: number, readers: Uint8Array[]): Epoch => ({
+    epoch,
+    readers,
+    key: readers.length > 0 ? randomBytes(KEY_LENGTH) : undefined,
+    held: [],
+  });
+  let current = openEpoch(0, recipients);
+  let state: LivePublisherState = pausedOrLive(0, current.key);
   let announcement: Uint8Array = new Uint8Array(0);
   let startTime = parameters.startTime;
   let sampleIndex = 0; // per channel, of the next frame's first sample
@@ -166,8 +212,13 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
   let buffer = new Int32Array(frameLength);
   let buffered = 0;
   const pending = new Set<Promise<void>>();
-  const stats = { frames: 0, bytes: 0, failures: 0, announcements: 0 };
+  const stats = { frames: 0, bytes: 0, failures: 0, announcements: 0, withheld: 0 };
   let closed = false;
+
+  const setState = (next: LivePublisherState) => {
+    state = next;
+    parameters.onStateChange?.(next);
+  };
 
   const track = (promise: Promise<void>) => {
     const tracked = promise.catch((cause) => {
@@ -184,21 +235,37 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     track(transport.publish(descriptor.topic, announcement, { retain: true }));
   };
 
-  const startEpoch = async (nextRecipients: Uint8Array[], nextEpoch: number) => {
-    const key = randomBytes(KEY_LENGTH);
-    const message = await createKeyAnnouncement({
-      streamId,
-      epoch: nextEpoch,
-      firstSequence: sequence,
-      epochKey: key,
-      recipients: nextRecipients,
-      deviceSecretKey: device.secretKey,
-    });
-    epoch = nextEpoch;
-    epochKey = key;
-    recipients = nextRecipients;
-    announcement = message;
+  const publishFrame = (sealed: Uint8Array) => {
+    stats.frames++;
+    stats.bytes += sealed.length;
+    track(transport.publish(descriptor.topic, sealed));
+  };
+
+  // Wraps the epoch's key (a throwaway key, for a recipient nobody holds, while paused), publishes the signed
+  // announcement, then the frames held back meanwhile. Runs one epoch after the other.
+  const announceEpoch = async (epoch: Epoch, firstSequence: number) => {
+    try {
+      announcement = await createKeyAnnouncement({
+        streamId,
+        epoch: epoch.epoch,
+        firstSequence,
+        epochKey: epoch.key ?? randomBytes(KEY_LENGTH),
+        recipients: epoch.key ? epoch.readers : [generateIdentity().publicKey],
+        deviceSecretKey: device.secretKey,
+      });
+    } catch (cause) {
+      // Fail closed: without an announcement nobody could read the held frames anyway.
+      stats.withheld += epoch.held?.length ?? 0;
+      epoch.held = undefined;
+      epoch.key = undefined;
+      if (current === epoch) setState({ status: 'paused', reason: 'rekey-failed', epoch: epoch.epoch });
+      throw cause;
+    }
     announce();
+    const held = epoch.held ?? [];
+    epoch.held = undefined;
+    for (const sealed of held) publishFrame(sealed);
+    return epoch.epoch;
   };
 
   const emitFrame = (samples: Int32Array) => {
@@ -211,13 +278,16 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
       timestamp: Math.round(startTime + (sampleIndex * 1000) / sampleRate),
     });
     const sampleCount = samples.length / channels;
+    const { epoch, key, held } = current;
     parameters.sink?.append({ sequence, epoch, firstSampleIndex: sampleIndex, sampleCount, encoded });
-    const sealed = sealFrame(epochKey, streamId, epoch, sequence, encoded);
+    if (!key) stats.withheld++;
+    else {
+      const sealed = sealFrame(key, streamId, epoch, sequence, encoded);
+      if (held) held.push(sealed);
+      else publishFrame(sealed);
+    }
     sequence++;
     sampleIndex += sampleCount;
-    stats.frames++;
-    stats.bytes += sealed.length;
-    track(transport.publish(descriptor.topic, sealed));
   };
 
   const write = (samples: Int32Array | Int16Array) => {
@@ -237,17 +307,28 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     }
   };
 
-  let rekeying: Promise<number> = Promise.resolve(0);
+  let rekeying: Promise<number> = announceEpoch(current, 0);
+  await rekeying;
   const rekey = (next?: readonly Uint8Array[]) => {
-    const nextRecipients = next === undefined ? recipients : checkRecipients(next);
-    rekeying = rekeying.then(async () => {
-      await startEpoch(nextRecipients, epoch + 1);
-      return epoch;
+    const nextRecipients = next === undefined ? current.readers : checkRecipients(next);
+    const after = rekeying.catch(() => current.epoch);
+    // Already paused for want of readers: nothing to rotate.
+    if (nextRecipients.length === 0 && current.readers.length === 0 && !current.key) {
+      return after.then(() => current.epoch);
+    }
+    // The switch happens now, synchronously: no frame written after this call is sealed under the old key.
+    const epoch = openEpoch(current.epoch + 1, nextRecipients);
+    const firstSequence = sequence;
+    current = epoch;
+    if (!epoch.key) setState(pausedOrLive(epoch.epoch, undefined));
+    rekeying = after.then(async () => {
+      await announceEpoch(epoch, firstSequence);
+      if (current === epoch && epoch.key) setState(pausedOrLive(epoch.epoch, epoch.key));
+      return epoch.epoch;
     });
     return rekeying;
   };
 
-  await startEpoch(recipients, 0);
   const offConnect = transport.on('connect', () => {
     if (!closed) announce();
   });
@@ -261,14 +342,17 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
       emitFrame(buffer.slice(0, buffered));
       buffered = 0;
     }
-    await rekeying;
+    await rekeying.catch(() => undefined);
     while (pending.size > 0) await Promise.all(pending);
   };
 
   return {
     descriptor,
     get epoch() {
-      return epoch;
+      return current.epoch;
+    },
+    get state() {
+      return state;
     },
     get nextSequence() {
       return sequence;
