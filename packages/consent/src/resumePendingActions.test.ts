@@ -1,0 +1,382 @@
+/**
+ * Crash points of every journalled action, on a real anvil and a real embedded IPFS node: the wallet refuses, the
+ * transaction is lost after broadcast, the process is killed before a send or in the middle of a store, the store
+ * fails. After each, a new client (a restarted app: same wallet, same store, the journal read back from its folder)
+ * calls resumePendingActions, and the access invariant must hold.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeployMhrChainReturnType } from '@mhrchain/contracts';
+import { type AnvilInstance, anvilTest } from '@mhrchain/contracts/testing';
+import { DecryptionError, generateIdentity, type HeliaStorage, type Identity } from '@mhrchain/core';
+import { JsonRpcProvider, Network, type Signer } from 'ethers';
+import { CID } from 'multiformats/cid';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { abandoned, FaultySigner, faultyStore, type SendFault } from '../test/faults.js';
+import { startStore } from '../test/fixtures.js';
+import { addRecord } from './addRecord.js';
+import { grantAccess } from './approveRequest.js';
+import { type ConsentClient, createConsentClient } from './client.js';
+import { createFileJournalStore } from './fileJournalStore.js';
+import { getTimeline } from './getTimeline.js';
+import { hasAccess, recordsOf } from './internal/chain.js';
+import { pendingActions, readersOf } from './internal/journal.js';
+import { readRecord } from './readRecords.js';
+import { attestDoctor, registerDoctor, registerPatient } from './register.js';
+import { resumePendingActions } from './resumePendingActions.js';
+import { revokeAccess } from './revokeAccess.js';
+import type { AccessScope } from './scope.js';
+import { reconcileAccess, verifyAccess } from './verifyAccess.js';
+
+let storage: { store: HeliaStorage; stop: () => Promise<void> };
+const journals: string[] = [];
+beforeAll(async () => {
+  storage = await startStore();
+});
+afterAll(async () => {
+  for (const provider of providers) provider.destroy();
+  await storage.stop();
+  await Promise.all(journals.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+interface Fault {
+  send?: { at: number; fault: SendFault };
+  store?: { operation: 'put' | 'pin'; at: number; kill?: boolean };
+}
+
+interface World {
+  anvil: AnvilInstance;
+  mhrChain: DeployMhrChainReturnType;
+  identity: Identity;
+  wallet: Signer;
+  journalDir: string;
+  fromBlock: number;
+  doctorA: ConsentClient;
+  doctorB: ConsentClient;
+  /** The patient's app as it runs now; `restart` replaces it. */
+  patient: ConsentClient;
+}
+
+const note = (text: string) => new TextEncoder().encode(JSON.stringify({ resourceType: 'Observation', text }));
+
+const providers: JsonRpcProvider[] = [];
+
+async function patientApp(world: Omit<World, 'patient'>, fault: Fault = {}): Promise<ConsentClient> {
+  // A new process: its own connection (and so its own nonce queue; a killed app's queue dies with it).
+  const provider = new JsonRpcProvider(world.anvil.rpcUrl, Network.from(31337n), {
+    staticNetwork: true,
+    cacheTimeout: -1,
+    pollingInterval: 20,
+  });
+  providers.push(provider);
+  return createConsentClient({
+    signer: new FaultySigner(world.wallet.connect(provider), fault.send),
+    addresses: world.mhrChain.addresses,
+    store: faultyStore(storage.store, fault.store),
+    identity: world.identity,
+    fromBlock: world.fromBlock,
+    journal: await createFileJournalStore({ directory: world.journalDir }),
+  });
+}
+
+async function setUp(anvil: AnvilInstance, mhrChain: DeployMhrChainReturnType): Promise<World> {
+  const fromBlock = await anvil.provider.getBlockNumber();
+  const journalDir = await mkdtemp(join(tmpdir(), 'mhr-journal-'));
+  journals.push(journalDir);
+  const [admin, a, b, p] = [0, 1, 2, 5].map((i) => anvil.signers[i]!);
+  const client = (signer: Signer) =>
+    createConsentClient({
+      signer,
+      addresses: mhrChain.addresses,
+      store: storage.store,
+      identity: generateIdentity(),
+      fromBlock,
+    });
+  await mhrChain.chain.identityRegistry.write.setRegistrar(admin!.address, true);
+  const [registrar, doctorA, doctorB] = await Promise.all([client(admin!), client(a!), client(b!)]);
+  const base = { anvil, mhrChain, identity: generateIdentity(), wallet: p!, journalDir, fromBlock, doctorA, doctorB };
+  const patient = await patientApp(base);
+  await registerPatient(patient);
+  const validUntil = (await anvil.provider.getBlock('latest'))!.timestamp + 365 * 86_400;
+  for (const doctor of [doctorA, doctorB]) {
+    await registerDoctor(doctor);
+    await attestDoctor(registrar, { doctor: doctor.address, validUntil });
+  }
+  return { ...base, patient };
+}
+
+/** Restarts the patient's app (optionally with a fault planted for what comes next) and resumes. */
+async function restart(world: World, fault: Fault = {}) {
+  world.patient = await patientApp(world, fault);
+  return resumePendingActions(world.patient);
+}
+
+async function farFuture(world: World): Promise<number> {
+  return (await world.anvil.provider.getBlock('latest'))!.timestamp + 30 * 86_400;
+}
+
+/**
+ * The access invariant and its companions, checked after every crash point: nothing left in the journal; no current
+ * version readable by an account the chain does not allow; each record anchored once; a version is pinned exactly
+ * when it is the current one; and a doctor without access really cannot open any current version.
+ */
+async function assertInvariant(world: World): Promise<void> {
+  const { patient } = world;
+  expect(await pendingActions(patient)).toEqual([]);
+  expect(await verifyAccess(patient)).toEqual([]);
+  const records = await recordsOf(patient, patient.address);
+  const firstCids = records.map((record) => record.versions[0]!.cid.toString());
+  expect(new Set(firstCids).size).toBe(firstCids.length);
+  for (const key of await patient.journal.keys('readers/')) {
+    const cid = key.slice('readers/'.length);
+    const current = records.some((record) => record.versions.at(-1)!.cid.toString() === cid);
+    const version = records.flatMap((record) => record.versions).find((v) => v.cid.toString() === cid);
+    expect(await storage.store.isPinned(version?.cid ?? CID.parse(cid)), cid).toBe(current);
+  }
+  for (const doctor of [world.doctorA, world.doctorB])
+    for (const record of records) {
+      const allowed = await hasAccess(patient, patient.address, doctor.address, record.recordId);
+      const read = readRecord(doctor, { cid: record.versions.at(-1)!.cid });
+      if (allowed) await expect(read).resolves.toBeDefined();
+      else await expect(read).rejects.toThrow(DecryptionError);
+    }
+}
+
+async function anchoredCount(world: World): Promise<number> {
+  return (await recordsOf(world.patient, world.patient.address)).length;
+}
+
+describe('addRecord crash points', () => {
+  const cases: { name: string; fault: Fault; expected: 'anchored' | 'rolled back' }[] = [
+    { name: 'the store fails the first block', fault: { store: { operation: 'put', at: 1 } }, expected: 'rolled back' },
+    { name: 'killed while storing blocks', fault: { store: { operation: 'put', at: 2, kill: true } }, expected: 'rolled back' },
+    { name: 'the pin fails', fault: { store: { operation: 'pin', at: 1 } }, expected: 'rolled back' },
+    { name: 'the wallet refuses the anchor', fault: { send: { at: 1, fault: 'refuse' } }, expected: 'anchored' },
+    { name: 'the anchor is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, expected: 'anchored' },
+    { name: 'killed before the anchor is sent', fault: { send: { at: 1, fault: 'kill' } }, expected: 'anchored' },
+  ]; // biome-ignore format: table
+
+  for (const { name, fault, expected } of cases)
+    anvilTest(`${name}: ${expected} on resume`, async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      world.patient = await patientApp(world, fault);
+      const call = addRecord(world.patient, {
+        data: note(name),
+        metadata: { mediaType: 'application/fhir+json' },
+        category: 1,
+      });
+      if (fault.send?.fault === 'kill' || fault.store?.kill) expect(await abandoned(call)).toBe('pending');
+      else await expect(call).rejects.toThrow(/injected/);
+      const { finished, rolledBack } = await restart(world);
+      expect(await anchoredCount(world)).toBe(expected === 'anchored' ? 1 : 0);
+      expect((expected === 'anchored' ? finished : rolledBack).map((a) => a.kind)).toEqual(['addRecord']);
+      await assertInvariant(world);
+    });
+
+  anvilTest(
+    'stored, then its reader revoked before the app came back: anchored without that reader',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await grantAccess(world.patient, {
+        doctor: world.doctorA.address,
+        scope: { kind: 'all' },
+        expiresAt: await farFuture(world),
+      });
+      world.patient = await patientApp(world, { send: { at: 1, fault: 'kill' } });
+      const call = addRecord(world.patient, {
+        data: note('late'),
+        metadata: { mediaType: 'application/fhir+json' },
+        category: 1,
+      });
+      expect(await abandoned(call)).toBe('pending');
+      // Another device of the patient revokes meanwhile.
+      const other = await createConsentClient({
+        signer: world.wallet,
+        addresses: world.mhrChain.addresses,
+        store: storage.store,
+        identity: world.identity,
+        fromBlock: world.fromBlock,
+      });
+      await revokeAccess(other, { doctor: world.doctorA.address });
+      await restart(world);
+      expect(await anchoredCount(world)).toBe(1);
+      await assertInvariant(world);
+    },
+  );
+});
+
+describe('grant crash points', () => {
+  const cases: { name: string; fault: Fault; granted: boolean }[] = [
+    { name: 'the wallet refuses the grant', fault: { send: { at: 1, fault: 'refuse' } }, granted: false },
+    { name: 'killed before the grant is sent', fault: { send: { at: 1, fault: 'kill' } }, granted: false },
+    { name: 'the grant is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, granted: true },
+    { name: 'the key release is refused', fault: { send: { at: 2, fault: 'refuse' } }, granted: true },
+    { name: 'the key release is lost after broadcast', fault: { send: { at: 2, fault: 'lost' } }, granted: true },
+    { name: 'killed before the key release is sent', fault: { send: { at: 2, fault: 'kill' } }, granted: true },
+    { name: 'the store fails the re-wrapped header', fault: { store: { operation: 'put', at: 1 } }, granted: true },
+  ]; // biome-ignore format: table
+
+  for (const { name, fault, granted } of cases)
+    anvilTest(
+      `${name}: ${granted ? 'release finished' : 'nothing released'} on resume`,
+      async ({ anvil, mhrChain }) => {
+        const world = await setUp(anvil, mhrChain);
+        for (const category of [1, 2])
+          await addRecord(world.patient, {
+            data: note(`r${category}`),
+            metadata: { mediaType: 'text/plain' },
+            category,
+          });
+        world.patient = await patientApp(world, fault);
+        const call = grantAccess(world.patient, {
+          doctor: world.doctorA.address,
+          scope: { kind: 'all' },
+          expiresAt: await farFuture(world),
+        });
+        if (fault.send?.fault === 'kill') expect(await abandoned(call)).toBe('pending');
+        else await expect(call).rejects.toThrow(/injected/);
+        // Meanwhile (the crash window): never more access than the chain shows.
+        expect((await verifyAccess(world.patient)).filter((v) => v.reason === 'no-access')).toEqual([]);
+        await restart(world);
+        await assertInvariant(world);
+        const timeline = await getTimeline(world.patient);
+        expect(timeline.some((e) => e.kind === 'access-granted')).toBe(granted);
+        const readable = await Promise.all(
+          (await recordsOf(world.patient, world.patient.address)).map((r) =>
+            readRecord(world.doctorA, { cid: r.versions.at(-1)!.cid }).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        );
+        expect(readable).toEqual([granted, granted]);
+      },
+    );
+
+  const narrowing: { name: string; fault: Fault }[] = [
+    { name: 'the narrowed grant is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } } },
+    { name: 'the narrowing rotation is refused', fault: { send: { at: 2, fault: 'refuse' } } },
+    { name: 'killed before the narrowing rotation is sent', fault: { send: { at: 2, fault: 'kill' } } },
+  ]; // biome-ignore format: table
+
+  for (const { name, fault } of narrowing)
+    anvilTest(`narrowing a grant, ${name}: out-of-scope records rotated out on resume`, async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      for (const category of [1, 2])
+        await addRecord(world.patient, { data: note(`r${category}`), metadata: { mediaType: 'text/plain' }, category });
+      const expiresAt = await farFuture(world);
+      await grantAccess(world.patient, { doctor: world.doctorA.address, scope: { kind: 'all' }, expiresAt });
+      world.patient = await patientApp(world, fault);
+      const narrowed: AccessScope = { kind: 'category', category: 2 };
+      const call = grantAccess(world.patient, { doctor: world.doctorA.address, scope: narrowed, expiresAt });
+      if (fault.send?.fault === 'kill') expect(await abandoned(call)).toBe('pending');
+      else await expect(call).rejects.toThrow(/injected/);
+      await restart(world);
+      await assertInvariant(world);
+      const records = await recordsOf(world.patient, world.patient.address);
+      for (const record of records) {
+        const read = readRecord(world.doctorA, { cid: record.versions.at(-1)!.cid });
+        if (record.category === 2) await expect(read).resolves.toBeDefined();
+        else await expect(read).rejects.toThrow(DecryptionError);
+      }
+    });
+});
+
+describe('revoke crash points', () => {
+  const cases: { name: string; fault: Fault; revoked: boolean }[] = [
+    { name: 'the wallet refuses the revoke', fault: { send: { at: 1, fault: 'refuse' } }, revoked: false },
+    { name: 'killed before the revoke is sent', fault: { send: { at: 1, fault: 'kill' } }, revoked: true },
+    { name: 'the revoke is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, revoked: true },
+    { name: 'the rotation is refused', fault: { send: { at: 2, fault: 'refuse' } }, revoked: true },
+    { name: 'the rotation is lost after broadcast', fault: { send: { at: 2, fault: 'lost' } }, revoked: true },
+    { name: 'killed before the rotation is sent', fault: { send: { at: 2, fault: 'kill' } }, revoked: true },
+    { name: 'the store fails the rotated header', fault: { store: { operation: 'put', at: 1 } }, revoked: true },
+    { name: 'killed while pinning the rotated version', fault: { store: { operation: 'pin', at: 1, kill: true } }, revoked: true },
+  ]; // biome-ignore format: table
+
+  for (const { name, fault, revoked } of cases)
+    anvilTest(`${name}: ${revoked ? 'rotation finished' : 'still granted'} on resume`, async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      for (const category of [1, 2])
+        await addRecord(world.patient, { data: note(`r${category}`), metadata: { mediaType: 'text/plain' }, category });
+      const expiresAt = await farFuture(world);
+      await grantAccess(world.patient, { doctor: world.doctorA.address, scope: { kind: 'all' }, expiresAt });
+      await grantAccess(world.patient, {
+        doctor: world.doctorB.address,
+        scope: { kind: 'category', category: 1 },
+        expiresAt,
+      });
+      world.patient = await patientApp(world, fault);
+      const call = revokeAccess(world.patient, { doctor: world.doctorA.address });
+      if (fault.send?.fault === 'kill' || fault.store?.kill) expect(await abandoned(call)).toBe('pending');
+      else await expect(call).rejects.toThrow(/injected/);
+      await restart(world);
+      await assertInvariant(world);
+      const timeline = await getTimeline(world.patient);
+      expect(timeline.some((e) => e.kind === 'access-revoked')).toBe(revoked);
+      // The other doctor keeps its access throughout.
+      const category1 = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
+      await expect(readRecord(world.doctorB, { cid: category1.versions.at(-1)!.cid })).resolves.toBeDefined();
+      expect(await readersOf(world.patient, category1.versions.at(-1)!.cid)).toContain(world.doctorB.address);
+    });
+
+  anvilTest('a crash during resume itself: the next resume finishes', async ({ anvil, mhrChain }) => {
+    const world = await setUp(anvil, mhrChain);
+    await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });
+    await grantAccess(world.patient, {
+      doctor: world.doctorA.address,
+      scope: { kind: 'all' },
+      expiresAt: await farFuture(world),
+    });
+    world.patient = await patientApp(world, { send: { at: 1, fault: 'kill' } });
+    expect(await abandoned(revokeAccess(world.patient, { doctor: world.doctorA.address }))).toBe('pending');
+    // The first resume sends the revoke, then its rotation is refused.
+    await expect(restart(world, { send: { at: 2, fault: 'refuse' } })).rejects.toThrow(/injected/);
+    expect((await pendingActions(world.patient)).map((a) => [a.kind, a.step])).toEqual([['revokeAccess', 'revoked']]);
+    await restart(world);
+    await assertInvariant(world);
+  });
+});
+
+describe('verifyAccess and reconcileAccess', () => {
+  anvilTest(
+    'a revoke made outside the SDK (no rotation) is flagged, and reconciling rotates it out',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });
+      await grantAccess(world.patient, {
+        doctor: world.doctorA.address,
+        scope: { kind: 'all' },
+        expiresAt: await farFuture(world),
+      });
+      expect(await verifyAccess(world.patient)).toEqual([]);
+      await world.patient.chain.consentManager.write.revokeAccess(world.doctorA.address);
+      const [violation] = await verifyAccess(world.patient);
+      expect(violation).toMatchObject({ account: world.doctorA.address, reason: 'no-access' });
+      const [record] = await recordsOf(world.patient, world.patient.address);
+      await expect(readRecord(world.doctorA, { cid: record!.versions.at(-1)!.cid })).resolves.toBeDefined();
+      expect(await reconcileAccess(world.patient)).toHaveLength(1);
+      await assertInvariant(world);
+    },
+  );
+
+  anvilTest(
+    'versions this journal did not publish are flagged as unknown and re-published',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });
+      // The same patient on a new device: an empty journal.
+      const device = await createConsentClient({
+        signer: world.wallet,
+        addresses: world.mhrChain.addresses,
+        store: storage.store,
+        identity: world.identity,
+        fromBlock: world.fromBlock,
+      });
+      expect((await verifyAccess(device)).map((v) => v.reason)).toEqual(['unknown-readers']);
+      await reconcileAccess(device);
+      expect(await verifyAccess(device)).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,89 @@
+import {
+  AbstractSigner,
+  type Provider,
+  type Signer,
+  type TransactionRequest,
+  type TransactionResponse,
+  type TypedDataDomain,
+  type TypedDataField,
+} from 'ethers';
+import type { CID } from 'multiformats/cid';
+import type { RecordStore } from '../src/index.js';
+
+/**
+ * What goes wrong at the chosen send: `'refuse'` the wallet refuses (nothing broadcast, the call throws);
+ * `'lost'` the transaction is broadcast, then the process dies before it hears back (the call throws);
+ * `'kill'` the process dies before broadcasting (the call never returns).
+ */
+export type SendFault = 'refuse' | 'lost' | 'kill';
+
+/** A wallet that fails its `at`-th send (1-based) the way `fault` says, and works before and after. */
+export class FaultySigner extends AbstractSigner {
+  sends = 0;
+  constructor(
+    readonly inner: Signer,
+    readonly plan: { at: number; fault: SendFault } | undefined,
+  ) {
+    super(inner.provider);
+  }
+  getAddress(): Promise<string> {
+    return this.inner.getAddress();
+  }
+  connect(provider: Provider | null): Signer {
+    return new FaultySigner(this.inner.connect(provider), this.plan);
+  }
+  signTransaction(tx: TransactionRequest): Promise<string> {
+    return this.inner.signTransaction(tx);
+  }
+  signMessage(message: string | Uint8Array): Promise<string> {
+    return this.inner.signMessage(message);
+  }
+  signTypedData(
+    domain: TypedDataDomain,
+    types: Record<string, TypedDataField[]>,
+    value: Record<string, unknown>,
+  ): Promise<string> {
+    return this.inner.signTypedData(domain, types, value);
+  }
+  override async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
+    this.sends++;
+    if (this.plan?.at !== this.sends) return this.inner.sendTransaction(tx);
+    if (this.plan.fault === 'refuse') throw new Error('injected: the wallet refused the transaction');
+    if (this.plan.fault === 'kill') return new Promise<never>(() => {});
+    await this.inner.sendTransaction(tx);
+    throw new Error('injected: the process died after broadcasting');
+  }
+}
+
+/** A store whose `at`-th call of `operation` (1-based) fails, or never returns (`kill`). */
+export function faultyStore(
+  inner: Required<RecordStore>,
+  plan: { operation: 'put' | 'pin'; at: number; kill?: boolean } | undefined,
+): Required<RecordStore> {
+  let calls = 0;
+  const trip = () => {
+    calls++;
+    if (calls !== plan?.at) return undefined;
+    if (plan.kill) return new Promise<never>(() => {});
+    throw new Error(`injected: the store failed a ${plan.operation}`);
+  };
+  return {
+    put: (cid: CID, bytes: Uint8Array) => (plan?.operation === 'put' ? trip() : undefined) ?? inner.put(cid, bytes),
+    get: (cid: CID) => inner.get(cid),
+    pin: (cid: CID) => (plan?.operation === 'pin' ? trip() : undefined) ?? inner.pin(cid),
+    unpin: (cid: CID) => inner.unpin(cid),
+    isPinned: (cid: CID) => inner.isPinned(cid),
+  };
+}
+
+/** Settles after `ms` with `'pending'` if `promise` has not settled: a call that a killed process never finished. */
+export async function abandoned(promise: Promise<unknown>, ms = 1_500): Promise<'pending' | 'settled'> {
+  promise.catch(() => {});
+  return Promise.race([
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
+  ]);
+}
