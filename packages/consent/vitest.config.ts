@@ -7,5 +7,7 @@ export default defineProject({
     name: 'consent',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Chain and storage tests: a crash-point test deploys, registers and resumes on a real anvil (seconds each).
+    testTimeout: 60_000,
   },
 });
