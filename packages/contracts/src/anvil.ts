@@ -63,7 +63,7 @@ function installExitHook(): void {
 /**
  * The path of the anvil binary of the `@foundry-rs/anvil` npm package for this platform.
  *
- * @throws {@link AnvilNotInstalledError} when `@foundry-rs/anvil` (an optional peer dependency) is not installed.
+ * @throws `AnvilNotInstalledError` (exported by `@mhrchain/contracts`) when `@foundry-rs/anvil` (an optional peer dependency) is not installed.
  * @example
  * ```ts
  * import { anvilBinaryPath } from '@mhrchain/contracts/anvil';
@@ -95,7 +95,7 @@ export function anvilBinaryPath(): string {
  * Starts anvil on a free loopback port (`--port 0`, reading `Listening on`), and returns its RPC URL, a provider and
  * the funded accounts. The process is killed by `stop()`, and in any case when this Node process exits.
  *
- * @throws {@link AnvilNotInstalledError} when no `binary` is given and `@foundry-rs/anvil` (an optional peer
+ * @throws `AnvilNotInstalledError` (exported by `@mhrchain/contracts`) when no `binary` is given and `@foundry-rs/anvil` (an optional peer
  * dependency: `npm install --save-dev @foundry-rs/anvil`) is not installed.
  * @example
  * ```ts
