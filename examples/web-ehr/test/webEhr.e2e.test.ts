@@ -135,6 +135,44 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await browser.screenshot(patient, '06-patient-sharing-ecg');
   });
 
+  it('the patient revokes the last doctor mid-stream: the share pauses and the doctor opens no frame after', async () => {
+    const opened = async () => Number(await doctor.getByTestId('ecg-status').getAttribute('data-frames'));
+    const patientSamples = async () =>
+      Number((await patient.getByTestId('patient-ecg').getAttribute('data-samples')) ?? 0);
+    await expect.poll(() => patient.getByTestId('live-share-status').textContent()).toMatch(/^Live: frames sealed/);
+    const beforeRevoke = await opened();
+    expect(await patient.getByTestId('granted-doctor').count()).toBe(1);
+
+    await patient.getByTestId('revoke-doctor').click();
+    // The share pauses at once (before the chain confirms), and the patient's page says so.
+    await expect
+      .poll(() => patient.getByTestId('live-share-status').textContent())
+      .toBe('Live share paused: no doctor has access');
+    // Frames written before the revocation may still be on their way for a moment; after that, the doctor's page,
+    // still subscribed, opens nothing more while the wearable keeps recording on the patient's side.
+    await doctor.waitForTimeout(1000);
+    const atRevocation = await opened();
+    expect(atRevocation).toBeGreaterThanOrEqual(beforeRevoke);
+    const patientBefore = await patientSamples();
+    await doctor.waitForTimeout(3000);
+    expect(await patientSamples()).toBeGreaterThan(patientBefore);
+    expect(await opened()).toBe(atRevocation);
+
+    // The doctor's page is told the stream's new key is not for it; the chain shows the revocation.
+    const denied = doctor.getByTestId('ecg-denied');
+    await denied.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => patient.getByTestId('revoke-log').textContent(), { timeout: 30_000 })
+      .toMatch(/^Access revoked for 0x/);
+    await expect.poll(() => patient.getByTestId('granted-doctor').count()).toBe(0);
+    await expect.poll(() => doctor.getByTestId('access-status').textContent()).toBe('No access');
+    await expect.poll(() => denied.textContent()).toMatch(/^Your access was revoked/);
+    expect(await opened()).toBe(atRevocation);
+    expect(await doctor.getByTestId('ecg-error').count()).toBe(0);
+    await browser.screenshot(patient, '07-patient-share-paused');
+    await browser.screenshot(doctor, '08-doctor-revoked');
+  });
+
   it('logged no errors in either browser', () => {
     expect(errors).toEqual([]);
   });

@@ -29,6 +29,13 @@ function DoctorHome({ session }: { session: Session }) {
     version,
   );
   const granted = status?.granted === true;
+  // Once shown, the live ECG stays subscribed after a revocation: what stops this page from reading the stream is
+  // the stream's key, not this page's goodwill (it says so when the key is withheld).
+  const [watching, setWatching] = useState<string>();
+  useEffect(() => {
+    if (granted) setWatching(patient);
+    else if (watching !== patient) setWatching(undefined);
+  }, [granted, patient, watching]);
   return (
     <div data-testid="doctor-ready">
       <p className="muted">
@@ -49,7 +56,8 @@ function DoctorHome({ session }: { session: Session }) {
           onChange={() => setVersion((v) => v + 1)}
         />
       )}
-      {granted && <PatientChart session={session} patient={patient} />}
+      {granted && <PatientRecords session={session} patient={patient} />}
+      {watching === patient && <LiveEcg session={session} patient={patient} granted={granted} />}
       {!granted && (
         <section className="card">
           <h3>Records</h3>
@@ -124,15 +132,25 @@ function RequestAccess(props: { session: Session; patient: string; pending: bool
   );
 }
 
-function PatientChart({ session, patient }: { session: Session; patient: string }) {
+function PatientRecords({ session, patient }: { session: Session; patient: string }) {
   const records = usePoll(
     useCallback(() => readableRecords(session, patient), [session, patient]),
     1500,
   );
+  return (
+    <section className="card">
+      <h3>Records</h3>
+      <RecordTable records={records ?? []} session={session} />
+    </section>
+  );
+}
+
+function LiveEcg({ session, patient, granted }: { session: Session; patient: string; granted: boolean }) {
   const feed = useMemo(() => createSampleFeed(), []);
   const [stream, setStream] = useState<{ sampleRate: number; frames: number }>();
   const [heartRate, setHeartRate] = useState<number>();
-  const [denied, setDenied] = useState(false);
+  // The key epoch withheld from this doctor (null: the first key seen was not for it).
+  const [denied, setDenied] = useState<number | null>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     const controller = new AbortController();
@@ -148,10 +166,10 @@ function PatientChart({ session, patient }: { session: Session; patient: string 
         },
         onBeat: (rate) => rate !== undefined && setHeartRate(Math.round(rate)),
         onFrame: (frames) => {
-          setDenied(false);
+          setDenied(undefined);
           setStream({ sampleRate, frames });
         },
-        onDenied: () => setDenied(true),
+        onDenied: (epoch) => setDenied((current) => epoch ?? current ?? null),
         onError: (message) => setError(message),
       },
       controller.signal,
@@ -159,32 +177,32 @@ function PatientChart({ session, patient }: { session: Session; patient: string 
     return () => controller.abort();
   }, [session, patient, feed]);
   return (
-    <>
-      <section className="card">
-        <h3>Records</h3>
-        <RecordTable records={records ?? []} session={session} />
-      </section>
-      <section className="card">
-        <h3>Live ECG</h3>
-        {!stream && (
-          <p className="muted" data-testid="ecg-waiting">
-            Waiting for the patient to share a live ECG…
-          </p>
-        )}
-        {denied && <p className="muted">The stream's current key was not released to you.</p>}
-        {error && (
-          <p className="error" data-testid="ecg-error">
-            {error}
-          </p>
-        )}
-        {stream && (
-          <p className="muted" data-testid="ecg-status">
-            Heart rate <b data-testid="heart-rate">{heartRate ?? '…'}</b> bpm · {stream.frames} sealed frames opened ·{' '}
-            {stream.sampleRate} Hz, filtered 0.5–40 Hz
-          </p>
-        )}
-        <EcgChart feed={feed} sampleRate={stream?.sampleRate ?? 360} gain={200} baseline={0} label="doctor-ecg" />
-      </section>
-    </>
+    <section className="card">
+      <h3>Live ECG</h3>
+      {!stream && (
+        <p className="muted" data-testid="ecg-waiting">
+          Waiting for the patient to share a live ECG…
+        </p>
+      )}
+      {denied !== undefined && (
+        <p className="warning" data-testid="ecg-denied" data-epoch={denied ?? ''}>
+          {granted
+            ? "The stream's current key was not released to you."
+            : `Your access was revoked: the stream's key${denied === null ? '' : ` from epoch ${denied} on`} is not released to you, no frame can be opened here.`}
+        </p>
+      )}
+      {error && (
+        <p className="error" data-testid="ecg-error">
+          {error}
+        </p>
+      )}
+      {stream && (
+        <p className="muted" data-testid="ecg-status" data-frames={stream.frames}>
+          Heart rate <b data-testid="heart-rate">{heartRate ?? '…'}</b> bpm · {stream.frames} sealed frames opened ·{' '}
+          {stream.sampleRate} Hz, filtered 0.5–40 Hz
+        </p>
+      )}
+      <EcgChart feed={feed} sampleRate={stream?.sampleRate ?? 360} gain={200} baseline={0} label="doctor-ecg" />
+    </section>
   );
 }

@@ -1,8 +1,16 @@
 import { addRecord } from '@mhrchain/consent';
+import type { LivePublisherState } from '@mhrchain/ecg/live';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type AppConfig, mailboxTopic, RECORD_CATEGORY } from '../shared/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
-import { grantedDoctors, handleCodeResponse, issueCode, type PendingRequest, pendingRequests } from './lib/consent.js';
+import {
+  grantedDoctors,
+  handleCodeResponse,
+  issueCode,
+  type PendingRequest,
+  pendingRequests,
+  revokeDoctor,
+} from './lib/consent.js';
 import { type EcgRecording, type LiveShare, loadRecording, shareLiveEcg } from './lib/liveEcg.js';
 import { recordsWithTimes } from './lib/records.js';
 import { encryptionKeyOf, type Session } from './lib/session.js';
@@ -31,6 +39,31 @@ function PatientHome({ session }: { session: Session }) {
     1500,
     version,
   );
+  // Doctors being revoked leave the live share at once, before the chain confirms; they stay out until the list of
+  // grants no longer shows them (or, if the revocation failed, come back with the next poll).
+  const [revoking, setRevoking] = useState<ReadonlySet<string>>(new Set());
+  const [revokeLog, setRevokeLog] = useState<string>();
+  useEffect(() => {
+    if (!doctors) return;
+    setRevoking((current) => {
+      const kept = [...current].filter((doctor) => doctors.includes(doctor));
+      return kept.length === current.size ? current : new Set(kept);
+    });
+  }, [doctors]);
+  const revoke = useCallback(
+    async (doctor: string) => {
+      setRevoking((current) => new Set(current).add(doctor));
+      try {
+        setRevokeLog(await revokeDoctor(session, doctor));
+      } catch (cause) {
+        setRevokeLog(`Failed to revoke ${doctor}: ${(cause as Error).message}`);
+        setRevoking((current) => new Set([...current].filter((d) => d !== doctor)));
+      }
+      refresh();
+    },
+    [session, refresh],
+  );
+  const readers = (doctors ?? []).filter((doctor) => !revoking.has(doctor));
   return (
     <div data-testid="patient-ready">
       <p className="muted">
@@ -43,7 +76,8 @@ function PatientHome({ session }: { session: Session }) {
         <RecordTable records={records ?? []} session={session} />
       </section>
       <AccessRequests session={session} onGranted={refresh} />
-      <LiveEcgShare session={session} doctors={doctors ?? []} />
+      <GrantedDoctors doctors={doctors ?? []} revoking={revoking} onRevoke={revoke} log={revokeLog} />
+      <LiveEcgShare session={session} doctors={readers} />
     </div>
   );
 }
@@ -191,9 +225,52 @@ function AccessRequests({ session, onGranted }: { session: Session; onGranted: (
   );
 }
 
+function GrantedDoctors(props: {
+  doctors: string[];
+  revoking: ReadonlySet<string>;
+  onRevoke: (doctor: string) => void;
+  log: string | undefined;
+}) {
+  const { doctors, revoking, onRevoke, log } = props;
+  return (
+    <section className="card">
+      <h3>Doctors with access</h3>
+      {doctors.length === 0 && <p className="muted">Nobody.</p>}
+      {doctors.map((doctor) => (
+        <p key={doctor} data-testid="granted-doctor">
+          <code>{doctor}</code>{' '}
+          <button
+            type="button"
+            onClick={() => onRevoke(doctor)}
+            disabled={revoking.has(doctor)}
+            data-testid="revoke-doctor"
+          >
+            {revoking.has(doctor) ? 'Revoking…' : 'Revoke'}
+          </button>
+        </p>
+      ))}
+      {log && (
+        <p className="muted" data-testid="revoke-log">
+          {log}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** What the patient's page says of a running share. */
+function describeShare(state: LivePublisherState): string {
+  if (state.status === 'live')
+    return `Live: frames sealed under key epoch ${state.epoch}, released to the doctors above`;
+  return state.reason === 'no-readers'
+    ? 'Live share paused: no doctor has access'
+    : 'Live share paused: the new key could not be released';
+}
+
 function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[] }) {
   const [recording, setRecording] = useState<EcgRecording>();
   const [sharing, setSharing] = useState(false);
+  const [shareState, setShareState] = useState<LivePublisherState>();
   const [error, setError] = useState<string>();
   const feed = useMemo(() => createSampleFeed(), []);
   const share = useRef<LiveShare>(undefined);
@@ -230,10 +307,12 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
         recording: loaded,
         recipients: await pending,
         onSamples: (samples) => feed.push(samples),
+        onState: (state) => !controller.signal.aborted && setShareState(state),
         signal: controller.signal,
       });
       if (controller.signal.aborted) return;
       share.current = started;
+      setShareState(started.state);
       setError(undefined);
       // The grants may have changed while the share was starting.
       if (keys.current !== pending) await started.setRecipients(await keys.current);
@@ -241,6 +320,7 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
     return () => {
       controller.abort();
       share.current = undefined;
+      setShareState(undefined);
     };
   }, [sharing, session, feed]);
   return (
@@ -248,8 +328,8 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
       <h3>Live ECG</h3>
       <p className="muted">
         Your wearable (MIT-BIH record {session.config.ecgRecord}, replayed in real time) streams to the doctors you
-        granted access: {doctors.length === 0 ? 'nobody yet' : doctors.join(', ')}. Frames are sealed here, under a key
-        only they receive.
+        granted access: {doctors.length === 0 ? 'nobody' : doctors.join(', ')}. Frames are sealed here, under a key only
+        they receive.
       </p>
       <button
         type="button"
@@ -259,6 +339,11 @@ function LiveEcgShare({ session, doctors }: { session: Session; doctors: string[
       >
         {sharing ? 'Stop sharing' : 'Share live ECG'}
       </button>
+      {sharing && shareState && (
+        <p className={shareState.status === 'live' ? 'status' : 'warning'} data-testid="live-share-status">
+          {describeShare(shareState)}
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
       {recording && (
         <EcgChart

@@ -8,6 +8,7 @@ import {
   listPendingRequests,
   openOtpResponse,
   requestAccess,
+  revokeAccess,
 } from '@mhrchain/consent';
 import { mailboxTopic } from '../../shared/config.js';
 import type { Session } from './session.js';
@@ -87,4 +88,13 @@ export async function handleCodeResponse(session: Session, sealed: Uint8Array): 
 /** Doctors holding a live grant from the patient (the SDK's `listActiveGrants`). */
 export async function grantedDoctors(session: Session): Promise<string[]> {
   return (await listActiveGrants(session.client)).map((grant) => grant.doctor);
+}
+
+/**
+ * The patient revokes a doctor (the SDK's `revokeAccess`): on chain, then new versions of the records it could read,
+ * without it. Returns a line for the page's log.
+ */
+export async function revokeDoctor(session: Session, doctor: string): Promise<string> {
+  const { keyEpoch, rotated } = await revokeAccess(session.client, { doctor });
+  return `Access revoked for ${doctor} (key epoch ${keyEpoch}, ${rotated.length} records re-published without it).`;
 }

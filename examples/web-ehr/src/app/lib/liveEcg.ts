@@ -4,6 +4,7 @@ import {
   createLivePublisher,
   generateLiveDeviceKey,
   type LivePublisher,
+  type LivePublisherState,
   type LiveStreamDescriptor,
   type MonitorEvent,
   subscribeLiveStream,
@@ -48,12 +49,20 @@ export interface ShareLiveEcgParameters {
   recipients: readonly Uint8Array[];
   /** Called with the samples of each quarter second as the wearable produces them (the patient's own chart). */
   onSamples?: (samples: Int32Array) => void;
+  /** Called when the share goes live under a new key epoch or pauses (nobody left to read it). */
+  onState?: (state: LivePublisherState) => void;
   signal: AbortSignal;
 }
 
 /** A running share: change who may watch (a new key epoch each time). */
 export interface LiveShare {
+  /**
+   * Rekeys for these doctors. An empty list pauses the share: the key the revoked doctors held is dropped at once and
+   * no frame is published until a doctor is granted again (then under a fresh key).
+   */
   setRecipients(recipients: readonly Uint8Array[]): Promise<void>;
+  /** Live under a key epoch, or paused. */
+  readonly state: LivePublisherState;
   /** Resolves when the share has stopped. */
   done: Promise<void>;
 }
@@ -70,6 +79,7 @@ export async function shareLiveEcg(parameters: ShareLiveEcgParameters): Promise<
   const publisher: LivePublisher = await createLivePublisher({
     transport,
     onError: (error) => console.warn('live ECG publish failed:', error.message),
+    onStateChange: (state) => parameters.onState?.(state),
     device: generateLiveDeviceKey(),
     recipients: parameters.recipients,
     sampleRate: recording.sampleRate,
@@ -97,6 +107,9 @@ export async function shareLiveEcg(parameters: ShareLiveEcgParameters): Promise<
     async setRecipients(recipients) {
       await publisher.rekey(recipients);
     },
+    get state() {
+      return publisher.state;
+    },
     done,
   };
 }
@@ -109,8 +122,8 @@ export interface LiveView {
   onBeat(heartRate: number | undefined): void;
   /** Frames decrypted so far. */
   onFrame(frames: number): void;
-  /** The stream's key was not wrapped for this doctor. */
-  onDenied(): void;
+  /** The stream's key epoch `epoch` was not wrapped for this doctor (revoked, or the share is paused). */
+  onDenied(epoch: number | undefined): void;
   /** Something failed (shown, not thrown). */
   onError(message: string): void;
 }
@@ -158,7 +171,7 @@ export function watchLiveEcg(
       onEvent: (event) => {
         try {
           if (event.type === 'frame') view.onFrame(++frames);
-          if (event.type === 'access-denied') view.onDenied();
+          if (event.type === 'access-denied') view.onDenied(event.epoch);
           for (const output of monitor.push(event) as MonitorEvent[]) {
             if (output.type === 'samples') view.onSamples(output.filtered, output.sampleRate);
             if (output.type === 'beat') view.onBeat(output.averageHeartRate ?? output.heartRate);
@@ -168,7 +181,7 @@ export function watchLiveEcg(
         }
       },
     });
-    subscription.access.catch(() => view.onDenied());
+    subscription.access.catch(() => view.onDenied(undefined));
     current = subscription;
   }
 }
