@@ -21,9 +21,12 @@ import {
   registerPatient,
   requestAccess,
   requestDelegation,
+  resumePendingActions,
   revokeAccess,
   type TimelineEvent,
+  verifyAccess,
 } from '@mhrchain/consent';
+import { createFileJournalStore } from '@mhrchain/consent/node';
 import { deployMhrChain } from '@mhrchain/contracts';
 import { startAnvil } from '@mhrchain/contracts/anvil';
 import { createHeliaStorage, DecryptionError, generateIdentity } from '@mhrchain/core';
@@ -66,12 +69,19 @@ async function main(): Promise<void> {
     progress.step('A patient, a cardiologist and a colleague register (keys derived from their wallets)');
     const { addresses } = mhr;
     // the patient holds no ETH: every patient action is signed (EIP-712) and submitted by a relayer
+    const patientWallet = Wallet.createRandom(anvil.provider);
     const patient = await createConsentClient({
-      signer: Wallet.createRandom(anvil.provider),
+      signer: patientWallet,
       addresses,
       store,
       relayer: relayerWallet!,
+      // the patient's action journal: a crash mid-action is finished (or rolled back) on the next start
+      journal: await createFileJournalStore({ directory: `${dataDirectory}/journal/${patientWallet.address}` }),
     });
+    const resumed = await resumePendingActions(patient);
+    progress.ok(
+      `patient journal: ${resumed.finished.length} interrupted actions finished, ${resumed.rolledBack.length} rolled back`,
+    );
     const registrar = await createConsentClient({ signer: deployer!, addresses, store, identity: generateIdentity() });
     const doctor = await createConsentClient({ signer: doctorWallet!, addresses, store });
     const colleague = await createConsentClient({ signer: colleagueWallet!, addresses, store });
@@ -265,6 +275,9 @@ async function main(): Promise<void> {
       `revoked in block ${revoked.blockNumber}; key epoch ${revoked.keyEpoch}; ${revoked.rotated.length} records re-wrapped without the doctor`,
     );
     progress.info(`who has access now: ${(await listActiveGrants(patient)).length} doctors`);
+    const violations = await verifyAccess(patient);
+    if (violations.length) throw new Error(`access invariant broken: ${JSON.stringify(violations)}`);
+    progress.ok('access invariant: no current version is readable by an account the chain does not allow');
     const afterRevoke = await listReadableRecords(doctor);
     progress.denied(`the doctor can now list ${afterRevoke.length} records`);
     const rotated = revoked.rotated[0]!;
