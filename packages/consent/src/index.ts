@@ -70,6 +70,7 @@ export {
 } from './fhir.js';
 export { type GetTimelineParameters, getTimeline } from './getTimeline.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
+export { type CreateIndexedDbJournalStoreParameters, createIndexedDbJournalStore } from './indexedDbJournalStore.js';
 export type { TransactionInfo } from './internal/chain.js';
 export {
   createMemoryJournalStore,
