@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ConsentManager} from "../src/consent/ConsentManager.sol";
+import {IConsentErrors} from "../src/consent/IConsentErrors.sol";
 import {Scope, ScopeKind} from "../src/consent/Scope.sol";
 import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
 import {Fixture} from "./utils/Fixture.sol";
@@ -21,7 +22,7 @@ contract ConsentManagerTest is Fixture {
 
     function test_requestAccess_storesPendingAndEmits() public {
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessRequested(patient, doctor, _category(ECG), PURPOSE, 30 days);
+        emit ConsentManager.AccessRequested(patient, doctor, 1, _category(ECG), PURPOSE, 30 days);
         vm.prank(doctor);
         consent.requestAccess(patient, _category(ECG), PURPOSE, 30 days);
         ConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
@@ -33,7 +34,7 @@ contract ConsentManagerTest is Fixture {
 
     function test_requestAccess_revertsForNonDoctor() public {
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NotDoctor.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NotDoctor.selector, stranger));
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
     }
 
@@ -41,18 +42,18 @@ contract ConsentManagerTest is Fixture {
         Scope memory scope = _all();
         scope.category = 3;
         vm.prank(doctor);
-        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        vm.expectRevert(IConsentErrors.InvalidScope.selector);
         consent.requestAccess(patient, scope, PURPOSE, 1 days);
         scope = _category(ECG);
         scope.recordIds = new bytes32[](1);
         vm.prank(doctor);
-        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        vm.expectRevert(IConsentErrors.InvalidScope.selector);
         consent.requestAccess(patient, scope, PURPOSE, 1 days);
         scope.kind = ScopeKind.Records;
         scope.category = 0;
         scope.recordIds = new bytes32[](65);
         vm.prank(doctor);
-        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        vm.expectRevert(IConsentErrors.InvalidScope.selector);
         consent.requestAccess(patient, scope, PURPOSE, 1 days);
     }
 
@@ -80,7 +81,7 @@ contract ConsentManagerTest is Fixture {
         vm.prank(doctor);
         consent.requestAccess(patient, _category(ECG), PURPOSE, 30 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessGranted(patient, doctor, patient, 1, _category(ECG), uint40(START + 30 days));
+        emit ConsentManager.AccessGranted(patient, doctor, patient, 1, _category(ECG), uint40(START + 30 days), 0);
         uint32 serial = _grant(_category(ECG), 30 days);
         assertEq(serial, 1, "serial");
         assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Granted, "granted");
@@ -140,7 +141,7 @@ contract ConsentManagerTest is Fixture {
 
     function test_grantAccess_revertsForNonDoctor() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NotDoctor.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NotDoctor.selector, stranger));
         consent.grantAccess(stranger, _all(), uint40(START + 1));
     }
 
@@ -148,13 +149,13 @@ contract ConsentManagerTest is Fixture {
         Scope memory scope = _records(ecgRecord);
         scope.category = 1;
         vm.prank(patient);
-        vm.expectRevert(ConsentManager.InvalidScope.selector);
+        vm.expectRevert(IConsentErrors.InvalidScope.selector);
         consent.grantAccess(doctor, scope, uint40(START + 1));
     }
 
     function test_grantAccess_revertsOnPastExpiry() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.InvalidExpiry.selector, uint40(START)));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.InvalidExpiry.selector, uint40(START)));
         consent.grantAccess(doctor, _all(), uint40(START));
     }
 
@@ -178,7 +179,7 @@ contract ConsentManagerTest is Fixture {
         uint40 expiresAt = uint40(START + 1 days);
         bytes memory sig = _grantSig(doctor, _all(), expiresAt, 0, START + 1 hours);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessGranted(patient, doctor, relayer, 1, _all(), expiresAt);
+        emit ConsentManager.AccessGranted(patient, doctor, relayer, 1, _all(), expiresAt, 0);
         vm.prank(relayer);
         consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 1 hours, sig);
         assertTrue(consent.isGrantActive(patient, doctor), "granted by signature");
@@ -197,7 +198,7 @@ contract ConsentManagerTest is Fixture {
         vm.prank(doctor);
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessRequestRejected(patient, doctor, patient);
+        emit ConsentManager.AccessRequestRejected(patient, doctor, patient, 1);
         vm.prank(patient);
         consent.rejectRequest(doctor);
         assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Rejected, "rejected");
@@ -217,10 +218,10 @@ contract ConsentManagerTest is Fixture {
         bytes memory sig = _sign(
             patientKey,
             consent,
-            keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, 0, START + 60))
+            keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, uint32(1), 0, START + 60))
         );
         vm.prank(relayer);
-        consent.rejectRequestBySig(patient, doctor, START + 60, sig);
+        consent.rejectRequestBySig(patient, doctor, 1, START + 60, sig);
         assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Rejected, "rejected");
     }
 
@@ -239,7 +240,7 @@ contract ConsentManagerTest is Fixture {
 
     function test_revokeAccess_revertsWithoutGrant() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoActiveGrant.selector, patient, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, patient, doctor));
         consent.revokeAccess(doctor);
     }
 
@@ -247,7 +248,7 @@ contract ConsentManagerTest is Fixture {
         _grant(_all(), 1 days);
         vm.startPrank(patient);
         consent.revokeAccess(doctor);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoActiveGrant.selector, patient, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, patient, doctor));
         consent.revokeAccess(doctor);
         vm.stopPrank();
     }
@@ -255,7 +256,7 @@ contract ConsentManagerTest is Fixture {
     function test_revokeAccess_onlyThePatient() public {
         _grant(_all(), 1 days);
         vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoActiveGrant.selector, doctor, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, doctor, doctor));
         consent.revokeAccess(doctor);
         assertTrue(consent.isGrantActive(patient, doctor), "untouched");
     }
@@ -265,10 +266,10 @@ contract ConsentManagerTest is Fixture {
         bytes memory sig = _sign(
             patientKey,
             consent,
-            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, 0, START + 60))
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint32(1), 0, START + 60))
         );
         vm.prank(relayer);
-        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
         assertFalse(consent.isGrantActive(patient, doctor), "revoked");
     }
 
@@ -276,6 +277,8 @@ contract ConsentManagerTest is Fixture {
 
     function test_fuzz_grantLiveExactlyUntilExpiry(uint32 duration, uint32 elapsed) public {
         duration = uint32(bound(duration, 1, 5 * 365 days));
+        vm.prank(registrar);
+        identity.attestDoctor(doctor, type(uint40).max); // the attestation outlives every grant here
         _grant(_all(), duration);
         vm.warp(START + elapsed);
         assertEq(consent.isGrantActive(patient, doctor), elapsed < duration, "live iff before expiry");

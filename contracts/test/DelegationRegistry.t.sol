@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {DelegationRegistry} from "../src/consent/DelegationRegistry.sol";
+import {IConsentErrors} from "../src/consent/IConsentErrors.sol";
 import {Scope} from "../src/consent/Scope.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
@@ -9,6 +10,7 @@ contract DelegationRegistryTest is Fixture {
     bytes32 internal ecgRecord;
     bytes32 internal labRecord;
     uint40 internal grantExpiry;
+    Scope internal requested;
 
     function setUp() public override {
         super.setUp();
@@ -20,21 +22,21 @@ contract DelegationRegistryTest is Fixture {
     function _request(Scope memory scope, uint40 expiresAt) internal {
         vm.prank(doctor);
         delegations.requestDelegation(patient, colleague, scope, expiresAt);
+        requested = scope;
     }
 
     function _approve() internal {
-        vm.prank(patient);
-        delegations.approveDelegation(colleague);
+        _approveDelegation(colleague, requested);
     }
 
     function test_lifecycle_requestApproveAccess() public {
         _grant(_all(), 30 days);
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationRequested(patient, doctor, colleague, _category(ECG), grantExpiry);
+        emit DelegationRegistry.DelegationRequested(patient, doctor, colleague, 1, 1, _category(ECG), grantExpiry);
         _request(_category(ECG), grantExpiry);
         assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "pending gives nothing");
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationApproved(patient, colleague, patient);
+        emit DelegationRegistry.DelegationApproved(patient, colleague, patient, doctor, 1, grantExpiry);
         _approve();
         assertTrue(delegations.isDelegationActive(patient, colleague), "active");
         assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "delegated ECG");
@@ -112,7 +114,7 @@ contract DelegationRegistryTest is Fixture {
 
     function test_requestDelegation_revertsWithoutGrant() public {
         vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoActiveGrant.selector, patient, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, patient, doctor));
         delegations.requestDelegation(patient, colleague, _all(), grantExpiry);
     }
 
@@ -123,7 +125,7 @@ contract DelegationRegistryTest is Fixture {
         delegations.requestDelegation(patient, doctor, _all(), grantExpiry);
         vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidColleague.selector, patient));
         delegations.requestDelegation(patient, patient, _all(), grantExpiry);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NotDoctor.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NotDoctor.selector, stranger));
         delegations.requestDelegation(patient, stranger, _all(), grantExpiry);
         vm.stopPrank();
     }
@@ -133,16 +135,16 @@ contract DelegationRegistryTest is Fixture {
         Scope memory scope = _all();
         scope.category = 9;
         vm.prank(doctor);
-        vm.expectRevert(DelegationRegistry.InvalidScope.selector);
+        vm.expectRevert(IConsentErrors.InvalidScope.selector);
         delegations.requestDelegation(patient, colleague, scope, grantExpiry);
     }
 
     function test_requestDelegation_revertsOnExpiryBeyondGrant() public {
         _grant(_all(), 30 days);
         vm.startPrank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidExpiry.selector, grantExpiry + 1));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.InvalidExpiry.selector, grantExpiry + 1));
         delegations.requestDelegation(patient, colleague, _all(), grantExpiry + 1);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidExpiry.selector, uint40(START)));
+        vm.expectRevert(abi.encodeWithSelector(IConsentErrors.InvalidExpiry.selector, uint40(START)));
         delegations.requestDelegation(patient, colleague, _all(), uint40(START));
         vm.stopPrank();
     }
@@ -158,9 +160,10 @@ contract DelegationRegistryTest is Fixture {
     function test_approveDelegation_onlyThePatient() public {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
+        (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoPendingDelegation.selector, doctor, colleague));
-        delegations.approveDelegation(colleague);
+        delegations.approveDelegation(colleague, DelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
         assertFalse(delegations.isDelegationActive(patient, colleague), "not approved by the doctor");
     }
 
@@ -168,21 +171,20 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
         _grant(_all(), 30 days);
+        (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.ParentGrantChanged.selector, patient, doctor));
-        delegations.approveDelegation(colleague);
+        delegations.approveDelegation(colleague, DelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
     }
 
     function test_approveDelegationBySig() public {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
-        bytes memory sig = _sign(
-            patientKey,
-            delegations,
-            keccak256(abi.encode(delegations.APPROVE_DELEGATION_TYPEHASH(), patient, colleague, 0, START + 60))
-        );
+        bytes memory sig = _approveDelegationSig(doctor, 1, _scopeHash(_all()), grantExpiry, 0, START + 60);
         vm.prank(relayer);
-        delegations.approveDelegationBySig(patient, colleague, START + 60, sig);
+        delegations.approveDelegationBySig(
+            patient, colleague, DelegationRegistry.DelegationTerms(doctor, 1, _scopeHash(_all()), grantExpiry), START + 60, sig
+        );
         assertTrue(delegations.isDelegationActive(patient, colleague), "approved by signature");
     }
 
@@ -190,12 +192,13 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationRejected(patient, colleague, patient);
+        emit DelegationRegistry.DelegationRejected(patient, colleague, patient, 1);
         vm.prank(patient);
         delegations.rejectDelegation(colleague);
+        (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoPendingDelegation.selector, patient, colleague));
-        delegations.approveDelegation(colleague);
+        delegations.approveDelegation(colleague, DelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
     }
 
     function test_rejectDelegationBySig() public {
@@ -204,9 +207,9 @@ contract DelegationRegistryTest is Fixture {
         bytes memory sig = _sign(
             patientKey,
             delegations,
-            keccak256(abi.encode(delegations.REJECT_DELEGATION_TYPEHASH(), patient, colleague, 0, START + 60))
+            keccak256(abi.encode(delegations.REJECT_DELEGATION_TYPEHASH(), patient, colleague, uint32(1), 0, START + 60))
         );
-        delegations.rejectDelegationBySig(patient, colleague, START + 60, sig);
+        delegations.rejectDelegationBySig(patient, colleague, 1, START + 60, sig);
         assertTrue(
             delegations.delegationOf(patient, colleague).status == DelegationRegistry.DelegationStatus.Rejected,
             "rejected"
@@ -218,7 +221,7 @@ contract DelegationRegistryTest is Fixture {
         _request(_all(), grantExpiry);
         _approve();
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationRevoked(patient, colleague, doctor);
+        emit DelegationRegistry.DelegationRevoked(patient, colleague, doctor, 1);
         vm.prank(doctor);
         delegations.revokeDelegation(patient, colleague);
         assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "revoked");
@@ -248,9 +251,9 @@ contract DelegationRegistryTest is Fixture {
         bytes memory sig = _sign(
             patientKey,
             delegations,
-            keccak256(abi.encode(delegations.REVOKE_DELEGATION_TYPEHASH(), patient, colleague, 0, START + 60))
+            keccak256(abi.encode(delegations.REVOKE_DELEGATION_TYPEHASH(), patient, colleague, uint32(1), 0, START + 60))
         );
-        delegations.revokeDelegationBySig(patient, colleague, START + 60, sig);
+        delegations.revokeDelegationBySig(patient, colleague, 1, START + 60, sig);
         assertFalse(delegations.isDelegationActive(patient, colleague), "revoked");
     }
 

@@ -8,6 +8,12 @@ import {Fixture} from "./utils/Fixture.sol";
 contract DiseaseReportsTest is Fixture {
     bytes32 internal constant SCHEMA = keccak256("rr-v1");
 
+    function setUp() public override {
+        super.setUp();
+        vm.prank(patient);
+        identity.register(ENCRYPTION_KEY); // only registered patients report
+    }
+
     function _open() internal returns (uint64) {
         vm.prank(stranger);
         return reports.openRound(SCHEMA, uint64(START + 1 days));

@@ -26,7 +26,7 @@ contract EIP712RelayedTest is Fixture {
         return _sign(
             patientKey,
             consent,
-            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, nonce, deadline))
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint32(1), nonce, deadline))
         );
     }
 
@@ -50,7 +50,7 @@ contract EIP712RelayedTest is Fixture {
         _grant(_all(), 1 days);
         bytes memory sig = _revokeSig(1, START + 60);
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
     function test_replayOtherChain_fails() public {
@@ -58,7 +58,7 @@ contract EIP712RelayedTest is Fixture {
         bytes memory sig = _revokeSig(0, START + 60);
         vm.chainId(31337 + 1);
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
     function test_replayOtherContract_fails() public {
@@ -67,7 +67,7 @@ contract EIP712RelayedTest is Fixture {
         twin.grantAccess(doctor, _all(), uint40(START + 1 days));
         bytes memory sig = _revokeSig(0, START + 60);
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        twin.revokeAccessBySig(patient, doctor, START + 60, sig);
+        twin.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
     function test_expiredDeadline_fails() public {
@@ -75,7 +75,7 @@ contract EIP712RelayedTest is Fixture {
         bytes memory sig = _revokeSig(0, START + 60);
         vm.warp(START + 61);
         vm.expectRevert(abi.encodeWithSelector(EIP712Relayed.SignatureExpired.selector, START + 60));
-        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
     function test_malleableSignature_fails() public {
@@ -91,17 +91,17 @@ contract EIP712RelayedTest is Fixture {
         }
         bytes memory flipped = abi.encodePacked(r, bytes32(SECP256K1_N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(patient, doctor, START + 60, flipped);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, flipped);
     }
 
     function test_malformedSignatures_fail() public {
         _grant(_all(), 1 days);
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(patient, doctor, START + 60, hex"01");
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, hex"01");
         bytes memory sig = _revokeSig(0, START + 60);
         sig[64] = bytes1(uint8(29));
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
     function test_erc1271Signer() public {
@@ -109,12 +109,12 @@ contract EIP712RelayedTest is Fixture {
         vm.prank(address(account));
         consent.grantAccess(doctor, _all(), uint40(START + 1 days));
         bytes32 structHash =
-            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), address(account), doctor, 0, START + 60));
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), address(account), doctor, uint32(1), 0, START + 60));
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", consent.DOMAIN_SEPARATOR(), structHash));
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(address(account), doctor, START + 60, "");
+        consent.revokeAccessBySig(address(account), doctor, 1, START + 60, "");
         account.approve(digest);
-        consent.revokeAccessBySig(address(account), doctor, START + 60, "");
+        consent.revokeAccessBySig(address(account), doctor, 1, START + 60, "");
         assertFalse(consent.isGrantActive(address(account), doctor), "revoked by smart account");
     }
 
@@ -122,9 +122,9 @@ contract EIP712RelayedTest is Fixture {
         signerKey = bound(signerKey, 1, SECP256K1_N - 1);
         vm.assume(signerKey != patientKey);
         _grant(_all(), 1 days);
-        bytes32 structHash = keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, 0, START + 60));
+        bytes32 structHash = keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint32(1), 0, START + 60));
         bytes memory sig = _sign(signerKey, consent, structHash);
         vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
-        consent.revokeAccessBySig(patient, doctor, START + 60, sig);
+        consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 }

@@ -201,13 +201,13 @@ contract GasBudgetTest is Fixture {
         bytes memory sig = _sign(
             patientKey,
             consent,
-            keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, uint256(0), deadline))
+            keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, uint32(1), uint256(0), deadline))
         );
         _measure(
             "rejectRequestBySig",
             relayer,
             address(consent),
-            abi.encodeCall(ConsentManager.rejectRequestBySig, (patient, doctor, deadline, sig)),
+            abi.encodeCall(ConsentManager.rejectRequestBySig, (patient, doctor, 1, deadline, sig)),
             UNBUDGETED
         );
     }
@@ -234,13 +234,13 @@ contract GasBudgetTest is Fixture {
         bytes memory sig = _sign(
             patientKey,
             consent,
-            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint256(0), deadline))
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint32(2), uint256(0), deadline))
         );
         _measure(
             "revokeAccessBySig(later)",
             relayer,
             address(consent),
-            abi.encodeCall(ConsentManager.revokeAccessBySig, (patient, doctor, deadline, sig)),
+            abi.encodeCall(ConsentManager.revokeAccessBySig, (patient, doctor, 2, deadline, sig)),
             UNBUDGETED
         );
     }
@@ -264,11 +264,16 @@ contract GasBudgetTest is Fixture {
 
     function test_gas_approveDelegation() public {
         _pendingDelegation();
+        bytes32 scopeHash = _scopeHash(_category(ECG));
+        uint40 expiresAt = uint40(START + 1 days);
         _measure(
             "approveDelegation",
             patient,
             address(delegations),
-            abi.encodeCall(DelegationRegistry.approveDelegation, (colleague)),
+            abi.encodeCall(
+                DelegationRegistry.approveDelegation,
+                (colleague, DelegationRegistry.DelegationTerms(doctor, 1, scopeHash, expiresAt))
+            ),
             UNBUDGETED
         );
     }
@@ -276,16 +281,17 @@ contract GasBudgetTest is Fixture {
     function test_gas_approveDelegationBySig() public {
         _pendingDelegation();
         uint256 deadline = START + 1 hours;
-        bytes memory sig = _sign(
-            patientKey,
-            delegations,
-            keccak256(abi.encode(delegations.APPROVE_DELEGATION_TYPEHASH(), patient, colleague, uint256(0), deadline))
-        );
+        bytes32 scopeHash = _scopeHash(_category(ECG));
+        uint40 expiresAt = uint40(START + 1 days);
+        bytes memory sig = _approveDelegationSig(doctor, 1, scopeHash, expiresAt, 0, deadline);
         _measure(
             "approveDelegationBySig",
             relayer,
             address(delegations),
-            abi.encodeCall(DelegationRegistry.approveDelegationBySig, (patient, colleague, deadline, sig)),
+            abi.encodeCall(
+                DelegationRegistry.approveDelegationBySig,
+                (patient, colleague, DelegationRegistry.DelegationTerms(doctor, 1, scopeHash, expiresAt), deadline, sig)
+            ),
             UNBUDGETED
         );
     }
@@ -303,8 +309,7 @@ contract GasBudgetTest is Fixture {
 
     function test_gas_revokeDelegation() public {
         _pendingDelegation();
-        vm.prank(patient);
-        delegations.approveDelegation(colleague);
+        _approveDelegation(colleague, _category(ECG));
         _measure(
             "revokeDelegation",
             patient,

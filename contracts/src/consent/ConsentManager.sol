@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IdentityRegistry} from "../identity/IdentityRegistry.sol";
 import {RecordRegistry} from "../records/RecordRegistry.sol";
 import {EIP712Relayed} from "../utils/EIP712Relayed.sol";
+import {IConsentErrors} from "./IConsentErrors.sol";
 import {Scope, ScopeKind, ScopeLib} from "./Scope.sol";
 
 /// @title ConsentManager
@@ -12,7 +13,7 @@ import {Scope, ScopeKind, ScopeLib} from "./Scope.sol";
 /// revokes at any time; grants expire by themselves. There is at most one grant per (patient, doctor): granting again
 /// replaces it under a new serial. Each revoke bumps the patient's key epoch, so clients know which envelopes were
 /// wrapped before it and must be re-wrapped. Every patient action also has an EIP-712 relayed form.
-contract ConsentManager is EIP712Relayed {
+contract ConsentManager is EIP712Relayed, IConsentErrors {
     using ScopeLib for Scope;
 
     enum GrantStatus {
@@ -28,7 +29,8 @@ contract ConsentManager is EIP712Relayed {
         Rejected
     }
 
-    /// @notice The grant of a (patient, doctor) pair. Active means `status == Active` and before `expiresAt`.
+    /// @notice The grant of a (patient, doctor) pair. Live means `status == Active`, before `expiresAt`, and the
+    /// doctor still attested (see `isGrantActive`).
     struct Grant {
         uint32 serial;
         GrantStatus status;
@@ -45,36 +47,83 @@ contract ConsentManager is EIP712Relayed {
         uint16 category;
         uint32 duration;
         uint40 requestedAt;
+        /// Increments with every request of the pair; a relayed rejection names the request it ends.
+        uint32 serial;
     }
 
-    /// @notice `doctor` asked `patient` for access to `scope` for `purpose` (a purpose code) during `duration` s.
+    /// @notice `doctor` asked `patient` for access to `scope` for `purpose` during `duration` s.
+    /// @param patient The patient asked.
+    /// @param doctor The requesting doctor.
+    /// @param serial The request's serial within the (patient, doctor) pair.
+    /// @param scope What the doctor asks to read.
+    /// @param purpose A purpose code (never free text).
+    /// @param duration How long the doctor asks to read, in seconds.
     event AccessRequested(
-        address indexed patient, address indexed doctor, Scope scope, bytes32 purpose, uint32 duration
+        address indexed patient, address indexed doctor, uint32 serial, Scope scope, bytes32 purpose, uint32 duration
     );
-    /// @notice `patient` granted `doctor` access to `scope` until `expiresAt` under grant `serial`.
+    /// @notice `patient` granted `doctor` access to `scope` until `expiresAt` under grant `serial`. A grant replaces
+    /// the pair's previous one: `replacedSerial` names the grant this one ended while it was still live (0: none),
+    /// and with it every delegation made under that grant.
+    /// @param patient The granting patient.
+    /// @param doctor The doctor granted.
+    /// @param actor Who submitted the grant (the patient or a relayer).
+    /// @param serial The new grant's serial.
+    /// @param scope What the doctor may read.
+    /// @param expiresAt When the grant ends by itself (Unix seconds).
+    /// @param replacedSerial The live grant this one replaced and ended (0: none).
     event AccessGranted(
         address indexed patient,
         address indexed doctor,
         address indexed actor,
         uint32 serial,
         Scope scope,
-        uint40 expiresAt
+        uint40 expiresAt,
+        uint32 replacedSerial
     );
-    /// @notice `patient` rejected the pending request of `doctor`.
-    event AccessRequestRejected(address indexed patient, address indexed doctor, address indexed actor);
-    /// @notice `patient` revoked grant `serial` of `doctor`; the patient's key epoch is now `keyEpoch`.
+    /// @notice `patient` rejected request `serial` of `doctor`.
+    /// @param patient The patient.
+    /// @param doctor The doctor whose request was rejected.
+    /// @param actor Who submitted the rejection (the patient or a relayer).
+    /// @param serial The rejected request's serial.
+    event AccessRequestRejected(address indexed patient, address indexed doctor, address indexed actor, uint32 serial);
+    /// @notice `patient` revoked grant `serial` of `doctor`, and with it every delegation made under that grant; the
+    /// patient's key epoch is now `keyEpoch`.
+    /// @param patient The patient.
+    /// @param doctor The doctor revoked.
+    /// @param actor Who submitted the revocation (the patient or a relayer).
+    /// @param serial The revoked grant's serial.
+    /// @param keyEpoch The patient's key epoch after the revocation.
     event AccessRevoked(
         address indexed patient, address indexed doctor, address indexed actor, uint32 serial, uint64 keyEpoch
     );
 
-    error NotDoctor(address account);
-    error InvalidScope();
+    /// @notice The duration is 0 or longer than `MAX_DURATION`.
+    /// @param duration The rejected duration (seconds).
     error InvalidDuration(uint32 duration);
-    error InvalidExpiry(uint40 expiresAt);
+    /// @notice `doctor` already has a pending request to `patient`.
+    /// @param patient The patient.
+    /// @param doctor The doctor.
     error RequestAlreadyPending(address patient, address doctor);
+    /// @notice `doctor` has no pending request to `patient`.
+    /// @param patient The patient.
+    /// @param doctor The doctor.
     error NoPendingRequest(address patient, address doctor);
-    error NoActiveGrant(address patient, address doctor);
+    /// @notice A listed record id is not a record of `patient`.
+    /// @param recordId The record id.
+    /// @param patient The patient.
     error NotRecordOwner(bytes32 recordId, address patient);
+    /// @notice A relayed revocation names another grant than the pair's current one (signed for an earlier grant).
+    /// @param patient The patient.
+    /// @param doctor The doctor.
+    /// @param signedSerial The grant serial the patient signed.
+    /// @param currentSerial The pair's current grant serial.
+    error GrantSerialMismatch(address patient, address doctor, uint32 signedSerial, uint32 currentSerial);
+    /// @notice A relayed rejection names another request than the pair's current one (signed for an earlier request).
+    /// @param patient The patient.
+    /// @param doctor The doctor.
+    /// @param signedSerial The request serial the patient signed.
+    /// @param currentSerial The pair's current request serial.
+    error RequestSerialMismatch(address patient, address doctor, uint32 signedSerial, uint32 currentSerial);
 
     /// @notice The longest duration a request may ask for (5 years).
     uint32 public constant MAX_DURATION = 5 * 365 days;
@@ -84,27 +133,29 @@ contract ConsentManager is EIP712Relayed {
         "Scope(uint8 kind,uint16 category,bytes32[] recordIds)"
     );
     bytes32 public constant REJECT_REQUEST_TYPEHASH =
-        keccak256("RejectRequest(address patient,address doctor,uint256 nonce,uint256 deadline)");
+        keccak256("RejectRequest(address patient,address doctor,uint32 serial,uint256 nonce,uint256 deadline)");
     bytes32 public constant REVOKE_ACCESS_TYPEHASH =
-        keccak256("RevokeAccess(address patient,address doctor,uint256 nonce,uint256 deadline)");
+        keccak256("RevokeAccess(address patient,address doctor,uint32 serial,uint256 nonce,uint256 deadline)");
 
     IdentityRegistry public immutable identities;
     RecordRegistry public immutable records;
 
-    /// @dev The grant and the latest request of a (patient, doctor) pair share one storage slot (31 bytes), so a grant
-    /// answering a request rewrites a warm, non-zero slot instead of creating a second one.
+    /// @dev The grant and the latest request of a (patient, doctor) pair share one storage slot (32 bytes), so a grant
+    /// answering a request rewrites a warm, non-zero slot instead of creating a second one. The two block times are
+    /// kept as uint32 (good until 2106) to make room for the request serial; the views return them as uint40.
     struct Pair {
         uint32 serial;
         GrantStatus status;
         ScopeKind kind;
         uint16 category;
-        uint40 grantedAt;
+        uint32 grantedAt;
         uint40 expiresAt;
         RequestStatus requestStatus;
         ScopeKind requestKind;
         uint16 requestCategory;
         uint32 requestDuration;
-        uint40 requestedAt;
+        uint32 requestedAt;
+        uint24 requestSerial;
     }
 
     mapping(address patient => mapping(address doctor => Pair)) private _pairs;
@@ -126,12 +177,15 @@ contract ConsentManager is EIP712Relayed {
         if (duration == 0 || duration > MAX_DURATION) revert InvalidDuration(duration);
         Pair storage pair = _pairs[patient][msg.sender];
         if (pair.requestStatus == RequestStatus.Pending) revert RequestAlreadyPending(patient, msg.sender);
+        // A new request needs the patient's decision on the previous one: 2^24 - 1 requests per pair at most.
+        uint24 serial = pair.requestSerial + 1;
         pair.requestStatus = RequestStatus.Pending;
         pair.requestKind = scope.kind;
         pair.requestCategory = scope.category;
         pair.requestDuration = duration;
-        pair.requestedAt = uint40(block.timestamp);
-        emit AccessRequested(patient, msg.sender, scope, purpose, duration);
+        pair.requestedAt = uint32(block.timestamp);
+        pair.requestSerial = serial;
+        emit AccessRequested(patient, msg.sender, serial, scope, purpose, duration);
     }
 
     // ---------------------------------------------------------------- patient actions
@@ -162,13 +216,20 @@ contract ConsentManager is EIP712Relayed {
         _reject(msg.sender, doctor);
     }
 
-    /// @notice Rejects on behalf of `patient` with the patient's EIP-712 signature.
-    function rejectRequestBySig(address patient, address doctor, uint256 deadline, bytes calldata signature)
-        external
-    {
+    /// @notice Rejects request `serial` on behalf of `patient` with the patient's EIP-712 signature. The signature
+    /// names the request it ends, so a withheld signature cannot reject a later request of the same doctor.
+    function rejectRequestBySig(
+        address patient,
+        address doctor,
+        uint32 serial,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         bytes32 structHash =
-            keccak256(abi.encode(REJECT_REQUEST_TYPEHASH, patient, doctor, _useNonce(patient), deadline));
+            keccak256(abi.encode(REJECT_REQUEST_TYPEHASH, patient, doctor, serial, _useNonce(patient), deadline));
         _checkSignature(patient, structHash, deadline, signature);
+        uint32 current = _pairs[patient][doctor].requestSerial;
+        if (serial != current) revert RequestSerialMismatch(patient, doctor, serial, current);
         _reject(patient, doctor);
     }
 
@@ -177,14 +238,20 @@ contract ConsentManager is EIP712Relayed {
         return _revoke(msg.sender, doctor);
     }
 
-    /// @notice Revokes on behalf of `patient` with the patient's EIP-712 signature.
-    function revokeAccessBySig(address patient, address doctor, uint256 deadline, bytes calldata signature)
-        external
-        returns (uint64 keyEpoch)
-    {
+    /// @notice Revokes grant `serial` on behalf of `patient` with the patient's EIP-712 signature. The signature
+    /// names the grant it ends, so a withheld signature cannot revoke a later grant to the same doctor.
+    function revokeAccessBySig(
+        address patient,
+        address doctor,
+        uint32 serial,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint64 keyEpoch) {
         bytes32 structHash =
-            keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, doctor, _useNonce(patient), deadline));
+            keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, doctor, serial, _useNonce(patient), deadline));
         _checkSignature(patient, structHash, deadline, signature);
+        uint32 current = _pairs[patient][doctor].serial;
+        if (serial != current) revert GrantSerialMismatch(patient, doctor, serial, current);
         return _revoke(patient, doctor);
     }
 
@@ -200,14 +267,28 @@ contract ConsentManager is EIP712Relayed {
     function requestOf(address patient, address doctor) external view returns (AccessRequest memory) {
         Pair storage pair = _pairs[patient][doctor];
         return AccessRequest(
-            pair.requestStatus, pair.requestKind, pair.requestCategory, pair.requestDuration, pair.requestedAt
+            pair.requestStatus,
+            pair.requestKind,
+            pair.requestCategory,
+            pair.requestDuration,
+            pair.requestedAt,
+            pair.requestSerial
         );
     }
 
-    /// @notice Whether `doctor` holds a live grant from `patient` (granted, not revoked, not expired).
+    /// @notice Whether `doctor` holds a live grant from `patient`: granted, not revoked, not expired, and the doctor
+    /// still attested. A doctor whose attestation expired or was withdrawn reads nothing; re-attested before the
+    /// grant's expiry, it reads again (the patient revokes to end the grant for good).
     function isGrantActive(address patient, address doctor) public view returns (bool) {
         Pair storage pair = _pairs[patient][doctor];
-        return pair.status == GrantStatus.Active && block.timestamp < pair.expiresAt;
+        return pair.status == GrantStatus.Active && block.timestamp < pair.expiresAt && identities.isDoctor(doctor);
+    }
+
+    /// @notice The grant of (`patient`, `doctor`) and whether it is live (`isGrantActive`), in one call.
+    function liveGrantOf(address patient, address doctor) external view returns (Grant memory grant, bool live) {
+        Pair storage pair = _pairs[patient][doctor];
+        grant = Grant(pair.serial, pair.status, pair.kind, pair.category, pair.grantedAt, pair.expiresAt);
+        live = grant.status == GrantStatus.Active && block.timestamp < grant.expiresAt && identities.isDoctor(doctor);
     }
 
     /// @notice Whether `recordId` was listed in grant `serial` of (`patient`, `doctor`).
@@ -240,7 +321,8 @@ contract ConsentManager is EIP712Relayed {
         if (!scope.isWellFormed()) revert InvalidScope();
         if (expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt);
         Pair storage pair = _pairs[patient][doctor];
-        serial = pair.serial + 1;
+        uint32 previous = pair.serial;
+        serial = previous + 1;
         if (scope.kind == ScopeKind.Records) {
             for (uint256 i; i < scope.recordIds.length; ++i) {
                 bytes32 recordId = scope.recordIds[i];
@@ -248,21 +330,24 @@ contract ConsentManager is EIP712Relayed {
                 _listed[_listKey(patient, doctor, serial, recordId)] = true;
             }
         }
+        // The previous grant ends here if it was still live by its own terms (its delegations end with it).
+        uint32 replacedSerial =
+            pair.status == GrantStatus.Active && block.timestamp < pair.expiresAt ? previous : 0;
         pair.serial = serial;
         pair.status = GrantStatus.Active;
         pair.kind = scope.kind;
         pair.category = scope.category;
-        pair.grantedAt = uint40(block.timestamp);
+        pair.grantedAt = uint32(block.timestamp);
         pair.expiresAt = expiresAt;
         if (pair.requestStatus == RequestStatus.Pending) pair.requestStatus = RequestStatus.Granted;
-        emit AccessGranted(patient, doctor, msg.sender, serial, scope, expiresAt);
+        emit AccessGranted(patient, doctor, msg.sender, serial, scope, expiresAt, replacedSerial);
     }
 
     function _reject(address patient, address doctor) private {
         Pair storage pair = _pairs[patient][doctor];
         if (pair.requestStatus != RequestStatus.Pending) revert NoPendingRequest(patient, doctor);
         pair.requestStatus = RequestStatus.Rejected;
-        emit AccessRequestRejected(patient, doctor, msg.sender);
+        emit AccessRequestRejected(patient, doctor, msg.sender, pair.requestSerial);
     }
 
     function _revoke(address patient, address doctor) private returns (uint64 keyEpoch) {

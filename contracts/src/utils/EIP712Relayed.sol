@@ -9,12 +9,31 @@ interface IERC1271 {
 /// @title EIP712Relayed
 /// @notice Base for contracts whose actions can be submitted by any relayer with the actor's EIP-712 signature.
 /// The domain binds name, version, chain id and this contract's address; every signature consumes the signer's
-/// sequential nonce and carries a deadline, so a signature is valid once, on one chain, for one contract.
+/// sequential nonce and carries a deadline, so a signature is valid once, on one chain, for one contract. An account
+/// cancels signatures it handed out and no longer wants relayed by moving its nonce past them (`invalidateNonces`).
 abstract contract EIP712Relayed {
+    /// @notice `account` moved its nonce from `previousNonce` to `newNonce`: every signature it made with a nonce in
+    /// between is void.
+    /// @param account The account whose signatures were cancelled.
+    /// @param actor Who submitted the cancellation (the account itself or a relayer).
+    /// @param previousNonce The account's nonce before the cancellation.
+    /// @param newNonce The account's nonce after it: the next signature must carry it.
+    event NoncesInvalidated(address indexed account, address indexed actor, uint256 previousNonce, uint256 newNonce);
+
     /// @notice The signature's deadline has passed.
+    /// @param deadline The signature's deadline (Unix seconds).
     error SignatureExpired(uint256 deadline);
     /// @notice The signature is malformed or was not made by the expected signer.
     error InvalidSignature();
+    /// @notice A cancellation must move the nonce forward, by at most `MAX_NONCE_JUMP`.
+    /// @param currentNonce The account's nonce.
+    /// @param newNonce The rejected new nonce.
+    error InvalidNonceJump(uint256 currentNonce, uint256 newNonce);
+
+    /// @notice The furthest one cancellation may move a nonce (keeps nonces far from overflowing).
+    uint256 public constant MAX_NONCE_JUMP = type(uint32).max;
+    bytes32 public constant INVALIDATE_NONCES_TYPEHASH =
+        keccak256("InvalidateNonces(address account,uint256 newNonce,uint256 nonce,uint256 deadline)");
 
     bytes32 private constant _DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -68,6 +87,35 @@ abstract contract EIP712Relayed {
     /// @notice The next nonce a signature by `account` must carry.
     function nonces(address account) external view returns (uint256) {
         return _nonces[account];
+    }
+
+    /// @notice Cancels every signature the caller made with a nonce below `newNonce` that was not relayed yet.
+    /// @param newNonce The caller's next nonce: greater than the current one, by at most `MAX_NONCE_JUMP`.
+    function invalidateNonces(uint256 newNonce) external {
+        _invalidateNonces(msg.sender, _nonces[msg.sender], newNonce);
+    }
+
+    /// @notice Cancels `account`'s unrelayed signatures with the account's EIP-712 signature; anyone may submit it.
+    /// The signature consumes its own nonce, so `newNonce` must be at least one past it.
+    function invalidateNoncesBySig(address account, uint256 newNonce, uint256 deadline, bytes calldata signature)
+        external
+    {
+        uint256 nonce = _useNonce(account);
+        _checkSignature(
+            account,
+            keccak256(abi.encode(INVALIDATE_NONCES_TYPEHASH, account, newNonce, nonce, deadline)),
+            deadline,
+            signature
+        );
+        _invalidateNonces(account, nonce, newNonce);
+    }
+
+    function _invalidateNonces(address account, uint256 previousNonce, uint256 newNonce) private {
+        if (newNonce <= previousNonce || newNonce - previousNonce > MAX_NONCE_JUMP) {
+            revert InvalidNonceJump(previousNonce, newNonce);
+        }
+        _nonces[account] = newNonce;
+        emit NoncesInvalidated(account, msg.sender, previousNonce, newNonce);
     }
 
     /// @dev Returns the current nonce of `account` and consumes it.

@@ -18,6 +18,8 @@ contract ConsentHandler {
     ConsentManager public immutable twin;
     DelegationRegistry public immutable delegations;
     RecordRegistry public immutable records;
+    IdentityRegistry public immutable identity;
+    address public constant REGISTRAR = address(0x5EC);
 
     uint256[2] internal patientKeys = [uint256(0xA11CE), uint256(0xB0B)];
     address[2] public patients;
@@ -30,6 +32,10 @@ contract ConsentHandler {
     mapping(address => mapping(address => uint40)) public modelExpiry;
     mapping(address => mapping(address => uint32)) public modelSerial;
     mapping(address => mapping(address => bool)) public modelDelegationApproved;
+    /// The scope hash of the latest delegation request the patient saw, per (patient, colleague).
+    mapping(address => mapping(address => bytes32)) public modelRequestedScope;
+    /// Whether the registrar currently attests the doctor.
+    mapping(address => bool) public modelAttested;
     /// Set when an attack succeeded (must stay false).
     bool public breach;
     string public breachReason;
@@ -46,6 +52,8 @@ contract ConsentHandler {
         delegations = delegations_;
         records = consent_.records();
         doctors = doctors_;
+        identity = consent_.identities();
+        for (uint256 i; i < 3; ++i) modelAttested[doctors_[i]] = true;
         for (uint256 i; i < 2; ++i) {
             address patient = vm.addr(patientKeys[i]);
             patients[i] = patient;
@@ -136,11 +144,9 @@ contract ConsentHandler {
         address doctor = doctors[d % 3];
         if (bySig) {
             uint256 deadline = block.timestamp + 1 hours;
-            bytes32 structHash = keccak256(
-                abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, consent.nonces(patient), deadline)
-            );
-            bytes memory sig = _sign(consent, patientKeys[p % 2], structHash);
-            try consent.revokeAccessBySig(patient, doctor, deadline, sig) {
+            uint32 serial = consent.grantOf(patient, doctor).serial;
+            bytes memory sig = _revokeSig(p % 2, doctor, serial, consent.nonces(patient), deadline);
+            try consent.revokeAccessBySig(patient, doctor, serial, deadline, sig) {
                 modelGranted[patient][doctor] = false;
             } catch {}
         } else {
@@ -163,8 +169,10 @@ contract ConsentHandler {
             uint40 expiresAt = uint40(block.timestamp + 1 + duration % 10 days);
             if (expiresAt > grantExpiry) expiresAt = grantExpiry;
             vm.prank(doctor);
-            try delegations.requestDelegation(patient, colleague, _scope(patient, seed), expiresAt) {
+            Scope memory scope = _scope(patient, seed);
+            try delegations.requestDelegation(patient, colleague, scope, expiresAt) {
                 modelDelegationApproved[patient][colleague] = false;
+                modelRequestedScope[patient][colleague] = _scopeHash(scope);
                 requests++;
             } catch {}
             return;
@@ -180,8 +188,12 @@ contract ConsentHandler {
             if (delegations.delegationOf(patient, colleague).status != DelegationRegistry.DelegationStatus.Pending) {
                 continue;
             }
+            DelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
             vm.prank(patient);
-            try delegations.approveDelegation(colleague) {
+            try delegations.approveDelegation(
+                colleague,
+                DelegationRegistry.DelegationTerms(d.doctor, d.serial, modelRequestedScope[patient][colleague], d.expiresAt)
+            ) {
                 modelDelegationApproved[patient][colleague] = true;
                 approvals++;
             } catch {}
@@ -231,25 +243,134 @@ contract ConsentHandler {
         try consent.grantAccessBySig(patient, doctor, scope, expiresAt, deadline, forged) {
             _breach("forged grant");
         } catch {}
+        uint32 serial = consent.grantOf(patient, doctor).serial;
         structHash = keccak256(
-            abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, consent.nonces(patient), deadline)
+            abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, serial, consent.nonces(patient), deadline)
         );
         forged = _sign(consent, attackerKey, structHash);
-        try consent.revokeAccessBySig(patient, doctor, deadline, forged) {
+        try consent.revokeAccessBySig(patient, doctor, serial, deadline, forged) {
             _breach("forged revoke");
         } catch {}
-        structHash = keccak256(
-            abi.encode(delegations.APPROVE_DELEGATION_TYPEHASH(), patient, doctor, delegations.nonces(patient), deadline)
+        _impersonateApproval(p % 2, d % 3, attackerKey, deadline);
+    }
+
+    function _impersonateApproval(uint256 p, uint256 d, uint256 attackerKey, uint256 deadline) internal {
+        address patient = patients[p];
+        address doctor = doctors[d];
+        DelegationRegistry.Delegation memory pending = delegations.delegationOf(patient, doctor);
+        bytes32 scopeHash = modelRequestedScope[patient][doctor];
+        bytes32 structHash = keccak256(
+            abi.encode(
+                delegations.APPROVE_DELEGATION_TYPEHASH(),
+                patient,
+                doctor,
+                pending.doctor,
+                pending.serial,
+                scopeHash,
+                pending.expiresAt,
+                delegations.nonces(patient),
+                deadline
+            )
         );
-        forged = _sign(delegations, attackerKey, structHash);
-        try delegations.approveDelegationBySig(patient, doctor, deadline, forged) {
+        bytes memory forged = _sign(delegations, attackerKey, structHash);
+        DelegationRegistry.DelegationTerms memory terms =
+            DelegationRegistry.DelegationTerms(pending.doctor, pending.serial, scopeHash, pending.expiresAt);
+        try delegations.approveDelegationBySig(patient, doctor, terms, deadline, forged) {
             _breach("forged delegation approval");
         } catch {}
         // A doctor "approving" from its own account only touches its own (empty) patient slot.
         vm.prank(doctor);
-        try delegations.approveDelegation(doctors[(d + 1) % 3]) {
+        try delegations.approveDelegation(doctors[(d + 1) % 3], terms) {
             _breach("doctor approved a delegation");
         } catch {}
+    }
+
+    /// The delegating doctor swaps its pending request for a wider one after the patient signed an approval of the
+    /// first: neither the signed approval nor a direct approval naming the first request may approve the second.
+    function swapDelegation(uint256 p, uint256 c, uint256 seed) external {
+        calls++;
+        address patient = patients[p % 2];
+        address colleague = doctors[c % 3];
+        DelegationRegistry.Delegation memory first = delegations.delegationOf(patient, colleague);
+        if (first.status != DelegationRegistry.DelegationStatus.Pending) return;
+        DelegationRegistry.DelegationTerms memory stale = DelegationRegistry.DelegationTerms(
+            first.doctor, first.serial, modelRequestedScope[patient][colleague], first.expiresAt
+        );
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _approvalSig(p % 2, colleague, stale, deadline);
+        Scope memory wider = _scope(patient, seed);
+        vm.startPrank(first.doctor);
+        delegations.revokeDelegation(patient, colleague);
+        try delegations.requestDelegation(patient, colleague, wider, first.expiresAt) {
+            modelRequestedScope[patient][colleague] = _scopeHash(wider);
+        } catch {
+            vm.stopPrank();
+            return;
+        }
+        vm.stopPrank();
+        requests++;
+        try delegations.approveDelegationBySig(patient, colleague, stale, deadline, sig) {
+            _breach("signed approval of a swapped delegation request");
+        } catch {}
+        vm.prank(patient);
+        try delegations.approveDelegation(colleague, stale) {
+            _breach("direct approval of a swapped delegation request");
+        } catch {}
+    }
+
+    /// A relayer withholds a revocation, the patient revokes and grants again itself, then the relayer submits it:
+    /// the signature names the first grant and must not end the second.
+    function staleRevoke(uint256 p, uint256 d, uint32 duration) external {
+        calls++;
+        address patient = patients[p % 2];
+        address doctor = doctors[d % 3];
+        if (!consent.isGrantActive(patient, doctor)) return;
+        uint32 first = consent.grantOf(patient, doctor).serial;
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sig = _revokeSig(p % 2, doctor, first, consent.nonces(patient), deadline);
+        vm.prank(patient);
+        consent.revokeAccess(doctor);
+        modelGranted[patient][doctor] = false;
+        uint40 expiresAt = uint40(block.timestamp + 1 + (duration % 10 days));
+        vm.prank(patient);
+        try consent.grantAccess(doctor, _scope(patient, duration), expiresAt) returns (uint32 serial) {
+            _recordGrant(patient, doctor, expiresAt, serial);
+        } catch {}
+        try consent.revokeAccessBySig(patient, doctor, first, deadline, sig) {
+            _breach("withheld revocation ended a later grant");
+        } catch {}
+    }
+
+    /// The patient signs a grant, then cancels it (nonce invalidation): the signature must never be relayed.
+    function cancelledGrant(uint256 p, uint256 d, uint256 seed) external {
+        calls++;
+        address patient = patients[p % 2];
+        address doctor = doctors[d % 3];
+        uint256 deadline = block.timestamp + 1 hours;
+        uint40 expiresAt = uint40(block.timestamp + 1 days);
+        Scope memory scope = _scope(patient, seed);
+        uint256 nonce = consent.nonces(patient);
+        bytes memory sig = _grantSig(consent, p % 2, doctor, scope, expiresAt, nonce, deadline);
+        vm.prank(patient);
+        consent.invalidateNonces(nonce + 1 + seed % 3);
+        try consent.grantAccessBySig(patient, doctor, scope, expiresAt, deadline, sig) {
+            _breach("cancelled signature relayed");
+        } catch {}
+    }
+
+    /// The registrar withdraws or renews a doctor's attestation.
+    function attest(uint256 d, bool withdraw) external {
+        calls++;
+        address doctor = doctors[d % 3];
+        vm.prank(REGISTRAR);
+        if (withdraw) {
+            try identity.revokeDoctor(doctor) {
+                modelAttested[doctor] = false;
+            } catch {}
+        } else {
+            identity.attestDoctor(doctor, type(uint40).max);
+            modelAttested[doctor] = true;
+        }
     }
 
     // ------------------------------------------------------------ helpers
@@ -275,6 +396,37 @@ contract ConsentHandler {
             )
         );
         return _sign(target, patientKeys[p], structHash);
+    }
+
+    function _approvalSig(uint256 p, address colleague, DelegationRegistry.DelegationTerms memory terms, uint256 deadline)
+        internal
+        view
+        returns (bytes memory)
+    {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                delegations.APPROVE_DELEGATION_TYPEHASH(),
+                patients[p],
+                colleague,
+                terms.doctor,
+                terms.serial,
+                terms.scopeHash,
+                terms.expiresAt,
+                delegations.nonces(patients[p]),
+                deadline
+            )
+        );
+        return _sign(delegations, patientKeys[p], structHash);
+    }
+
+    function _revokeSig(uint256 p, address doctor, uint32 serial, uint256 nonce, uint256 deadline)
+        internal
+        view
+        returns (bytes memory)
+    {
+        bytes32 structHash =
+            keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patients[p], doctor, serial, nonce, deadline));
+        return _sign(consent, patientKeys[p], structHash);
     }
 
     function _scopeHash(Scope memory scope) internal pure returns (bytes32) {

@@ -14,7 +14,10 @@ import {ConsentHandler} from "./ConsentHandler.sol";
 ///   own actions; forged signatures and doctors acting for patients never succeed);
 /// - a revoked or expired grant never reads as active;
 /// - a delegate's access is a subset of the delegating doctor's;
-/// - a relayed signature cannot be replayed with the same nonce, on another contract or for another chain.
+/// - a relayed signature cannot be replayed with the same nonce, on another contract or for another chain;
+/// - an approval names the delegation request it approves (a swapped request is never approved by it), a relayed
+///   revocation names the grant it ends, and a cancelled signature is never relayed;
+/// - a doctor or colleague without a current attestation holds no live grant and no live delegation.
 abstract contract ConsentInvariantBase is Test {
     ConsentHandler internal handler;
     IdentityRegistry internal identity;
@@ -39,7 +42,7 @@ abstract contract ConsentInvariantBase is Test {
         }
         handler = new ConsentHandler(consent, twin, delegations, doctors);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](10);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = ConsentHandler.request.selector;
         selectors[1] = ConsentHandler.grant.selector;
         selectors[2] = ConsentHandler.grantBySig.selector;
@@ -50,6 +53,10 @@ abstract contract ConsentInvariantBase is Test {
         selectors[7] = ConsentHandler.revokeDelegation.selector;
         selectors[8] = ConsentHandler.warp.selector;
         selectors[9] = ConsentHandler.impersonate.selector;
+        selectors[10] = ConsentHandler.swapDelegation.selector;
+        selectors[11] = ConsentHandler.staleRevoke.selector;
+        selectors[12] = ConsentHandler.cancelledGrant.selector;
+        selectors[13] = ConsentHandler.attest.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
@@ -67,7 +74,8 @@ abstract contract ConsentInvariantBase is Test {
 
     /// The grant reads as active exactly when the patient's own last decision says so and it has not expired.
     function _checkGrant(address patient, address doctor) internal view {
-        bool live = handler.modelGranted(patient, doctor) && block.timestamp < handler.modelExpiry(patient, doctor);
+        bool live = handler.modelGranted(patient, doctor) && block.timestamp < handler.modelExpiry(patient, doctor)
+            && handler.modelAttested(doctor);
         assertEq(consent.isGrantActive(patient, doctor), live, "grant state differs from the patient's decisions");
         if (handler.modelGranted(patient, doctor)) {
             assertEq(consent.grantOf(patient, doctor).serial, handler.modelSerial(patient, doctor), "serial");
@@ -87,6 +95,8 @@ abstract contract ConsentInvariantBase is Test {
             assertTrue(handler.modelDelegationApproved(patient, colleague), "delegation active without approval");
             assertTrue(consent.isGrantActive(patient, delegation.doctor), "delegation outlived the doctor's grant");
             assertTrue(block.timestamp < delegation.expiresAt, "expired delegation active");
+            assertTrue(handler.modelAttested(colleague), "delegation to a de-attested colleague active");
+            assertTrue(handler.modelAttested(delegation.doctor), "delegation of a de-attested doctor active");
         }
         for (uint256 r; r < 2; ++r) {
             bytes32 recordId = handler.recordIdOf(patient, r);

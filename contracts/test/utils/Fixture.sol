@@ -47,7 +47,7 @@ abstract contract Fixture is Test {
         consent = new ConsentManager(identity, records);
         delegations = new DelegationRegistry(consent);
         streams = new StreamAnchors();
-        reports = new DiseaseReports();
+        reports = new DiseaseReports(identity);
 
         vm.prank(admin);
         identity.setRegistrar(registrar, true);
@@ -112,5 +112,46 @@ abstract contract Fixture is Test {
             )
         );
         return _sign(patientKey, consent, structHash);
+    }
+
+    /// The terms an approval of the pending delegation to `colleague_` names, with the scope the patient reviewed.
+    function _terms(address colleague_, Scope memory scope)
+        internal
+        view
+        returns (address doctor_, uint32 serial, bytes32 scopeHash, uint40 expiresAt)
+    {
+        DelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague_);
+        return (d.doctor, d.serial, _scopeHash(scope), d.expiresAt);
+    }
+
+    /// The patient approves the pending delegation to `colleague_`, naming `scope` as the one it reviewed.
+    function _approveDelegation(address colleague_, Scope memory scope) internal {
+        (address doctor_, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague_, scope);
+        vm.prank(patient);
+        delegations.approveDelegation(colleague_, DelegationRegistry.DelegationTerms(doctor_, serial, scopeHash, expiresAt));
+    }
+
+    function _approveDelegationSig(
+        address doctor_,
+        uint32 serial,
+        bytes32 scopeHash,
+        uint40 expiresAt,
+        uint256 nonce,
+        uint256 deadline
+    ) internal view returns (bytes memory) {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                delegations.APPROVE_DELEGATION_TYPEHASH(),
+                patient,
+                colleague,
+                doctor_,
+                serial,
+                scopeHash,
+                expiresAt,
+                nonce,
+                deadline
+            )
+        );
+        return _sign(patientKey, delegations, structHash);
     }
 }

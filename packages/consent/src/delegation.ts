@@ -1,3 +1,4 @@
+import { delegationScopeHash } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
@@ -65,6 +66,13 @@ export async function requestDelegation(
 export interface DelegationDecisionParameters {
   /** The colleague of the pending delegation. */
   colleague: string;
+  /**
+   * The serial of the delegation request the patient reviewed (`DelegationRequested.serial`). When given, the
+   * decision fails unless that request is still the pending one: a doctor who swapped the request after the patient
+   * looked at it gets nothing. Without it, the decision applies to the request pending now (read from the chain), and
+   * the approval names that request's exact terms.
+   */
+  serial?: number;
 }
 
 /** What {@link approveDelegation} returns. */
@@ -93,11 +101,35 @@ export async function approveDelegation(
   const colleague = getAddress(parameters.colleague);
   const delegation = await delegationOf(client, client.address, colleague);
   const request = await latestDelegationRequest(client, client.address, colleague);
-  if (delegation.status !== DELEGATION_PENDING || !request)
+  if (delegation.status !== DELEGATION_PENDING || !request || Number(delegation.serial) !== request.serial)
     throw new InvalidConsentParametersError(`No pending delegation to ${colleague}.`);
+  if (parameters.serial !== undefined && parameters.serial !== request.serial)
+    throw new InvalidConsentParametersError(
+      `The pending delegation to ${colleague} is request ${request.serial}, not the reviewed request ${parameters.serial}.`,
+    );
+  // No key goes to a colleague (or through a doctor) without a current attestation: the chain would not count the
+  // delegation as live anyway.
+  const [colleagueAttested, doctorAttested] = await Promise.all([
+    client.chain.identityRegistry.read.isDoctor(colleague),
+    client.chain.identityRegistry.read.isDoctor(request.doctor),
+  ]);
+  if (!colleagueAttested || !doctorAttested)
+    throw new InvalidConsentParametersError(
+      `${colleagueAttested ? request.doctor : colleague} holds no current doctor attestation.`,
+    );
+  // The approval names exactly the request whose scope the keys are released for.
+  const terms = {
+    doctor: request.doctor,
+    serial: request.serial,
+    scopeHash: delegationScopeHash(request.scopeTuple as never),
+    expiresAt: request.expiresAt,
+  };
   const released = await releaseKeys(client, colleague, request.scope);
-  const receipt = await patientAction(client, 'ApproveDelegation', { patient: client.address, colleague }, () =>
-    client.chain.delegationRegistry.write.approveDelegation(colleague),
+  const receipt = await patientAction(
+    client,
+    'ApproveDelegation',
+    { patient: client.address, colleague, ...terms },
+    () => client.chain.delegationRegistry.write.approveDelegation(colleague, terms),
   );
   return { ...(await transactionInfo(client, receipt)), released };
 }
@@ -118,7 +150,15 @@ export async function rejectDelegation(
   parameters: DelegationDecisionParameters,
 ): Promise<TransactionInfo> {
   const colleague = getAddress(parameters.colleague);
-  const receipt = await patientAction(client, 'RejectDelegation', { patient: client.address, colleague }, () =>
+  if (parameters.serial !== undefined) {
+    const pending = await delegationOf(client, client.address, colleague);
+    if (pending.status !== DELEGATION_PENDING || Number(pending.serial) !== parameters.serial)
+      throw new InvalidConsentParametersError(
+        `Delegation request ${parameters.serial} to ${colleague} is not pending.`,
+      );
+  }
+  const message = { patient: client.address, colleague, serial: parameters.serial };
+  const receipt = await patientAction(client, 'RejectDelegation', message, () =>
     client.chain.delegationRegistry.write.rejectDelegation(colleague),
   );
   return transactionInfo(client, receipt);
@@ -155,7 +195,9 @@ export async function revokeDelegation(
   const colleague = getAddress(parameters.colleague);
   const request = await latestDelegationRequest(client, client.address, colleague);
   const affected = request ? recordsInScope(await recordsOf(client, client.address), request.scope) : [];
-  const receipt = await patientAction(client, 'RevokeDelegation', { patient: client.address, colleague }, () =>
+  // A relayed revocation names the delegation it ends (the one whose records are rotated below).
+  const message = { patient: client.address, colleague, serial: request?.serial };
+  const receipt = await patientAction(client, 'RevokeDelegation', message, () =>
     client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
   );
   const rotated = await rotateRecords(client, affected, parameters.rotation ?? 'lazy');

@@ -76,6 +76,7 @@ export {
 export { type MhrChainAbiItems, type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
 export {
   type AnySignedRelayedAction,
+  delegationScopeHash,
   type RelayedAction,
   type RelayedActionMessages,
   type SignedRelayedAction,

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.js';
 import { ContractRevertError, isContractRevert, UnknownDeploymentError } from './errors.js';
 import { addressesForChain, connectMhrChain, deployMhrChain, deployments, withDeployment } from './mhrChain.js';
-import { signRelayedAction, submitRelayedAction } from './relayed.js';
+import { delegationScopeHash, signRelayedAction, submitRelayedAction } from './relayed.js';
 import { scopeAll, scopeCategory, scopeRecords } from './scope.js';
 import { buildSegmentMerkleTree } from './segmentMerkleTree.js';
 import { type AnvilFixtures, anvilTest as test } from './testing.js';
@@ -102,7 +102,20 @@ describe('MHR Chain on anvil', () => {
       now + 3600n,
     );
     expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(false);
-    await p.delegationRegistry.write.approveDelegation(colleague.address);
+    // The approval names the request it approves; any other terms are refused with a typed error.
+    const pending = await p.delegationRegistry.read.delegationOf(patient.address, colleague.address);
+    const terms = {
+      doctor: pending.doctor,
+      serial: pending.serial,
+      scopeHash: delegationScopeHash(scopeRecords([ecgRecord])),
+      expiresAt: pending.expiresAt,
+    };
+    const mismatch = await p.delegationRegistry.write
+      .approveDelegation(colleague.address, { ...terms, scopeHash: delegationScopeHash(scopeAll()) })
+      .catch((e: unknown) => e);
+    if (!isContractRevert(mismatch, 'DelegationMismatch')) throw new Error('expected DelegationMismatch');
+    expect(mismatch.args).toEqual({ patient: patient.address, colleague: colleague.address, serial: 1n });
+    await p.delegationRegistry.write.approveDelegation(colleague.address, terms);
     expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(true);
     const tooWide = await as(doctor)
       .delegationRegistry.write.requestDelegation(patient.address, doctor.address, scopeAll(), now + 60n)
@@ -233,8 +246,50 @@ describe('MHR Chain on anvil', () => {
       action: 'RevokeAccess',
       message: { patient: patient.address, doctor: doctor.address },
     });
+    expect(revoke.message.serial).toBe(1n); // read from the chain: the grant this signature ends
     await submitRelayedAction(relay, revoke);
     expect(await chain.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(false);
+
+    // A revocation withheld by a relayer cannot end a later grant: it names grant 2, the chain now holds grant 3.
+    const grantAgain = async () =>
+      submitRelayedAction(
+        relay,
+        await signRelayedAction({
+          chain,
+          signer: patient,
+          action: 'GrantAccess',
+          message: { patient: patient.address, doctor: doctor.address, scope: scopeAll(), expiresAt: now + 86400n },
+        }),
+      );
+    await grantAgain();
+    const withheld = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'RevokeAccess',
+      message: { patient: patient.address, doctor: doctor.address },
+    });
+    // The patient cancels it (nonce invalidation, itself relayed by another relayer), then grants once more.
+    const cancel = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'InvalidateNonces',
+      message: { contract: 'consentManager', account: patient.address, newNonce: withheld.nonce + 1n },
+    });
+    const cancelled = await submitRelayedAction(as(doctor), cancel);
+    expect(cancelled.events.map((e) => e.eventName)).toEqual(['NoncesInvalidated']);
+    const relayedAfterCancel = await submitRelayedAction(relay, withheld).catch((e: unknown) => e);
+    expect(isContractRevert(relayedAfterCancel, 'InvalidSignature')).toBe(true);
+    await grantAgain();
+    const forEarlierGrant = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'RevokeAccess',
+      message: { patient: patient.address, doctor: doctor.address, serial: 2 },
+    });
+    const mismatch = await submitRelayedAction(relay, forEarlierGrant).catch((e: unknown) => e);
+    if (!isContractRevert(mismatch, 'GrantSerialMismatch')) throw new Error('expected GrantSerialMismatch');
+    expect(mismatch.args).toMatchObject({ signedSerial: 2n, currentSerial: 3n });
+    expect(await chain.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(true);
     expect(await anvil.provider.getBalance(patient.address)).toBe(0n);
   });
 
@@ -267,6 +322,7 @@ describe('MHR Chain on anvil', () => {
       await chain.streamAnchors.read.verifySegment(patient.address, tree.root, randomBytes(36), tree.proof(3)),
     ).toBe(false);
 
+    await p.identityRegistry.write.register(key('patient pk')); // only registered patients report
     const { events } = await p.diseaseReports.write.openRound(key('schema'), now + 86400n);
     const roundId = events[0]?.eventName === 'RoundOpened' ? events[0].args.roundId : 0n;
     expect(roundId).toBe(1n);
@@ -276,6 +332,24 @@ describe('MHR Chain on anvil', () => {
     if (!isContractRevert(twice, 'ReportAlreadySubmitted')) throw new Error('expected ReportAlreadySubmitted');
     expect(twice.args.roundId).toBe(roundId);
     const other = Wallet.createRandom();
+    const sybil = await signRelayedAction({
+      chain,
+      signer: other,
+      action: 'SubmitReport',
+      message: { roundId, patient: other.address, report: hexlify(randomBytes(8)) },
+      deadline: 4102444800n,
+    });
+    const refused = await submitRelayedAction(as(relayer), sybil).catch((e: unknown) => e);
+    if (!isContractRevert(refused, 'UnregisteredReporter')) throw new Error('expected UnregisteredReporter');
+    expect(refused.args).toEqual({ patient: other.address });
+    const registration = await signRelayedAction({
+      chain,
+      signer: other,
+      action: 'Register',
+      message: { account: other.address, encryptionKey: key('other pk') },
+      deadline: 4102444800n,
+    });
+    await submitRelayedAction(as(relayer), registration);
     const report = await signRelayedAction({
       chain,
       signer: other,

@@ -127,7 +127,7 @@ export async function deployMhrChain(parameters: DeployMhrChainParameters): Prom
     consentManager,
   ]);
   const streamAnchors = await deployOne(deployer, 'streamAnchors', streamAnchorsBytecode, []);
-  const diseaseReports = await deployOne(deployer, 'diseaseReports', diseaseReportsBytecode, []);
+  const diseaseReports = await deployOne(deployer, 'diseaseReports', diseaseReportsBytecode, [identityRegistry]);
   const addresses: MhrChainAddresses = {
     identityRegistry,
     recordRegistry,

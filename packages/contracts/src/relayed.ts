@@ -1,10 +1,18 @@
-import type { BytesLike, Signer, TypedDataDomain, TypedDataField } from 'ethers';
+import { type BytesLike, type Signer, type TypedDataDomain, TypedDataEncoder, type TypedDataField } from 'ethers';
 import type { MhrChain } from './mhrChain.js';
 import type { MhrChainAbiItems, MhrChainContractName } from './mhrChainAbis.js';
 import type { Scope } from './scope.js';
 import type { WriteResult } from './typedContract.js';
 
-/** The message of each relayed (EIP-712 signed) action, without nonce and deadline, which the SDK fills in. */
+/**
+ * The message of each relayed (EIP-712 signed) action, without nonce and deadline, which the SDK fills in.
+ *
+ * An action that ends something names it, so a signature withheld by a relayer cannot end a later grant, request or
+ * delegation of the same pair: `serial` is the grant (`RevokeAccess`), access request (`RejectRequest`) or delegation
+ * request (`RejectDelegation`, `RevokeDelegation`) serial. Left out, {@link signRelayedAction} reads the current one
+ * from the chain and signs it. An approval of a delegation names the exact request it approves (doctor, serial, EIP-712
+ * scope hash, expiry: see {@link delegationScopeHash}); the contract refuses it for any other request.
+ */
 export interface RelayedActionMessages {
   Register: { account: string; encryptionKey: BytesLike };
   RotateEncryptionKey: { account: string; encryptionKey: BytesLike };
@@ -12,14 +20,23 @@ export interface RelayedActionMessages {
   SupersedeRecord: { patient: string; recordId: BytesLike; cid: BytesLike };
   SupersedeRecords: { patient: string; recordIds: BytesLike[]; cids: BytesLike[] };
   GrantAccess: { patient: string; doctor: string; scope: Scope; expiresAt: bigint | number };
-  RejectRequest: { patient: string; doctor: string };
-  RevokeAccess: { patient: string; doctor: string };
-  ApproveDelegation: { patient: string; colleague: string };
-  RejectDelegation: { patient: string; colleague: string };
-  RevokeDelegation: { patient: string; colleague: string };
+  RejectRequest: { patient: string; doctor: string; serial?: bigint | number };
+  RevokeAccess: { patient: string; doctor: string; serial?: bigint | number };
+  ApproveDelegation: {
+    patient: string;
+    colleague: string;
+    doctor: string;
+    serial: bigint | number;
+    scopeHash: BytesLike;
+    expiresAt: bigint | number;
+  };
+  RejectDelegation: { patient: string; colleague: string; serial?: bigint | number };
+  RevokeDelegation: { patient: string; colleague: string; serial?: bigint | number };
   AuthorizeDevice: { patient: string; device: string; authorized: boolean };
   AnchorStreamBatch: { patient: string; root: BytesLike; segmentCount: number };
   SubmitReport: { roundId: bigint | number; patient: string; report: BytesLike };
+  /** Cancels every unrelayed signature of `account` on `contract` with a nonce below `newNonce`. */
+  InvalidateNonces: { contract: MhrChainContractName; account: string; newNonce: bigint | number };
 }
 
 /** The name of a relayed action (its EIP-712 primary type). */
@@ -40,12 +57,15 @@ export interface SignedRelayedAction<A extends RelayedAction = RelayedAction> {
 type Field = TypedDataField;
 const f = (name: string, type: string): Field => ({ name, type });
 const tail = [f('nonce', 'uint256'), f('deadline', 'uint256')];
-const patientDoctor = [f('patient', 'address'), f('doctor', 'address'), ...tail];
-const patientColleague = [f('patient', 'address'), f('colleague', 'address'), ...tail];
+const patientDoctorSerial = [f('patient', 'address'), f('doctor', 'address'), f('serial', 'uint32'), ...tail];
+const patientColleagueSerial = [f('patient', 'address'), f('colleague', 'address'), f('serial', 'uint32'), ...tail];
 
-/** Per action: the contract that verifies it, the signer field and the EIP-712 types (as the contracts hash them). */
+/**
+ * Per action: the contract that verifies it (`InvalidateNonces`: the message names it), the signer field and the
+ * EIP-712 types (as the contracts hash them).
+ */
 const ACTIONS: {
-  [A in RelayedAction]: { contract: MhrChainContractName; signer: string; types: Record<string, Field[]> };
+  [A in RelayedAction]: { contract: MhrChainContractName | null; signer: string; types: Record<string, Field[]> };
 } = {
   Register: {
     contract: 'identityRegistry',
@@ -90,22 +110,32 @@ const ACTIONS: {
       Scope: [f('kind', 'uint8'), f('category', 'uint16'), f('recordIds', 'bytes32[]')],
     },
   },
-  RejectRequest: { contract: 'consentManager', signer: 'patient', types: { RejectRequest: patientDoctor } },
-  RevokeAccess: { contract: 'consentManager', signer: 'patient', types: { RevokeAccess: patientDoctor } },
+  RejectRequest: { contract: 'consentManager', signer: 'patient', types: { RejectRequest: patientDoctorSerial } },
+  RevokeAccess: { contract: 'consentManager', signer: 'patient', types: { RevokeAccess: patientDoctorSerial } },
   ApproveDelegation: {
     contract: 'delegationRegistry',
     signer: 'patient',
-    types: { ApproveDelegation: patientColleague },
+    types: {
+      ApproveDelegation: [
+        f('patient', 'address'),
+        f('colleague', 'address'),
+        f('doctor', 'address'),
+        f('serial', 'uint32'),
+        f('scopeHash', 'bytes32'),
+        f('expiresAt', 'uint40'),
+        ...tail,
+      ],
+    },
   },
   RejectDelegation: {
     contract: 'delegationRegistry',
     signer: 'patient',
-    types: { RejectDelegation: patientColleague },
+    types: { RejectDelegation: patientColleagueSerial },
   },
   RevokeDelegation: {
     contract: 'delegationRegistry',
     signer: 'patient',
-    types: { RevokeDelegation: patientColleague },
+    types: { RevokeDelegation: patientColleagueSerial },
   },
   AuthorizeDevice: {
     contract: 'streamAnchors',
@@ -126,7 +156,75 @@ const ACTIONS: {
     signer: 'patient',
     types: { SubmitReport: [f('roundId', 'uint64'), f('patient', 'address'), f('report', 'bytes'), ...tail] },
   },
+  InvalidateNonces: {
+    contract: null,
+    signer: 'account',
+    types: { InvalidateNonces: [f('account', 'address'), f('newNonce', 'uint256'), ...tail] },
+  },
 };
+
+/** The EIP-712 type of a scope, as the contracts hash it. */
+const SCOPE_TYPES = { Scope: [f('kind', 'uint8'), f('category', 'uint16'), f('recordIds', 'bytes32[]')] };
+
+/**
+ * The EIP-712 struct hash of a scope (`ScopeLib.hash` in the contracts): what a delegation approval names as
+ * `scopeHash`.
+ *
+ * @example
+ * ```ts
+ * import { delegationScopeHash, scopeCategory } from '@mhrchain/contracts';
+ *
+ * delegationScopeHash(scopeCategory(1)); // 0x…, the hash the patient's approval of an ECG-only delegation names
+ * ```
+ */
+export function delegationScopeHash(scope: Scope): string {
+  return TypedDataEncoder.hashStruct('Scope', SCOPE_TYPES, {
+    kind: scope.kind,
+    category: scope.category,
+    recordIds: [...scope.recordIds],
+  });
+}
+
+/** The contract that verifies `action`. */
+function contractOf(
+  action: AnySignedRelayedAction | { action: RelayedAction; message: unknown },
+): MhrChainContractName {
+  const fixed = ACTIONS[action.action].contract;
+  return fixed ?? (action.message as RelayedActionMessages['InvalidateNonces']).contract;
+}
+
+/** Fills in the serial an ending action names when the caller left it out: the current one on chain. */
+async function withSerial<A extends RelayedAction>(
+  chain: MhrChain,
+  action: A,
+  message: RelayedActionMessages[A],
+): Promise<RelayedActionMessages[A]> {
+  const m = message as Record<string, unknown>;
+  if (m.serial !== undefined) return message;
+  const read = async (): Promise<bigint | undefined> => {
+    switch (action) {
+      case 'RevokeAccess':
+        return BigInt((await chain.consentManager.read.grantOf(m.patient as string, m.doctor as string)).serial);
+      case 'RejectRequest':
+        return BigInt((await chain.consentManager.read.requestOf(m.patient as string, m.doctor as string)).serial);
+      case 'RejectDelegation':
+      case 'RevokeDelegation':
+        return BigInt(
+          (await chain.delegationRegistry.read.delegationOf(m.patient as string, m.colleague as string)).serial,
+        );
+      default:
+        return undefined;
+    }
+  };
+  const serial = await read();
+  return serial === undefined ? message : ({ ...message, serial } as RelayedActionMessages[A]);
+}
+
+/** The serial a signed ending action names (always set by {@link signRelayedAction}). */
+function signedSerial(message: { serial?: bigint | number }): bigint {
+  if (message.serial === undefined) throw new TypeError('A signed ending action must name its serial.');
+  return BigInt(message.serial);
+}
 
 /** Any signed relayed action, discriminated by `action`. */
 export type AnySignedRelayedAction = { [A in RelayedAction]: SignedRelayedAction<A> }[RelayedAction];
@@ -162,9 +260,10 @@ export interface SignRelayedActionParameters<A extends RelayedAction> {
 export async function signRelayedAction<A extends RelayedAction>(
   parameters: SignRelayedActionParameters<A>,
 ): Promise<SignedRelayedAction<A>> {
-  const { chain, signer, action, message } = parameters;
+  const { chain, signer, action } = parameters;
   const spec = ACTIONS[action];
-  const contract = chain[spec.contract];
+  const message = await withSerial(chain, action, parameters.message);
+  const contract = chain[contractOf({ action, message })];
   const account = (message as Record<string, unknown>)[spec.signer] as string;
   const [domainFields, nonce] = await Promise.all([
     contract.contract.getFunction('eip712Domain').staticCall(),
@@ -181,7 +280,8 @@ export async function signRelayedAction<A extends RelayedAction>(
     const block = await signer.provider?.getBlock('latest');
     deadline = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000)) + 3600n;
   }
-  const value = { ...message, nonce, deadline };
+  const { contract: _verifying, ...fields } = message as Record<string, unknown>;
+  const value = { ...fields, nonce, deadline };
   const signature = await signer.signTypedData(domain, spec.types, value);
   return { action, message, nonce, deadline, signature };
 }
@@ -256,6 +356,7 @@ export async function submitRelayedAction(
         return chain.consentManager.write.rejectRequestBySig(
           signed.message.patient,
           signed.message.doctor,
+          signedSerial(signed.message),
           deadline,
           signature,
         );
@@ -263,20 +364,25 @@ export async function submitRelayedAction(
         return chain.consentManager.write.revokeAccessBySig(
           signed.message.patient,
           signed.message.doctor,
+          signedSerial(signed.message),
           deadline,
           signature,
         );
-      case 'ApproveDelegation':
+      case 'ApproveDelegation': {
+        const { doctor, serial, scopeHash, expiresAt } = signed.message;
         return chain.delegationRegistry.write.approveDelegationBySig(
           signed.message.patient,
           signed.message.colleague,
+          { doctor, serial, scopeHash, expiresAt } as never,
           deadline,
           signature,
         );
+      }
       case 'RejectDelegation':
         return chain.delegationRegistry.write.rejectDelegationBySig(
           signed.message.patient,
           signed.message.colleague,
+          signedSerial(signed.message),
           deadline,
           signature,
         );
@@ -284,6 +390,7 @@ export async function submitRelayedAction(
         return chain.delegationRegistry.write.revokeDelegationBySig(
           signed.message.patient,
           signed.message.colleague,
+          signedSerial(signed.message),
           deadline,
           signature,
         );
@@ -308,6 +415,13 @@ export async function submitRelayedAction(
           signed.message.roundId,
           signed.message.patient,
           signed.message.report,
+          deadline,
+          signature,
+        );
+      case 'InvalidateNonces':
+        return chain[signed.message.contract].write.invalidateNoncesBySig(
+          signed.message.account,
+          signed.message.newNonce,
           deadline,
           signature,
         );

@@ -1,9 +1,10 @@
 import { connectMhrChain } from '@mhrchain/contracts';
 import { anvilTest } from '@mhrchain/contracts/testing';
+import { keccak256, toUtf8Bytes } from 'ethers';
 import { describe, expect } from 'vitest';
 import { aggregateRound } from './aggregateRound.js';
 import { createChainReportLedger } from './chainReportLedger.js';
-import { DuplicateReportError, RoundNotOpenError } from './errors.js';
+import { DuplicateReportError, RoundNotOpenError, UnregisteredReporterError } from './errors.js';
 import { tallyReports } from './estimate.js';
 import { createPrivacyBudget } from './privacyBudget.js';
 import { seededRandom } from './random.js';
@@ -20,6 +21,17 @@ describe('chain report ledger (DiseaseReports on anvil)', () => {
       const ledger = createChainReportLedger({ contract: connectMhrChain(opener!, mhrChain.addresses).diseaseReports });
       const round = await ledger.openRound({ schemaHash: schema.hash });
       expect((await ledger.getRound(round))?.schemaHash).toBe(schema.hash);
+
+      // Only registered patients report: an unregistered address (a Sybil) is refused with a typed error.
+      const sybil = patients.pop()!;
+      await expect(ledger.submitReport({ round, patient: sybil, report: new Uint8Array([1]) })).rejects.toThrow(
+        UnregisteredReporterError,
+      );
+      expect(await ledger.hasReported(round, sybil.address)).toBe(false);
+      for (const patient of patients)
+        await connectMhrChain(patient, mhrChain.addresses).identityRegistry.write.register(
+          keccak256(toUtf8Bytes(patient.address)),
+        );
       expect(await ledger.getRound(round + 1n)).toBeUndefined();
 
       const sent: Uint8Array[] = [];

@@ -1,6 +1,11 @@
 import { type diseaseReportsAbi, isContractRevert, type TypedContract } from '@mhrchain/contracts';
 import { type EventLog, getBytes, hexlify, type Signer } from 'ethers';
-import { DuplicateReportError, InvalidStatsParameterError, RoundNotOpenError } from './errors.js';
+import {
+  DuplicateReportError,
+  InvalidStatsParameterError,
+  RoundNotOpenError,
+  UnregisteredReporterError,
+} from './errors.js';
 import type { LedgerReport, ReportLedger } from './reportLedger.js';
 import type { Hex } from './schema.js';
 
@@ -22,8 +27,9 @@ const SEVEN_DAYS = 7n * 24n * 3600n;
 /**
  * A {@link ReportLedger} over the `DiseaseReports` contract: `openRound` opens a round for the schema hash,
  * `submitReport` sends the report from the patient's own signer (the contract refuses a second report of the same
- * address in a round, and this ledger turns that revert into {@link DuplicateReportError}), and `listReports`
- * reads the round's `ReportSubmitted` events. Anyone can recount a round from the chain alone.
+ * address in a round, and this ledger turns that revert into {@link DuplicateReportError}; it accepts reports only
+ * from patients registered in the `IdentityRegistry`, {@link UnregisteredReporterError} otherwise), and
+ * `listReports` reads the round's `ReportSubmitted` events. Anyone can recount a round from the chain alone.
  *
  * @example
  * ```ts
@@ -38,6 +44,8 @@ const SEVEN_DAYS = 7n * 24n * 3600n;
  * const ledger = createChainReportLedger({ contract: connectMhrChain(deployer!, addresses).diseaseReports });
  * const schema = defineSchema({ categories: ['I10', 'E11'], epsilon: 1, maxConditions: 2 });
  * const round = await ledger.openRound({ schemaHash: schema.hash });
+ * // Only registered patients report (the X25519 key comes from the patient's identity).
+ * await connectMhrChain(patient!, addresses).identityRegistry.write.register(`0x${'11'.repeat(32)}`);
  * await ledger.submitReport({ round, patient: patient!, report: encodeReport(schema, null) });
  * await anvil.stop();
  * ```
@@ -49,6 +57,7 @@ export function createChainReportLedger(parameters: CreateChainReportLedgerParam
   const translate = (error: unknown, round: bigint, patient: string): never => {
     if (isContractRevert(error, 'ReportAlreadySubmitted')) throw new DuplicateReportError(round, patient, error);
     if (isContractRevert(error, 'RoundNotOpen')) throw new RoundNotOpenError(round, error);
+    if (isContractRevert(error, 'UnregisteredReporter')) throw new UnregisteredReporterError(patient, error);
     throw error;
   };
   return {

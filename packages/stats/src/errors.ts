@@ -164,3 +164,26 @@ export class RoundNotOpenError extends BaseError {
     this.round = round;
   }
 }
+
+/**
+ * The reporter is not a registered patient: the `DiseaseReports` contract accepts reports only from accounts
+ * registered in the `IdentityRegistry`, so a round cannot be stuffed with throwaway addresses.
+ *
+ * @example
+ * ```ts
+ * import { UnregisteredReporterError } from '@mhrchain/stats';
+ *
+ * const error = new UnregisteredReporterError('0x0000000000000000000000000000000000000001');
+ * console.log(error.patient, error.shortMessage);
+ * ```
+ */
+export class UnregisteredReporterError extends BaseError {
+  static override name = 'UnregisteredReporterError';
+  override name = 'UnregisteredReporterError';
+  /** The unregistered reporter. */
+  readonly patient: string;
+  constructor(patient: string, cause?: unknown) {
+    super('Only registered patients may report.', { details: `patient ${patient}`, docsPath: 'statistics.md', cause });
+    this.patient = patient;
+  }
+}

@@ -23,6 +23,7 @@ export {
   PrivacyBudgetExceededError,
   RoundNotOpenError,
   UnknownConditionError,
+  UnregisteredReporterError,
 } from './errors.js';
 export {
   type Aggregate,

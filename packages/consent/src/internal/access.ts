@@ -57,7 +57,11 @@ export async function latestDelegationRequest(client: ConsentClient, patient: st
   if (last?.eventName !== 'DelegationRequested') return undefined;
   return {
     doctor: getAddress(last.args.doctor),
+    /** The request's serial: an approval names it, with the scope hash and the expiry. */
+    serial: Number(last.args.serial),
     scope: fromScopeTuple(last.args.scope as never),
+    /** The scope exactly as the chain logged it (the contracts' tuple), for its EIP-712 hash. */
+    scopeTuple: last.args.scope,
     expiresAt: Number(last.args.expiresAt),
     blockNumber: last.blockNumber,
   };

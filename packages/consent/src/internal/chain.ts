@@ -148,16 +148,23 @@ export function blockTimes(client: ConsentClient): (blockNumber: number) => Prom
   };
 }
 
+/**
+ * A decoded consent event, without the relayed-signature bookkeeping every contract shares (`NoncesInvalidated`, the
+ * only event that names no patient-doctor pair).
+ */
+export type ConsentEvent<T> = T extends { eventName: 'NoncesInvalidated' } ? never : T;
+
 /** The last of `events` (in chain order) for each key, themselves in chain order. */
-export function lastPerKey<T extends { blockNumber: number; logIndex: number }>(
+export function lastPerKey<T extends { blockNumber: number; logIndex: number; eventName?: string }>(
   events: readonly T[],
-  key: (event: T) => string,
-): T[] {
-  const last = new Map<string, T>();
+  key: (event: ConsentEvent<T>) => string,
+): ConsentEvent<T>[] {
+  const last = new Map<string, ConsentEvent<T>>();
   for (const event of [...events].sort(compareTimelineEvents)) {
-    const k = key(event);
+    if (event.eventName === 'NoncesInvalidated') continue;
+    const k = key(event as ConsentEvent<T>);
     last.delete(k);
-    last.set(k, event);
+    last.set(k, event as ConsentEvent<T>);
   }
   return [...last.values()];
 }
