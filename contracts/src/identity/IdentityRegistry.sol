@@ -21,25 +21,56 @@ contract IdentityRegistry is EIP712Relayed {
     }
 
     /// @notice `account` registered with `encryptionKey`; `actor` submitted it (the account or a relayer).
+    /// @param account The registered account.
+    /// @param actor Who submitted it.
+    /// @param encryptionKey The account's X25519 public key.
     event IdentityRegistered(address indexed account, address indexed actor, bytes32 encryptionKey);
     /// @notice `account` replaced its encryption key.
+    /// @param account The account.
+    /// @param actor Who submitted it (the account or a relayer).
+    /// @param encryptionKey The new X25519 public key.
     event EncryptionKeyRotated(address indexed account, address indexed actor, bytes32 encryptionKey);
     /// @notice `registrar` attested that `doctor` is a doctor until `validUntil`.
+    /// @param doctor The attested account.
+    /// @param registrar The attesting registrar.
+    /// @param validUntil When the attestation ends by itself (Unix seconds): the doctor's grants and delegations read
+    /// as not live from then on, until a new attestation.
     event DoctorAttested(address indexed doctor, address indexed registrar, uint40 validUntil);
-    /// @notice The doctor attestation of `doctor` was withdrawn by `actor`.
+    /// @notice The doctor attestation of `doctor` was withdrawn by `actor`: its grants and delegations read as not live.
+    /// @param doctor The account.
+    /// @param actor The registrar or the admin.
     event DoctorAttestationRevoked(address indexed doctor, address indexed actor);
-    /// @notice `admin` appointed or removed `registrar`.
+    /// @notice `admin` appointed or removed `registrar` (removal voids every attestation it made).
+    /// @param registrar The registrar.
+    /// @param admin The admin.
+    /// @param enabled Whether it is now a registrar.
     event RegistrarUpdated(address indexed registrar, address indexed admin, bool enabled);
     /// @notice The admin role moved from `previousAdmin` to `newAdmin`.
+    /// @param previousAdmin The former admin (zero at deployment).
+    /// @param newAdmin The new admin.
     event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
 
+    /// @notice Only the admin may do this.
+    /// @param caller The caller.
     error NotAdmin(address caller);
+    /// @notice Only a registrar (for a withdrawal: the attesting registrar or the admin) may do this.
+    /// @param caller The caller.
     error NotRegistrar(address caller);
+    /// @notice The account is already registered.
+    /// @param account The account.
     error AlreadyRegistered(address account);
+    /// @notice The account is not registered.
+    /// @param account The account.
     error NotRegistered(address account);
+    /// @notice The encryption key is zero.
     error InvalidEncryptionKey();
+    /// @notice The attestation's end is not in the future.
+    /// @param validUntil The rejected end (Unix seconds).
     error InvalidAttestationExpiry(uint40 validUntil);
+    /// @notice The account holds no attestation to withdraw.
+    /// @param doctor The account.
     error NotAttested(address doctor);
+    /// @notice The zero address is not allowed here.
     error ZeroAddress();
 
     bytes32 public constant REGISTER_TYPEHASH =

@@ -22,19 +22,41 @@ contract RecordRegistry is EIP712Relayed {
     }
 
     /// @notice `patient` anchored record `recordId` (version 0) at envelope `cid`; `actor` submitted it.
+    /// @param recordId The new record's id: `keccak256(abi.encode(patient, keccak256(cid)))`.
+    /// @param patient The record's owner.
+    /// @param actor Who submitted it (the patient or a relayer).
+    /// @param category The record's category code.
+    /// @param cid The envelope CID of version 0.
     event RecordAnchored(
         bytes32 indexed recordId, address indexed patient, address indexed actor, uint16 category, bytes cid
     );
     /// @notice Version `version` at envelope `cid` superseded the previous version of `recordId`.
+    /// @param recordId The record.
+    /// @param patient The record's owner.
+    /// @param actor Who submitted it (the patient or a relayer).
+    /// @param version The new version number.
+    /// @param cid The new version's envelope CID.
     event RecordSuperseded(
         bytes32 indexed recordId, address indexed patient, address indexed actor, uint32 version, bytes cid
     );
 
+    /// @notice The CID is empty.
     error EmptyCid();
+    /// @notice The patient already anchored this CID.
+    /// @param recordId The existing record's id.
     error RecordAlreadyAnchored(bytes32 recordId);
+    /// @notice No record has this id.
+    /// @param recordId The unknown id.
     error RecordNotFound(bytes32 recordId);
+    /// @notice `account` does not own the record.
+    /// @param recordId The record.
+    /// @param account The account that tried to change it.
     error NotRecordOwner(bytes32 recordId, address account);
+    /// @notice A batch lists no record.
     error EmptyBatch();
+    /// @notice A batch lists a different number of record ids and CIDs (or more than the batch limit).
+    /// @param recordIds How many record ids it lists.
+    /// @param cids How many CIDs it lists.
     error BatchLengthMismatch(uint256 recordIds, uint256 cids);
 
     bytes32 public constant ANCHOR_RECORD_TYPEHASH =

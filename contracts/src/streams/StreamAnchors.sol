@@ -18,17 +18,33 @@ contract StreamAnchors is EIP712Relayed {
     }
 
     /// @notice `actor` (the patient, a device or a relayer) anchored `root` over `segmentCount` segments.
+    /// @param batchId The batch's id.
+    /// @param patient The patient whose stream the batch belongs to.
+    /// @param actor Who anchored it (the patient, an authorized device or a relayer).
+    /// @param root The Merkle root over the batch's segment CIDs.
+    /// @param segmentCount How many segments the batch holds.
     event StreamBatchAnchored(
         bytes32 indexed batchId, address indexed patient, address indexed actor, bytes32 root, uint32 segmentCount
     );
     /// @notice `patient` authorized or deauthorized `device` to anchor batches for it.
+    /// @param patient The patient.
+    /// @param device The device.
+    /// @param actor Who submitted the change (the patient or a relayer).
+    /// @param authorized Whether the device may now anchor.
     event DeviceAuthorizationChanged(
         address indexed patient, address indexed device, address indexed actor, bool authorized
     );
 
+    /// @notice `device` may not anchor batches for `patient`.
+    /// @param patient The patient.
+    /// @param device The caller.
     error NotAuthorizedDevice(address patient, address device);
+    /// @notice The batch holds no segment.
     error EmptyBatch();
+    /// @notice The root is zero.
     error InvalidRoot();
+    /// @notice This batch was already anchored.
+    /// @param batchId The batch's id.
     error BatchAlreadyAnchored(bytes32 batchId);
 
     bytes32 public constant AUTHORIZE_DEVICE_TYPEHASH =
