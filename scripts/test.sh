@@ -31,6 +31,9 @@ node scripts/consumer-test.mjs
 step "native tests (forge and others)"
 pnpm -r --if-present run test:native
 
+step "Kubo, the IPFS daemon the storage tests run (built from the Go module proxy once, then cached; needs Go)"
+node packages/core/scripts/ensure-kubo.mjs
+
 step "unit and integration tests (vitest)"
 mkdir -p test-artifacts
 pnpm exec vitest run --config vitest.workspace.ts --testTimeout=60000 --hookTimeout=120000 --reporter=default --reporter=json \

@@ -183,3 +183,92 @@ export class UnsupportedPlatformError extends BaseError {
     super(`${operation} is not available on this platform.`, { details });
   }
 }
+
+/**
+ * A Kubo node could not be reached over its RPC API (connection refused, timed out, wrong URL).
+ *
+ * @example
+ * ```ts
+ * import { KuboUnreachableError } from '@mhrchain/core';
+ *
+ * const error = new KuboUnreachableError('http://127.0.0.1:5001');
+ * console.log(error.shortMessage); // 'Kubo node unreachable.'
+ * ```
+ */
+export class KuboUnreachableError extends BaseError {
+  static override name = 'KuboUnreachableError';
+  override name = 'KuboUnreachableError';
+  constructor(url: string, parameters: { cause?: unknown } = {}) {
+    super('Kubo node unreachable.', { ...parameters, metaMessages: [`URL: ${url}`] });
+  }
+}
+
+/**
+ * A Kubo node answered, but with an error or with something other than what was asked (a block under another CID,
+ * a pin that is not there after pinning): the node is failing or misbehaving.
+ *
+ * @example
+ * ```ts
+ * import { KuboRpcError } from '@mhrchain/core';
+ *
+ * const error = new KuboRpcError('block/put', 'answered bafy… for bafk…');
+ * console.log(error.shortMessage); // 'Kubo RPC call block/put failed.'
+ * ```
+ */
+export class KuboRpcError extends BaseError {
+  static override name = 'KuboRpcError';
+  override name = 'KuboRpcError';
+  constructor(call: string, details: string, parameters: { cause?: unknown } = {}) {
+    super(`Kubo RPC call ${call} failed.`, { ...parameters, details });
+  }
+}
+
+/**
+ * Replicated storage could not reach its durability target: fewer than `k` nodes hold (or pinned) what was asked.
+ * The writes that succeeded stay; calling the same operation again resumes (writes are idempotent).
+ *
+ * @example
+ * ```ts
+ * import { ReplicationError } from '@mhrchain/core';
+ *
+ * const error = new ReplicationError('pin', { required: 2, succeeded: 1, nodes: 3 });
+ * console.log(error.succeeded, 'of', error.required);
+ * ```
+ */
+export class ReplicationError extends BaseError {
+  static override name = 'ReplicationError';
+  override name = 'ReplicationError';
+  /** Nodes needed. */
+  readonly required: number;
+  /** Nodes that succeeded. */
+  readonly succeeded: number;
+  constructor(operation: string, parameters: { required: number; succeeded: number; nodes: number; cause?: unknown }) {
+    super(`Replicated ${operation} reached ${parameters.succeeded} of the ${parameters.required} nodes required.`, {
+      cause: parameters.cause,
+      details: `${parameters.succeeded}/${parameters.nodes} nodes succeeded, ${parameters.required} required`,
+    });
+    this.required = parameters.required;
+    this.succeeded = parameters.succeeded;
+  }
+}
+
+/**
+ * A local Kubo daemon could not be started by `startKubo` (`@mhrchain/core/kubo`): no binary (run
+ * `node packages/core/scripts/ensure-kubo.mjs` or set `KUBO_BINARY`), `ipfs init` failed, or the daemon exited or
+ * did not become ready in time.
+ *
+ * @example
+ * ```ts
+ * import { KuboStartError } from '@mhrchain/core';
+ *
+ * const error = new KuboStartError('Kubo did not become ready in time.');
+ * console.log(error.name); // 'KuboStartError'
+ * ```
+ */
+export class KuboStartError extends BaseError {
+  static override name = 'KuboStartError';
+  override name = 'KuboStartError';
+  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+    super(shortMessage, parameters);
+  }
+}

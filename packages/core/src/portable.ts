@@ -50,7 +50,11 @@ export {
   InvalidEnvelopeError,
   InvalidKeyError,
   InvalidParametersError,
+  KuboRpcError,
+  KuboStartError,
+  KuboUnreachableError,
   ReadOnlyStorageError,
+  ReplicationError,
   UnsupportedPlatformError,
 } from './errors.js';
 export { type CreateGatewayStorageParameters, createGatewayStorage } from './gatewayStorage.js';
@@ -63,6 +67,7 @@ export {
   importIdentity,
   type TypedDataSigner,
 } from './identity.js';
+export { type CreateKuboStorageParameters, createKuboStorage, type KuboStorage } from './kuboStorage.js';
 export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 export { type RewrapEnvelopeParameters, type RewrapEnvelopeReturnType, rewrapEnvelope } from './rewrapEnvelope.js';
 export { createMemoryStorage, type Storage, type StorageCallOptions } from './storage.js';
