@@ -1,7 +1,14 @@
-import { type ConsentClient, createConsentClient, registerDoctor, registerPatient } from '@mhrchain/consent';
+import {
+  type ConsentClient,
+  createConsentClient,
+  createIndexedDbJournalStore,
+  registerDoctor,
+  registerPatient,
+  resumePendingActions,
+} from '@mhrchain/consent';
 import type { MhrChainAddresses } from '@mhrchain/contracts';
 import { createHeliaStorage, deriveIdentityFromSigner } from '@mhrchain/core';
-import { getBytes, JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { getBytes, JsonRpcProvider, Wallet } from 'ethers';
 import type { AppConfig } from '../../shared/config.js';
 import { createNodeRecordStore } from './nodeRecordStore.js';
 import { createRelayClient, type RelayClient } from './relayClient.js';
@@ -24,13 +31,17 @@ export async function openSession(config: AppConfig, role: 'patient' | 'doctor')
   const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true, pollingInterval: 250 });
   const wallet = new Wallet(config.accounts[role].privateKey, provider);
   const client = await createConsentClient({
-    // One nonce manager per page, so the page's transactions can overlap.
-    signer: new NonceManager(wallet),
+    // The SDK picks nonces itself, so the page's transactions can overlap.
+    signer: wallet,
+    // The journal of multi-step actions, in this browser's IndexedDB: a tab closed mid-action is finished on reopen.
+    journal: await createIndexedDbJournalStore({ name: `mhr-journal-${role}-${wallet.address}` }),
     addresses: config.contracts as unknown as MhrChainAddresses,
     // The page's embedded IPFS node keeps every block it stores or reads in IndexedDB, one repository per role.
     store: createNodeRecordStore(config.storageUrl, await createHeliaStorage({ directory: `mhr-web-ehr-${role}` })),
     identity: await deriveIdentityFromSigner(wallet),
   });
+  // Whatever an earlier visit left half-done (a grant without its key release, a revoke without its rotation).
+  if (role === 'patient') await resumePendingActions(client);
   const registry = client.chain.identityRegistry;
   if (!(await registry.read.isRegistered(client.address))) {
     await (role === 'doctor' ? registerDoctor(client) : registerPatient(client));
