@@ -6,10 +6,8 @@ import { type AccessScope, fromScopeTuple, type Hex } from '../scope.js';
 import { anchorVersions, type PreparedVersion } from './anchorVersions.js';
 import {
   type ChainRecord,
-  chainNow,
   delegationOf,
   encryptionKeyOf,
-  GRANT_ACTIVE,
   grantees,
   grantOf,
   hasAccess,
@@ -77,11 +75,11 @@ export async function currentReaders(client: ConsentClient, record: ChainRecord,
 
 /** Who may read a new record of `category` from the start: live grants and delegations covering the category. */
 export async function readersForCategory(client: ConsentClient, patient: string, category: number) {
-  const now = await chainNow(client);
   const readers: string[] = [];
   for (const account of await grantees(client, patient)) {
     const grant = await grantOf(client, patient, account);
-    const live = grant.status === GRANT_ACTIVE && Number(grant.expiresAt) > now;
+    // The contract's view: granted, unrevoked, unexpired, and the doctor still attested.
+    const live = await client.chain.consentManager.read.isGrantActive(patient, account);
     if (live && (grant.kind === 0n || (grant.kind === 1n && Number(grant.category) === category))) {
       readers.push(account);
       continue;
