@@ -1,3 +1,4 @@
+import type { CID } from 'multiformats/cid';
 import { BaseError } from './baseError.js';
 
 /**
@@ -242,13 +243,21 @@ export class ReplicationError extends BaseError {
   readonly required: number;
   /** Nodes that succeeded. */
   readonly succeeded: number;
-  constructor(operation: string, parameters: { required: number; succeeded: number; nodes: number; cause?: unknown }) {
+  /** The DAG root of a `pin` or `unpin` that fell short: call the same operation on it again to resume. */
+  readonly cid: CID | undefined;
+  constructor(
+    operation: string,
+    parameters: { required: number; succeeded: number; nodes: number; cid?: CID; cause?: unknown },
+  ) {
     super(`Replicated ${operation} reached ${parameters.succeeded} of the ${parameters.required} nodes required.`, {
       cause: parameters.cause,
-      details: `${parameters.succeeded}/${parameters.nodes} nodes succeeded, ${parameters.required} required`,
+      details: `${parameters.succeeded}/${parameters.nodes} nodes succeeded, ${parameters.required} required${
+        parameters.cid ? ` (${parameters.cid})` : ''
+      }`,
     });
     this.required = parameters.required;
     this.succeeded = parameters.succeeded;
+    this.cid = parameters.cid;
   }
 }
 

@@ -54,6 +54,8 @@ export interface KuboInstance {
   connect(other: KuboInstance | string): Promise<void>;
   /** Stops the daemon and waits for it to exit; the repository stays. Idempotent. */
   stop(): Promise<void>;
+  /** Kills the daemon at once (`SIGKILL`, as a crash or power loss would) and waits for it to exit. */
+  crash(): Promise<void>;
   /** Starts the daemon again on the same repository and the same ports. */
   restart(): Promise<void>;
   /** Stops the daemon and deletes the repository. Idempotent. */
@@ -342,6 +344,12 @@ export async function startKubo(options: StartKuboOptions = {}): Promise<KuboIns
       await rpc(instance.apiUrl, 'swarm/connect', { arg: address });
     },
     stop,
+    async crash() {
+      const daemon = child;
+      if (!daemon || daemon.exitCode !== null || daemon.signalCode !== null) return;
+      daemon.kill('SIGKILL');
+      await exited;
+    },
     async restart() {
       if (destroyed) throw new KuboStartError('This Kubo node was destroyed.');
       await stop();

@@ -69,6 +69,12 @@ export {
 } from './identity.js';
 export { type CreateKuboStorageParameters, createKuboStorage, type KuboStorage } from './kuboStorage.js';
 export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
+export {
+  type CreateReplicatedStorageParameters,
+  createReplicatedStorage,
+  type ReplicatedStorage,
+  type ReplicationStatus,
+} from './replicatedStorage.js';
 export { type RewrapEnvelopeParameters, type RewrapEnvelopeReturnType, rewrapEnvelope } from './rewrapEnvelope.js';
 export { createMemoryStorage, type Storage, type StorageCallOptions } from './storage.js';
 export {

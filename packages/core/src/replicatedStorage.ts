@@ -1,0 +1,282 @@
+import type { CID } from 'multiformats/cid';
+import * as raw from 'multiformats/codecs/raw';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { equals } from 'uint8arrays/equals';
+import { BaseError } from './baseError.js';
+import {
+  BlockNotFoundError,
+  InvalidBlockError,
+  InvalidParametersError,
+  ReadOnlyStorageError,
+  ReplicationError,
+} from './errors.js';
+import { linksOf } from './internal/walkDag.js';
+import type { Storage, StorageCallOptions } from './storage.js';
+
+/** Parameters of {@link createReplicatedStorage}. */
+export interface CreateReplicatedStorageParameters {
+  /**
+   * The nodes (for example one `createKuboStorage` per IPFS node). Reads try them in order; writable ones receive
+   * every write; read-only ones (a gateway) only serve reads.
+   */
+  readonly nodes: readonly Storage[];
+  /** Durability: `pin` resolves only once the whole DAG is pinned on at least `k` nodes. */
+  readonly k: number;
+  /** How many nodes must have stored a block for `put` to resolve. Default: 1 (`pin` enforces `k`). */
+  readonly writeQuorum?: number;
+  /** Attempts per node and operation before that node counts as failed for it. Default: 3. */
+  readonly attempts?: number;
+  /** Milliseconds before the first retry (doubling after each). Default: 100. */
+  readonly retryDelayMs?: number;
+  /**
+   * Milliseconds during which a node that failed every attempt is skipped by later writes (they count as missed on
+   * it, and `pin` copies them over later). Default: 2,000.
+   */
+  readonly downForMs?: number;
+}
+
+/** Where a DAG stands on each node. */
+export interface ReplicationStatus {
+  /** Writable nodes on which the DAG's root is pinned. */
+  readonly pinned: number;
+  /** Writable nodes. */
+  readonly nodes: number;
+  /** Required pins. */
+  readonly k: number;
+  /** Per writable node (in the order given): pinned or not, or the error that prevented knowing. */
+  readonly perNode: readonly (boolean | Error)[];
+}
+
+/** A {@link Storage} over several nodes with a stated durability (`k` pinned copies). */
+export interface ReplicatedStorage extends Storage {
+  /** Required pinned copies. */
+  readonly k: number;
+  /** Asks every writable node whether `cid` is pinned there. */
+  status(cid: CID, options?: StorageCallOptions): Promise<ReplicationStatus>;
+}
+
+/**
+ * Replicated writes with a stated durability. `put` writes a block to every writable node (retrying each) and
+ * resolves once `writeQuorum` nodes hold it; a node that is down misses the block. `pin` is where durability is
+ * enforced and where an interrupted upload resumes: for each node it copies whatever blocks of the DAG the node lacks
+ * (read, hash-checked, from another node: nothing is re-encrypted, and writes are idempotent), pins the DAG there,
+ * checks the pin with `isPinned`, and resolves once that holds on at least `k` nodes, else throws
+ * `ReplicationError` (with the `cid` to resume). `get` tries the nodes in order and skips one that is down, lacks the
+ * block, or answers bytes that do not hash to the CID.
+ *
+ * @example
+ * ```ts
+ * import { createKuboStorage, createReplicatedStorage, generateIdentity, ReplicationError, storeEnvelope } from '@mhrchain/core';
+ *
+ * const nodes = await Promise.all(
+ *   ['http://127.0.0.1:5001', 'http://127.0.0.1:5002', 'http://127.0.0.1:5003'].map((url) => createKuboStorage({ url })),
+ * );
+ * const storage = createReplicatedStorage({ nodes, k: 2 });
+ * const patient = generateIdentity();
+ * try {
+ *   await storeEnvelope(storage, {
+ *     data: new TextEncoder().encode('{"resourceType":"Observation"}'),
+ *     metadata: { mediaType: 'application/fhir+json' },
+ *     recipients: [patient.publicKey],
+ *   });
+ * } catch (error) {
+ *   // fewer than 2 nodes pinned it: once a node is back, `storage.pin(error.cid)` resumes the upload
+ *   if (error instanceof ReplicationError && error.cid) await storage.pin(error.cid);
+ *   else throw error;
+ * }
+ * ```
+ */
+export function createReplicatedStorage(parameters: CreateReplicatedStorageParameters): ReplicatedStorage {
+  const { nodes, k } = parameters;
+  const writable = nodes.filter((node) => !node.readOnly);
+  const writeQuorum = parameters.writeQuorum ?? 1;
+  const attempts = parameters.attempts ?? 3;
+  const retryDelayMs = parameters.retryDelayMs ?? 100;
+  const downForMs = parameters.downForMs ?? 2_000;
+  if (!Number.isInteger(k) || k < 1 || k > writable.length)
+    throw new InvalidParametersError(
+      `k must be an integer from 1 to the number of writable nodes (${writable.length}).`,
+    );
+  if (!Number.isInteger(writeQuorum) || writeQuorum < 1 || writeQuorum > writable.length)
+    throw new InvalidParametersError('writeQuorum must be an integer from 1 to the number of writable nodes.');
+
+  const downUntil = new Map<Storage, number>();
+
+  /** Runs `operation` on `node` with retries; a node that fails every attempt is skipped by writes for a while. */
+  const withRetries = async <T>(
+    node: Storage,
+    options: StorageCallOptions | undefined,
+    operation: () => Promise<T>,
+  ): Promise<T> => {
+    let delay = retryDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      options?.signal?.throwIfAborted();
+      try {
+        const result = await operation();
+        downUntil.delete(node);
+        return result;
+      } catch (error) {
+        if (options?.signal?.aborted) throw options.signal.reason;
+        if (!retryable(error) || attempt >= attempts) {
+          if (retryable(error)) downUntil.set(node, Date.now() + downForMs);
+          throw error;
+        }
+        await sleep(delay, options?.signal);
+        delay *= 2;
+      }
+    }
+  };
+  const isDown = (node: Storage) => (downUntil.get(node) ?? 0) > Date.now();
+
+  /** Reads a block from the first node that has it and answers bytes that hash to it. */
+  const get = async (cid: CID, options?: StorageCallOptions, skip?: Storage): Promise<Uint8Array> => {
+    const errors: unknown[] = [];
+    for (const node of nodes) {
+      if (node === skip) continue;
+      try {
+        const bytes = await node.get(cid, options);
+        if (!(await hashesTo(cid, bytes))) throw new InvalidBlockError(`a node answered other bytes for ${cid}`);
+        return bytes;
+      } catch (error) {
+        if (options?.signal?.aborted) throw options.signal.reason;
+        errors.push(error);
+      }
+    }
+    const cause = new AggregateError(errors, `no node could provide ${cid}`);
+    if (errors.length > 0 && errors.every((e) => e instanceof InvalidBlockError))
+      throw new InvalidBlockError(`every node answered other bytes for ${cid}`, { cause });
+    throw new BlockNotFoundError(cid.toString(), { cause });
+  };
+
+  /** Copies onto `node` every block of the DAG under `root` it lacks, then pins it there and checks the pin. */
+  const replicateOnto = async (node: Storage, root: CID, options?: StorageCallOptions) => {
+    const seen = new Set<string>();
+    const stack: CID[] = [root];
+    while (stack.length > 0) {
+      const cid = stack.pop()!;
+      const id = cid.toString();
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const present = await withRetries(node, options, () => node.has(cid, options));
+      let bytes: Uint8Array | undefined;
+      if (!present) {
+        bytes = await get(cid, options, node);
+        const copy = bytes;
+        await withRetries(node, options, () => node.put(cid, copy, options));
+      }
+      // Raw leaves have no links: only inner nodes are read (from this node when present).
+      if (cid.code === raw.code) continue;
+      bytes ??= await withRetries(node, options, () => node.get(cid, options));
+      const links = linksOf(cid, bytes);
+      for (let i = links.length - 1; i >= 0; i--) stack.push(links[i]!);
+    }
+    await withRetries(node, options, () => node.pin(root, options));
+    if (!(await withRetries(node, options, () => node.isPinned(root, options))))
+      throw new BaseError('The node did not keep the pin.', { details: root.toString() });
+  };
+
+  const status = async (cid: CID, options?: StorageCallOptions): Promise<ReplicationStatus> => {
+    const perNode = await Promise.all(
+      writable.map((node) =>
+        node
+          .isPinned(cid, options)
+          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      ),
+    );
+    return { pinned: perNode.filter((p) => p === true).length, nodes: writable.length, k, perNode };
+  };
+
+  return {
+    readOnly: false,
+    copiesOnPut: writable.every((node) => node.copiesOnPut === true),
+    k,
+    async put(cid, bytes, options) {
+      // Every node is tried (and waited for, so the caller may reuse `bytes` afterwards); one that is down is skipped.
+      const results = await Promise.allSettled(
+        writable.map((node) =>
+          isDown(node)
+            ? Promise.reject(new ReplicationError('put', { required: 1, succeeded: 0, nodes: 1 }))
+            : withRetries(node, options, () => node.put(cid, bytes, options)),
+        ),
+      );
+      options?.signal?.throwIfAborted();
+      const succeeded = results.filter((r) => r.status === 'fulfilled').length;
+      if (succeeded < writeQuorum)
+        throw new ReplicationError('put', {
+          required: writeQuorum,
+          succeeded,
+          nodes: writable.length,
+          cause: new AggregateError(failures(results)),
+        });
+    },
+    get: (cid, options) => get(cid, options),
+    async has(cid, options) {
+      for (const node of nodes) if (await node.has(cid, options).catch(() => false)) return true;
+      return false;
+    },
+    async pin(cid, options) {
+      const results = await Promise.allSettled(writable.map((node) => replicateOnto(node, cid, options)));
+      options?.signal?.throwIfAborted();
+      // Durability is what the nodes say now, not what the calls returned.
+      const now = await status(cid, options);
+      if (now.pinned < k)
+        throw new ReplicationError('pin', {
+          required: k,
+          succeeded: now.pinned,
+          nodes: writable.length,
+          cid,
+          cause: new AggregateError(failures(results)),
+        });
+    },
+    async unpin(cid, options) {
+      const results = await Promise.allSettled(
+        writable.map((node) => withRetries(node, options, () => node.unpin(cid, options))),
+      );
+      const succeeded = results.filter((r) => r.status === 'fulfilled').length;
+      if (succeeded < writable.length)
+        throw new ReplicationError('unpin', {
+          required: writable.length,
+          succeeded,
+          nodes: writable.length,
+          cid,
+          cause: new AggregateError(failures(results)),
+        });
+    },
+    async isPinned(cid, options) {
+      return (await status(cid, options)).pinned >= k;
+    },
+    status,
+    async close() {
+      await Promise.allSettled(nodes.map((node) => node.close()));
+    },
+  };
+}
+
+/** Whether trying again may help (a node down or slow), as opposed to a request that can never succeed. */
+function retryable(error: unknown): boolean {
+  return !(error instanceof InvalidParametersError || error instanceof ReadOnlyStorageError);
+}
+
+function failures(results: PromiseSettledResult<unknown>[]): unknown[] {
+  return results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+}
+
+async function hashesTo(cid: CID, bytes: Uint8Array): Promise<boolean> {
+  // Other hash functions are left to the node's own check (every storage verifies what it returns).
+  if (cid.multihash.code !== sha256.code) return true;
+  return equals((await sha256.digest(bytes)).digest, cid.multihash.digest);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
