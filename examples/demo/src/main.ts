@@ -315,7 +315,11 @@ async function main(): Promise<void> {
     progress.table(rows);
 
     progress.step('Disease statistics without revealing any patient (local differential privacy)');
-    const statistics = await runStatistics({ progress, chain: mhr.chain, onChainPatients: anvil.signers.slice(5, 9) });
+    // only registered patients may report (one report each per round): these four register first
+    const reporters = anvil.signers.slice(5, 9);
+    for (const signer of reporters)
+      await registerPatient(await createConsentClient({ signer, addresses, store, identity: generateIdentity() }));
+    const statistics = await runStatistics({ progress, chain: mhr.chain, onChainPatients: reporters });
 
     const reportPath = `${dataDirectory}/report.html`;
     const report: ReportData = {
