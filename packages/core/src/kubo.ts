@@ -41,6 +41,7 @@ export interface KuboInstance {
   readonly gatewayUrl: string;
   /** The node's libp2p address, `/ip4/127.0.0.1/tcp/<port>/p2p/<peer id>`. */
   readonly swarmAddress: string;
+  /** The node's libp2p peer id. */
   readonly peerId: string;
   /** The repository directory (`IPFS_PATH`). */
   readonly repo: string;
