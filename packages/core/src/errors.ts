@@ -281,3 +281,23 @@ export class KuboStartError extends BaseError {
     super(shortMessage, parameters);
   }
 }
+
+/**
+ * A remote pinning service (IPFS Pinning Service API) refused a request, could not be reached, or reports that a pin
+ * failed or did not complete in time.
+ *
+ * @example
+ * ```ts
+ * import { RemotePinningError } from '@mhrchain/core';
+ *
+ * const error = new RemotePinningError('pin', { details: 'HTTP 401 from https://pinning.example.org' });
+ * console.log(error.shortMessage); // 'Remote pinning: pin failed.'
+ * ```
+ */
+export class RemotePinningError extends BaseError {
+  static override name = 'RemotePinningError';
+  override name = 'RemotePinningError';
+  constructor(operation: string, parameters: { cause?: unknown; details?: string } = {}) {
+    super(`Remote pinning: ${operation} failed.`, parameters);
+  }
+}

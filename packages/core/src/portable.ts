@@ -54,6 +54,7 @@ export {
   KuboStartError,
   KuboUnreachableError,
   ReadOnlyStorageError,
+  RemotePinningError,
   ReplicationError,
   UnsupportedPlatformError,
 } from './errors.js';
@@ -70,8 +71,15 @@ export {
 export { type CreateKuboStorageParameters, createKuboStorage, type KuboStorage } from './kuboStorage.js';
 export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 export {
+  type CreateRemotePinningParameters,
+  createRemotePinning,
+  type RemotePinning,
+  type RemotePinOptions,
+} from './remotePinning.js';
+export {
   type CreateReplicatedStorageParameters,
   createReplicatedStorage,
+  type Pinner,
   type ReplicatedStorage,
   type ReplicationStatus,
 } from './replicatedStorage.js';

@@ -20,7 +20,12 @@ export interface CreateReplicatedStorageParameters {
    * every write; read-only ones (a gateway) only serve reads.
    */
   readonly nodes: readonly Storage[];
-  /** Durability: `pin` resolves only once the whole DAG is pinned on at least `k` nodes. */
+  /**
+   * Pinning services (`createRemotePinning`) that count towards `k` beside the writable nodes: asked to pin once the
+   * nodes hold the DAG (they fetch it from the nodes they are told of). Default: none.
+   */
+  readonly pinners?: readonly Pinner[];
+  /** Durability: `pin` resolves only once the whole DAG is pinned on at least `k` nodes and pinners. */
   readonly k: number;
   /** How many nodes must have stored a block for `put` to resolve. Default: 1 (`pin` enforces `k`). */
   readonly writeQuorum?: number;
@@ -35,15 +40,20 @@ export interface CreateReplicatedStorageParameters {
   readonly downForMs?: number;
 }
 
+/** What can hold a pin without taking blocks: a pinning service ({@link RemotePinning}). */
+export type Pinner = Pick<Storage, 'pin' | 'unpin' | 'isPinned'>;
+
 /** Where a DAG stands on each node. */
 export interface ReplicationStatus {
-  /** Writable nodes on which the DAG's root is pinned. */
+  /** Writable nodes and pinners on which the DAG's root is pinned. */
   readonly pinned: number;
-  /** Writable nodes. */
+  /** Writable nodes and pinners. */
   readonly nodes: number;
   /** Required pins. */
   readonly k: number;
-  /** Per writable node (in the order given): pinned or not, or the error that prevented knowing. */
+  /**
+   * Per writable node, then per pinner (in the order given): pinned or not, or the error that prevented knowing.
+   */
   readonly perNode: readonly (boolean | Error)[];
 }
 
@@ -89,22 +99,24 @@ export interface ReplicatedStorage extends Storage {
 export function createReplicatedStorage(parameters: CreateReplicatedStorageParameters): ReplicatedStorage {
   const { nodes, k } = parameters;
   const writable = nodes.filter((node) => !node.readOnly);
+  const pinners = parameters.pinners ?? [];
+  const holders: readonly Pinner[] = [...writable, ...pinners];
   const writeQuorum = parameters.writeQuorum ?? 1;
   const attempts = parameters.attempts ?? 3;
   const retryDelayMs = parameters.retryDelayMs ?? 100;
   const downForMs = parameters.downForMs ?? 2_000;
-  if (!Number.isInteger(k) || k < 1 || k > writable.length)
+  if (!Number.isInteger(k) || k < 1 || k > holders.length)
     throw new InvalidParametersError(
-      `k must be an integer from 1 to the number of writable nodes (${writable.length}).`,
+      `k must be an integer from 1 to the number of writable nodes and pinners (${holders.length}).`,
     );
   if (!Number.isInteger(writeQuorum) || writeQuorum < 1 || writeQuorum > writable.length)
     throw new InvalidParametersError('writeQuorum must be an integer from 1 to the number of writable nodes.');
 
-  const downUntil = new Map<Storage, number>();
+  const downUntil = new Map<Pinner, number>();
 
   /** Runs `operation` on `node` with retries; a node that fails every attempt is skipped by writes for a while. */
   const withRetries = async <T>(
-    node: Storage,
+    node: Pinner,
     options: StorageCallOptions | undefined,
     operation: () => Promise<T>,
   ): Promise<T> => {
@@ -177,13 +189,13 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
 
   const status = async (cid: CID, options?: StorageCallOptions): Promise<ReplicationStatus> => {
     const perNode = await Promise.all(
-      writable.map((node) =>
+      holders.map((node) =>
         node
           .isPinned(cid, options)
           .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
       ),
     );
-    return { pinned: perNode.filter((p) => p === true).length, nodes: writable.length, k, perNode };
+    return { pinned: perNode.filter((p) => p === true).length, nodes: holders.length, k, perNode };
   };
 
   return {
@@ -217,27 +229,34 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
     async pin(cid, options) {
       const results = await Promise.allSettled(writable.map((node) => replicateOnto(node, cid, options)));
       options?.signal?.throwIfAborted();
+      // Pinning services fetch from the nodes, so they are asked once the nodes hold the DAG.
+      results.push(
+        ...(await Promise.allSettled(
+          pinners.map((pinner) => withRetries(pinner, options, () => pinner.pin(cid, options))),
+        )),
+      );
+      options?.signal?.throwIfAborted();
       // Durability is what the nodes say now, not what the calls returned.
       const now = await status(cid, options);
       if (now.pinned < k)
         throw new ReplicationError('pin', {
           required: k,
           succeeded: now.pinned,
-          nodes: writable.length,
+          nodes: holders.length,
           cid,
           cause: new AggregateError(failures(results)),
         });
     },
     async unpin(cid, options) {
       const results = await Promise.allSettled(
-        writable.map((node) => withRetries(node, options, () => node.unpin(cid, options))),
+        holders.map((node) => withRetries(node, options, () => node.unpin(cid, options))),
       );
       const succeeded = results.filter((r) => r.status === 'fulfilled').length;
-      if (succeeded < writable.length)
+      if (succeeded < holders.length)
         throw new ReplicationError('unpin', {
-          required: writable.length,
+          required: holders.length,
           succeeded,
-          nodes: writable.length,
+          nodes: holders.length,
           cid,
           cause: new AggregateError(failures(results)),
         });
