@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { chainNow, GRANT_ACTIVE, grantOf, lastPerKey, queryLogs } from './internal/chain.js';
+import { grantOf, lastPerKey, queryLogs } from './internal/chain.js';
 import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
 
 /** A doctor's live grant from a patient: who may read what, since when and until when. */
@@ -47,13 +47,15 @@ export async function listActiveGrants(
   const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient, null);
   // The latest grant event of each doctor: the one whose serial the contract holds, if still live.
   const latest = lastPerKey(client.chain.consentManager.decodeLogs(logs), (event) => event.args.doctor);
-  const now = await chainNow(client);
   const grants = await Promise.all(
     latest.map(async (event): Promise<ActiveGrant | undefined> => {
       if (event.eventName !== 'AccessGranted') return undefined;
       const doctor = getAddress(event.args.doctor);
-      const state = await grantOf(client, patient, doctor);
-      const live = state.status === GRANT_ACTIVE && Number(state.expiresAt) > now;
+      // Live as the contract says: granted, not revoked, not expired, and the doctor still attested.
+      const [state, live] = await Promise.all([
+        grantOf(client, patient, doctor),
+        client.chain.consentManager.read.isGrantActive(patient, doctor),
+      ]);
       if (!live || Number(state.serial) !== Number(event.args.serial)) return undefined;
       return {
         patient,

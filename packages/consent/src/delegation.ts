@@ -1,5 +1,5 @@
 import { delegationScopeHash } from '@mhrchain/contracts';
-import { getAddress } from 'ethers';
+import { getAddress, type TransactionReceipt } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import {
@@ -7,10 +7,11 @@ import {
   type PublishedVersion,
   type Rotation,
   recordsInScope,
-  releaseKeys,
+  releaseTo,
   rotateRecords,
 } from './internal/access.js';
 import {
+  DELEGATION_APPROVED,
   DELEGATION_PENDING,
   delegationOf,
   patientAction,
@@ -18,6 +19,9 @@ import {
   type TransactionInfo,
   transactionInfo,
 } from './internal/chain.js';
+import { delegationApproved } from './internal/delegationState.js';
+import { beginAction, endAction, markStep } from './internal/journal.js';
+import type { JournalValue } from './journal.js';
 import { type AccessScope, toScopeTuple } from './scope.js';
 
 /** Parameters of {@link requestDelegation}. */
@@ -77,13 +81,13 @@ export interface DelegationDecisionParameters {
 
 /** What {@link approveDelegation} returns. */
 export interface ApproveDelegationReturnType extends TransactionInfo {
-  /** The record versions published for the colleague (key release), before the approval. */
+  /** The record versions published for the colleague (key release), after the approval landed. */
   released: PublishedVersion[];
 }
 
 /**
- * The patient approves a pending delegation: releases the keys of the delegated records to the colleague, then
- * approves on chain. Gasless when the client has a relayer.
+ * The patient approves a pending delegation: approves on chain (naming exactly the reviewed request), then releases
+ * the keys of the delegated records to the colleague. Gasless when the client has a relayer.
  *
  * @throws {@link InvalidConsentParametersError} when there is no pending delegation to the colleague.
  * @example
@@ -124,13 +128,25 @@ export async function approveDelegation(
     scopeHash: delegationScopeHash(request.scopeTuple as never),
     expiresAt: request.expiresAt,
   };
-  const released = await releaseKeys(client, colleague, request.scope);
-  const receipt = await patientAction(
-    client,
-    'ApproveDelegation',
-    { patient: client.address, colleague, ...terms },
-    () => client.chain.delegationRegistry.write.approveDelegation(colleague, terms),
-  );
+  // The approval lands before any key is released to the colleague (the ordering rule); the journal keeps the release
+  // owed if the app stops in between.
+  const action = await beginAction(client, 'approveDelegation', {
+    colleague,
+    serial: request.serial,
+    scope: request.scope as unknown as JournalValue,
+  });
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await patientAction(client, 'ApproveDelegation', { patient: client.address, colleague, ...terms }, () =>
+      client.chain.delegationRegistry.write.approveDelegation(colleague, terms),
+    );
+  } catch (error) {
+    if (!(await delegationApproved(client, colleague, request.serial))) await endAction(client, action);
+    throw error;
+  }
+  await markStep(client, action, 'approved');
+  const released = await releaseTo(client, colleague, request.scope);
+  await endAction(client, action);
   return { ...(await transactionInfo(client, receipt)), released };
 }
 
@@ -193,13 +209,30 @@ export async function revokeDelegation(
   parameters: RevokeDelegationParameters,
 ): Promise<RevokeDelegationReturnType> {
   const colleague = getAddress(parameters.colleague);
+  const rotation = parameters.rotation ?? 'lazy';
   const request = await latestDelegationRequest(client, client.address, colleague);
   const affected = request ? recordsInScope(await recordsOf(client, client.address), request.scope) : [];
+  // Intent, then the revoke, then the rotation the journal keeps owed until it is done.
+  const action = await beginAction(client, 'revokeDelegation', {
+    colleague,
+    ...(request ? { serial: request.serial } : {}),
+    records: affected.map((record) => record.recordId),
+    rotation,
+  });
   // A relayed revocation names the delegation it ends (the one whose records are rotated below).
   const message = { patient: client.address, colleague, serial: request?.serial };
-  const receipt = await patientAction(client, 'RevokeDelegation', message, () =>
-    client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
-  );
-  const rotated = await rotateRecords(client, affected, parameters.rotation ?? 'lazy');
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await patientAction(client, 'RevokeDelegation', message, () =>
+      client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
+    );
+  } catch (error) {
+    if ((await delegationOf(client, client.address, colleague)).status === DELEGATION_APPROVED)
+      await endAction(client, action);
+    throw error;
+  }
+  await markStep(client, action, 'revoked');
+  const rotated = await rotateRecords(client, affected, rotation);
+  await endAction(client, action);
   return { ...(await transactionInfo(client, receipt)), rotated };
 }

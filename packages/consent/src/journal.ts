@@ -79,7 +79,7 @@ export function createMemoryJournalStore(): JournalStore {
 }
 
 /** The kinds of journalled action. */
-export type JournalActionKind = 'addRecord' | 'grantAccess' | 'revokeAccess';
+export type JournalActionKind = 'addRecord' | 'grantAccess' | 'revokeAccess' | 'approveDelegation' | 'revokeDelegation';
 
 /** One journalled action in progress, as `listPendingActions` returns it. */
 export interface PendingAction {

@@ -2,9 +2,10 @@ import { rewrapEnvelope } from '@mhrchain/core';
 import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
-import { type Rotation, readersForCategory } from './internal/access.js';
+import { type Rotation, readersForCategory, releaseTo } from './internal/access.js';
 import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
 import { encryptionKeyOf, GRANT_ACTIVE, grantOf, patientAction, recordsOf } from './internal/chain.js';
+import { delegationApproved } from './internal/delegationState.js';
 import { finishGrant, grantLanded } from './internal/grant.js';
 import { endAction, markStep, pendingActions, readersOf, recordReaders } from './internal/journal.js';
 import { reconcileRecords } from './internal/reconcile.js';
@@ -69,16 +70,50 @@ async function resumeGrant(client: ConsentClient, action: PendingAction): Promis
 /** Sends the revoke if it never landed, then rotates whatever the doctor (or its colleagues) can still open. */
 async function resumeRevoke(client: ConsentClient, action: PendingAction): Promise<'finished'> {
   const doctor = action.data.doctor as string;
-  if (action.step === 'intent' && (await grantOf(client, client.address, doctor)).status === GRANT_ACTIVE) {
-    await patientAction(client, 'RevokeAccess', { patient: client.address, doctor }, () =>
+  const serial = action.data.serial as number;
+  const grant = await grantOf(client, client.address, doctor);
+  // Only the grant the patient meant to end: a grant given after the crash (another serial) stays.
+  if (action.step === 'intent' && grant.status === GRANT_ACTIVE && Number(grant.serial) === serial) {
+    await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
       client.chain.consentManager.write.revokeAccess(doctor),
     );
     await markStep(client, action, 'revoked');
   }
+  await reconcileListed(client, action);
+  return 'finished';
+}
+
+/** Finishes the key release of a delegation approval that landed; drops the intent of one that did not. */
+async function resumeApproveDelegation(
+  client: ConsentClient,
+  action: PendingAction,
+): Promise<'finished' | 'rolledBack'> {
+  const colleague = action.data.colleague as string;
+  if (action.step !== 'approved' && !(await delegationApproved(client, colleague, action.data.serial as number)))
+    return 'rolledBack';
+  await releaseTo(client, colleague, action.data.scope as unknown as AccessScope);
+  return 'finished';
+}
+
+/** Sends the delegation revoke if it never landed, then rotates what the colleague can still open. */
+async function resumeRevokeDelegation(client: ConsentClient, action: PendingAction): Promise<'finished'> {
+  const colleague = action.data.colleague as string;
+  const serial = action.data.serial as number | undefined;
+  if (action.step === 'intent' && serial !== undefined && (await delegationApproved(client, colleague, serial))) {
+    await patientAction(client, 'RevokeDelegation', { patient: client.address, colleague, serial }, () =>
+      client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
+    );
+    await markStep(client, action, 'revoked');
+  }
+  await reconcileListed(client, action);
+  return 'finished';
+}
+
+/** Rotates, among the records an action listed, those whose current version gives access the chain does not. */
+async function reconcileListed(client: ConsentClient, action: PendingAction): Promise<void> {
   const ids = new Set(action.data.records as string[]);
   const records = (await recordsOf(client, client.address)).filter((record) => ids.has(record.recordId));
   await reconcileRecords(client, records, action.data.rotation as Rotation);
-  return 'finished';
 }
 
 /**
@@ -91,7 +126,10 @@ async function resumeRevoke(client: ConsentClient, action: PendingAction): Promi
  *   access meanwhile); not completely stored → released.
  * - `grantAccess`: the grant landed → the key release (and the narrowing rotation) is finished; it did not → dropped,
  *   nothing was released.
- * - `revokeAccess`: the revoke is sent if it never landed, then the affected records are rotated.
+ * - `revokeAccess`: the revoke is sent if it never landed (and the grant it names is still the live one), then the
+ *   affected records are rotated.
+ * - `approveDelegation`: the approval landed → the key release to the colleague is finished; it did not → dropped.
+ * - `revokeDelegation`: the revoke is sent if it never landed, then the delegated records are rotated.
  *
  * @example
  * ```ts
@@ -104,12 +142,14 @@ async function resumeRevoke(client: ConsentClient, action: PendingAction): Promi
 export async function resumePendingActions(client: ConsentClient): Promise<ResumePendingActionsReturnType> {
   const result: ResumePendingActionsReturnType = { finished: [], rolledBack: [], unpinned: [] };
   for (const action of await pendingActions(client)) {
-    const outcome =
-      action.kind === 'addRecord'
-        ? await resumeAddRecord(client, action)
-        : action.kind === 'grantAccess'
-          ? await resumeGrant(client, action)
-          : await resumeRevoke(client, action);
+    const resume = {
+      addRecord: resumeAddRecord,
+      grantAccess: resumeGrant,
+      revokeAccess: resumeRevoke,
+      approveDelegation: resumeApproveDelegation,
+      revokeDelegation: resumeRevokeDelegation,
+    }[action.kind];
+    const outcome = await resume(client, action);
     await endAction(client, action);
     result[outcome].push(action);
   }

@@ -81,16 +81,19 @@ export async function revokeAccess(
   const doctor = getAddress(parameters.doctor);
   const rotation = parameters.rotation ?? 'lazy';
   const affected = await recordsOfGrant(client, doctor, await recordsOf(client, client.address));
-  // Intent (the doctor and the records to rotate) before the revoke; rotation after it. A crash in between leaves a
-  // revoked grant whose rotation resumePendingActions finishes (the revoke is not sent twice).
+  const serial = Number((await grantOf(client, client.address, doctor)).serial);
+  // Intent (the doctor, the grant it ends and the records to rotate) before the revoke; rotation after it. A crash in
+  // between leaves a revoked grant whose rotation resumePendingActions finishes (the revoke is not sent twice, and
+  // never ends a grant given after the crash: the signed revoke names this grant's serial).
   const action = await beginAction(client, 'revokeAccess', {
     doctor,
+    serial,
     records: affected.map((record) => record.recordId),
     rotation,
   });
   let receipt: TransactionReceipt;
   try {
-    receipt = await patientAction(client, 'RevokeAccess', { patient: client.address, doctor }, () =>
+    receipt = await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
       client.chain.consentManager.write.revokeAccess(doctor),
     );
   } catch (error) {

@@ -214,25 +214,6 @@ async function publishVersions(
 }
 
 /**
- * Key release: publishes new versions of the patient's records in `scope` that `reader` can open, alongside every
- * current reader.
- */
-export async function releaseKeys(
-  client: ConsentClient,
-  reader: string,
-  scope: AccessScope,
-): Promise<PublishedVersion[]> {
-  const records = recordsInScope(await recordsOf(client, client.address), scope);
-  const candidates = (await grantees(client, client.address)).filter((a) => a !== getAddress(reader));
-  return publishVersions(
-    client,
-    records,
-    async (record) => [...(await currentReaders(client, record, candidates)), reader],
-    'lazy',
-  );
-}
-
-/**
  * Key release after the chain granted `reader` access to `scope`: publishes new versions, for exactly their current
  * readers (the reader now among them), of the records in scope whose current version the ledger does not show
  * encrypted to `reader`. Running it again publishes nothing more (resumable).
