@@ -35,6 +35,35 @@ describe('createReplicatedStorage', () => {
     expect(createReplicatedStorage({ nodes, k: 2 }).k).toBe(2);
   });
 
+  it('retries a node that fails now and then, and reports a shortfall with the CID to resume', async () => {
+    const flaky = createMemoryStorage();
+    let failures = 0;
+    const flakyPut = flaky.put.bind(flaky);
+    flaky.put = async (cid, bytes) => {
+      if (failures++ % 2 === 0) throw new Error('connection reset');
+      return flakyPut(cid, bytes);
+    };
+    const steady = createMemoryStorage();
+    const replicated = createReplicatedStorage({ nodes: [flaky, steady], k: 2, retryDelayMs: 1 });
+    const stored = await storeEnvelope(replicated, {
+      data: randomData(2_000_000),
+      metadata: { mediaType: 'application/octet-stream' },
+      recipients: [patient.publicKey],
+    });
+    expect((await replicated.status(stored.cid)).pinned).toBe(2);
+    for (const cid of await dagOf(steady, stored.cid)) expect(await flaky.has(cid)).toBe(true);
+
+    const down = createMemoryStorage();
+    down.pin = async () => {
+      throw new Error('connection refused');
+    };
+    const short = createReplicatedStorage({ nodes: [steady, down], k: 2, retryDelayMs: 1 });
+    const error = await short.pin(stored.cid).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReplicationError);
+    expect((error as ReplicationError).cid?.equals(stored.cid)).toBe(true);
+    expect((error as ReplicationError).succeeded).toBe(1);
+  });
+
   it('skips a node that answers bytes that do not hash to the CID', async () => {
     const liar = createMemoryStorage();
     const honest = createMemoryStorage();
