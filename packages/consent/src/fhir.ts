@@ -1,6 +1,6 @@
 import type { AuditEvent, Bundle, Consent, Identifier, Reference, Resource } from '@medplum/fhirtypes';
 import type { AccessScope } from './scope.js';
-import { compareTimelineEvents, type TimelineEvent, type TimelineEventKind } from './timeline.js';
+import { compareTimelineEvents, compareTimelineTimes, type TimelineEvent, type TimelineEventKind } from './timeline.js';
 
 /** Code system of MHR Chain timeline event kinds (`access-granted`, `record-anchored`, …). */
 export const MHR_EVENT_SYSTEM = 'https://mhrchain.org/fhir/CodeSystem/timeline-event';
@@ -247,6 +247,8 @@ const ACTIONS: Record<TimelineEventKind, AuditEvent['action']> = {
   'delegation-approved': 'U',
   'delegation-rejected': 'U',
   'delegation-revoked': 'D',
+  'access-expired': 'D',
+  'delegation-expired': 'D',
 };
 
 const DISPLAYS: Record<TimelineEventKind, string> = {
@@ -262,6 +264,8 @@ const DISPLAYS: Record<TimelineEventKind, string> = {
   'delegation-approved': 'Delegation approved',
   'delegation-rejected': 'Delegation rejected',
   'delegation-revoked': 'Delegation revoked',
+  'access-expired': 'Access expired',
+  'delegation-expired': 'Delegation expired',
 };
 
 /**
@@ -278,7 +282,7 @@ const DISPLAYS: Record<TimelineEventKind, string> = {
  * ```
  */
 export function timelineToFhirAuditEvents(timeline: readonly TimelineEvent[]): AuditEvent[] {
-  return [...timeline].sort(compareTimelineEvents).map((event) => {
+  return [...timeline].sort(compareTimelineTimes).map((event) => {
     const chain = event.chainId;
     const entity: NonNullable<AuditEvent['entity']> = [
       {

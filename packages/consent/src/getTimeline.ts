@@ -2,10 +2,16 @@ import { readTimeline, type TimelineEntry } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
-import { hexToBytes } from './internal/chain.js';
+import { chainNow, hexToBytes } from './internal/chain.js';
 import { requestIdOf } from './requestBinding.js';
 import { fromScopeTuple, type Hex } from './scope.js';
-import type { TimelineEvent, TimelineEventBase } from './timeline.js';
+import {
+  compareTimelineEvents,
+  compareTimelineTimes,
+  type TimelineEvent,
+  type TimelineEventBase,
+  type TimelineEventOf,
+} from './timeline.js';
 
 /** Parameters of {@link getTimeline}. */
 export interface GetTimelineParameters {
@@ -85,6 +91,7 @@ function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): Timeli
             serial: Number(args.serial),
             scope: fromScopeTuple(args.scope),
             expiresAt: Number(args.expiresAt),
+            replacedSerial: Number(args.replacedSerial ?? 0) || undefined,
           }
         : undefined;
     case 'AccessRequestRejected':
@@ -156,5 +163,68 @@ export async function getTimeline(
     const event = toEvent(entry, patient, client.chainId);
     if (event) events.push(event);
   }
-  return events;
+  const now = await chainNow(client);
+  return [...events, ...expiries(events, now)].sort(compareTimelineTimes);
+}
+
+/** The chain location of `event`, re-timed to `at`: where a derived event points for its evidence. */
+function locatedAt(event: TimelineEventBase, at: number): TimelineEventBase {
+  const { chainId, contract, blockNumber, transactionHash, logIndex, patient, actor } = event;
+  return { chainId, contract, blockNumber, blockTime: at, transactionHash, logIndex, patient, actor };
+}
+
+/**
+ * The grants and approved delegations that ended by themselves: expired before anything ended them (a revocation, a
+ * replacing grant, the end of the parent grant) and before `now`.
+ */
+function expiries(events: readonly TimelineEvent[], now: number): TimelineEvent[] {
+  type Granted = TimelineEventOf<'access-granted'>;
+  type Requested = TimelineEventOf<'delegation-requested'>;
+  const expired: TimelineEvent[] = [];
+  const grants = new Map<string, Granted>();
+  const requests = new Map<string, Requested>();
+  const delegations = new Map<string, Requested>();
+  const endDelegation = (colleague: string, at: number) => {
+    const delegation = delegations.get(colleague);
+    if (!delegation) return;
+    delegations.delete(colleague);
+    if (delegation.expiresAt <= at)
+      expired.push({
+        ...locatedAt(delegation, delegation.expiresAt),
+        kind: 'delegation-expired',
+        colleague,
+        expiresAt: delegation.expiresAt,
+      });
+  };
+  const endGrant = (doctor: string, at: number) => {
+    const grant = grants.get(doctor);
+    if (!grant) return;
+    grants.delete(doctor);
+    if (grant.expiresAt <= at)
+      expired.push({
+        ...locatedAt(grant, grant.expiresAt),
+        kind: 'access-expired',
+        doctor,
+        serial: grant.serial,
+        expiresAt: grant.expiresAt,
+      });
+    // Delegations end with their grant (they cannot outlive it).
+    for (const [colleague, delegation] of delegations)
+      if (delegation.doctor === doctor) endDelegation(colleague, Math.min(at, grant.expiresAt));
+  };
+  for (const event of [...events].sort(compareTimelineEvents)) {
+    if (event.kind === 'access-granted') {
+      endGrant(event.doctor, event.blockTime);
+      grants.set(event.doctor, event);
+    } else if (event.kind === 'access-revoked') endGrant(event.doctor, event.blockTime);
+    else if (event.kind === 'delegation-requested') requests.set(event.colleague, event);
+    else if (event.kind === 'delegation-approved') {
+      endDelegation(event.colleague, event.blockTime);
+      const request = requests.get(event.colleague);
+      if (request) delegations.set(event.colleague, request);
+    } else if (event.kind === 'delegation-revoked') endDelegation(event.colleague, event.blockTime);
+  }
+  for (const doctor of [...grants.keys()]) endGrant(doctor, now);
+  for (const colleague of [...delegations.keys()]) endDelegation(colleague, now);
+  return expired;
 }

@@ -145,6 +145,7 @@ export {
 export { shredKeys } from './shredKeys.js';
 export {
   compareTimelineEvents,
+  compareTimelineTimes,
   counterpartOf,
   type TimelineEvent,
   type TimelineEventBase,

@@ -25,13 +25,28 @@ export type TimelineEvent = TimelineEventBase &
     | { kind: 'record-anchored'; recordId: Hex; category: number; cid: string }
     | { kind: 'record-superseded'; recordId: Hex; version: number; cid: string }
     | { kind: 'access-requested'; requestId: Hex; doctor: string; scope: AccessScope; purpose: Hex; duration: number }
-    | { kind: 'access-granted'; doctor: string; serial: number; scope: AccessScope; expiresAt: number }
+    | {
+        kind: 'access-granted';
+        doctor: string;
+        serial: number;
+        scope: AccessScope;
+        expiresAt: number;
+        /** The live grant (serial) this one replaced and ended, with its delegations; `undefined`: none. */
+        replacedSerial: number | undefined;
+      }
     | { kind: 'access-rejected'; doctor: string }
     | { kind: 'access-revoked'; doctor: string; serial: number; keyEpoch: bigint }
     | { kind: 'delegation-requested'; doctor: string; colleague: string; scope: AccessScope; expiresAt: number }
     | { kind: 'delegation-approved'; colleague: string }
     | { kind: 'delegation-rejected'; colleague: string }
     | { kind: 'delegation-revoked'; colleague: string }
+    /**
+     * A grant that ended by itself at `expiresAt` (no transaction does it): `blockTime` is the expiry, and the block,
+     * transaction and log are those of the grant that set it.
+     */
+    | { kind: 'access-expired'; doctor: string; serial: number; expiresAt: number }
+    /** An approved delegation that ended by itself at `expiresAt`; located like `access-expired`. */
+    | { kind: 'delegation-expired'; colleague: string; expiresAt: number }
   );
 
 /** The kinds of {@link TimelineEvent}. */
@@ -56,6 +71,25 @@ export function compareTimelineEvents(
   b: Pick<TimelineEventBase, 'blockNumber' | 'logIndex'>,
 ): number {
   return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
+}
+
+/**
+ * Orders timeline events in time: by block time, then as the chain did. Derived events (an expiry, which no
+ * transaction marks) take their place at the time they happened.
+ *
+ * @example
+ * ```ts
+ * import { compareTimelineTimes, type TimelineEvent } from '@mhrchain/consent';
+ *
+ * declare const events: TimelineEvent[];
+ * events.sort(compareTimelineTimes);
+ * ```
+ */
+export function compareTimelineTimes(
+  a: Pick<TimelineEventBase, 'blockTime' | 'blockNumber' | 'logIndex'>,
+  b: Pick<TimelineEventBase, 'blockTime' | 'blockNumber' | 'logIndex'>,
+): number {
+  return a.blockTime - b.blockTime || compareTimelineEvents(a, b);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Log, Provider } from 'ethers';
+import { freshBlockTag } from './freshBlock.js';
 import type { MhrChain } from './mhrChain.js';
 import { type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
 import type { DecodedEvent } from './typedContract.js';
@@ -67,7 +68,9 @@ export async function readTimeline(
     address: CONTRACT_NAMES.map((name) => chain.addresses[name]),
     fromBlock: parameters.fromBlock === undefined ? 0 : Number(parameters.fromBlock),
     toBlock:
-      parameters.toBlock === undefined || parameters.toBlock === 'latest' ? 'latest' : Number(parameters.toBlock),
+      parameters.toBlock === undefined || parameters.toBlock === 'latest'
+        ? await freshBlockTag(provider)
+        : Number(parameters.toBlock),
   });
   let entries = decodeAuditEvents(chain, logs);
   const involving = parameters.involving?.toLowerCase();
