@@ -24,6 +24,8 @@ import { type AccessScope, fromScopeTuple, type Hex, toScopeTuple } from './scop
 /** A doctor's pending access request, as the patient's app reads it from the chain. */
 export interface PendingRequest {
   requestId: Hex;
+  /** The request's serial for this patient and doctor: a rejection or approval can name it. */
+  serial: number;
   patient: string;
   doctor: string;
   scope: AccessScope;
@@ -70,6 +72,7 @@ export async function getPendingRequest(
     scope: fromScopeTuple(last.args.scope as never),
     purpose: last.args.purpose.toLowerCase() as Hex,
     duration: Number(last.args.duration),
+    serial: Number(last.args.serial),
     blockNumber: last.blockNumber,
   };
 }
@@ -113,6 +116,7 @@ export async function listPendingRequests(
               scope: fromScopeTuple(event.args.scope as never),
               purpose: event.args.purpose.toLowerCase() as Hex,
               duration: Number(event.args.duration),
+              serial: Number(event.args.serial),
               blockNumber: event.blockNumber,
             },
           ]
@@ -245,6 +249,11 @@ export async function approveRequest(
 export interface RejectRequestParameters {
   /** The requesting doctor. */
   doctor: string;
+  /**
+   * The serial of the request the patient reviewed (`PendingRequest.serial`): a relayed rejection names it, so it can
+   * never reject a later request. Default: the current one.
+   */
+  serial?: number;
 }
 
 /**
@@ -263,7 +272,11 @@ export async function rejectRequest(
   parameters: RejectRequestParameters,
 ): Promise<TransactionInfo> {
   const doctor = getAddress(parameters.doctor);
-  const receipt = await patientAction(client, 'RejectRequest', { patient: client.address, doctor }, () =>
+  const { serial } = parameters;
+  if (serial !== undefined && (await getPendingRequest(client, { doctor }))?.serial !== serial)
+    throw new InvalidConsentParametersError(`Request ${serial} of ${doctor} is not pending.`);
+  const message = { patient: client.address, doctor, ...(serial === undefined ? {} : { serial }) };
+  const receipt = await patientAction(client, 'RejectRequest', message, () =>
     client.chain.consentManager.write.rejectRequest(doctor),
   );
   return transactionInfo(client, receipt);

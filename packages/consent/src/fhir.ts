@@ -249,6 +249,7 @@ const ACTIONS: Record<TimelineEventKind, AuditEvent['action']> = {
   'delegation-revoked': 'D',
   'access-expired': 'D',
   'delegation-expired': 'D',
+  'signatures-cancelled': 'U',
 };
 
 const DISPLAYS: Record<TimelineEventKind, string> = {
@@ -266,6 +267,7 @@ const DISPLAYS: Record<TimelineEventKind, string> = {
   'delegation-revoked': 'Delegation revoked',
   'access-expired': 'Access expired',
   'delegation-expired': 'Delegation expired',
+  'signatures-cancelled': 'Signed actions cancelled',
 };
 
 /**

@@ -131,6 +131,10 @@ function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): Timeli
             : 'delegation-revoked';
       return { ...base(args.actor), kind, colleague: getAddress(args.colleague) };
     }
+    case 'NoncesInvalidated':
+      return same(args.account)
+        ? { ...base(args.actor), kind: 'signatures-cancelled', nonce: BigInt(args.newNonce) }
+        : undefined;
     default:
       return undefined;
   }

@@ -34,6 +34,7 @@ export {
   type RejectRequestParameters,
   rejectRequest,
 } from './approveRequest.js';
+export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
 export {
   type ConsentClient,
   type CreateConsentClientParameters,

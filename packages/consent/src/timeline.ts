@@ -40,6 +40,8 @@ export type TimelineEvent = TimelineEventBase &
     | { kind: 'delegation-approved'; colleague: string }
     | { kind: 'delegation-rejected'; colleague: string }
     | { kind: 'delegation-revoked'; colleague: string }
+    /** The patient cancelled every signed action not relayed yet on `contract` (nonces moved to `nonce`). */
+    | { kind: 'signatures-cancelled'; nonce: bigint }
     /**
      * A grant that ended by itself at `expiresAt` (no transaction does it): `blockTime` is the expiry, and the block,
      * transaction and log are those of the grant that set it.

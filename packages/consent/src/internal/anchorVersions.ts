@@ -1,4 +1,4 @@
-import { decodeContractError } from '@mhrchain/contracts';
+import { decodeContractError, noteWrittenBlock } from '@mhrchain/contracts';
 import type { TransactionReceipt, TransactionResponse } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
@@ -100,6 +100,8 @@ export async function anchorVersions(
       }),
     );
   }
+  // The client's reads see these versions at once, whatever the provider caches.
+  for (const receipt of receipts) noteWrittenBlock(client.provider, receipt.blockNumber);
   const blockTime = blockTimes(client);
   const infos: TransactionInfo[] = [];
   for (const [i, receipt] of receipts.entries()) {

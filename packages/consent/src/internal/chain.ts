@@ -1,6 +1,7 @@
 import {
   type AnySignedRelayedAction,
   freshBlockTag,
+  noteWrittenBlock,
   type RelayedAction,
   type RelayedActionMessages,
   signRelayedAction,
@@ -45,9 +46,15 @@ export async function patientAction<A extends RelayedAction>(
   message: RelayedActionMessages[A],
   direct: () => Promise<{ receipt: TransactionReceipt }>,
 ): Promise<TransactionReceipt> {
-  if (!client.relayerChain) return (await direct()).receipt;
-  const signed = await signRelayedAction({ chain: client.chain, signer: client.signer, action, message });
-  return (await submitRelayedAction(client.relayerChain, signed as AnySignedRelayedAction)).receipt;
+  let receipt: TransactionReceipt;
+  if (!client.relayerChain) receipt = (await direct()).receipt;
+  else {
+    const signed = await signRelayedAction({ chain: client.chain, signer: client.signer, action, message });
+    receipt = (await submitRelayedAction(client.relayerChain, signed as AnySignedRelayedAction)).receipt;
+  }
+  // The client's own reads see this write even when it went through a relayer's connection.
+  noteWrittenBlock(client.provider, receipt.blockNumber);
+  return receipt;
 }
 
 /** Stores every block of an envelope. */
