@@ -15,20 +15,26 @@ import {
   registerDoctor,
   registerPatient,
   requestAccess,
+  resumePendingActions,
 } from '@mhrchain/consent';
+import { createFileJournalStore } from '@mhrchain/consent/node';
 import { deployMhrChain } from '@mhrchain/contracts';
 import { startAnvil } from '@mhrchain/contracts/anvil';
 import { createHeliaStorage } from '@mhrchain/core';
 
 // 1. Embedded defaults: an IPFS node on disk and a local chain (swap in any JSON-RPC signer and IPFS storage).
-const store = await createHeliaStorage({ directory: await mkdtemp(join(tmpdir(), 'mhr-quickstart-')) });
+const directory = await mkdtemp(join(tmpdir(), 'mhr-quickstart-'));
+const store = await createHeliaStorage({ directory: join(directory, 'ipfs') });
 const anvil = await startAnvil();
 try {
   const [admin, patientWallet, doctorWallet] = anvil.signers;
   const { addresses, chain } = await deployMhrChain({ deployer: admin! });
 
-  // 2. One client per account; encryption keys are derived from the wallets.
-  const patient = await createConsentClient({ signer: patientWallet!, addresses, store });
+  // 2. One client per account; encryption keys are derived from the wallets. The patient's app keeps a journal of
+  //    its multi-step actions and finishes whatever a crash interrupted before doing anything else.
+  const journal = await createFileJournalStore({ directory: join(directory, 'journal', patientWallet!.address) });
+  const patient = await createConsentClient({ signer: patientWallet!, addresses, store, journal });
+  await resumePendingActions(patient);
   const doctor = await createConsentClient({ signer: doctorWallet!, addresses, store });
   const registrar = await createConsentClient({ signer: admin!, addresses, store });
   await chain.identityRegistry.write.setRegistrar(admin!.address, true);
