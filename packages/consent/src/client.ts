@@ -1,6 +1,6 @@
 import type { MhrChain, MhrChainAddresses } from '@mhrchain/contracts';
 import { assertDeployed, connectMhrChain, withManagedNonce } from '@mhrchain/contracts';
-import { deriveIdentityFromSigner, type Identity } from '@mhrchain/core';
+import { deriveBoundIdentity, deriveIdentityFromSigner, type Identity, type IdentityKeyStore } from '@mhrchain/core';
 import { getAddress, type Provider, type Signer } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
 import { createMemoryJournalStore, type JournalStore } from './journal.js';
@@ -56,6 +56,21 @@ export interface PendingOtpStore {
   clear(): void;
 }
 
+/**
+ * Where {@link createConsentClient} takes the account's X25519 identity from (see
+ * {@link CreateConsentClientParameters.identity}).
+ */
+export type ConsentIdentitySource =
+  | Identity
+  | {
+      /** The application's origin (`location.origin`, e.g. `'https://ehr.example'`) or app id. */
+      readonly origin: string;
+    }
+  | {
+      /** The store holding the account's random identity. */
+      readonly keyStore: IdentityKeyStore;
+    };
+
 /** Parameters of {@link createConsentClient}. */
 export interface CreateConsentClientParameters {
   /** The account's wallet, connected to a provider. */
@@ -64,8 +79,24 @@ export interface CreateConsentClientParameters {
   addresses: MhrChainAddresses;
   /** Envelope storage (an embedded Helia node, memory, …). */
   store: RecordStore;
-  /** The X25519 identity. Default: derived from `signer` (`deriveIdentityFromSigner`). */
-  identity?: Identity;
+  /**
+   * The account's X25519 identity, or where it comes from:
+   *
+   * - `{ origin }`: derived from `signer` for this application on this deployment (`deriveBoundIdentity` with the
+   *   signer's chain id and `addresses.identityRegistry`). Choose it for new accounts whose key should follow the
+   *   wallet to any device: a signature obtained by another site or for another chain does not give this key. It can
+   *   never be shredded (the wallet derives it again).
+   * - `{ keyStore }`: a random identity kept in an `IdentityKeyStore` (`createFileIdentityKeyStore` from
+   *   `@mhrchain/core/node`; `createMemoryIdentityKeyStore`), created on first use. Choose it when erasure matters:
+   *   `keyStore.shred()` destroys it for good. The app must back it up, or it is lost with the device.
+   * - an {@link Identity}: used as given.
+   * - omitted: the legacy wallet-derived identity (`deriveIdentityFromSigner`), bound to no origin, chain or
+   *   contract. Kept as the default for accounts registered with it; do not choose it for new accounts.
+   *
+   * An account keeps the identity it registered with: the kinds give different keys, and records wrapped for one
+   * cannot be opened with another.
+   */
+  identity?: ConsentIdentitySource;
   /** A relayer's wallet: when set, the patient's actions are signed (EIP-712) and submitted by the relayer. */
   relayer?: Signer;
   /** Options of the one-time code book (pass a persistent `store` to survive app restarts). */
@@ -88,7 +119,12 @@ export interface CreateConsentClientParameters {
  * The signer (and relayer) are wrapped with `withManagedNonce`, so the flows' back-to-back transactions never reuse a
  * nonce, whatever the provider caches.
  *
- * @throws {@link InvalidConsentParametersError} when the signer has no provider.
+ * The identity comes from `identity` (see {@link CreateConsentClientParameters.identity}): pass `{ origin }` for a
+ * wallet-derived identity bound to the app and deployment, `{ keyStore }` for a random one that can be shredded.
+ *
+ * @throws {@link InvalidConsentParametersError} when the signer has no provider, or `identity` is none of the kinds.
+ * @throws `IdentityDerivationError`, `InvalidParametersError` or `IdentityShreddedError` (from `@mhrchain/core`) when
+ * the identity cannot be derived or loaded.
  * @throws `ContractNotDeployedError` (from `@mhrchain/contracts`) when an address in `addresses` has no contract code.
  * @example
  * ```ts
@@ -102,6 +138,7 @@ export interface CreateConsentClientParameters {
  *   signer: Wallet.createRandom(provider),
  *   addresses,
  *   store: createMemoryRecordStore(),
+ *   identity: { origin: 'https://ehr.example' }, // bound to this app, chain and IdentityRegistry
  * });
  * ```
  */
@@ -115,10 +152,11 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
   // would otherwise give the same nonce.
   const signer = withManagedNonce(parameters.signer);
   const relayer = parameters.relayer && withManagedNonce(parameters.relayer);
+  const networkRead = provider.getNetwork();
   const [address, network, identity] = await Promise.all([
     signer.getAddress(),
-    provider.getNetwork(),
-    parameters.identity ?? deriveIdentityFromSigner(signer),
+    networkRead,
+    resolveIdentity(parameters.identity, signer, addresses, networkRead),
     assertDeployed({ provider, addresses }),
   ]);
   return {
@@ -135,4 +173,23 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
     fromBlock: parameters.fromBlock ?? 0,
     journal: parameters.journal ?? createMemoryJournalStore(),
   };
+}
+
+async function resolveIdentity(
+  source: ConsentIdentitySource | undefined,
+  signer: Signer,
+  addresses: MhrChainAddresses,
+  network: Promise<{ chainId: bigint }>,
+): Promise<Identity> {
+  if (source === undefined) return deriveIdentityFromSigner(signer);
+  if ('origin' in source)
+    return deriveBoundIdentity({
+      signer,
+      chainId: (await network).chainId,
+      contract: addresses.identityRegistry,
+      origin: source.origin,
+    });
+  if ('keyStore' in source) return source.keyStore.getOrCreate();
+  if (source.publicKey instanceof Uint8Array && source.secretKey instanceof Uint8Array) return source;
+  throw new InvalidConsentParametersError('`identity` must be an Identity, `{ origin }` or `{ keyStore }`.');
 }

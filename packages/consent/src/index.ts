@@ -37,6 +37,7 @@ export {
 export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
 export {
   type ConsentClient,
+  type ConsentIdentitySource,
   type CreateConsentClientParameters,
   createConsentClient,
   type PendingOtpRequest,

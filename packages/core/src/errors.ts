@@ -301,3 +301,23 @@ export class RemotePinningError extends BaseError {
     super(`Remote pinning: ${operation} failed.`, parameters);
   }
 }
+
+/**
+ * The identity key store was shredded: its secret key was destroyed and it will not produce that identity (nor a new
+ * one) again.
+ *
+ * @example
+ * ```ts
+ * import { IdentityShreddedError } from '@mhrchain/core';
+ *
+ * const error = new IdentityShreddedError();
+ * console.log(error.name); // 'IdentityShreddedError'
+ * ```
+ */
+export class IdentityShreddedError extends BaseError {
+  static override name = 'IdentityShreddedError';
+  override name = 'IdentityShreddedError';
+  constructor(parameters: { cause?: unknown; details?: string } = {}) {
+    super('The identity was shredded: its secret key no longer exists.', { ...parameters, docsPath: 'gdpr.md' });
+  }
+}

@@ -4,11 +4,14 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { Wallet } from 'ethers';
 import { describe, expect, it } from 'vitest';
+import identityVectors from '../test/vectors/identity-v2.json' with { type: 'json' };
 import hkdfVectors from '../test/vectors/rfc5869-hkdf-sha256.json' with { type: 'json' };
 import x25519Vectors from '../test/vectors/rfc7748-x25519.json' with { type: 'json' };
-import { IdentityDerivationError, InvalidKeyError } from './errors.js';
+import { IdentityDerivationError, InvalidKeyError, InvalidParametersError } from './errors.js';
 import {
   assertPublicKey,
+  boundIdentityMessage,
+  deriveBoundIdentity,
   deriveIdentityFromSigner,
   generateIdentity,
   identityDerivationMessage,
@@ -140,6 +143,123 @@ describe('deriveIdentityFromSigner', () => {
       },
     };
     await expect(deriveIdentityFromSigner(refusing)).rejects.toThrow(IdentityDerivationError);
+  });
+});
+
+describe('deriveBoundIdentity (v2: bound to origin, chain and IdentityRegistry)', () => {
+  const wallet = new Wallet(identityVectors.privateKey);
+  const registry = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+  const base = { chainId: 31337n, contract: registry, origin: 'https://ehr.example' };
+  type V2Case = { chainId: number; contract: string; origin: string; secretKey: string; publicKey: string } & Pick<
+    (typeof identityVectors.cases)[number],
+    'domain' | 'types' | 'value'
+  >;
+  const v2Cases = identityVectors.cases.filter((c) => c.version === 2) as V2Case[];
+
+  it('matches the golden vectors (computed from ethers and noble directly by scripts/generateIdentityVectors.ts)', async () => {
+    expect(wallet.address).toBe(identityVectors.address);
+    expect(v2Cases.length).toBeGreaterThanOrEqual(5);
+    for (const c of v2Cases) {
+      const message = boundIdentityMessage(c);
+      expect({ ...message.domain, chainId: Number(message.domain.chainId) }).toEqual(c.domain);
+      expect(message.types).toEqual(c.types);
+      expect(message.value).toEqual(c.value);
+      const identity = await deriveBoundIdentity({ signer: wallet, ...c });
+      expect(bytesToHex(identity.secretKey), c.origin).toBe(c.secretKey);
+      expect(bytesToHex(identity.publicKey), c.origin).toBe(c.publicKey);
+    }
+    // The fixed key, domain and origin of the first case, pinned here too: changing the derivation breaks every key.
+    expect(v2Cases[0]).toMatchObject({ chainId: 31337, contract: registry, origin: 'https://ehr.example' });
+    expect(v2Cases[0]?.publicKey).toBe('aab1e9d1177cf7621ab17bef2096f8d7e8cdbef4b39dedf47aecb72b79e16646');
+  });
+
+  it('v1 is unchanged: its golden vector in the same file still holds', async () => {
+    const v1 = identityVectors.cases.find((c) => c.version === 1);
+    const identity = await deriveIdentityFromSigner(wallet);
+    expect(bytesToHex(identity.publicKey)).toBe(v1?.publicKey);
+    expect(bytesToHex(identity.publicKey)).toBe('8921f3ec74ff331776a6f29f9cb7773f97d9e7ff38748f696ae6b4b0b59f3f27');
+  });
+
+  it('a different origin, chain or contract gives a different identity; v1 differs from all of them', async () => {
+    const keys = await Promise.all(
+      [
+        base,
+        { ...base, origin: 'https://other.example' },
+        { ...base, origin: 'https://ehr.example/' },
+        { ...base, chainId: 1n },
+        { ...base, contract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' },
+      ].map(async (p) => bytesToHex((await deriveBoundIdentity({ signer: wallet, ...p })).publicKey)),
+    );
+    keys.push(bytesToHex((await deriveIdentityFromSigner(wallet)).publicKey));
+    expect(new Set(keys).size).toBe(keys.length);
+    // Same parameters, same key; the contract's checksum spelling and the chain id's type do not matter.
+    const again = await deriveBoundIdentity({
+      signer: new Wallet(wallet.privateKey),
+      ...base,
+      chainId: 31337,
+      contract: registry.toLowerCase(),
+    });
+    expect(bytesToHex(again.publicKey)).toBe(keys[0]);
+  });
+
+  it("a signature made for one origin neither passes for another nor derives another origin's key", async () => {
+    const ehr = boundIdentityMessage(base);
+    const stolen = await wallet.signTypedData(
+      { ...ehr.domain },
+      { EncryptionKey: ehr.types.EncryptionKey.map((f) => ({ ...f })) },
+      { ...ehr.value },
+    );
+    // A signer that answers every request with the signature obtained for https://ehr.example.
+    const replaying: TypedDataSigner = { getAddress: async () => wallet.address, signTypedData: async () => stolen };
+    expect(bytesToHex((await deriveBoundIdentity({ signer: replaying, ...base })).publicKey)).toBe(
+      v2Cases[0]?.publicKey,
+    );
+    for (const other of [
+      { ...base, origin: 'https://other.example' },
+      { ...base, chainId: 1n },
+      { ...base, contract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' },
+    ])
+      await expect(deriveBoundIdentity({ signer: replaying, ...other })).rejects.toThrow(IdentityDerivationError);
+    // And HKDF over that signature under the v2 derivation gives the ehr key, not the other origin's.
+    const ikm = hexToBytes(stolen.slice(2, 130));
+    const fromStolen = bytesToHex(
+      x25519.getPublicKey(
+        hkdf(
+          sha256,
+          ikm,
+          new TextEncoder().encode('mhrchain/identity/v2'),
+          new TextEncoder().encode('mhrchain/identity/v2/x25519-secret-key'),
+          32,
+        ),
+      ),
+    );
+    expect(fromStolen).toBe(v2Cases[0]?.publicKey);
+    expect(fromStolen).not.toBe(v2Cases[1]?.publicKey);
+  });
+
+  it('rejects bad parameters, a lying signer and a refusing signer', async () => {
+    for (const bad of [
+      { ...base, origin: '' },
+      { ...base, origin: ' https://ehr.example' },
+      { ...base, origin: 'x'.repeat(257) },
+      { ...base, origin: 7 as never },
+      { ...base, chainId: 0n },
+      { ...base, chainId: 1.5 },
+      { ...base, contract: '0x1234' },
+    ])
+      await expect(deriveBoundIdentity({ signer: wallet, ...bad })).rejects.toThrow(InvalidParametersError);
+    const liar: TypedDataSigner = {
+      getAddress: async () => Wallet.createRandom().address,
+      signTypedData: (d, t, v) => wallet.signTypedData(d, t, v),
+    };
+    await expect(deriveBoundIdentity({ signer: liar, ...base })).rejects.toThrow(IdentityDerivationError);
+    const refusing: TypedDataSigner = {
+      getAddress: async () => wallet.address,
+      signTypedData: async () => {
+        throw new Error('user rejected');
+      },
+    };
+    await expect(deriveBoundIdentity({ signer: refusing, ...base })).rejects.toThrow(IdentityDerivationError);
   });
 });
 

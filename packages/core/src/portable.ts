@@ -46,6 +46,7 @@ export {
   BlockNotFoundError,
   DecryptionError,
   IdentityDerivationError,
+  IdentityShreddedError,
   InvalidBlockError,
   InvalidEnvelopeError,
   InvalidKeyError,
@@ -61,6 +62,11 @@ export {
 export { type CreateGatewayStorageParameters, createGatewayStorage } from './gatewayStorage.js';
 export {
   assertPublicKey,
+  type BoundIdentityMessage,
+  boundIdentityMessage,
+  boundIdentityPurpose,
+  type DeriveBoundIdentityParameters,
+  deriveBoundIdentity,
   deriveIdentityFromSigner,
   generateIdentity,
   type Identity,
@@ -68,6 +74,11 @@ export {
   importIdentity,
   type TypedDataSigner,
 } from './identity.js';
+export {
+  createMemoryIdentityKeyStore,
+  type IdentityKeyStore,
+  type StoredIdentityKey,
+} from './identityKeyStore.js';
 export { type CreateKuboStorageParameters, createKuboStorage, type KuboStorage } from './kuboStorage.js';
 export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 export {
