@@ -8,7 +8,7 @@ import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract ConsentManagerTest is Fixture {
-    bytes32 internal constant PURPOSE = keccak256("cardiology follow-up");
+    uint16 internal constant PURPOSE = PURPOSE_TREAT;
     bytes32 internal ecgRecord;
     bytes32 internal labRecord;
 
@@ -73,6 +73,89 @@ contract ConsentManagerTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(ConsentManager.RequestAlreadyPending.selector, patient, doctor));
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
         vm.stopPrank();
+    }
+
+    function test_requestAccess_purposeVocabularyIsStable() public view {
+        assertEq(consent.PURPOSE_TREAT(), 1, "TREAT");
+        assertEq(consent.PURPOSE_ETREAT(), 2, "ETREAT");
+        assertEq(consent.PURPOSE_HPAYMT(), 3, "HPAYMT");
+        assertEq(consent.PURPOSE_HRESCH(), 4, "HRESCH");
+        assertEq(consent.PURPOSE_HOPERAT(), 5, "HOPERAT");
+        assertEq(consent.PURPOSE_PUBHLTH(), 6, "PUBHLTH");
+        assertEq(consent.PURPOSE_PATRQT(), 7, "PATRQT");
+        assertEq(consent.PURPOSE_CAREMGT(), 8, "CAREMGT");
+        assertEq(consent.PURPOSE_HSYSADMIN(), 9, "HSYSADMIN");
+        assertEq(consent.PURPOSE_CLINTRCH(), 10, "CLINTRCH");
+        assertEq(consent.MAX_PURPOSE(), 10, "highest code");
+    }
+
+    function test_requestAccess_revertsOnNoPurpose() public {
+        vm.prank(doctor);
+        vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
+        consent.requestAccess(patient, _all(), 0, 1 days);
+    }
+
+    function test_requestAccess_revertsOnUnknownPurpose() public {
+        uint16 next = consent.MAX_PURPOSE() + 1;
+        vm.prank(doctor);
+        vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
+        consent.requestAccess(patient, _all(), next, 1 days);
+        vm.prank(doctor);
+        vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
+        consent.requestAccess(patient, _all(), type(uint16).max, 1 days);
+    }
+
+    /// Free text cannot be a purpose: text short enough to pass as a uint16 ("TR", "hi") is an unknown code, and
+    /// a word of text in the purpose slot (the old `bytes32` form) is refused by the ABI decoder before any check.
+    function test_requestAccess_revertsOnFreeTextPurpose() public {
+        vm.prank(doctor);
+        vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
+        consent.requestAccess(patient, _all(), uint16(bytes2("TR")), 1 days);
+        vm.prank(doctor);
+        vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
+        consent.requestAccess(patient, _all(), uint16(bytes2("hi")), 1 days);
+
+        bytes memory data = abi.encodeCall(ConsentManager.requestAccess, (patient, _all(), PURPOSE, 1 days));
+        bytes32 text = bytes32("hiv-antiretroviral-followup");
+        // The purpose is the third head word, after the selector, the patient and the scope's offset.
+        assembly {
+            mstore(add(data, add(32, add(4, 64))), text)
+        }
+        vm.prank(doctor);
+        (bool ok,) = address(consent).call(data);
+        assertFalse(ok, "a word of text is not a uint16");
+        bytes memory oldForm = abi.encodeWithSignature(
+            "requestAccess(address,(uint8,uint16,bytes32[]),bytes32,uint32)", patient, _all(), text, uint32(1 days)
+        );
+        vm.prank(doctor);
+        (ok,) = address(consent).call(oldForm);
+        assertFalse(ok, "the free-text form is gone");
+        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.None, "nothing pending");
+    }
+
+    function test_requestAccess_acceptsEveryCodeOfTheVocabulary() public {
+        for (uint16 purpose = 1; purpose <= consent.MAX_PURPOSE(); purpose++) {
+            vm.expectEmit(address(consent));
+            emit ConsentManager.AccessRequested(patient, doctor, purpose, _all(), purpose, 1 days);
+            vm.prank(doctor);
+            consent.requestAccess(patient, _all(), purpose, 1 days);
+            vm.prank(patient);
+            consent.rejectRequest(doctor);
+        }
+    }
+
+    function test_fuzz_requestAccess_acceptsExactlyTheVocabulary(uint16 purpose) public {
+        bool known = purpose >= 1 && purpose <= consent.MAX_PURPOSE();
+        if (!known) vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
+        else {
+            vm.expectEmit(address(consent));
+            emit ConsentManager.AccessRequested(patient, doctor, 1, _all(), purpose, 1 days);
+        }
+        vm.prank(doctor);
+        consent.requestAccess(patient, _all(), purpose, 1 days);
+        assertEq(
+            consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Pending, known, "pending iff known"
+        );
     }
 
     // ------------------------------------------------------------ grants

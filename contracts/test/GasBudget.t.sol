@@ -88,7 +88,7 @@ contract GasBudgetTest is Fixture {
             "requestAccess",
             doctor,
             address(consent),
-            abi.encodeCall(ConsentManager.requestAccess, (patient, _category(ECG), keccak256("purpose"), 30 days)),
+            abi.encodeCall(ConsentManager.requestAccess, (patient, _category(ECG), PURPOSE_TREAT, 30 days)),
             REQUEST_BUDGET
         );
     }
@@ -105,7 +105,7 @@ contract GasBudgetTest is Fixture {
 
     function test_gas_grantAccess_category_answeringRequest() public {
         vm.prank(doctor);
-        consent.requestAccess(patient, _category(ECG), keccak256("purpose"), 30 days);
+        consent.requestAccess(patient, _category(ECG), PURPOSE_TREAT, 30 days);
         _measure(
             "grantAccess(category, answers request)",
             patient,
@@ -190,13 +190,13 @@ contract GasBudgetTest is Fixture {
 
     function test_gas_rejectRequest() public {
         vm.prank(doctor);
-        consent.requestAccess(patient, _category(ECG), keccak256("purpose"), 30 days);
+        consent.requestAccess(patient, _category(ECG), PURPOSE_TREAT, 30 days);
         _measure("rejectRequest", patient, address(consent), abi.encodeCall(ConsentManager.rejectRequest, (doctor)), UNBUDGETED);
     }
 
     function test_gas_rejectRequestBySig() public {
         vm.prank(doctor);
-        consent.requestAccess(patient, _category(ECG), keccak256("purpose"), 30 days);
+        consent.requestAccess(patient, _category(ECG), PURPOSE_TREAT, 30 days);
         uint256 deadline = START + 1 hours;
         bytes memory sig = _sign(
             patientKey,

@@ -122,7 +122,7 @@ contract HostilePartiesTest is Fixture {
 
     function test_attack_withheldRejectHitsLaterRequest() public {
         vm.prank(doctor);
-        consent.requestAccess(patient, _category(ECG), "treatment", 1 days);
+        consent.requestAccess(patient, _category(ECG), PURPOSE_TREAT, 1 days);
         uint256 deadline = START + 1 hours;
         bytes memory sig = _sign(
             patientKey,
@@ -132,7 +132,7 @@ contract HostilePartiesTest is Fixture {
         vm.prank(patient);
         consent.rejectRequest(doctor);
         vm.prank(doctor);
-        consent.requestAccess(patient, _category(LAB), "treatment", 1 days);
+        consent.requestAccess(patient, _category(LAB), PURPOSE_TREAT, 1 days);
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(ConsentManager.RequestSerialMismatch.selector, patient, doctor, 1, 2));
         consent.rejectRequestBySig(patient, doctor, 1, deadline, sig);

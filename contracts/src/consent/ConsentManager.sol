@@ -56,10 +56,11 @@ contract ConsentManager is EIP712Relayed, IConsentErrors {
     /// @param doctor The requesting doctor.
     /// @param serial The request's serial within the (patient, doctor) pair.
     /// @param scope What the doctor asks to read.
-    /// @param purpose A purpose code (never free text).
+    /// @param purpose The purpose of use, a code of the vocabulary below (`PURPOSE_TREAT` … `PURPOSE_CLINTRCH`);
+    /// never free text.
     /// @param duration How long the doctor asks to read, in seconds.
     event AccessRequested(
-        address indexed patient, address indexed doctor, uint32 serial, Scope scope, bytes32 purpose, uint32 duration
+        address indexed patient, address indexed doctor, uint32 serial, Scope scope, uint16 purpose, uint32 duration
     );
     /// @notice `patient` granted `doctor` access to `scope` until `expiresAt` under grant `serial`. A grant replaces
     /// the pair's previous one: `replacedSerial` names the grant this one ended while it was still live (0: none),
@@ -128,6 +129,34 @@ contract ConsentManager is EIP712Relayed, IConsentErrors {
     /// @notice The longest duration a request may ask for (5 years).
     uint32 public constant MAX_DURATION = 5 * 365 days;
 
+    // Purposes of use: the codes of HL7 v3 PurposeOfUse (code system
+    // `http://terminology.hl7.org/CodeSystem/v3-ActReason`) an access request may name, each under a stable number.
+    // The numbers never change meaning; a new purpose gets the next number (and raises `MAX_PURPOSE`). 0 is no
+    // purpose and is refused, like every number above `MAX_PURPOSE` (`InvalidPurpose`).
+
+    /// @notice HL7 `TREAT`: treatment.
+    uint16 public constant PURPOSE_TREAT = 1;
+    /// @notice HL7 `ETREAT`: emergency treatment.
+    uint16 public constant PURPOSE_ETREAT = 2;
+    /// @notice HL7 `HPAYMT`: healthcare payment.
+    uint16 public constant PURPOSE_HPAYMT = 3;
+    /// @notice HL7 `HRESCH`: healthcare research.
+    uint16 public constant PURPOSE_HRESCH = 4;
+    /// @notice HL7 `HOPERAT`: healthcare operations.
+    uint16 public constant PURPOSE_HOPERAT = 5;
+    /// @notice HL7 `PUBHLTH`: public health.
+    uint16 public constant PURPOSE_PUBHLTH = 6;
+    /// @notice HL7 `PATRQT`: patient requested.
+    uint16 public constant PURPOSE_PATRQT = 7;
+    /// @notice HL7 `CAREMGT`: care management.
+    uint16 public constant PURPOSE_CAREMGT = 8;
+    /// @notice HL7 `HSYSADMIN`: health system administration.
+    uint16 public constant PURPOSE_HSYSADMIN = 9;
+    /// @notice HL7 `CLINTRCH`: clinical trial research.
+    uint16 public constant PURPOSE_CLINTRCH = 10;
+    /// @notice The highest purpose code in use; codes run from 1 to `MAX_PURPOSE`.
+    uint16 public constant MAX_PURPOSE = PURPOSE_CLINTRCH;
+
     bytes32 public constant GRANT_ACCESS_TYPEHASH = keccak256(
         "GrantAccess(address patient,address doctor,Scope scope,uint40 expiresAt,uint256 nonce,uint256 deadline)"
         "Scope(uint8 kind,uint16 category,bytes32[] recordIds)"
@@ -170,10 +199,12 @@ contract ConsentManager is EIP712Relayed, IConsentErrors {
 
     // ---------------------------------------------------------------- doctor actions
 
-    /// @notice The caller, an attested doctor, asks `patient` for access.
-    function requestAccess(address patient, Scope calldata scope, bytes32 purpose, uint32 duration) external {
+    /// @notice The caller, an attested doctor, asks `patient` for access to `scope`, for `purpose` (a PurposeOfUse
+    /// code, 1 to `MAX_PURPOSE`: the chain learns which of these purposes, never any text), during `duration` s.
+    function requestAccess(address patient, Scope calldata scope, uint16 purpose, uint32 duration) external {
         if (!identities.isDoctor(msg.sender)) revert NotDoctor(msg.sender);
         if (!scope.isWellFormed()) revert InvalidScope();
+        if (purpose == 0 || purpose > MAX_PURPOSE) revert InvalidPurpose();
         if (duration == 0 || duration > MAX_DURATION) revert InvalidDuration(duration);
         Pair storage pair = _pairs[patient][msg.sender];
         if (pair.requestStatus == RequestStatus.Pending) revert RequestAlreadyPending(patient, msg.sender);

@@ -17,4 +17,6 @@ interface IConsentErrors {
     /// @param patient The patient.
     /// @param doctor The doctor.
     error NoActiveGrant(address patient, address doctor);
+    /// @notice The purpose is not a code of the published PurposeOfUse vocabulary (0, or above `MAX_PURPOSE`).
+    error InvalidPurpose();
 }

@@ -88,7 +88,7 @@ contract ConsentHandler {
     function request(uint256 p, uint256 d, uint256 seed) external {
         calls++;
         vm.prank(doctors[d % 3]);
-        try consent.requestAccess(patients[p % 2], _scope(patients[p % 2], seed), bytes32(seed), 30 days) {} catch {}
+        try consent.requestAccess(patients[p % 2], _scope(patients[p % 2], seed), uint16(1 + seed % 10), 30 days) {} catch {}
     }
 
     function grant(uint256 p, uint256 d, uint256 seed, uint32 duration) external {

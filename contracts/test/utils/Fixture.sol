@@ -16,6 +16,8 @@ abstract contract Fixture is Test {
     uint256 internal constant START = 1_700_000_000;
     uint16 internal constant ECG = 1;
     uint16 internal constant LAB = 2;
+    /// HL7 PurposeOfUse TREAT, as `ConsentManager.PURPOSE_TREAT`.
+    uint16 internal constant PURPOSE_TREAT = 1;
     bytes32 internal constant ENCRYPTION_KEY = keccak256("x25519 public key");
 
     IdentityRegistry internal identity;

@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     const request = await requestAccess(doctor, {
       patient: patient.address,
       scope: { kind: 'all' },
-      purpose: 'treatment',
+      purpose: 'TREAT',
       duration: 30 * 86_400,
     });
     progress.ok(`request ${short(request.requestId)} in block ${request.blockNumber}`);

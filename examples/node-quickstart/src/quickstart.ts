@@ -55,7 +55,7 @@ try {
   await requestAccess(doctor, {
     patient: patient.address,
     scope: { kind: 'all' },
-    purpose: 'treatment',
+    purpose: 'TREAT',
     duration: 3600,
   });
   await approveRequest(patient, { doctor: doctor.address });

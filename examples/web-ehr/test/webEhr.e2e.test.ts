@@ -90,8 +90,12 @@ describe('web EHR in Chromium: patient and doctor', () => {
   });
 
   it('the doctor requests access and enters the one-time code the patient shows', async () => {
+    await doctor.getByTestId('request-purpose').selectOption('ETREAT'); // a code of the published vocabulary
     await doctor.getByTestId('request-access').click();
     await expect.poll(() => doctor.getByTestId('access-status').textContent()).toBe('Request pending');
+    await expect
+      .poll(() => patient.getByTestId('requested-purpose').first().textContent(), { timeout: 15_000 })
+      .toBe('Emergency Treatment');
 
     await patient.getByTestId('show-code').click({ timeout: 15_000 });
     const code = (await patient.getByTestId('otp-code').textContent())!.trim();

@@ -1,9 +1,10 @@
-import { getAddress, isHexString } from 'ethers';
+import { getAddress, isHexString, toBeHex, zeroPadValue } from 'ethers';
 import { approveRequest, type GrantAccessReturnType, getPendingRequest } from './approveRequest.js';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError, OtpRejectedError } from './errors.js';
 import { chainNow, encryptionKeyOf } from './internal/chain.js';
 import { openOtpResponse, sealOtpResponse } from './otpResponse.js';
+import { type PurposeOfUse, purposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestBinding } from './requestBinding.js';
 import type { AccessScope, Hex } from './scope.js';
 
@@ -23,13 +24,14 @@ export interface IssueAccessOtpReturnType {
   doctor: string;
   /** What the doctor asked for: show it beside the code. */
   scope: AccessScope;
-  purpose: Hex;
+  /** Why the doctor asked (show its display from `PURPOSES_OF_USE`). */
+  purpose: PurposeOfUse;
   duration: number;
 }
 
 /**
  * The patient's app issues a one-time code for a doctor's pending request. The code is bound to that request
- * (chain, contract, request id, patient, doctor, scope, purpose, duration and a fresh nonce), single-use, valid
+ * (chain, contract, request id, patient, doctor, scope, purpose of use, duration and a fresh nonce), single-use, valid
  * 5 minutes and locked after 5 wrong attempts. It is never written on chain.
  *
  * @throws {@link InvalidConsentParametersError} when the doctor has no pending request.
@@ -58,15 +60,25 @@ export async function issueAccessOtp(
     nonce,
   };
   const binding = bindingOf(client, pending);
-  client.pendingOtp.set(request.requestId, pending);
+  client.pendingOtp.set(request.requestId, { ...pending, purpose: purposeWord(pending.purpose) });
   const { code, expiresAt } = client.otp.issue({ requestId: request.requestId, binding });
   const { nonce: _secret, ...shown } = pending;
   return { code, expiresAt, ...shown };
 }
 
+/** The pending-code store keeps the purpose as a 32-byte word: the ABI word of its contract number. */
+const purposeWord = (purpose: PurposeOfUse) => zeroPadValue(toBeHex(purposeOfUse(purpose).number), 32) as Hex;
+
 function bindingOf(
   client: ConsentClient,
-  pending: { requestId: Hex; doctor: string; scope: AccessScope; purpose: Hex; duration: number; nonce: Uint8Array },
+  pending: {
+    requestId: Hex;
+    doctor: string;
+    scope: AccessScope;
+    purpose: PurposeOfUse;
+    duration: number;
+    nonce: Uint8Array;
+  },
 ) {
   return requestBinding({
     chainId: client.chainId,
@@ -156,8 +168,9 @@ export async function approveWithOtp(
     response.patient !== client.address
   )
     throw new OtpRejectedError('wrong-request');
-  const pending = client.pendingOtp.get(response.requestId);
-  if (!pending) throw new OtpRejectedError('unknown-request');
+  const stored = client.pendingOtp.get(response.requestId);
+  if (!stored) throw new OtpRejectedError('unknown-request');
+  const pending = { ...stored, purpose: purposeOfUseFromNumber(BigInt(stored.purpose)) };
   if (pending.doctor !== response.doctor) throw new OtpRejectedError('wrong-request');
   client.otp.confirm({ requestId: pending.requestId, binding: bindingOf(client, pending), code: response.code });
   const current = await getPendingRequest(client, { doctor: pending.doctor });

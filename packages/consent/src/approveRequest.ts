@@ -18,6 +18,7 @@ import {
 import { finishGrant, grantLanded } from './internal/grant.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
 import type { JournalValue } from './journal.js';
+import { type PurposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { type AccessScope, fromScopeTuple, type Hex, toScopeTuple } from './scope.js';
 
@@ -29,7 +30,8 @@ export interface PendingRequest {
   patient: string;
   doctor: string;
   scope: AccessScope;
-  purpose: Hex;
+  /** Why the doctor asks: the request's PurposeOfUse code (the chain holds its number). */
+  purpose: PurposeOfUse;
   duration: number;
   blockNumber: number;
 }
@@ -70,7 +72,7 @@ export async function getPendingRequest(
     patient,
     doctor,
     scope: fromScopeTuple(last.args.scope as never),
-    purpose: last.args.purpose.toLowerCase() as Hex,
+    purpose: purposeOfUseFromNumber(last.args.purpose),
     duration: Number(last.args.duration),
     serial: Number(last.args.serial),
     blockNumber: last.blockNumber,
@@ -114,7 +116,7 @@ export async function listPendingRequests(
               patient,
               doctor: getAddress(event.args.doctor),
               scope: fromScopeTuple(event.args.scope as never),
-              purpose: event.args.purpose.toLowerCase() as Hex,
+              purpose: purposeOfUseFromNumber(event.args.purpose),
               duration: Number(event.args.duration),
               serial: Number(event.args.serial),
               blockNumber: event.blockNumber,

@@ -75,7 +75,7 @@ try {
   const requested = await requestAccess(doctorA, {
     patient: patient.address,
     scope: { kind: 'all' },
-    purpose: 'treatment',
+    purpose: 'TREAT',
     duration: 86_400,
   });
   gas.push(['requestAccess', requested.gasUsed]);
@@ -170,7 +170,12 @@ try {
   gas.push(['addRecord (anchor, relayed)', small.gasUsed]);
   const doctorD = await doctor(4);
   const colleague = await doctor(5);
-  await requestAccess(doctorD, { patient: gasless.address, scope: { kind: 'all' }, purpose: 'care', duration: 86_400 });
+  await requestAccess(doctorD, {
+    patient: gasless.address,
+    scope: { kind: 'all' },
+    purpose: 'CAREMGT',
+    duration: 86_400,
+  });
   const relayedGrant = await approveRequest(gasless, { doctor: doctorD.address });
   gas.push(['grantAccess (relayed)', relayedGrant.gasUsed]);
   gas.push(['key release: supersedeRecordsBySig, 1 record (relayed)', relayedGrant.released[0]!.transaction.gasUsed]);

@@ -68,6 +68,30 @@ export class InvalidConsentParametersError extends BaseError {
 }
 
 /**
+ * A purpose is not a code of the published vocabulary (`PURPOSES_OF_USE`): free text, a code of another system, or
+ * a contract number no purpose stands for. Raised before any transaction; `purpose` is what was given.
+ *
+ * @example
+ * ```ts
+ * import { InvalidPurposeError } from '@mhrchain/consent';
+ *
+ * const error = new InvalidPurposeError('treatment');
+ * error.purpose; // 'treatment'
+ * ```
+ */
+export class InvalidPurposeError extends InvalidConsentParametersError {
+  static override name = 'InvalidPurposeError';
+  override name = 'InvalidPurposeError';
+  readonly purpose: unknown;
+  constructor(purpose: unknown) {
+    super('The purpose is not a code of the PurposeOfUse vocabulary.', {
+      details: 'Use one of PURPOSES_OF_USE (TREAT, ETREAT, HPAYMT, …); free text is never written on chain.',
+    });
+    this.purpose = purpose;
+  }
+}
+
+/**
  * A sealed OTP response could not be opened or verified: wrong recipient, tampered, malformed, or signed by someone
  * other than the doctor it names. Deliberately says nothing more.
  *

@@ -36,7 +36,7 @@ const timeline: TimelineEvent[] = [
       requestId: `0x${'11'.repeat(32)}`,
       doctor,
       scope: { kind: 'all' },
-      purpose: `0x${'00'.repeat(32)}`,
+      purpose: 'TREAT',
       duration: 3600,
     },
     T0 + 20,
@@ -61,7 +61,7 @@ const timeline: TimelineEvent[] = [
       requestId: `0x${'22'.repeat(32)}`,
       doctor: other,
       scope: { kind: 'category', category: 3 },
-      purpose: `0x${'00'.repeat(32)}`,
+      purpose: 'HRESCH',
       duration: 60,
     },
     T0 + 60,
@@ -94,6 +94,11 @@ describe('timelineToFhirConsents', () => {
     expect(after[1]!.provision?.period?.end).toBe(new Date((T0 + 90) * 1000).toISOString());
     expect(after[2]!.provision?.type).toBe('deny');
     expect(after[2]!.provision?.code?.[0]?.coding?.[0]?.code).toBe('3');
+    // the purpose of each request, as the HL7 PurposeOfUse coding
+    expect(after[0]!.provision?.purpose).toEqual([
+      { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' },
+    ]);
+    expect(after[2]!.provision?.purpose?.map((p) => p.code)).toEqual(['HRESCH']);
   });
 
   it('marks a grant inactive once it has expired', () => {
@@ -125,6 +130,13 @@ describe('timelineToFhirAuditEvents', () => {
     expect(values).toContain(`urn:mhrchain:tx:31337:${timeline.at(-1)!.transactionHash}`);
     const approval = audits[5]!;
     expect(approval.agent[0]!.who?.identifier?.value).toBe(`did:pkh:eip155:31337:${other.toLowerCase()}`);
+    const requested = audits[2]!;
+    expect(requested.purposeOfEvent).toEqual([
+      {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' }],
+      },
+    ]);
+    expect(audits.filter((a) => a.purposeOfEvent)).toHaveLength(2); // the two requests only
     const superseded = audits[8]!;
     expect(superseded.entity?.find((e) => e.detail?.[0]?.type === 'cid')?.detail?.[0]?.valueString).toBe('bafyreidef');
   });

@@ -1,4 +1,5 @@
 import type { AuditEvent, Bundle, Consent, Identifier, Reference, Resource } from '@medplum/fhirtypes';
+import { PURPOSE_OF_USE_SYSTEM, type PurposeOfUse, purposeOfUse } from './purposeOfUse.js';
 import type { AccessScope } from './scope.js';
 import { compareTimelineEvents, compareTimelineTimes, type TimelineEvent, type TimelineEventKind } from './timeline.js';
 
@@ -25,6 +26,12 @@ function accountReference<T extends Resource>(chainId: bigint, address: string):
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/** A purpose of use as a FHIR Coding of the HL7 v3 ActReason code system. */
+function purposeCoding(purpose: PurposeOfUse) {
+  const { code, display } = purposeOfUse(purpose);
+  return { system: PURPOSE_OF_USE_SYSTEM, code, display };
+}
 
 function provisionData(chainId: bigint, scope: AccessScope): Pick<NonNullable<Consent['provision']>, 'data' | 'code'> {
   if (scope.kind === 'records')
@@ -119,7 +126,7 @@ export function timelineToFhirConsents(timeline: readonly TimelineEvent[], optio
         consent.provision = {
           type: 'permit',
           actor: [{ role: RECIPIENT_ROLE, reference: accountReference(event.chainId, event.doctor) }],
-          purpose: [{ system: MHR_EVENT_SYSTEM, code: `purpose:${event.purpose}` }],
+          purpose: [purposeCoding(event.purpose)],
           ...provisionData(event.chainId, event.scope),
         };
         consents.push(consent);
@@ -323,6 +330,7 @@ export function timelineToFhirAuditEvents(timeline: readonly TimelineEvent[]): A
       recorded: iso(event.blockTime),
       outcome: '0',
       agent: [{ who: { identifier: accountIdentifier(chain, event.actor) }, requestor: true }],
+      ...(event.kind === 'access-requested' ? { purposeOfEvent: [{ coding: [purposeCoding(event.purpose)] }] } : {}),
       source: {
         site: `eip155:${chain}`,
         observer: {

@@ -3,6 +3,7 @@ import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { chainNow, hexToBytes } from './internal/chain.js';
+import { purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { fromScopeTuple, type Hex } from './scope.js';
 import {
@@ -78,7 +79,7 @@ function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): Timeli
             requestId: requestIdOf({ transactionHash: entry.transactionHash, logIndex: entry.logIndex }),
             doctor: getAddress(args.doctor),
             scope: fromScopeTuple(args.scope),
-            purpose: args.purpose,
+            purpose: purposeOfUseFromNumber(args.purpose),
             duration: Number(args.duration),
           }
         : undefined;

@@ -58,6 +58,7 @@ export {
   InvalidConsentParametersError,
   InvalidOtpParametersError,
   InvalidOtpResponseError,
+  InvalidPurposeError,
   OtpRejectedError,
   type OtpRejectionReason,
 } from './errors.js';
@@ -100,6 +101,15 @@ export {
   sealOtpResponse,
 } from './otpResponse.js';
 export {
+  isPurposeOfUse,
+  PURPOSE_OF_USE_SYSTEM,
+  PURPOSES_OF_USE,
+  type PurposeOfUse,
+  type PurposeOfUseDefinition,
+  purposeOfUse,
+  purposeOfUseFromNumber,
+} from './purposeOfUse.js';
+export {
   type ListReadableRecordsParameters,
   listReadableRecords,
   type OpenRecordReturnType,
@@ -118,7 +128,6 @@ export {
   registerPatient,
 } from './register.js';
 export {
-  purposeCode,
   type RequestAccessParameters,
   type RequestAccessReturnType,
   requestAccess,

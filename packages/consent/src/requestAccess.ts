@@ -1,7 +1,6 @@
-import { encodeBytes32String, isHexString } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { InvalidConsentParametersError } from './errors.js';
 import { type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { type PurposeOfUse, purposeOfUse } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { type AccessScope, type Hex, toScopeTuple } from './scope.js';
 
@@ -12,10 +11,10 @@ export interface RequestAccessParameters {
   /** What the doctor asks for. */
   scope: AccessScope;
   /**
-   * Purpose code: 32 bytes of hex, or a short code (≤ 31 ASCII bytes, e.g. `'treatment'`). It is public: never put
-   * anything personal in it.
+   * Why the doctor asks: an HL7 PurposeOfUse code of {@link PURPOSES_OF_USE} (`'TREAT'`, `'ETREAT'`, …). It is
+   * public: the chain records its number, and anything else (free text) is refused before any transaction.
    */
-  purpose: string;
+  purpose: PurposeOfUse;
   /** How long the access should last, in seconds. */
   duration: number;
 }
@@ -26,17 +25,10 @@ export interface RequestAccessReturnType extends TransactionInfo {
   requestId: Hex;
 }
 
-/** A purpose code as bytes32. */
-export function purposeCode(purpose: string): Hex {
-  if (isHexString(purpose, 32)) return purpose.toLowerCase() as Hex;
-  if (!/^[\x20-\x7e]{1,31}$/.test(purpose))
-    throw new InvalidConsentParametersError('purpose is 32 bytes of hex or 1 to 31 printable ASCII characters.');
-  return encodeBytes32String(purpose) as Hex;
-}
-
 /**
- * A doctor asks a patient for access to a scope, for a purpose, during a duration.
+ * A doctor asks a patient for access to a scope, for a purpose of use, during a duration.
  *
+ * @throws {@link InvalidPurposeError} when `purpose` is not a code of {@link PURPOSES_OF_USE} (nothing is sent).
  * @example
  * ```ts
  * import { type ConsentClient, requestAccess } from '@mhrchain/consent';
@@ -45,7 +37,7 @@ export function purposeCode(purpose: string): Hex {
  * const { requestId } = await requestAccess(doctor, {
  *   patient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
  *   scope: { kind: 'category', category: 2 },
- *   purpose: 'treatment',
+ *   purpose: 'TREAT',
  *   duration: 7 * 24 * 3600,
  * });
  * ```
@@ -55,10 +47,11 @@ export async function requestAccess(
   parameters: RequestAccessParameters,
 ): Promise<RequestAccessReturnType> {
   const { patient, scope, duration } = parameters;
+  const { number: purpose } = purposeOfUse(parameters.purpose);
   const { receipt, events } = await client.chain.consentManager.write.requestAccess(
     patient,
     toScopeTuple(scope) as never,
-    purposeCode(parameters.purpose),
+    purpose,
     duration,
   );
   const event = events.find((e) => e.eventName === 'AccessRequested')!;

@@ -2,6 +2,7 @@ import { TypedDataEncoder } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { InvalidConsentParametersError } from './errors.js';
 import { createOtpConfirmations } from './otpConfirmations.js';
+import type { PurposeOfUse } from './purposeOfUse.js';
 import { type RequestBindingParameters, requestBinding, requestIdOf } from './requestBinding.js';
 import { type AccessScope, fromScopeTuple, type Hex, isScopeWithin, scopeHash, toScopeTuple } from './scope.js';
 
@@ -14,7 +15,7 @@ const base: RequestBindingParameters = {
   patient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
   doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
   scope: { kind: 'category', category: 2 },
-  purpose: id('00'),
+  purpose: 'TREAT',
   duration: 86_400,
   nonce: new Uint8Array(32).fill(9),
 };
@@ -76,7 +77,7 @@ describe('requestBinding', () => {
     ['patient', { patient: '0x0000000000000000000000000000000000000002' }],
     ['doctor', { doctor: '0x0000000000000000000000000000000000000003' }],
     ['scope', { scope: { kind: 'all' } }],
-    ['purpose', { purpose: id('01') }],
+    ['purpose', { purpose: 'ETREAT' }],
     ['duration', { duration: 86_401 }],
     ['nonce', { nonce: new Uint8Array(32).fill(8) }],
   ];
@@ -95,7 +96,8 @@ describe('requestBinding', () => {
 
   it.each([
     { requestId: '0x12' as Hex },
-    { purpose: '0x' as Hex },
+    { purpose: 'treatment' as PurposeOfUse },
+    { purpose: `0x${'00'.repeat(31)}01` as PurposeOfUse },
     { nonce: new Uint8Array(31) },
     { duration: 0 },
     { chainId: 0n },

@@ -1,9 +1,13 @@
 import { AbiCoder, getAddress, getBytes, isHexString, keccak256 } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
+import { type PurposeOfUse, purposeOfUse } from './purposeOfUse.js';
 import { type AccessScope, type Hex, scopeHash } from './scope.js';
 
-/** Domain tag of the binding, so its hash never collides with another structure of the protocol. */
-const BINDING_TAG = keccak256(new TextEncoder().encode('mhrchain/consent/otp-binding/v1'));
+/**
+ * Domain tag of the binding, so its hash never collides with another structure of the protocol. v2: the purpose is
+ * the PurposeOfUse number (`uint16`) the contract emits, no longer a free `bytes32`.
+ */
+const BINDING_TAG = keccak256(new TextEncoder().encode('mhrchain/consent/otp-binding/v2'));
 
 /** Everything that identifies one access request exactly. */
 export interface RequestBindingParameters {
@@ -19,8 +23,8 @@ export interface RequestBindingParameters {
   doctor: string;
   /** What the doctor asked for. */
   scope: AccessScope;
-  /** The purpose code of the request (bytes32). */
-  purpose: Hex;
+  /** The request's purpose of use (bound as its contract number). */
+  purpose: PurposeOfUse;
   /** The requested duration in seconds. */
   duration: number;
   /** A fresh 32-byte value drawn by the patient's app for this code: two codes never share a binding. */
@@ -29,11 +33,12 @@ export interface RequestBindingParameters {
 
 /**
  * The 32-byte binding of a one-time code to one access request: keccak256 of the ABI encoding of a domain tag, chain
- * id, Consent contract, request id, patient, doctor, scope hash, purpose, duration and a fresh nonce. A code issued
+ * id, Consent contract, request id, patient, doctor, scope hash, purpose of use (its `uint16` number), duration and a
+ * fresh nonce. A code issued
  * under one binding is refused under any other, so a code cannot confirm another request, another doctor, a wider
  * scope, or the same request on another chain or contract.
  *
- * @throws {@link InvalidConsentParametersError} when a field is malformed.
+ * @throws {@link InvalidConsentParametersError} when a field is malformed ({@link InvalidPurposeError} for the purpose).
  * @example
  * ```ts
  * import { requestBinding } from '@mhrchain/consent';
@@ -45,7 +50,7 @@ export interface RequestBindingParameters {
  *   patient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
  *   doctor: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
  *   scope: { kind: 'all' },
- *   purpose: `0x${'00'.repeat(32)}`,
+ *   purpose: 'TREAT',
  *   duration: 86_400,
  *   nonce: crypto.getRandomValues(new Uint8Array(32)),
  * });
@@ -55,7 +60,7 @@ export interface RequestBindingParameters {
 export function requestBinding(parameters: RequestBindingParameters): Uint8Array {
   const { chainId, consent, requestId, patient, doctor, scope, purpose, duration, nonce } = parameters;
   if (!isHexString(requestId, 32)) throw new InvalidConsentParametersError('requestId must be 32 bytes of hex.');
-  if (!isHexString(purpose, 32)) throw new InvalidConsentParametersError('purpose must be 32 bytes of hex.');
+  const { number: purposeNumber } = purposeOfUse(purpose);
   if (!(nonce instanceof Uint8Array) || nonce.length !== 32)
     throw new InvalidConsentParametersError('nonce must be 32 bytes.');
   if (!Number.isInteger(duration) || duration <= 0 || duration > 0xffffffff)
@@ -68,7 +73,7 @@ export function requestBinding(parameters: RequestBindingParameters): Uint8Array
     throw new InvalidConsentParametersError('consent, patient and doctor must be addresses.', { cause });
   }
   const encoded = AbiCoder.defaultAbiCoder().encode(
-    ['bytes32', 'uint256', 'address', 'bytes32', 'address', 'address', 'bytes32', 'bytes32', 'uint32', 'bytes32'],
+    ['bytes32', 'uint256', 'address', 'bytes32', 'address', 'address', 'bytes32', 'uint16', 'uint32', 'bytes32'],
     [
       BINDING_TAG,
       BigInt(chainId),
@@ -77,7 +82,7 @@ export function requestBinding(parameters: RequestBindingParameters): Uint8Array
       addresses[1],
       addresses[2],
       scopeHash(scope),
-      purpose,
+      purposeNumber,
       duration,
       nonce,
     ],

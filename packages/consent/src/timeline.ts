@@ -1,3 +1,4 @@
+import type { PurposeOfUse } from './purposeOfUse.js';
 import type { AccessScope, Hex } from './scope.js';
 
 /** Where and when an event happened on chain: enough to find and verify it. */
@@ -24,7 +25,15 @@ export type TimelineEvent = TimelineEventBase &
     | { kind: 'encryption-key-rotated'; encryptionKey: Hex }
     | { kind: 'record-anchored'; recordId: Hex; category: number; cid: string }
     | { kind: 'record-superseded'; recordId: Hex; version: number; cid: string }
-    | { kind: 'access-requested'; requestId: Hex; doctor: string; scope: AccessScope; purpose: Hex; duration: number }
+    | {
+        kind: 'access-requested';
+        requestId: Hex;
+        doctor: string;
+        scope: AccessScope;
+        /** The request's PurposeOfUse code (the event carries its number). */
+        purpose: PurposeOfUse;
+        duration: number;
+      }
     | {
         kind: 'access-granted';
         doctor: string;

@@ -1,7 +1,13 @@
-import { ContractRevertError, deployMhrChain, signRelayedAction, submitRelayedAction } from '@mhrchain/contracts';
+import {
+  ContractRevertError,
+  consentManagerAbi,
+  deployMhrChain,
+  signRelayedAction,
+  submitRelayedAction,
+} from '@mhrchain/contracts';
 import { anvilTest, startAnvil } from '@mhrchain/contracts/testing';
 import { DecryptionError, generateIdentity, type HeliaStorage, readEnvelopeHeader } from '@mhrchain/core';
-import { getCreateAddress, toQuantity, type Wallet } from 'ethers';
+import { getCreateAddress, Interface, toQuantity, type Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   addRecord,
@@ -14,12 +20,16 @@ import {
   getTimeline,
   grantAccess,
   InvalidOtpResponseError,
+  InvalidPurposeError,
   issueAccessOtp,
   listActiveGrants,
   listPendingRequests,
   listReadableRecords,
   OtpRejectedError,
   openRecord,
+  PURPOSES_OF_USE,
+  type PurposeOfUse,
+  purposeOfUse,
   readRecord,
   registerPatient,
   rejectRequest,
@@ -105,7 +115,7 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
       await requestAccess(doctorA, {
         patient: patient.address,
         scope: { kind: 'all' },
-        purpose: 'treatment',
+        purpose: 'TREAT',
         duration: 30 * 86_400,
       });
       const grantA = await approveRequest(patient, { doctor: doctorA.address });
@@ -146,15 +156,29 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
         );
       }
 
+      // -- free text is refused before any transaction: a purpose is a code of the published vocabulary
+      const nonceB = await anvil.provider.getTransactionCount(doctorB.address);
+      for (const text of ['second-opinion', 'hiv-antiretroviral-followup', 'treatment'])
+        await expect(
+          requestAccess(doctorB, {
+            patient: patient.address,
+            scope: { kind: 'category', category: 2 },
+            purpose: text as PurposeOfUse,
+            duration: 3600,
+          }),
+        ).rejects.toBeInstanceOf(InvalidPurposeError);
+      expect(await anvil.provider.getTransactionCount(doctorB.address)).toBe(nonceB);
+
       // -- doctor B asks for the diagnoses only and is approved with a one-time code
       const requestB = await requestAccess(doctorB, {
         patient: patient.address,
         scope: { kind: 'category', category: 2 },
-        purpose: 'second-opinion',
+        purpose: 'CAREMGT',
         duration: 3600,
       });
       const issued = await issueAccessOtp(patient, { doctor: doctorB.address });
       expect(issued.requestId).toBe(requestB.requestId);
+      expect(issued.purpose).toBe('CAREMGT'); // what the patient's app shows beside the code
       expect(issued.code).toMatch(/^\d{6}$/);
       const response = await answerAccessOtp(doctorB, { patient: patient.address, code: issued.code });
       const grantB = await approveWithOtp(patient, { response });
@@ -263,6 +287,7 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
         'access-revoked',
       ] as const)
         expect(kinds).toContain(kind);
+      expect(timeline.flatMap((e) => (e.kind === 'access-requested' ? [e.purpose] : []))).toEqual(['TREAT', 'CAREMGT']);
       const grantEvent = timeline.find((e) => e.kind === 'access-granted' && e.doctor === doctorB.address)!;
       expect(grantEvent.actor).toBe(await relayer.getAddress()); // submitted by the relayer on the patient's signature
       expect(grantEvent.blockTime).toBe(grantB.blockTime);
@@ -272,14 +297,22 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
       expect(consents.map((c) => c.status)).toEqual(['inactive', 'inactive', 'inactive']); // A revoked, B expired, C cascaded
       expect(timelineToFhirAuditEvents(timeline)).toHaveLength(timeline.length);
 
-      // -- nothing personal in any calldata or log of the whole lifecycle
+      // -- nothing personal in any calldata or log of the whole lifecycle; no purpose as text either
       const needles = [NAME, BIRTH_DATE, DIAGNOSIS, 'Quintero', 'fibrillation'].map((s) =>
         Buffer.from(s, 'utf8').toString('hex').toLowerCase(),
       );
+      // every purpose of the vocabulary, by HL7 code and display, and the free text the doctors could have meant
+      const purposeTexts = [
+        ...PURPOSES_OF_USE.flatMap((p) => [p.code, p.display]),
+        'second-opinion',
+        'second opinion',
+        'cardiology',
+      ].map((s) => Buffer.from(s, 'utf8').toString('hex').toLowerCase());
+      const consentAbi = new Interface(consentManagerAbi);
+      const consentAddress = mhrChain.addresses.consentManager.toLowerCase();
+      const requestedOnChain: { input: number; event: number }[] = [];
       const last = await anvil.provider.getBlockNumber();
       let scanned = 0;
-      let control = false; // the scan does find what is on chain: the public purpose code
-      const purposeHex = Buffer.from('second-opinion', 'utf8').toString('hex');
       for (let n = 0; n <= last; n++) {
         const block = await anvil.provider.getBlock(n, true);
         for (const tx of block!.prefetchedTransactions) {
@@ -288,12 +321,28 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
             .join('')
             .toLowerCase();
           for (const needle of needles) expect(haystack).not.toContain(needle);
-          control ||= haystack.includes(purposeHex);
+          for (const needle of purposeTexts) expect(haystack).not.toContain(needle);
+          // the purpose appears only as a code: the request's input and its event carry the number, nothing else
+          if (
+            tx.to?.toLowerCase() === consentAddress &&
+            tx.data.startsWith(consentAbi.getFunction('requestAccess')!.selector)
+          ) {
+            const input = consentAbi.decodeFunctionData('requestAccess', tx.data);
+            const event = receipt.logs
+              .filter((log) => log.address.toLowerCase() === consentAddress)
+              .map((log) => consentAbi.parseLog(log))
+              .find((log) => log?.name === 'AccessRequested')!;
+            requestedOnChain.push({ input: Number(input.purpose), event: Number(event.args.purpose) });
+          }
           scanned++;
         }
       }
       expect(scanned).toBeGreaterThan(25); // deployment, registrations, records, consent, batched key releases and rotations
-      expect(control).toBe(true);
+      // the scan does find what is on chain: the two requests, each purpose as its code (TREAT = 1, CAREMGT = 8)
+      const asked: PurposeOfUse[] = ['TREAT', 'CAREMGT'];
+      expect(requestedOnChain).toEqual(
+        asked.map((p) => ({ input: purposeOfUse(p).number, event: purposeOfUse(p).number })),
+      );
 
       // -- erasure: once the patient's key is destroyed, its records open for no one
       shredKeys(patient);
@@ -317,7 +366,7 @@ describe('one-time code attacks', () => {
         requestAccess(doctor, {
           patient: patient.address,
           scope: { kind: 'category', category },
-          purpose: 'care',
+          purpose: 'CAREMGT',
           duration: 3600,
         });
       await ask(doctorA, 1);
@@ -529,7 +578,7 @@ describe("the patient's request inbox", () => {
         requestAccess(doctor, {
           patient: patient.address,
           scope: { kind: 'category', category },
-          purpose: 'treatment',
+          purpose: 'TREAT',
           duration: 3600 * (category + 1),
         });
       const fromA = await ask(doctorA, 1);
@@ -545,6 +594,7 @@ describe("the patient's request inbox", () => {
       expect(inbox[1]).toMatchObject({
         patient: patient.address,
         scope: { kind: 'category', category: 2 },
+        purpose: 'TREAT', // the code name, read back from the number on chain
         duration: 3 * 3600,
       });
       // anyone may read a patient's inbox from the chain

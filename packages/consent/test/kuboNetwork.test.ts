@@ -97,7 +97,7 @@ describe('consent with records on Kubo nodes', () => {
       await requestAccess(doctor, {
         patient: patient.address,
         scope: { kind: 'all' },
-        purpose: 'treatment',
+        purpose: 'TREAT',
         duration: 30 * 86_400,
       });
       const grant = await approveRequest(patient, { doctor: doctor.address });

@@ -50,7 +50,7 @@ try {
     'requestAccess',
     doctor,
     addresses.consentManager,
-    consent.encodeFunctionData('requestAccess', [patient!.address, scopeCategory(1), keccak256('0x01'), 86400]),
+    consent.encodeFunctionData('requestAccess', [patient!.address, scopeCategory(1), 1, 86400]),
     60_000,
   );
   await send(

@@ -21,6 +21,8 @@ import { readTimeline } from './timeline.js';
 const ECG = 1;
 const LAB = 2;
 const key = (label: string) => keccak256(toUtf8Bytes(label));
+/** HL7 PurposeOfUse TREAT, `ConsentManager.PURPOSE_TREAT`. */
+const TREAT = 1;
 const cid = (label: string) => toUtf8Bytes(`bafy-${label}`);
 
 /** Roles on the test chain: admin/deployer, registrar, patient, doctor, colleague, relayer. */
@@ -84,7 +86,7 @@ describe('MHR Chain on anvil', () => {
     const labRecord = labEvents[0]?.eventName === 'RecordAnchored' ? labEvents[0].args.recordId : '';
 
     // Request → grant (category) → access only to that category.
-    await as(doctor).consentManager.write.requestAccess(patient.address, scopeCategory(ECG), key('follow-up'), 86400);
+    await as(doctor).consentManager.write.requestAccess(patient.address, scopeCategory(ECG), TREAT, 86400);
     const request = await p.consentManager.read.requestOf(patient.address, doctor.address);
     expect(request.status).toBe(1n);
     expect(request.duration).toBe(86400n);
@@ -151,11 +153,15 @@ describe('MHR Chain on anvil', () => {
     expect(isContractRevert(estimateError, 'RecordAlreadyAnchored')).toBe(true);
 
     // Reject.
-    await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), key('second opinion'), 3600);
+    const freeText = await as(doctor)
+      .consentManager.write.requestAccess(patient.address, scopeAll(), 0, 3600)
+      .catch((e: unknown) => e);
+    expect(isContractRevert(freeText, 'InvalidPurpose')).toBe(true); // 0 (and any number past the vocabulary)
+    await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), TREAT, 3600);
     await p.consentManager.write.rejectRequest(doctor.address);
     expect((await p.consentManager.read.requestOf(patient.address, doctor.address)).status).toBe(3n);
     const notDoctor = await p.consentManager.write
-      .requestAccess(patient.address, scopeAll(), key('x'), 60)
+      .requestAccess(patient.address, scopeAll(), TREAT, 60)
       .catch((e: unknown) => e);
     expect(isContractRevert(notDoctor, 'NotDoctor')).toBe(true);
   });
@@ -368,7 +374,7 @@ describe('MHR Chain on anvil', () => {
     const start = await anvil.provider.getBlockNumber();
     await p.identityRegistry.write.register(key('pk'));
     await p.recordRegistry.write.anchorRecord(cid('a'), ECG);
-    await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), key('care'), 3600);
+    await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), TREAT, 3600);
     await p.consentManager.write.grantAccess(doctor.address, scopeAll(), now + 3600n);
     const chain = connectMhrChain(anvil.provider, mhrChain.addresses);
     const revoke = await signRelayedAction({

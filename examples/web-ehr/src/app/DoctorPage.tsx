@@ -1,9 +1,9 @@
-import type { Hex } from '@mhrchain/consent';
+import { type Hex, PURPOSES_OF_USE, type PurposeOfUse } from '@mhrchain/consent';
 import { isAddress } from 'ethers';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppConfig } from '../shared/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
-import { accessStatus, askForAccess, sendCode } from './lib/consent.js';
+import { accessStatus, askForAccess, DEMO_REQUEST, sendCode } from './lib/consent.js';
 import { watchLiveEcg } from './lib/liveEcg.js';
 import { readableRecords } from './lib/records.js';
 import type { Session } from './lib/session.js';
@@ -73,6 +73,7 @@ function DoctorHome({ session }: { session: Session }) {
 function RequestAccess(props: { session: Session; patient: string; pending: boolean; onChange: () => void }) {
   const { session, patient, pending, onChange } = props;
   const [requestId, setRequestId] = useState<Hex>();
+  const [purpose, setPurpose] = useState<PurposeOfUse>(DEMO_REQUEST.purpose);
   const [code, setCode] = useState('');
   const [message, setMessage] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -88,7 +89,7 @@ function RequestAccess(props: { session: Session; patient: string; pending: bool
     }
   };
   const request = run(async () => {
-    setRequestId(await askForAccess(session, patient));
+    setRequestId(await askForAccess(session, patient, purpose));
     return 'Request sent. Ask the patient for the code their page shows.';
   });
   const send = run(async () => {
@@ -100,9 +101,26 @@ function RequestAccess(props: { session: Session; patient: string; pending: bool
     <section className="card">
       <h3>Request access</h3>
       {!requestId && (
-        <button type="button" onClick={request} disabled={busy || pending} data-testid="request-access">
-          {pending ? 'A request is pending' : 'Request access to all records (24 h)'}
-        </button>
+        <p>
+          <label>
+            Purpose{' '}
+            <select
+              value={purpose}
+              onChange={(e) => setPurpose(e.target.value as PurposeOfUse)}
+              disabled={busy || pending}
+              data-testid="request-purpose"
+            >
+              {PURPOSES_OF_USE.map((p) => (
+                <option key={p.code} value={p.code}>
+                  {p.display} ({p.code})
+                </option>
+              ))}
+            </select>
+          </label>{' '}
+          <button type="button" onClick={request} disabled={busy || pending} data-testid="request-access">
+            {pending ? 'A request is pending' : 'Request access to all records (24 h)'}
+          </button>
+        </p>
       )}
       {requestId && (
         <p>

@@ -197,7 +197,8 @@ function AccessRequests({ session, onGranted }: { session: Session; onGranted: (
         <div key={request.requestId} data-testid="access-request">
           <p>
             Doctor <code>{request.doctor}</code> asks for <b>{request.scope.kind}</b> records for{' '}
-            {Math.round(request.duration / 3600)} h (requested {request.requestedAt.toLocaleTimeString()}).
+            {Math.round(request.duration / 3600)} h, for <b data-testid="requested-purpose">{request.purposeDisplay}</b>{' '}
+            ({request.purpose}) (requested {request.requestedAt.toLocaleTimeString()}).
           </p>
           {codes[request.requestId] ? (
             <p>

@@ -863,6 +863,11 @@ export const delegationRegistryAbi = [
   },
   {
     "type": "error",
+    "name": "InvalidPurpose",
+    "inputs": []
+  },
+  {
+    "type": "error",
     "name": "InvalidScope",
     "inputs": []
   },

@@ -7,6 +7,8 @@ import { readStreamRecipients } from './readStreamRecipients.js';
 
 const ECG = 3;
 const LAB = 4;
+/** HL7 PurposeOfUse TREAT (`ConsentManager.PURPOSE_TREAT`). */
+const TREAT = 1;
 
 anvilTest(
   'reads the doctors with a live grant covering the stream, and their keys, from the chain',
@@ -27,11 +29,11 @@ anvilTest(
     }
     const p = as(patient);
     // a: ECG for a day; b: everything for 10 minutes; c: lab only; d: nothing.
-    await as(a).consentManager.write.requestAccess(patient!.address, scopeCategory(ECG), `0x${'11'.repeat(32)}`, 86400);
+    await as(a).consentManager.write.requestAccess(patient!.address, scopeCategory(ECG), TREAT, 86400);
     await p.consentManager.write.grantAccess(a!.address, scopeCategory(ECG), now + 86400n);
-    await as(b).consentManager.write.requestAccess(patient!.address, scopeAll(), `0x${'11'.repeat(32)}`, 600);
+    await as(b).consentManager.write.requestAccess(patient!.address, scopeAll(), TREAT, 600);
     await p.consentManager.write.grantAccess(b!.address, scopeAll(), now + 600n);
-    await as(c).consentManager.write.requestAccess(patient!.address, scopeCategory(LAB), `0x${'11'.repeat(32)}`, 600);
+    await as(c).consentManager.write.requestAccess(patient!.address, scopeCategory(LAB), TREAT, 600);
     await p.consentManager.write.grantAccess(c!.address, scopeCategory(LAB), now + 600n);
     const reader = connectMhrChain(anvil.provider, mhrChain.addresses);
     const read = () =>

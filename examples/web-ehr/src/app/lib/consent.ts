@@ -7,29 +7,45 @@ import {
   listActiveGrants,
   listPendingRequests,
   openOtpResponse,
+  type PurposeOfUse,
+  purposeOfUse,
   requestAccess,
   revokeAccess,
 } from '@mhrchain/consent';
 import { mailboxTopic } from '../../shared/config.js';
 import type { Session } from './session.js';
 
-/** What the demo doctor asks for: every record, for treatment, for a day. */
-export const DEMO_REQUEST = { scope: { kind: 'all' } as AccessScope, purpose: 'treatment', duration: 24 * 3600 };
+/** What the demo doctor asks for: every record, for a day; the purpose of use defaults to treatment. */
+export const DEMO_REQUEST = {
+  scope: { kind: 'all' } as AccessScope,
+  purpose: 'TREAT' as PurposeOfUse,
+  duration: 24 * 3600,
+};
 
 /** An access request as the patient's page sees it. */
 export interface PendingRequest {
   requestId: Hex;
   doctor: string;
   scope: AccessScope;
+  /** The request's purpose of use (HL7 code) and its display. */
+  purpose: PurposeOfUse;
+  purposeDisplay: string;
   duration: number;
   requestedAt: Date;
 }
 
 const PENDING = 1;
 
-/** The doctor asks `patient` for access on chain (the SDK's `requestAccess`); returns the request id. */
-export async function askForAccess(session: Session, patient: string): Promise<Hex> {
-  const { requestId } = await requestAccess(session.client, { patient, ...DEMO_REQUEST });
+/**
+ * The doctor asks `patient` for access on chain (the SDK's `requestAccess`), for a purpose of use of the published
+ * vocabulary; returns the request id.
+ */
+export async function askForAccess(
+  session: Session,
+  patient: string,
+  purpose: PurposeOfUse = DEMO_REQUEST.purpose,
+): Promise<Hex> {
+  const { requestId } = await requestAccess(session.client, { patient, ...DEMO_REQUEST, purpose });
   return requestId;
 }
 
@@ -53,6 +69,8 @@ export async function pendingRequests(session: Session): Promise<PendingRequest[
         requestId: request.requestId,
         doctor: request.doctor,
         scope: request.scope,
+        purpose: request.purpose,
+        purposeDisplay: purposeOfUse(request.purpose).display,
         duration: request.duration,
         requestedAt: new Date(Number(block?.timestamp ?? 0) * 1000),
       };
