@@ -87,8 +87,10 @@ export interface CreateConsentClientParameters {
    *   wallet to any device: a signature obtained by another site or for another chain does not give this key. It can
    *   never be shredded (the wallet derives it again).
    * - `{ keyStore }`: a random identity kept in an `IdentityKeyStore` (`createFileIdentityKeyStore` from
-   *   `@mhrchain/core/node`; `createMemoryIdentityKeyStore`), created on first use. Choose it when erasure matters:
-   *   `keyStore.shred()` destroys it for good. The app must back it up, or it is lost with the device.
+   *   `@mhrchain/core/node`, `createIndexedDbIdentityKeyStore` in browsers, `createMemoryIdentityKeyStore`), created on
+   *   first use. Choose it when erasure matters: `keyStore.shred()` destroys the stored key and the copies the store
+   *   handed out, and nothing can derive it again. The app must back it up (and erase the backups when shredding), or
+   *   it is lost with the device.
    * - an {@link Identity}: used as given.
    * - omitted: the legacy wallet-derived identity (`deriveIdentityFromSigner`), bound to no origin, chain or
    *   contract. Kept as the default for accounts registered with it; do not choose it for new accounts.

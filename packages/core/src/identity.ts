@@ -273,7 +273,7 @@ export function boundIdentityMessage(parameters: Omit<DeriveBoundIdentityParamet
  * prompt: a site can still ask the wallet to sign a message naming another origin (wallets show the origin field but
  * do not check it against the requesting site). Like {@link deriveIdentityFromSigner}, the key can always be
  * derived again from the wallet, on any device, and so can never be shredded: use an identity key store
- * (`createMemoryIdentityKeyStore`, `createFileIdentityKeyStore` from `@mhrchain/core/node`) when erasure matters.
+ * (`createFileIdentityKeyStore` from `@mhrchain/core/node`, `createIndexedDbIdentityKeyStore`) when erasure matters.
  *
  * Prefer it to {@link deriveIdentityFromSigner} for new accounts; an account registered with a v1 key keeps using v1
  * (the two keys differ, and records wrapped for one cannot be opened with the other).

@@ -5,7 +5,8 @@ import { generateIdentity, type Identity, importIdentity } from './identity.js';
  * Where a random X25519 identity is kept, so that it can be shredded: unlike a wallet-derived identity, nothing can
  * derive it again once {@link IdentityKeyStore.shred} has destroyed the stored secret key. The price is that the key
  * exists only in the store: lose the store (the device) without a backup and every record wrapped only for it is lost.
- * Create one with {@link createMemoryIdentityKeyStore} or `createFileIdentityKeyStore` (`@mhrchain/core/node`).
+ * Create one with `createFileIdentityKeyStore` (`@mhrchain/core/node`), `createIndexedDbIdentityKeyStore` (browsers)
+ * or {@link createMemoryIdentityKeyStore}.
  */
 export interface IdentityKeyStore {
   /**
@@ -91,7 +92,7 @@ export function identityKeyStoreOver(backend: IdentityKeyBackend): IdentityKeySt
 /**
  * An identity key store in memory: the identity lives as long as the process, and {@link IdentityKeyStore.shred}
  * zeroes it. For tests and for apps that keep the key elsewhere; a real app keeps it durably
- * (`createFileIdentityKeyStore` from `@mhrchain/core/node`).
+ * (`createFileIdentityKeyStore` from `@mhrchain/core/node`, `createIndexedDbIdentityKeyStore` in browsers).
  *
  * @example
  * ```ts

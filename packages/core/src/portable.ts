@@ -74,11 +74,11 @@ export {
   importIdentity,
   type TypedDataSigner,
 } from './identity.js';
+export { createMemoryIdentityKeyStore, type IdentityKeyStore } from './identityKeyStore.js';
 export {
-  createMemoryIdentityKeyStore,
-  type IdentityKeyStore,
-  type StoredIdentityKey,
-} from './identityKeyStore.js';
+  type CreateIndexedDbIdentityKeyStoreParameters,
+  createIndexedDbIdentityKeyStore,
+} from './indexedDbIdentityKeyStore.js';
 export { type CreateKuboStorageParameters, createKuboStorage, type KuboStorage } from './kuboStorage.js';
 export type { RecordMetadata, RecordMetadataInput } from './metadata.js';
 export {
