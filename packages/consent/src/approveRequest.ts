@@ -15,7 +15,7 @@ import {
   type TransactionInfo,
   transactionInfo,
 } from './internal/chain.js';
-import { finishGrant, grantLanded } from './internal/grant.js';
+import { finishGrant } from './internal/grant.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
 import type { JournalValue } from './journal.js';
 import { type PurposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';
@@ -195,8 +195,9 @@ export async function grantAccess(
       () => client.chain.consentManager.write.grantAccess(doctor, tuple as never, expiresAt),
     );
   } catch (error) {
-    // Refused or reverted: nothing was released. (A grant that did land, unseen, is finished on resume.)
-    if (!(await grantLanded(client, doctor, scope, expiresAt))) await endAction(client, action);
+    // Nothing was released. The transaction may still land (broadcast, then the answer lost): the journal keeps the
+    // intent as unsent, and resumePendingActions releases the keys if the grant is on chain, or drops it.
+    await markStep(client, action, 'send-failed');
     throw error;
   }
   await markStep(client, action, 'granted');

@@ -11,7 +11,6 @@ import {
   rotateRecords,
 } from './internal/access.js';
 import {
-  DELEGATION_APPROVED,
   DELEGATION_PENDING,
   delegationOf,
   patientAction,
@@ -19,7 +18,6 @@ import {
   type TransactionInfo,
   transactionInfo,
 } from './internal/chain.js';
-import { delegationApproved } from './internal/delegationState.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
 import type { JournalValue } from './journal.js';
 import { type AccessScope, toScopeTuple } from './scope.js';
@@ -141,7 +139,8 @@ export async function approveDelegation(
       client.chain.delegationRegistry.write.approveDelegation(colleague, terms),
     );
   } catch (error) {
-    if (!(await delegationApproved(client, colleague, request.serial))) await endAction(client, action);
+    // The approval may still land: resumePendingActions releases the keys if it did, or drops the intent.
+    await markStep(client, action, 'send-failed');
     throw error;
   }
   await markStep(client, action, 'approved');
@@ -227,8 +226,8 @@ export async function revokeDelegation(
       client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
     );
   } catch (error) {
-    if ((await delegationOf(client, client.address, colleague)).status === DELEGATION_APPROVED)
-      await endAction(client, action);
+    // The revoke may still land: resumePendingActions rotates if it did (it is not sent again).
+    await markStep(client, action, 'send-failed');
     throw error;
   }
   await markStep(client, action, 'revoked');

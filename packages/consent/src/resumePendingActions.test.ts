@@ -208,6 +208,31 @@ describe('revoke crash points', () => {
       expect(await readersOf(world.patient, category1.versions.at(-1)!.cid)).toContain(world.doctorB.address);
     });
 
+  anvilTest(
+    'a revoke lost after broadcast and mined only after the call failed: rotated on resume',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });
+      await grantAccess(world.patient, {
+        doctor: world.doctorA.address,
+        scope: { kind: 'all' },
+        expiresAt: await farFuture(world),
+      });
+      world.patient = await patientApp(world, { send: { at: 1, fault: 'lost' } });
+      await anvil.provider.send('evm_setAutomine', [false]);
+      try {
+        // The revoke sits in the pool while the call fails and the app looks at the chain: the grant is still live.
+        await expect(revokeAccess(world.patient, { doctor: world.doctorA.address })).rejects.toThrow(/injected/);
+        await anvil.provider.send('evm_mine', []);
+      } finally {
+        await anvil.provider.send('evm_setAutomine', [true]);
+      }
+      expect((await verifyAccess(world.patient)).map((v) => v.reason)).toEqual(['no-access']);
+      await restart(world);
+      await assertInvariant(world);
+    },
+  );
+
   anvilTest('a crash during resume itself: the next resume finishes', async ({ anvil, mhrChain }) => {
     const world = await setUp(anvil, mhrChain);
     await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });

@@ -7,7 +7,7 @@ import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRec
 import { encryptionKeyOf, GRANT_ACTIVE, grantOf, patientAction, recordsOf } from './internal/chain.js';
 import { delegationApproved } from './internal/delegationState.js';
 import { finishGrant, grantLanded } from './internal/grant.js';
-import { endAction, markStep, pendingActions, readersOf, recordReaders } from './internal/journal.js';
+import { endAction, forgetReaders, markStep, pendingActions, recordReaders } from './internal/journal.js';
 import { reconcileRecords } from './internal/reconcile.js';
 import type { PendingAction } from './journal.js';
 import type { AccessScope } from './scope.js';
@@ -126,8 +126,12 @@ async function reconcileListed(client: ConsentClient, action: PendingAction): Pr
  *   access meanwhile); not completely stored → released.
  * - `grantAccess`: the grant landed → the key release (and the narrowing rotation) is finished; it did not → dropped,
  *   nothing was released.
- * - `revokeAccess`: the revoke is sent if it never landed (and the grant it names is still the live one), then the
- *   affected records are rotated.
+ * - `revokeAccess`: the revoke is sent if the app stopped before sending it (and the grant it names is still the live
+ *   one), then the affected records are rotated where the chain no longer allows a reader. A revoke whose sending
+ *   failed (refused, reverted, lost) is not sent again; if it landed anyway, the rotation is done.
+ *
+ * A call that failed at its chain step leaves its intent in the journal (the transaction may still land): the next
+ * resume settles it from what the chain shows.
  * - `approveDelegation`: the approval landed → the key release to the colleague is finished; it did not → dropped.
  * - `revokeDelegation`: the revoke is sent if it never landed, then the delegated records are rotated.
  *
@@ -158,21 +162,20 @@ export async function resumePendingActions(client: ConsentClient): Promise<Resum
 }
 
 /**
- * Unpins every version this journal published that is pinned but is not the current version of an anchored record:
- * a version stored for an anchor that never happened, or a superseded one whose unpin a crash cut off.
+ * Unpins every version in the ledger that is not the current version of an anchored record (a version stored for an
+ * anchor that never happened, or a superseded one whose unpin a crash cut off), and drops it from the ledger.
  */
 async function releaseOrphanPins(client: ConsentClient): Promise<CID[]> {
-  const { isPinned, unpin } = client.store;
-  if (!isPinned || !unpin) return [];
   const current = new Set((await recordsOf(client, client.address)).map((r) => r.versions.at(-1)!.cid.toString()));
   const unpinned: CID[] = [];
   for (const key of await client.journal.keys('readers/')) {
     const cid = CID.parse(key.slice('readers/'.length));
-    if (current.has(cid.toString()) || (await readersOf(client, cid)) === undefined) continue;
-    if (await isPinned.call(client.store, cid)) {
-      await unpin.call(client.store, cid);
+    if (current.has(cid.toString())) continue;
+    if (await client.store.isPinned?.(cid)) {
+      await client.store.unpin?.(cid);
       unpinned.push(cid);
     }
+    await forgetReaders(client, cid);
   }
   return unpinned;
 }

@@ -97,8 +97,10 @@ export async function revokeAccess(
       client.chain.consentManager.write.revokeAccess(doctor),
     );
   } catch (error) {
-    // Not revoked (refused, reverted, chain down): the journal keeps the intent only if the revoke may have landed.
-    if ((await grantOf(client, client.address, doctor)).status === GRANT_ACTIVE) await endAction(client, action);
+    // The revoke may still land (broadcast, then the answer lost): the journal keeps the rotation owed, and
+    // resumePendingActions rotates if the chain shows the revoke. It is not sent again (the call failed: refused,
+    // reverted or lost), so a refused revoke stays refused.
+    await markStep(client, action, 'send-failed');
     throw error;
   }
   await markStep(client, action, 'revoked');

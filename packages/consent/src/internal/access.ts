@@ -16,7 +16,7 @@ import {
   recordsOf,
   type TransactionInfo,
 } from './chain.js';
-import { readersOf as ledgerReaders, recordReaders } from './journal.js';
+import { forgetReaders, readersOf as ledgerReaders, recordReaders } from './journal.js';
 import { payloadStream } from './payload.js';
 
 /** The records of `records` that `scope` covers. */
@@ -193,7 +193,11 @@ async function publishVersions(
   const transactions = await anchorVersions(client, prepared);
   // The superseded versions are released once their successors are anchored (pinning policy: the current version of
   // every record stays pinned; older ones are left to garbage collection).
-  for (const record of records) await client.store.unpin?.(record.versions.at(-1)!.cid);
+  // The ledger keeps only current versions (verifyAccess checks those), so it grows with the records, not the history.
+  for (const record of records) {
+    await client.store.unpin?.(record.versions.at(-1)!.cid);
+    await forgetReaders(client, record.versions.at(-1)!.cid);
+  }
   return prepared.map((version, i) => {
     const record = records[i]!;
     const published = {

@@ -59,3 +59,8 @@ export async function readersOf(client: ConsentClient, cid: CID): Promise<string
   const value = await client.journal.get(READERS + cid.toString());
   return Array.isArray(value) ? (value as string[]) : undefined;
 }
+
+/** Drops the ledger entry of a version that is no longer current (its successor is anchored, or it never was). */
+export async function forgetReaders(client: ConsentClient, cid: CID): Promise<void> {
+  await client.journal.delete(READERS + cid.toString());
+}
