@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type AppConfig, CONFIG_PATH } from '../shared/config.js';
+import { type AppConfig, CONFIG_PATH } from '../common/config.js';
 import { DoctorPage } from './DoctorPage.js';
 import { PatientPage } from './PatientPage.js';
 import { StatusBar } from './StatusBar.js';

@@ -1,7 +1,7 @@
 import { type Hex, PURPOSES_OF_USE, type PurposeOfUse } from '@mhrchain/consent';
 import { isAddress } from 'ethers';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AppConfig } from '../shared/config.js';
+import type { AppConfig } from '../common/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
 import { accessStatus, askForAccess, DEMO_REQUEST, sendCode } from './lib/consent.js';
 import { watchLiveEcg } from './lib/liveEcg.js';

@@ -1,7 +1,7 @@
 import { addRecord } from '@mhrchain/consent';
 import type { LivePublisherState } from '@mhrchain/ecg/live';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type AppConfig, mailboxTopic, RECORD_CATEGORY } from '../shared/config.js';
+import { type AppConfig, mailboxTopic, RECORD_CATEGORY } from '../common/config.js';
 import { createSampleFeed, EcgChart } from './EcgChart.js';
 import {
   grantedDoctors,

@@ -1,6 +1,6 @@
 import { JsonRpcProvider } from 'ethers';
 import { useEffect, useState } from 'react';
-import type { AppConfig } from '../shared/config.js';
+import type { AppConfig } from '../common/config.js';
 
 /** Where the app is connected: the chain's latest block and the storage node's health. */
 export function StatusBar({ config }: { config: AppConfig }) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppConfig } from '../shared/config.js';
+import type { AppConfig } from '../common/config.js';
 import { openSession, type Session } from './lib/session.js';
 
 // One session per role and page load: React may mount a component twice (StrictMode), but registering twice from

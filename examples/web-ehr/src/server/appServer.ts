@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin, preview } from 'vite';
-import { type AppConfig, CONFIG_PATH } from '../shared/config.js';
+import { type AppConfig, CONFIG_PATH } from '../common/config.js';
 
 /** Options of {@link startAppServer}. */
 export interface AppServerOptions {

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deployMhrChain } from '@mhrchain/contracts';
 import { startAnvil } from '@mhrchain/contracts/anvil';
-import type { AppConfig } from '../shared/config.js';
+import type { AppConfig } from '../common/config.js';
 import { type AppServer, buildApp, startAppServer } from './appServer.js';
 import { createEcgFeedRoute } from './ecgFeed.js';
 import { createRegistrarRoute } from './registrar.js';

@@ -12,7 +12,7 @@ import {
   requestAccess,
   revokeAccess,
 } from '@mhrchain/consent';
-import { mailboxTopic } from '../../shared/config.js';
+import { mailboxTopic } from '../../common/config.js';
 import type { Session } from './session.js';
 
 /** What the demo doctor asks for: every record, for a day; the purpose of use defaults to treatment. */

@@ -9,7 +9,7 @@ import {
   type MonitorEvent,
   subscribeLiveStream,
 } from '@mhrchain/ecg/live';
-import { liveEcgTopic } from '../../shared/config.js';
+import { liveEcgTopic } from '../../common/config.js';
 import type { RelayClient } from './relayClient.js';
 import { createRelayTransport } from './relayTransport.js';
 import type { Session } from './session.js';

@@ -9,7 +9,7 @@ import {
 import type { MhrChainAddresses } from '@mhrchain/contracts';
 import { createHeliaStorage, deriveIdentityFromSigner } from '@mhrchain/core';
 import { getBytes, JsonRpcProvider, Wallet } from 'ethers';
-import type { AppConfig } from '../../shared/config.js';
+import type { AppConfig } from '../../common/config.js';
 import { createNodeRecordStore } from './nodeRecordStore.js';
 import { createRelayClient, type RelayClient } from './relayClient.js';
 
