@@ -1,18 +1,12 @@
 import type { ConsentClient } from '../client.js';
-import type { AccessScope } from '../scope.js';
+import { type AccessScope, isScopeWithin } from '../scope.js';
 import { latestGrant, type PublishedVersion, recordsInScope, releaseTo } from './access.js';
 import { GRANT_ACTIVE, grantOf, recordsOf } from './chain.js';
 import { reconcileRecords } from './reconcile.js';
 
+/** Whether two scopes cover exactly the same records. */
 function sameScope(a: AccessScope, b: AccessScope): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'category' && b.kind === 'category') return a.category === b.category;
-  if (a.kind === 'records' && b.kind === 'records') {
-    const x = a.recordIds.map((id) => id.toLowerCase()).sort();
-    const y = b.recordIds.map((id) => id.toLowerCase()).sort();
-    return x.length === y.length && x.every((id, i) => id === y[i]);
-  }
-  return true;
+  return isScopeWithin(a, b) && isScopeWithin(b, a);
 }
 
 /** Whether the chain holds a live grant to `doctor` with exactly this scope and expiry. */
