@@ -12,10 +12,11 @@ export function noteWrittenBlock(provider: Provider, blockNumber: number): void 
 }
 
 /**
- * The block to read at so that a read sees every write this process made through `provider`: the chain head, or
- * the block of the last receipt when the head the provider reports is older. Providers may answer a repeated request
- * from a short cache (ethers' `JsonRpcProvider` keeps answers 250 ms by default), so a read of `latest` straight
- * after a write can miss it; a read pinned to a block number cannot, and a cached answer for a fixed block is right.
+ * The block to read at so that a read sees every write this process made through `provider`: `'latest'` when the
+ * process wrote nothing through it (no extra request), else the chain head or the block of the last receipt, whichever
+ * is newer. Providers may answer a repeated request from a short cache (ethers' `JsonRpcProvider` keeps answers 250 ms
+ * by default), so a read of `latest` straight after a write can miss it; a read pinned to a block number cannot, and a
+ * cached answer for a fixed block is right.
  *
  * @example
  * ```ts
@@ -26,7 +27,8 @@ export function noteWrittenBlock(provider: Provider, blockNumber: number): void 
  * // const logs = await provider.getLogs({ address, fromBlock: 0, toBlock: await freshBlockTag(provider) });
  * ```
  */
-export async function freshBlockTag(provider: Provider): Promise<number> {
-  const head = await provider.getBlockNumber();
-  return Math.max(head, written.get(provider) ?? -1);
+export async function freshBlockTag(provider: Provider): Promise<number | 'latest'> {
+  const last = written.get(provider);
+  if (last === undefined) return 'latest';
+  return Math.max(await provider.getBlockNumber(), last);
 }

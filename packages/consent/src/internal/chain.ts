@@ -85,7 +85,7 @@ export interface ChainRecord {
 interface Filterable {
   contract: {
     filters: Record<string, (...args: unknown[]) => unknown>;
-    queryFilter(filter: unknown, fromBlock: number, toBlock: number): Promise<unknown[]>;
+    queryFilter(filter: unknown, fromBlock: number, toBlock: number | string): Promise<unknown[]>;
   };
 }
 
