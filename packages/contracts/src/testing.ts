@@ -54,3 +54,11 @@ export const anvilTest = test.extend<{
 });
 
 export { type AnvilInstance, startAnvil } from './anvil.js';
+export {
+  type ProviderErrorStyle,
+  type RangeLimitedRpc,
+  type RangeLimitedRpcStats,
+  type StartRangeLimitedRpcOptions,
+  startRangeLimitedRpc,
+  type TransientFault,
+} from './rangeLimitedRpc.js';
