@@ -43,11 +43,11 @@ describe('startRangeLimitedRpc', () => {
         const rpc = await startRangeLimitedRpc({ upstream: anvil.rpcUrl, maxBlockRange: 5, maxLogs: 2, style });
         opened.push(rpc);
         const wide = await call(rpc.url, 'eth_getLogs', [{ fromBlock: hex(head - 5), toBlock: hex(head) }]);
-        expect(wide.error.code).toBe(shape.code);
-        expect(wide.error.message).toMatch(shape.range);
+        expect(wide.error?.code).toBe(shape.code);
+        expect(wide.error?.message).toMatch(shape.range);
         const big = await call(rpc.url, 'eth_getLogs', [{ address, fromBlock: hex(head - 4), toBlock: 'latest' }]);
-        expect(big.error.code).toBe(shape.code);
-        expect(big.error.message).toMatch(shape.size);
+        expect(big.error?.code).toBe(shape.code);
+        expect(big.error?.message).toMatch(shape.size);
         const fits = await call(rpc.url, 'eth_getLogs', [{ address, fromBlock: hex(head - 1), toBlock: hex(head) }]);
         expect(fits.result).toHaveLength(2);
         expect((await call(rpc.url, 'eth_blockNumber', [])).result).toBe(hex(head));
