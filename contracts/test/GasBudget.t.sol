@@ -83,6 +83,14 @@ contract GasBudgetTest is Fixture {
         );
     }
 
+    function test_gas_eraseRecords_one() public {
+        bytes32[] memory ids = new bytes32[](1);
+        ids[0] = _anchor(patient, CID, ECG);
+        _measure(
+            "eraseRecords(1)", patient, address(records), abi.encodeCall(RecordRegistry.eraseRecords, (ids)), UNBUDGETED
+        );
+    }
+
     function test_gas_requestAccess() public {
         _measure(
             "requestAccess",

@@ -212,6 +212,100 @@ contract RecordRegistryTest is Fixture {
         records.supersedeRecordsBySig(patient, ids, cids, deadline, sig);
     }
 
+    function _ids(bytes32 a) internal pure returns (bytes32[] memory ids) {
+        ids = new bytes32[](1);
+        ids[0] = a;
+    }
+
+    function test_eraseRecords_marksErasedAndEmits() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.warp(START + 100);
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordErased(recordId, patient, patient);
+        vm.prank(patient);
+        records.eraseRecords(_ids(recordId));
+        RecordRegistry.Record memory record = records.recordOf(recordId);
+        assertTrue(record.erased, "erased");
+        assertEq(record.patient, patient, "the owner stays: the id cannot be anchored again by anyone");
+        assertEq(record.updatedAt, START + 100, "erasure time");
+    }
+
+    function test_eraseRecords_refusesStrangersUnknownEmptyAndTwice() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, recordId, stranger));
+        records.eraseRecords(_ids(recordId));
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordNotFound.selector, bytes32(uint256(7))));
+        records.eraseRecords(_ids(bytes32(uint256(7))));
+        vm.prank(patient);
+        vm.expectRevert(RecordRegistry.EmptyBatch.selector);
+        records.eraseRecords(new bytes32[](0));
+        vm.prank(patient);
+        records.eraseRecords(_ids(recordId));
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordIsErased.selector, recordId));
+        records.eraseRecords(_ids(recordId));
+    }
+
+    function test_eraseRecords_allOrNone() public {
+        bytes32[] memory ids = new bytes32[](2);
+        (ids[0], ids[1]) = (_anchor(patient, CID, ECG), _anchor(stranger, CID2, ECG));
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, ids[1], patient));
+        records.eraseRecords(ids);
+        assertFalse(records.recordOf(ids[0]).erased, "the first record of a refused batch stays");
+    }
+
+    function test_erasedRecord_takesNoNewVersionAndIsNotAnchoredAgain() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        vm.prank(patient);
+        records.eraseRecords(_ids(recordId));
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordIsErased.selector, recordId));
+        records.supersedeRecord(recordId, CID2);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordAlreadyAnchored.selector, recordId));
+        records.anchorRecord(CID, ECG);
+    }
+
+    function test_erasedRecord_endsEveryAccess() public {
+        bytes32 recordId = _anchor(patient, CID, ECG);
+        _grant(_records(recordId), 1 days);
+        assertTrue(consent.hasAccess(patient, doctor, recordId), "granted before");
+        bytes32 other = _anchor(patient, CID2, ECG);
+        vm.prank(patient);
+        consent.grantAccess(colleague, _all(), uint40(block.timestamp + 1 days));
+        vm.prank(patient);
+        records.eraseRecords(_ids(recordId));
+        assertFalse(consent.hasAccess(patient, doctor, recordId), "listed grant");
+        assertFalse(consent.hasAccess(patient, colleague, recordId), "all-records grant");
+        assertFalse(delegations.hasAccess(patient, colleague, recordId), "through the delegation registry");
+        assertTrue(consent.hasAccess(patient, colleague, other), "other records stay readable");
+    }
+
+    function test_eraseRecordsBySig_bindsTheListAndCannotReplay() public {
+        bytes32[] memory ids = new bytes32[](2);
+        (ids[0], ids[1]) = (_anchor(patient, CID, ECG), _anchor(patient, CID2, ECG));
+        uint256 deadline = START + 1 hours;
+        bytes32 structHash = keccak256(
+            abi.encode(records.ERASE_RECORDS_TYPEHASH(), patient, keccak256(abi.encodePacked(_ids(ids[0]))), 0, deadline)
+        );
+        bytes memory sig = _sign(patientKey, records, structHash);
+        // a relayer cannot widen the signed list
+        vm.prank(relayer);
+        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        records.eraseRecordsBySig(patient, ids, deadline, sig);
+        vm.expectEmit(address(records));
+        emit RecordRegistry.RecordErased(ids[0], patient, relayer);
+        vm.prank(relayer);
+        records.eraseRecordsBySig(patient, _ids(ids[0]), deadline, sig);
+        assertFalse(records.recordOf(ids[1]).erased, "only what was signed");
+        vm.prank(relayer);
+        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        records.eraseRecordsBySig(patient, _ids(ids[0]), deadline, sig);
+    }
+
     function test_fuzz_anchorThenSupersede(bytes calldata cid, uint16 category, uint8 versions) public {
         vm.assume(cid.length != 0);
         bytes32 recordId = _anchor(patient, cid, category);

@@ -327,13 +327,14 @@ contract ConsentManager is EIP712Relayed, IConsentErrors {
         return _listed[_listKey(patient, doctor, serial, recordId)];
     }
 
-    /// @notice Whether `doctor` may read `recordId` of `patient` through a live grant of its own.
+    /// @notice Whether `doctor` may read `recordId` of `patient` through a live grant of its own (never for an erased
+    /// record).
     function hasAccess(address patient, address doctor, bytes32 recordId) external view returns (bool) {
         if (!isGrantActive(patient, doctor)) return false;
         Pair storage pair = _pairs[patient][doctor];
-        if (pair.kind == ScopeKind.Records) return isListed(patient, doctor, pair.serial, recordId);
         RecordRegistry.Record memory record = records.recordOf(recordId);
-        if (record.patient != patient) return false;
+        if (record.patient != patient || record.erased) return false;
+        if (pair.kind == ScopeKind.Records) return isListed(patient, doctor, pair.serial, recordId);
         return pair.kind == ScopeKind.All || record.category == pair.category;
     }
 

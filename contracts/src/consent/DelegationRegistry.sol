@@ -294,11 +294,11 @@ contract DelegationRegistry is EIP712Relayed, IConsentErrors {
         if (consent.hasAccess(patient, reader, recordId)) return true;
         Stored storage delegation = _delegations[patient][reader];
         if (!_isLive(patient, reader, delegation)) return false;
+        RecordRegistry.Record memory record = records.recordOf(recordId);
+        if (record.patient != patient || record.erased) return false;
         if (delegation.kind == ScopeKind.Records) {
             return _listed[_listKey(patient, reader, delegation.serial, recordId)];
         }
-        RecordRegistry.Record memory record = records.recordOf(recordId);
-        if (record.patient != patient) return false;
         return delegation.kind == ScopeKind.All || record.category == delegation.category;
     }
 

@@ -7,7 +7,9 @@ import {EIP712Relayed} from "../utils/EIP712Relayed.sol";
 /// @notice A patient anchors the CID of an encrypted record envelope with a non-identifying category code and gets a
 /// stable record id. A new version (re-wrap or key rotation) supersedes the current one under the same id; every
 /// version's CID stays in the `RecordAnchored` / `RecordSuperseded` logs, so the history is readable from the chain.
-/// One storage slot per record keeps anchoring cheap.
+/// One storage slot per record keeps anchoring cheap. The patient can erase a record: it then takes no new version and
+/// no one has access to it any more (`RecordErased` is the audit trail; the envelopes themselves are removed from
+/// storage by the patient's client, off chain).
 contract RecordRegistry is EIP712Relayed {
     /// @notice The current head of a record.
     struct Record {
@@ -17,8 +19,10 @@ contract RecordRegistry is EIP712Relayed {
         uint16 category;
         /// 0 for the first anchor, +1 for each superseding version.
         uint32 version;
-        /// When the current version was anchored.
+        /// When the current version was anchored (or, once erased, when it was erased).
         uint40 updatedAt;
+        /// Whether the patient erased the record: it takes no new version and grants no access.
+        bool erased;
     }
 
     /// @notice `patient` anchored record `recordId` (version 0) at envelope `cid`; `actor` submitted it.
@@ -40,6 +44,13 @@ contract RecordRegistry is EIP712Relayed {
         bytes32 indexed recordId, address indexed patient, address indexed actor, uint32 version, bytes cid
     );
 
+    /// @notice `patient` erased record `recordId`: it takes no new version, no one has access to it any more, and the
+    /// patient's client removed its envelopes from the storage it controls. The event carries no content.
+    /// @param recordId The erased record.
+    /// @param patient The record's owner.
+    /// @param actor Who submitted the erasure (the patient or a relayer).
+    event RecordErased(bytes32 indexed recordId, address indexed patient, address indexed actor);
+
     /// @notice The CID is empty.
     error EmptyCid();
     /// @notice The patient already anchored this CID.
@@ -58,6 +69,9 @@ contract RecordRegistry is EIP712Relayed {
     /// @param recordIds How many record ids it lists.
     /// @param cids How many CIDs it lists.
     error BatchLengthMismatch(uint256 recordIds, uint256 cids);
+    /// @notice The record was erased: it takes no new version and cannot be erased again.
+    /// @param recordId The erased record.
+    error RecordIsErased(bytes32 recordId);
 
     bytes32 public constant ANCHOR_RECORD_TYPEHASH =
         keccak256("AnchorRecord(address patient,bytes cid,uint16 category,uint256 nonce,uint256 deadline)");
@@ -67,6 +81,9 @@ contract RecordRegistry is EIP712Relayed {
     bytes32 public constant SUPERSEDE_RECORDS_TYPEHASH = keccak256(
         "SupersedeRecords(address patient,bytes32[] recordIds,bytes[] cids,uint256 nonce,uint256 deadline)"
     );
+
+    bytes32 public constant ERASE_RECORDS_TYPEHASH =
+        keccak256("EraseRecords(address patient,bytes32[] recordIds,uint256 nonce,uint256 deadline)");
 
     mapping(bytes32 recordId => Record) private _records;
 
@@ -149,6 +166,24 @@ contract RecordRegistry is EIP712Relayed {
         return _supersedeEach(patient, recordIds, cids);
     }
 
+    /// @notice Erases several of the caller's records at once, all or none (see `RecordErased`).
+    function eraseRecords(bytes32[] calldata recordIds) external {
+        _eraseEach(msg.sender, recordIds);
+    }
+
+    /// @notice Erases several records of `patient` with one EIP-712 signature of the patient; anyone may submit it.
+    function eraseRecordsBySig(address patient, bytes32[] calldata recordIds, uint256 deadline, bytes calldata signature)
+        external
+    {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                ERASE_RECORDS_TYPEHASH, patient, keccak256(abi.encodePacked(recordIds)), _useNonce(patient), deadline
+            )
+        );
+        _checkSignature(patient, structHash, deadline, signature);
+        _eraseEach(patient, recordIds);
+    }
+
     /// @notice The current head of `recordId` (all zero when unknown).
     function recordOf(bytes32 recordId) external view returns (Record memory) {
         return _records[recordId];
@@ -189,12 +224,30 @@ contract RecordRegistry is EIP712Relayed {
     function _supersede(address patient, bytes32 recordId, bytes calldata cid) private returns (uint32 version) {
         if (cid.length == 0) revert EmptyCid();
         Record storage record = _records[recordId];
-        address owner = record.patient;
-        if (owner == address(0)) revert RecordNotFound(recordId);
-        if (owner != patient) revert NotRecordOwner(recordId, patient);
+        _checkOwner(record, recordId, patient);
         version = record.version + 1;
         record.version = version;
         record.updatedAt = uint40(block.timestamp);
         emit RecordSuperseded(recordId, patient, msg.sender, version, cid);
+    }
+
+    function _eraseEach(address patient, bytes32[] calldata recordIds) private {
+        if (recordIds.length == 0) revert EmptyBatch();
+        for (uint256 i; i < recordIds.length; ++i) {
+            bytes32 recordId = recordIds[i];
+            Record storage record = _records[recordId];
+            _checkOwner(record, recordId, patient);
+            record.erased = true;
+            record.updatedAt = uint40(block.timestamp);
+            emit RecordErased(recordId, patient, msg.sender);
+        }
+    }
+
+    /// @dev Reverts unless `record` exists, belongs to `patient` and is not erased.
+    function _checkOwner(Record storage record, bytes32 recordId, address patient) private view {
+        address owner = record.patient;
+        if (owner == address(0)) revert RecordNotFound(recordId);
+        if (owner != patient) revert NotRecordOwner(recordId, patient);
+        if (record.erased) revert RecordIsErased(recordId);
     }
 }

@@ -223,6 +223,18 @@ describe('MHR Chain on anvil', () => {
     expect(superseded.events.map((e) => e.eventName)).toEqual(['RecordSuperseded']);
     expect((await chain.recordRegistry.read.recordOf(recordId)).version).toBe(1n);
 
+    // An erasure under one signature: the record ends for everyone, the relayer only carried it.
+    const erase = await signRelayedAction({
+      chain,
+      signer: patient,
+      action: 'EraseRecords',
+      message: { patient: patient.address, recordIds: [recordId] },
+    });
+    const erased = await submitRelayedAction(relay, erase);
+    expect(erased.events.map((e) => e.eventName)).toEqual(['RecordErased']);
+    expect((await chain.recordRegistry.read.recordOf(recordId)).erased).toBe(true);
+    expect(await chain.consentManager.read.hasAccess(patient.address, doctor.address, recordId)).toBe(false);
+
     // A signature for another deployment (another verifying contract) fails here.
     const other = await deployMhrChain({ deployer: anvil.signers[0]! });
     await other.chain.identityRegistry.write.setRegistrar(anvil.signers[1]!.address, true);

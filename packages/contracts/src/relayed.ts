@@ -19,6 +19,7 @@ export interface RelayedActionMessages {
   AnchorRecord: { patient: string; cid: BytesLike; category: number };
   SupersedeRecord: { patient: string; recordId: BytesLike; cid: BytesLike };
   SupersedeRecords: { patient: string; recordIds: BytesLike[]; cids: BytesLike[] };
+  EraseRecords: { patient: string; recordIds: BytesLike[] };
   GrantAccess: { patient: string; doctor: string; scope: Scope; expiresAt: bigint | number };
   RejectRequest: { patient: string; doctor: string; serial?: bigint | number };
   RevokeAccess: { patient: string; doctor: string; serial?: bigint | number };
@@ -94,6 +95,13 @@ const ACTIONS: {
     signer: 'patient',
     types: {
       SupersedeRecords: [f('patient', 'address'), f('recordIds', 'bytes32[]'), f('cids', 'bytes[]'), ...tail],
+    },
+  },
+  EraseRecords: {
+    contract: 'recordRegistry',
+    signer: 'patient',
+    types: {
+      EraseRecords: [f('patient', 'address'), f('recordIds', 'bytes32[]'), ...tail],
     },
   },
   GrantAccess: {
@@ -340,6 +348,13 @@ export async function submitRelayedAction(
           signed.message.patient,
           signed.message.recordIds,
           signed.message.cids,
+          deadline,
+          signature,
+        );
+      case 'EraseRecords':
+        return chain.recordRegistry.write.eraseRecordsBySig(
+          signed.message.patient,
+          signed.message.recordIds,
           deadline,
           signature,
         );
