@@ -44,12 +44,18 @@ export interface Storage {
   unpin(cid: CID, options?: StorageCallOptions): Promise<void>;
   /** Whether `cid` is pinned (as a root). */
   isPinned(cid: CID, options?: StorageCallOptions): Promise<boolean>;
+  /**
+   * Removes one block from this storage now (no error when it is absent). Storages that cannot remove a single
+   * block leave it out; {@link eraseDag} then unpins only, and the block goes at the node's next garbage collection.
+   */
+  delete?(cid: CID, options?: StorageCallOptions): Promise<void>;
   /** Releases files, sockets and caches. */
   close(): Promise<void>;
 }
 
 /**
- * Creates an in-memory storage (tests, short-lived tools). Pins are recorded; nothing is ever collected.
+ * Creates an in-memory storage (tests, short-lived tools). Pins are recorded; nothing is ever collected, but
+ * `delete` removes a block at once.
  *
  * @example
  * ```ts
@@ -92,6 +98,9 @@ export function createMemoryStorage(): Storage {
     },
     async isPinned(cid) {
       return pins.has(key(cid));
+    },
+    async delete(cid) {
+      blocks.delete(key(cid));
     },
     async close() {},
   };

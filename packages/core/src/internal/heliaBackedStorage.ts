@@ -65,6 +65,10 @@ function heliaBackedStorage(helia: Helia, closeStores: () => Promise<void>): Hel
     async isPinned(cid, options) {
       return helia.pins.isPinned(cid, options);
     },
+    async delete(cid, options) {
+      // Helia refuses to delete a pinned root; a block that is absent is already gone.
+      if (await helia.blockstore.has(cid, options)) await helia.blockstore.delete(cid, options);
+    },
     async close() {
       await helia.stop();
       await closeStores();
