@@ -1,8 +1,25 @@
 import { designButterworth } from './biquad.js';
 import { EcgParameterError } from './errors.js';
+import { QRS_TUNING } from './internal/qrsTuning.js';
 
 /** A peak within 360 ms of the last QRS whose slope is below this fraction of that QRS's slope is a T wave. */
 const T_SLOPE = 0.3;
+
+/** A peak of the integrated signal, with each lead's integrated energy and steepest slope under it. */
+interface Peak {
+  /** Sample index of the peak of the combined integrated signal. */
+  index: number;
+  /** Vote: weighted mean of the leads' ratios to their own thresholds (set when classified). */
+  score: number;
+  /** R-peak sample (band-pass extremum, delay-corrected). */
+  r: number;
+  /** Each lead's ratio of its energy to its own primary threshold (set when classified). */
+  ratio: Float64Array;
+  /** Integrated energy per lead at the peak. */
+  energy: Float64Array;
+  /** Largest squared derivative per lead inside the integration window. */
+  slope: Float64Array;
+}
 
 /** A detected heartbeat. */
 export interface QrsBeat {
@@ -28,7 +45,10 @@ export interface QrsDetectorParameters {
   sampleRate: number;
   /** Number of interleaved channels in the input (default 1). */
   channels?: number;
-  /** Channels to detect on; their QRS energy is summed (default `[0]`). */
+  /**
+   * Channels to detect on (default `[0]`). With several, each lead keeps its own thresholds and the beat decision is
+   * a vote weighted by each lead's running quality, so a noisy or flat lead loses its say.
+   */
   leads?: readonly number[];
   /** Refractory period in seconds (default 0.2). */
   refractory?: number;
@@ -52,8 +72,15 @@ export interface QrsDetector {
  * 150 ms moving-window integration, adaptive signal/noise thresholds with search-back at 1.66 RR, a 200 ms
  * refractory period, T-wave discrimination by slope within 360 ms, and a halving of the signal level estimate
  * for every average RR interval that passes with neither a beat nor a search-back candidate (recovery after an
- * artefact). The R peak is placed at the band-passed
- * extremum inside the integration window, corrected for the filter's group delay. Learning takes the first 2 s.
+ * artefact). The R peak is placed at the band-passed extremum inside the integration window, corrected for the
+ * filter's group delay. Learning takes the first 2 s.
+ *
+ * With several leads, peaks are found on the leads' integrated energies, each scaled to its own QRS level and
+ * weighted by quality; each lead then compares the peak with its own thresholds (and learns from its own verdict,
+ * as a one-lead detector would), and the peak is a beat when the quality-weighted mean of the leads' threshold
+ * ratios, each capped at 1.5, exceeds 1. A lead's quality is its running hit rate (capped ratio at beats) minus its
+ * false-alarm rate (capped ratio at rejected peaks), cubed: a lead that misses beats or fires between them is
+ * outvoted, and one lead's artefact cannot outvote a clean lead. Search-back takes the best-voted candidate.
  *
  * @example
  * ```ts
@@ -74,6 +101,8 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   if (leads.length === 0 || leads.some((l) => !Number.isInteger(l) || l < 0 || l >= channels)) {
     throw new EcgParameterError('Leads must be channel indices.', leads.join(','));
   }
+  const { rate, floor, qualityPower, ratioCap } = QRS_TUNING;
+  const L = leads.length;
   const refractory = Math.round((parameters.refractory ?? 0.2) * fs);
   const tWindow = Math.round(0.36 * fs);
   const window = Math.round(0.15 * fs);
@@ -86,40 +115,70 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   const bandDelay = Math.round(groupDelay(band, 10, fs));
   const coef = new Float64Array(band.flatMap((b) => [b.b0, b.b1, b.b2, b.a1, b.a2]));
   const sections = band.length;
-  const state = new Float64Array(leads.length * sections * 2);
+  const state = new Float64Array(L * sections * 2);
   const RING = 1 << Math.ceil(Math.log2(window * 4 + 16));
   const ringMask = RING - 1;
-  const bandRing = new Float64Array(RING * leads.length); // band-passed values per lead
-  const slopeRing = new Float64Array(RING); // summed squared derivative
-  const mwiRing = new Float64Array(RING);
-  let mwiSum = 0;
+  const bandRing = new Float64Array(RING * L); // band-passed values per lead
+  const energyRing = new Float64Array(RING * L); // squared derivative per lead
+  const mwiRing = new Float64Array(RING * L); // integrated energy per lead
+  const mwiSums = new Float64Array(L);
   let n = -1; // index of the current sample
   let pending = new Float64Array(channels);
   let filled = 0;
   // The first sample of each lead is taken as its offset, so the band-pass does not ring on the DC step at start.
-  const offsets = new Float64Array(leads.length);
+  const offsets = new Float64Array(L);
 
-  // Peak tracking on the integrated signal.
+  // Peak tracking on the combined integrated signal (leads scaled to their QRS level, weighted by quality).
+  const mix = new Float64Array(L).fill(1);
+  const mixRoot = new Float64Array(L).fill(1);
   let candValue = 0;
   let candIndex = -1;
   let rising = true;
   let previous = 0;
-  // Thresholds and history.
-  let spki = 0;
-  let npki = 0;
+  // Per-lead thresholds and history.
+  const spki = new Float64Array(L);
+  const npki = new Float64Array(L);
+  const quality = new Float64Array(L).fill(1 / L);
+  // How well each lead sees the beats (mean capped threshold ratio at beats) and how quiet it is between them.
+  const hits = new Float64Array(L).fill(1);
+  const falseAlarms = new Float64Array(L);
+  const lastSlope = new Float64Array(L);
+  const learnMax = new Float64Array(L);
+  const learnSum = new Float64Array(L);
   let learned = false;
-  let learnMax = 0;
-  let learnSum = 0;
-  const learnPeaks: { index: number; value: number; slope: number; r: number }[] = [];
+  const learnPeaks: Peak[] = [];
   let lastQrs = Number.NEGATIVE_INFINITY;
   let lastDecay = 0;
   let lastR = -1;
-  let lastSlope = 0;
   const rrs: number[] = [];
-  let best: { index: number; value: number; slope: number; r: number } | undefined;
+  let best: Peak | undefined;
   let out: QrsBeat[] = [];
 
   const rrAverage = () => (rrs.length === 0 ? fs : rrs.reduce((a, b) => a + b, 0) / rrs.length);
+
+  /** Lead quality from its hit and false-alarm rates; the mix scales each lead to its QRS level. */
+  const reweigh = () => {
+    if (L === 1) return;
+    let total = 0;
+    for (let l = 0; l < L; l++) {
+      const q = Math.max(hits[l]! - falseAlarms[l]!, floor) ** qualityPower;
+      quality[l] = q;
+      total += q;
+    }
+    for (let l = 0; l < L; l++) {
+      quality[l] = quality[l]! / total;
+      mix[l] = spki[l]! > 0 ? quality[l]! / spki[l]! : 0;
+      mixRoot[l] = Math.sqrt(mix[l]!);
+    }
+  };
+
+  /** Updates the leads' hit (beat) or false-alarm (not a beat) rates with a classified peak. */
+  const rateLeads = (peak: Peak, beat: boolean) => {
+    const rates = beat ? hits : falseAlarms;
+    for (let l = 0; l < L; l++) {
+      rates[l] = rate * (Math.min(peak.ratio[l]!, ratioCap) / ratioCap) + (1 - rate) * rates[l]!;
+    }
+  };
 
   const emit = (r: number, searchBack: boolean) => {
     let rr: number | undefined;
@@ -141,45 +200,75 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     });
   };
 
-  const accept = (peak: { index: number; value: number; slope: number; r: number }, searchBack: boolean) => {
-    spki = searchBack ? 0.25 * peak.value + 0.75 * spki : 0.125 * peak.value + 0.875 * spki;
+  const accept = (peak: Peak, searchBack: boolean) => {
+    for (let l = 0; l < L; l++) {
+      // A search-back beat raises the levels of the leads that saw it as a candidate (a primary one did already).
+      if (searchBack && peak.ratio[l]! > 0.5) spki[l] = 0.25 * peak.energy[l]! + 0.75 * spki[l]!;
+      lastSlope[l] = peak.slope[l]!;
+    }
+    rateLeads(peak, true);
+    reweigh();
     lastQrs = peak.index;
-    lastSlope = peak.slope;
     best = undefined;
     if (peak.r > lastR) emit(peak.r, searchBack);
   };
 
-  const classify = (peak: { index: number; value: number; slope: number; r: number }) => {
+  const classify = (peak: Peak) => {
     if (peak.index - lastQrs < refractory) return;
-    const thr1 = npki + 0.25 * (spki - npki);
-    if (peak.value > thr1) {
-      if (peak.index - lastQrs < tWindow && peak.slope < T_SLOPE * lastSlope) {
-        npki = 0.125 * peak.value + 0.875 * npki;
-        return;
-      }
-      accept(peak, false);
-      return;
+    // Each lead judges the peak against its own thresholds and learns from its own verdict, as a one-lead detector
+    // would; the beat decision is the vote of the leads' threshold ratios, weighted by lead quality.
+    const inTWindow = peak.index - lastQrs < tWindow;
+    let score = 0;
+    let tWave = 0;
+    for (let l = 0; l < L; l++) {
+      const e = peak.energy[l]!;
+      const thr1 = npki[l]! + 0.25 * (spki[l]! - npki[l]!);
+      const ratio = thr1 > 0 ? e / thr1 : 0;
+      peak.ratio[l] = ratio;
+      score += quality[l]! * Math.min(ratio, ratioCap);
+      const isT = inTWindow && ratio > 1 && peak.slope[l]! < T_SLOPE * lastSlope[l]!;
+      if (isT) tWave += quality[l]!;
+      if (ratio > 1 && !isT) spki[l] = 0.125 * e + 0.875 * spki[l]!;
+      else npki[l] = 0.125 * e + 0.875 * npki[l]!;
     }
-    npki = 0.125 * peak.value + 0.875 * npki;
-    if (peak.value > 0.5 * thr1 && (!best || peak.value > best.value)) best = peak;
+    peak.score = score;
+    // A T wave for the leads holding most of the weight.
+    if (score > 1 && tWave <= 0.5) accept(peak, false);
+    else {
+      rateLeads(peak, false);
+      reweigh();
+      if (score > 0.5 && tWave <= 0.5 && (!best || score > best.score)) best = peak;
+    }
   };
 
-  const confirmPeak = (index: number, value: number) => {
-    // Slope: largest squared derivative in the integration window ending at the peak.
-    let slope = 0;
+  const confirmPeak = (index: number) => {
+    const energy = new Float64Array(L);
+    const slope = new Float64Array(L);
+    // Steepest slope per lead in the integration window ending at the peak; R at the largest band-passed value.
     let r = index;
     let rValue = -1;
     for (let k = 0; k < window && k <= index; k++) {
       const i = (index - k) & ringMask;
-      if (slopeRing[i]! > slope) slope = slopeRing[i]!;
       let a = 0;
-      for (let l = 0; l < leads.length; l++) a += Math.abs(bandRing[l * RING + i]!);
+      for (let l = 0; l < L; l++) {
+        const e = energyRing[l * RING + i]!;
+        if (e > slope[l]!) slope[l] = e;
+        a += mixRoot[l]! * Math.abs(bandRing[l * RING + i]!);
+      }
       if (a > rValue) {
         rValue = a;
         r = index - k;
       }
     }
-    const peak = { index, value, slope, r: Math.max(0, r - bandDelay - 2) };
+    for (let l = 0; l < L; l++) energy[l] = mwiRing[l * RING + (index & ringMask)]!;
+    const peak: Peak = {
+      index,
+      score: 0,
+      r: Math.max(0, r - bandDelay - 2),
+      ratio: new Float64Array(L),
+      energy,
+      slope,
+    };
     if (!learned) learnPeaks.push(peak);
     else classify(peak);
   };
@@ -187,8 +276,9 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   const step = (frame: Float64Array) => {
     n++;
     const i = n & ringMask;
-    let slope = 0;
-    for (let l = 0; l < leads.length; l++) {
+    const old = (n - window) & ringMask;
+    let v = 0;
+    for (let l = 0; l < L; l++) {
       if (n === 0) offsets[l] = frame[leads[l]!]!;
       // Band-pass (direct form II transposed biquads).
       let b = frame[leads[l]!]! - offsets[l]!;
@@ -206,15 +296,17 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
           bandRing[base + ((n - 3) & ringMask)]! -
           2 * bandRing[base + ((n - 4) & ringMask)]!) /
         8;
-      slope += d * d;
-    }
-    slopeRing[i] = slope;
-    mwiSum += slope - (n >= window ? slopeRing[(n - window) & ringMask]! : 0);
-    const v = mwiSum / window;
-    mwiRing[i] = v;
-    if (!learned) {
-      learnMax = Math.max(learnMax, v);
-      learnSum += v;
+      const e = d * d;
+      const sum = mwiSums[l]! + e - (n >= window ? energyRing[base + old]! : 0);
+      mwiSums[l] = sum;
+      energyRing[base + i] = e;
+      const m = sum / window;
+      mwiRing[base + i] = m;
+      v += mix[l]! * m;
+      if (!learned) {
+        if (m > learnMax[l]!) learnMax[l] = m;
+        learnSum[l] = learnSum[l]! + m;
+      }
     }
     // Peak tracking.
     if (rising) {
@@ -222,7 +314,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
         candValue = v;
         candIndex = n;
       } else if (v < candValue / 2 || n - candIndex >= refractory) {
-        confirmPeak(candIndex, candValue);
+        confirmPeak(candIndex);
         rising = false;
         candValue = 0;
       }
@@ -234,16 +326,20 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     previous = v;
     if (!learned && n + 1 >= learning) {
       learned = true;
-      spki = 0.25 * learnMax;
-      npki = 0.5 * (learnSum / (n + 1));
+      for (let l = 0; l < L; l++) {
+        spki[l] = 0.25 * learnMax[l]!;
+        npki[l] = 0.5 * (learnSum[l]! / (n + 1));
+      }
+      reweigh();
       for (const peak of learnPeaks) classify(peak);
       learnPeaks.length = 0;
     }
-    // Search-back after a long gap; when there is nothing to search back to, the signal level estimate decays.
+    // Search-back after a long gap; when there is nothing to search back to, the signal levels decay.
     if (learned && lastQrs > Number.NEGATIVE_INFINITY && n - lastQrs > 1.66 * rrAverage()) {
       if (best) accept(best, true);
       else if (n - lastDecay > rrAverage()) {
-        spki *= 0.5;
+        for (let l = 0; l < L; l++) spki[l] = 0.5 * spki[l]!;
+        reweigh();
         lastDecay = n;
       }
     }
