@@ -32,6 +32,15 @@ export type {
 } from './abiTypes.js';
 export { type AssertDeployedParameters, assertDeployed } from './assertDeployed.js';
 export {
+  EventIndexError,
+  LogQueryError,
+  LogRangeError,
+  RpcUnavailableError,
+  TransactionDroppedError,
+  TransactionReplacedError,
+  TransactionRevertedError,
+} from './chainErrors.js';
+export {
   AnvilNotInstalledError,
   AnvilStartError,
   ContractCallError,
@@ -60,6 +69,17 @@ export {
   streamAnchorsAbi,
   streamAnchorsBytecode,
 } from './generated/index.js';
+export {
+  type CreateLogReaderParameters,
+  classifyLogError,
+  createLogReader,
+  type LogErrorKind,
+  type LogFilter,
+  type LogReader,
+  type ReadContractEventsParameters,
+  readContractEvents,
+  suggestedBlockRange,
+} from './logReader.js';
 export { withManagedNonce } from './managedNonce.js';
 export {
   addressesForChain,
