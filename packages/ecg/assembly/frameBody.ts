@@ -257,37 +257,55 @@ function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32, d: usiz
 // ------------------------------------------------------------------------------------------------ range encoder
 let out: usize = 0;
 let outPos: i32 = 0;
-let outCapacity: i32 = 0;
-let overflow = false;
-let skipFirst = true;
-let cache: u32 = 0;
-let cacheSize: u32 = 1;
+/** The coder stops (the body does not fit) once fewer bytes than one sample can need are left. */
+let outLimit: i32 = 0;
+const SAMPLE_BYTES_MAX: i32 = 32;
 
-@inline function put(byte: u32): void {
-  if (skipFirst) {
-    skipFirst = false;
-    return;
+/**
+ * Renormalisation of the encoder (after `range` fell below 2^24): writes the byte above the coder's 24-bit window
+ * and returns the shifted `low`. A carry out of `low` (bit 32) is added to the bytes already written first: the
+ * last one, and the 0xFF bytes before it become 0x00 and pass it on. These are the bytes LZMA's cached-byte
+ * construction writes (without its first byte, always 0, which no carry can reach).
+ */
+@inline function shiftLow(low: u64): u64 {
+  if (low >= 0x100000000) {
+    let p = out + <usize>outPos - 1;
+    while (load<u8>(p) == 0xff) {
+      store<u8>(p, 0);
+      p--;
+    }
+    store<u8>(p, load<u8>(p) + 1);
   }
-  if (outPos >= outCapacity) {
-    overflow = true;
-    return;
-  }
-  store<u8>(out + <usize>outPos, <u8>byte);
+  store<u8>(out + <usize>outPos, <u8>(low >> 24));
   outPos++;
+  return (low & 0xffffff) << 8;
 }
 
-@inline function shiftLow(low: u64): u64 {
-  if (low < 0xff000000 || low >= 0x100000000) {
-    const carry: u32 = low >= 0x100000000 ? 1 : 0;
-    let temp = cache;
-    do {
-      put((temp + carry) & 0xff);
-      temp = 0xff;
-    } while (--cacheSize != 0);
-    cache = <u32>(low >> 24) & 0xff;
+/** Adds a carry to the written byte at `p` and, while it overflows a 0xFF byte, to the ones before it. */
+function rippleCarry(p: usize): void {
+  while (load<u8>(p) == 0xff) {
+    store<u8>(p, 0);
+    p--;
   }
-  cacheSize++;
-  return (low & 0xffffff) << 8;
+  store<u8>(p, load<u8>(p) + 1);
+}
+
+/**
+ * {@link shiftLow} without branches, for the hot loop: the carry out of `low` goes into the last byte written (a
+ * carry is added whenever convenient: addition does not mind the order), and, when `need` (the range fell below
+ * 2^24 after one decision or at most 8 direct bits, so one step restores it), the top byte of the 32-bit window is
+ * written and `low` shifted. The byte is stored either way (a later byte overwrites it when not `need`). With nothing
+ * written yet the carry is 0 and the byte before the output is read and written back unchanged.
+ */
+@inline function renormalize(low: u64, need: bool): u64 {
+  const p = out + <usize>outPos;
+  const carried = <u32>load<u8>(p - 1) + <u32>(low >> 32);
+  store<u8>(p - 1, <u8>carried);
+  if (carried > 0xff) rippleCarry(p - 2);
+  const window = low & 0xffffffff;
+  store<u8>(p, <u8>(window >> 24));
+  outPos += <i32>need;
+  return select<u64>((window & 0xffffff) << 8, window, need);
 }
 
 /** One prediction step of the encoder: channel c at time t of the frame at `x` whose work area is `d` bytes on. */
@@ -311,11 +329,8 @@ let cacheSize: u32 = 1;
 function codeFrame(x: usize, channels: i32, n: i32, bitDepth: i32, output: usize, capacity: i32, d: usize): i32 {
   out = output;
   outPos = 0;
-  outCapacity = capacity;
-  overflow = false;
-  skipFirst = true;
-  cache = 0;
-  cacheSize = 1;
+  outLimit = capacity - SAMPLE_BYTES_MAX;
+  if (outLimit < 0) return -1;
   let low: u64 = 0;
   let range: u32 = 0xffffffff;
   // Orders (2 bits each) and, when there are samples, the first sample of each channel, as direct bits.
@@ -337,6 +352,7 @@ function codeFrame(x: usize, channels: i32, n: i32, bitDepth: i32, output: usize
         low = shiftLow(low);
       }
     }
+    if (outPos > outLimit) return -1;
   }
   const escapeBits: u32 = <u32>bitDepth + 5;
   for (let t: i32 = 1; t < n; t++) {
@@ -349,20 +365,40 @@ function codeFrame(x: usize, channels: i32, n: i32, bitDepth: i32, output: usize
       const q = u >>> k;
       const base = d + unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
       const last = q < MAX_UNARY ? q : MAX_UNARY - 1;
-      // Decisions without a branch on the bit (select): a 0 keeps [low, low + bound), a 1 the rest.
-      for (let j: u32 = 0; j <= last; j++) {
+      // Decisions without branches (select): a 0 keeps [low, low + bound), a 1 the rest; the first two unary
+      // decisions are always computed, the second one only taking effect when q > 0.
+      let prob = <u32>load<u16>(base);
+      let bound = (range >>> 12) * prob;
+      let zero = q == 0;
+      low += select<u64>(0, <u64>bound, zero);
+      range = select<u32>(bound, range - bound, zero);
+      store<u16>(base, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+      low = renormalize(low, range < TOP);
+      range = select<u32>(range << 8, range, range < TOP);
+      const second = q > 0;
+      prob = <u32>load<u16>(base, 2);
+      bound = (range >>> 12) * prob;
+      zero = q == 1;
+      low += select<u64>(<u64>bound, 0, second && !zero);
+      range = select<u32>(select<u32>(bound, range - bound, zero), range, second);
+      store<u16>(
+        base,
+        <u16>select<u32>(select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero), prob, second),
+        2,
+      );
+      low = renormalize(low, range < TOP);
+      range = select<u32>(range << 8, range, range < TOP);
+      // Further unary decisions (q ≥ 2, rarer), one at a time.
+      for (let j: u32 = 2; j <= last; j++) {
         const at = base + 2 * <usize>j;
-        const prob = <u32>load<u16>(at);
-        const bound = (range >>> 12) * prob;
-        const zero = j == q;
+        prob = <u32>load<u16>(at);
+        bound = (range >>> 12) * prob;
+        zero = j == q;
         low += select<u64>(0, <u64>bound, zero);
         range = select<u32>(bound, range - bound, zero);
         store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
-        if (range < TOP) {
-          // One step always suffices after a decision (the range stays at least 31·2^12).
-          range = range << 8;
-          low = shiftLow(low);
-        }
+        low = renormalize(low, range < TOP);
+        range = select<u32>(range << 8, range, range < TOP);
       }
       let rawBits: u32 = 0;
       let raw: u32 = 0;
@@ -371,33 +407,39 @@ function codeFrame(x: usize, channels: i32, n: i32, bitDepth: i32, output: usize
         raw = u;
       } else if (k > 0) {
         const at = d + remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
-        const prob = <u32>load<u16>(at);
-        const bound = (range >>> 12) * prob;
-        const zero = ((u >>> (k - 1)) & 1) == 0;
+        prob = <u32>load<u16>(at);
+        bound = (range >>> 12) * prob;
+        zero = ((u >>> (k - 1)) & 1) == 0;
         low += select<u64>(0, <u64>bound, zero);
         range = select<u32>(bound, range - bound, zero);
         store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
-        if (range < TOP) {
-          range = range << 8;
-          low = shiftLow(low);
-        }
+        low = renormalize(low, range < TOP);
+        range = select<u32>(range << 8, range, range < TOP);
         rawBits = k - 1;
         raw = u & ((<u32>1 << rawBits) - 1);
       }
-      while (rawBits > 0) {
-        const take: u32 = rawBits < 16 ? rawBits : 16;
-        rawBits -= take;
-        range = range >>> take;
-        low += <u64>((raw >>> rawBits) & ((<u32>1 << take) - 1)) * <u64>range;
-        while (range < TOP) {
-          range = range << 8;
-          low = shiftLow(low);
+      if (rawBits <= 8) {
+        // Up to 8 direct bits in one group need at most one renormalisation (none for 0 bits).
+        range = range >>> rawBits;
+        low += <u64>raw * <u64>range;
+        low = renormalize(low, range < TOP);
+        range = select<u32>(range << 8, range, range < TOP);
+      } else {
+        while (rawBits > 0) {
+          const take: u32 = rawBits < 16 ? rawBits : 16;
+          rawBits -= take;
+          range = range >>> take;
+          low += <u64>((raw >>> rawBits) & ((<u32>1 << take) - 1)) * <u64>range;
+          while (range < TOP) {
+            range = range << 8;
+            low = shiftLow(low);
+          }
         }
       }
       const a: u32 = v < 0 ? <u32>-v : <u32>v;
       store<u32>(meanAt, mean + (a < 0x8000000 ? a : 0x8000000) - (mean >>> DECAY));
+      if (outPos > outLimit) return -1;
     }
-    if (overflow) return -1;
   }
   // Finish: the value in [low, low + range) with the most trailing zero bits, then five bytes out; trailing zero
   // bytes are dropped (the decoder reads missing bytes as zeros).
@@ -410,8 +452,8 @@ function codeFrame(x: usize, channels: i32, n: i32, bitDepth: i32, output: usize
       break;
     }
   }
-  for (let i = 0; i < 5; i++) low = shiftLow(low);
-  if (overflow) return -1;
+  // The carry, then the four bytes of low (LZMA's five shifts, less its implied first byte).
+  for (let i = 0; i < 4; i++) low = shiftLow(low);
   while (outPos > 0 && load<u8>(out + <usize>(outPos - 1)) == 0) outPos--;
   return outPos;
 }
