@@ -120,7 +120,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   const ringMask = RING - 1;
   const bandRing = new Float64Array(RING * L); // band-passed values per lead
   const energyRing = new Float64Array(RING * L); // squared derivative per lead
-  const mwiRing = new Float64Array(RING * L); // integrated energy per lead
+  const mwiRing = new Float64Array(RING * L); // integrated energy per lead (window sums)
   const mwiSums = new Float64Array(L);
   let n = -1; // index of the current sample
   let pending = new Float64Array(channels);
@@ -260,7 +260,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
         r = index - k;
       }
     }
-    for (let l = 0; l < L; l++) energy[l] = mwiRing[l * RING + (index & ringMask)]!;
+    for (let l = 0; l < L; l++) energy[l] = mwiRing[l * RING + (index & ringMask)]! / window;
     const peak: Peak = {
       index,
       score: 0,
@@ -276,10 +276,14 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   const step = (frame: Float64Array) => {
     n++;
     const i = n & ringMask;
-    const old = (n - window) & ringMask;
+    const i1 = (n - 1) & ringMask;
+    const i3 = (n - 3) & ringMask;
+    const i4 = (n - 4) & ringMask;
+    const old = (n - window) & ringMask; // never written before the window has filled: reads 0
+    if (n === 0) for (let l = 0; l < L; l++) offsets[l] = frame[leads[l]!]!;
+    // The combined integrated signal only feeds peak tracking, which is blind to scale: window sums, not means.
     let v = 0;
-    for (let l = 0; l < L; l++) {
-      if (n === 0) offsets[l] = frame[leads[l]!]!;
+    for (let l = 0, base = 0; l < L; l++, base += RING) {
       // Band-pass (direct form II transposed biquads).
       let b = frame[leads[l]!]! - offsets[l]!;
       for (let k = 0, ci = 0, si = l * sections * 2; k < sections; k++, ci += 5, si += 2) {
@@ -288,22 +292,18 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
         state[si + 1] = coef[ci + 2]! * b - coef[ci + 4]! * y;
         b = y;
       }
-      const base = l * RING;
       bandRing[base + i] = b;
-      const d =
-        (2 * b +
-          bandRing[base + ((n - 1) & ringMask)]! -
-          bandRing[base + ((n - 3) & ringMask)]! -
-          2 * bandRing[base + ((n - 4) & ringMask)]!) /
-        8;
+      const d = (2 * b + bandRing[base + i1]! - bandRing[base + i3]! - 2 * bandRing[base + i4]!) / 8;
       const e = d * d;
-      const sum = mwiSums[l]! + e - (n >= window ? energyRing[base + old]! : 0);
+      const sum = mwiSums[l]! + e - energyRing[base + old]!;
       mwiSums[l] = sum;
       energyRing[base + i] = e;
-      const m = sum / window;
-      mwiRing[base + i] = m;
-      v += mix[l]! * m;
-      if (!learned) {
+      mwiRing[base + i] = sum;
+      v += mix[l]! * sum;
+    }
+    if (!learned) {
+      for (let l = 0; l < L; l++) {
+        const m = mwiSums[l]! / window;
         if (m > learnMax[l]!) learnMax[l] = m;
         learnSum[l] = learnSum[l]! + m;
       }
