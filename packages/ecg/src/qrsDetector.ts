@@ -142,6 +142,8 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   // How well each lead sees the beats (mean capped threshold ratio at beats) and how quiet it is between them.
   const hits = new Float64Array(L).fill(1);
   const falseAlarms = new Float64Array(L);
+  let beatsRated = 0;
+  let othersRated = 0;
   const lastSlope = new Float64Array(L);
   const learnMax = new Float64Array(L);
   const learnSum = new Float64Array(L);
@@ -161,12 +163,13 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     if (L === 1) return;
     let total = 0;
     for (let l = 0; l < L; l++) {
-      const q = Math.max(hits[l]! - falseAlarms[l]!, floor) ** qualityPower;
+      // A lead with no QRS energy at all (flat, disconnected) has no say.
+      const q = spki[l]! > 0 ? Math.max(hits[l]! - falseAlarms[l]!, floor) ** qualityPower : 0;
       quality[l] = q;
       total += q;
     }
     for (let l = 0; l < L; l++) {
-      quality[l] = quality[l]! / total;
+      quality[l] = total > 0 ? quality[l]! / total : 1 / L;
       mix[l] = spki[l]! > 0 ? quality[l]! / spki[l]! : 0;
       mixRoot[l] = Math.sqrt(mix[l]!);
     }
@@ -175,8 +178,10 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   /** Updates the leads' hit (beat) or false-alarm (not a beat) rates with a classified peak. */
   const rateLeads = (peak: Peak, beat: boolean) => {
     const rates = beat ? hits : falseAlarms;
+    // A running mean until 1 / rate peaks have been seen, an exponential average after.
+    const a = Math.max(rate, 1 / (beat ? ++beatsRated : ++othersRated));
     for (let l = 0; l < L; l++) {
-      rates[l] = rate * (Math.min(peak.ratio[l]!, ratioCap) / ratioCap) + (1 - rate) * rates[l]!;
+      rates[l] = a * (Math.min(peak.ratio[l]!, ratioCap) / ratioCap) + (1 - a) * rates[l]!;
     }
   };
 
@@ -335,7 +340,8 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
       learnPeaks.length = 0;
     }
     // Search-back after a long gap; when there is nothing to search back to, the signal levels decay.
-    if (learned && lastQrs > Number.NEGATIVE_INFINITY && n - lastQrs > 1.66 * rrAverage()) {
+    // (Before the first beat, the gap runs from the end of learning.)
+    if (learned && n - (lastQrs > Number.NEGATIVE_INFINITY ? lastQrs : learning) > 1.66 * rrAverage()) {
       if (best) accept(best, true);
       else if (n - lastDecay > rrAverage()) {
         for (let l = 0; l < L; l++) spki[l] = 0.5 * spki[l]!;
