@@ -1,19 +1,21 @@
 /**
- * Kubo benchmark: `pnpm --filter @mhrchain/core bench:kubo` (part of `pnpm bench`; sizes in MiB:
- * `MHR_BENCH_KUBO_SIZES=1,64`, the default). Needs the Kubo binary (`node scripts/ensure-kubo.mjs`).
+ * Kubo upload benchmark: `pnpm --filter @mhrchain/core bench:kubo` (part of `pnpm bench`; sizes in MiB:
+ * `MHR_BENCH_KUBO_SIZES=1,64,1024`, the default). Needs the Kubo binary (`node scripts/ensure-kubo.mjs`).
  *
- * For each size, in one run, against one local Kubo daemon (`startKubo`):
- * - the SDK: `storeEnvelope` into `createKuboStorage` (encrypt, CID, `block/put` of every block over the RPC API,
- *   recursive pin);
- * - vs `ipfs add` of the same plaintext to the same node, through the CLI (`ipfs add --cid-version=1 --raw-leaves
- *   --pin`, a file on disk, as a user would) and through the same RPC client (`add`, bytes in memory).
- * Every run uses fresh plaintext (a node skips blocks it already holds). Median of several runs; ratio = SDK / baseline.
+ * For each size, in one run, against one local Kubo daemon (`startKubo`), from the same plaintext file on disk:
+ * - the SDK: `storeEnvelope` of the file as a stream into `createKuboStorage` (encrypt, CID, write every block over
+ *   the RPC API, recursive pin), with the process's RSS sampled every 5 ms (`process.memoryUsage().rss`);
+ * - vs `ipfs add --cid-version=1 --raw-leaves --pin` of that file through the CLI (as a user would), and, up to
+ *   64 MiB, `add` through the RPC client of the bytes in memory.
+ * Every run uses a fresh file (a node skips blocks it already holds). Median of several runs (one at 1 GiB).
+ * Throughput ratio = SDK MiB/s ÷ CLI MiB/s (the target is ≥ 0.8×); RSS growth = peak during the upload − RSS before.
  */
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { create } from 'kubo-rpc-client';
 import { storeEnvelope } from './envelopeStorage.js';
 import { generateIdentity } from './identity.js';
@@ -21,61 +23,108 @@ import { kuboBinaryPath, startKubo } from './kubo.js';
 import { createKuboStorage } from './kuboStorage.js';
 
 const MiB = 1024 * 1024;
-const sizes = (process.env.MHR_BENCH_KUBO_SIZES ?? '1,64').split(',').map((s) => Number(s) * MiB);
-const runsFor = (size: number) => (size <= 4 * MiB ? 9 : 3);
+const sizes = (process.env.MHR_BENCH_KUBO_SIZES ?? '1,64,1024').split(',').map((s) => Number(s) * MiB);
+const runsFor = (size: number) => (size <= 4 * MiB ? 9 : size <= 64 * MiB ? 5 : 1);
 
-const fresh = (size: number) => {
-  const bytes = new Uint8Array(size);
-  for (let at = 0; at < size; at += 65536) randomFillSync(bytes, at, Math.min(65536, size - at));
-  return bytes;
-};
+/** Writes `size` fresh random bytes to `file`, 1 MiB at a time (never the whole file in memory). */
+function writeFresh(file: string, size: number): void {
+  const chunk = new Uint8Array(MiB);
+  const fd = openSync(file, 'w');
+  try {
+    for (let at = 0; at < size; at += MiB) {
+      const part = chunk.subarray(0, Math.min(MiB, size - at));
+      for (let i = 0; i < part.length; i += 65536) randomFillSync(part, i, Math.min(65536, part.length - i));
+      writeSync(fd, part);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Peak RSS growth over the RSS at the start, sampled every 5 ms until `stop()`. */
+function sampleRss(): { stop(): number } {
+  globalThis.gc?.();
+  const start = process.memoryUsage().rss;
+  let peak = start;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return peak - start;
+    },
+  };
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 const rate = (size: number, time: number) => `${(size / MiB / (time / 1000)).toFixed(0)} MiB/s`;
+const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
+const label = (size: number) => (size >= 1024 * MiB ? `${size / 1024 / MiB} GiB` : `${size / MiB} MiB`);
 
 const kubo = await startKubo();
 const dir = mkdtempSync(join(tmpdir(), 'mhr-kubo-bench-'));
 try {
-  const storage = await createKuboStorage({ url: kubo.apiUrl, timeout: 120_000 });
+  const storage = await createKuboStorage({ url: kubo.apiUrl, timeout: 300_000 });
   const client = create({ url: kubo.apiUrl });
   const patient = generateIdentity();
   const cliEnv = { ...process.env, IPFS_PATH: kubo.repo, IPFS_TELEMETRY: 'off' };
   console.log(
-    `Kubo ${execFileSync(kuboBinaryPath(), ['version', '--number'], { env: cliEnv }).toString().trim()}, local daemon`,
+    `Kubo ${execFileSync(kuboBinaryPath(), ['version', '--number'], { env: cliEnv }).toString().trim()}, local daemon; ` +
+      `${load()} (other work on this machine)`,
   );
 
   for (const size of sizes) {
     const sdk: number[] = [];
     const cli: number[] = [];
     const rpc: number[] = [];
-    // One warm-up round of each, then the measured ones, interleaved so drift hits all three alike.
-    for (let run = 0; run <= runsFor(size); run++) {
-      let data = fresh(size);
+    const rss: number[] = [];
+    const file = join(dir, 'plain.bin');
+    // One warm-up round of each below 1 GiB, then the measured ones, interleaved so drift hits them alike.
+    const warmUp = size < 1024 * MiB ? 1 : 0;
+    for (let run = 1 - warmUp; run <= runsFor(size); run++) {
+      writeFresh(file, size);
+      const sampler = sampleRss();
       let started = performance.now();
       await storeEnvelope(storage, {
-        data,
+        stream: Readable.toWeb(createReadStream(file, { highWaterMark: MiB })) as ReadableStream<Uint8Array>,
         metadata: { mediaType: 'application/octet-stream' },
         recipients: [patient.publicKey],
       });
-      if (run > 0) sdk.push(performance.now() - started);
+      const sdkTime = performance.now() - started;
+      const grew = sampler.stop();
+      if (run > 0) {
+        sdk.push(sdkTime);
+        rss.push(grew);
+      }
 
-      data = fresh(size);
-      const file = join(dir, 'plain.bin');
-      writeFileSync(file, data);
+      writeFresh(file, size);
       started = performance.now();
       execFileSync(kuboBinaryPath(), ['add', '--cid-version=1', '--raw-leaves', '--pin', '-Q', file], { env: cliEnv });
       if (run > 0) cli.push(performance.now() - started);
 
-      data = fresh(size);
-      started = performance.now();
-      await client.add(data, { cidVersion: 1, rawLeaves: true, pin: true });
-      if (run > 0) rpc.push(performance.now() - started);
+      if (size <= 64 * MiB) {
+        writeFresh(file, size);
+        const data = readFileSync(file);
+        started = performance.now();
+        await client.add(data, { cidVersion: 1, rawLeaves: true, pin: true });
+        if (run > 0) rpc.push(performance.now() - started);
+      }
     }
-    const [s, c, r] = [median(sdk), median(cli), median(rpc)];
+    const [s, c] = [median(sdk), median(cli)];
+    const rpcPart =
+      rpc.length > 0
+        ? ` · RPC add ${ms(median(rpc))} (${rate(size, median(rpc))}) → ${(median(rpc) / s).toFixed(2)}×`
+        : '';
     console.log(
-      `${size / MiB} MiB (median of ${sdk.length}): SDK encrypted upload ${ms(s)} (${rate(size, s)}) · ` +
-        `ipfs add CLI ${ms(c)} (${rate(size, c)}) → ratio ${(s / c).toFixed(2)}× · ` +
-        `RPC add ${ms(r)} (${rate(size, r)}) → ratio ${(s / r).toFixed(2)}×`,
+      `${label(size)} (median of ${sdk.length}): SDK encrypted upload ${ms(s)} (${rate(size, s)}), RSS +${(
+        Math.max(...rss) / MiB
+      ).toFixed(
+        0,
+      )} MiB · ipfs add CLI ${ms(c)} (${rate(size, c)}) → throughput ratio ${(c / s).toFixed(2)}×${rpcPart}` +
+        ` · ${load()}`,
     );
   }
 } finally {
