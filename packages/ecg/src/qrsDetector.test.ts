@@ -6,25 +6,46 @@ import { createQrsDetector, detectQrs, type QrsBeat } from './qrsDetector.js';
 import { scoreBeats } from './scoreBeats.js';
 import { flutterEpisodes, isBeatSymbol } from './wfdbAnnotations.js';
 
-/** A synthetic ECG: Gaussian QRS spikes at the given beat times on a wandering baseline with noise. */
-function synthetic(beats: number[], sampleRate: number, seconds: number): Float64Array {
-  const x = new Float64Array(sampleRate * seconds);
-  let s = 7;
-  for (let t = 0; t < x.length; t++) {
+/** A seeded uniform generator in [0, 1). */
+function uniform(seed: number): () => number {
+  let s = seed;
+  return () => {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    x[t] = 300 * Math.sin((2 * Math.PI * 0.2 * t) / sampleRate) + (s / 2 ** 32 - 0.5) * 10;
+    return s / 2 ** 32;
+  };
+}
+
+/** A synthetic ECG: Gaussian QRS spikes at the given beat times on a wandering baseline with noise. */
+function synthetic(beats: number[], sampleRate: number, seconds: number, amplitude = 1000, seed = 7): Float64Array {
+  const x = new Float64Array(sampleRate * seconds);
+  const random = uniform(seed);
+  for (let t = 0; t < x.length; t++) {
+    x[t] = 300 * Math.sin((2 * Math.PI * 0.2 * t) / sampleRate) + (random() - 0.5) * 10;
   }
   const width = 0.012 * sampleRate;
   for (const b of beats) {
     const c = b * sampleRate;
     for (let t = Math.max(0, Math.floor(c - 5 * width)); t < Math.min(x.length, c + 5 * width); t++) {
       x[t]! +=
-        1000 * Math.exp(-(((t - c) / width) ** 2) / 2) -
-        150 * Math.exp(-(((t - c - 3 * width) / (2 * width)) ** 2) / 2);
+        amplitude * Math.exp(-(((t - c) / width) ** 2) / 2) -
+        0.15 * amplitude * Math.exp(-(((t - c - 3 * width) / (2 * width)) ** 2) / 2);
     }
   }
   return x;
 }
+
+/** Two leads interleaved. */
+function interleave(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length * 2);
+  for (let i = 0; i < a.length; i++) {
+    out[2 * i] = a[i]!;
+    out[2 * i + 1] = b[i]!;
+  }
+  return out;
+}
+
+/** False negatives plus false positives. */
+const errors = (s: { falseNegatives: number; falsePositives: number }) => s.falseNegatives + s.falsePositives;
 
 describe('QRS detector', () => {
   it('finds synthetic beats at 250, 360, 500 and 1000 Hz with correct RR and heart rate', () => {
@@ -79,8 +100,14 @@ describe('QRS detector', () => {
     expect(detector.latency).toBeLessThan(0.5);
   });
 
-  for (const name of ['101', '119', '208']) {
-    it(`scores Se and +P ≥ 99.5 % on MIT-BIH record ${name}`, async () => {
+  // Floors at the figures measured on the committed excerpts (two leads, every beat scored).
+  const floors: Record<string, [sensitivity: number, positivePredictivity: number]> = {
+    '101': [0.9985, 0.9955],
+    '119': [1, 1],
+    '208': [0.996, 1],
+  };
+  for (const [name, [se, pp]] of Object.entries(floors)) {
+    it(`scores Se ≥ ${100 * se} % and +P ≥ ${100 * pp} % on MIT-BIH record ${name}`, async () => {
       const record = await loadRecord(`mitdb/${name}`);
       const annotations = await loadAnnotations(`mitdb/${name}`);
       const reference = annotations.filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
@@ -91,10 +118,81 @@ describe('QRS detector', () => {
         sampleRate: 360,
         exclude: flutterEpisodes(annotations),
       });
-      expect(score.sensitivity).toBeGreaterThanOrEqual(0.995);
-      expect(score.positivePredictivity).toBeGreaterThanOrEqual(0.995);
+      expect(score.sensitivity).toBeGreaterThanOrEqual(se);
+      expect(score.positivePredictivity).toBeGreaterThanOrEqual(pp);
     });
   }
+
+  it('with two leads makes at most one error more than the better single lead on each MIT-BIH excerpt', async () => {
+    let twoLeads = 0;
+    let betterLead = 0;
+    for (const name of ['101', '106', '119', '203', '208']) {
+      const record = await loadRecord(`mitdb/${name}`);
+      const annotations = await loadAnnotations(`mitdb/${name}`);
+      const reference = annotations.filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
+      const exclude = flutterEpisodes(annotations);
+      const score = (leads: number[]) =>
+        scoreBeats({
+          reference,
+          detected: detectQrs(record.samples, { sampleRate: 360, channels: 2, leads }).map((b) => b.sample),
+          sampleRate: 360,
+          exclude,
+        });
+      const two = errors(score([0, 1]));
+      const better = Math.min(errors(score([0])), errors(score([1])));
+      expect(two, name).toBeLessThanOrEqual(better + 1);
+      twoLeads += two;
+      betterLead += better;
+    }
+    expect(twoLeads).toBeLessThanOrEqual(betterLead);
+  });
+
+  describe('with two leads, when one lead fails', () => {
+    const sampleRate = 360;
+    const seconds = 90;
+    const beats = Array.from({ length: 110 }, (_, i) => 0.5 + i * 0.8);
+    const reference = beats.map((b) => Math.round(b * sampleRate));
+    const good = synthetic(beats, sampleRate, seconds, 1000, 7);
+    const other = synthetic(beats, sampleRate, seconds, 600, 11);
+    /** Lead 0 replaced by `f(t)` from 20 s on (an electrode coming off). */
+    const offFrom20s = (f: (t: number) => number) => good.map((x, t) => (t < 20 * sampleRate ? x : f(t)));
+    const noise = (amplitude: number, seed: number) => {
+      const random = uniform(seed);
+      return () => (random() - 0.5) * amplitude;
+    };
+    const hum = noise(200, 3);
+    const broadband = noise(1200, 9);
+    const bursts = other.slice();
+    const random = uniform(5);
+    for (let c = 3; c < seconds - 1; c += 2 + 2 * random()) {
+      // 0.3 s motion artefacts at 8 Hz, 2.5 times the lead's QRS amplitude.
+      const c0 = Math.floor(c * sampleRate);
+      for (let t = c0; t < c0 + 0.3 * sampleRate; t++)
+        bursts[t]! += 1500 * Math.sin((2 * Math.PI * 8 * (t - c0)) / sampleRate);
+    }
+    const cases: [name: string, lead0: Float64Array, lead1: Float64Array, maxErrors: number][] = [
+      ['lead 1 flat from the start', good, new Float64Array(good.length).fill(1024), 0],
+      ['lead 0 off at 20 s (flat at the rail)', offFrom20s(() => 2047), other, 0],
+      ['lead 0 off at 20 s (noise)', offFrom20s(() => 1024 + hum()), other, 0],
+      ['lead 1 buried in broadband noise', good, other.map((x) => x + broadband()), 0],
+      ['lead 1 with motion-artefact bursts', good, bursts, 3],
+    ];
+    for (const [name, lead0, lead1, maxErrors] of cases) {
+      it(`finds the beats: ${name}`, () => {
+        const x = interleave(lead0, lead1);
+        const score = (leads: number[]) =>
+          scoreBeats({
+            reference,
+            detected: detectQrs(x, { sampleRate, channels: 2, leads }).map((b) => b.sample),
+            sampleRate,
+          });
+        const two = score([0, 1]);
+        expect(errors(two)).toBeLessThanOrEqual(maxErrors);
+        // The failing lead alone would be far worse: the vote, not luck, keeps the errors out.
+        expect(Math.max(errors(score([0])), errors(score([1])))).toBeGreaterThan(20);
+      });
+    }
+  });
 
   it('finds no beats in a flat line or pure noise-free baseline', () => {
     expect(detectQrs(new Float64Array(3600).fill(1024), { sampleRate: 360 })).toEqual([]);
