@@ -54,6 +54,21 @@ export {
   isContractRevert,
   UnknownDeploymentError,
 } from './errors.js';
+export {
+  type CreateEventIndexParameters,
+  createEventIndex,
+  type EventIndex,
+  type EventIndexQuery,
+  type EventIndexSyncResult,
+} from './eventIndex.js';
+export {
+  createMemoryEventStore,
+  type EventIndexChange,
+  type EventIndexCheckpoint,
+  type EventIndexState,
+  type EventIndexStore,
+  type IndexedLog,
+} from './eventIndexStore.js';
 export { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
 export {
   consentManagerAbi,
@@ -94,6 +109,14 @@ export {
   withDeployment,
 } from './mhrChain.js';
 export { type MhrChainAbiItems, type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
+export { OBSERVER_VIEW, type ObservableFact } from './observerView.js';
+export {
+  type PlaintextLeak,
+  type PrivacyNeedle,
+  type ScanChainPrivacyParameters,
+  type ScanChainPrivacyReturnType,
+  scanChainPrivacy,
+} from './privacyScan.js';
 export {
   type AnySignedRelayedAction,
   delegationScopeHash,
