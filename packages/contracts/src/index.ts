@@ -54,6 +54,21 @@ export {
   isContractRevert,
   UnknownDeploymentError,
 } from './errors.js';
+export {
+  type CreateEventIndexParameters,
+  createEventIndex,
+  type EventIndex,
+  type EventIndexQuery,
+  type EventIndexSyncResult,
+} from './eventIndex.js';
+export {
+  createMemoryEventStore,
+  type EventIndexChange,
+  type EventIndexCheckpoint,
+  type EventIndexState,
+  type EventIndexStore,
+  type IndexedLog,
+} from './eventIndexStore.js';
 export { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
 export {
   consentManagerAbi,

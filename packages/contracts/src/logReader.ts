@@ -2,6 +2,7 @@ import { InvalidParametersError } from '@mhrchain/core';
 import type { Log, Provider, TopicFilter } from 'ethers';
 import type { Abi, EventName } from './abiTypes.js';
 import { LogQueryError, LogRangeError, RpcUnavailableError } from './chainErrors.js';
+import { withRetries } from './internal/retry.js';
 import type { DecodedEvent, TypedContract } from './typedContract.js';
 
 /** An `eth_getLogs` filter over an inclusive block range. */
@@ -114,13 +115,6 @@ export function suggestedBlockRange(error: unknown): number | undefined {
   return undefined;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The delay before retry `attempt` (0-based): doubling from `base`, capped at 5 s, with ±50 % jitter. */
-export function retryDelay(base: number, attempt: number): number {
-  return Math.min(5_000, base * 2 ** attempt) * (0.5 + Math.random());
-}
-
 /**
  * Creates a log reader: it splits a range into queries of at most `maxBlockRange` blocks, runs up to `concurrency` of
  * them at once, halves a query (or takes the range the provider suggests) when the provider refuses it for its range or
@@ -156,26 +150,19 @@ export function createLogReader(parameters: CreateLogReaderParameters): LogReade
 
   /** One query, retried on transient failures; a range refusal is returned, not thrown. */
   const query = async (filter: LogFilter): Promise<Log[] | { refused: unknown }> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await provider.getLogs({
+    try {
+      return await withRetries('eth_getLogs', { retries, retryDelayMs }, () =>
+        provider.getLogs({
           address: filter.address as string | string[] | undefined,
           topics: filter.topics as TopicFilter | undefined,
           fromBlock: filter.fromBlock,
           toBlock: filter.toBlock,
-        });
-      } catch (error) {
-        const kind = classifyLogError(error);
-        if (kind === 'range') return { refused: error };
-        if (kind === 'transient') {
-          if (attempt < retries) {
-            await sleep(retryDelay(retryDelayMs, attempt));
-            continue;
-          }
-          throw new RpcUnavailableError({ method: 'eth_getLogs', attempts: attempt + 1, cause: error });
-        }
-        throw new LogQueryError('The provider rejected a log query.', { cause: error });
-      }
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RpcUnavailableError) throw error;
+      if (classifyLogError(error) === 'range') return { refused: error };
+      throw new LogQueryError('The provider rejected a log query.', { cause: error });
     }
   };
 
