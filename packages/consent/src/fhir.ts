@@ -246,6 +246,7 @@ const ACTIONS: Record<TimelineEventKind, AuditEvent['action']> = {
   'encryption-key-rotated': 'U',
   'record-anchored': 'C',
   'record-superseded': 'U',
+  'record-erased': 'D',
   'access-requested': 'C',
   'access-granted': 'C',
   'access-rejected': 'U',
@@ -264,6 +265,7 @@ const DISPLAYS: Record<TimelineEventKind, string> = {
   'encryption-key-rotated': 'Encryption key rotated',
   'record-anchored': 'Record anchored',
   'record-superseded': 'Record version anchored',
+  'record-erased': 'Record erased',
   'access-requested': 'Access requested',
   'access-granted': 'Access granted',
   'access-rejected': 'Access request rejected',
@@ -315,7 +317,7 @@ export function timelineToFhirAuditEvents(timeline: readonly TimelineEvent[]): A
           code: '2',
           display: 'System Object',
         },
-        detail: [{ type: 'cid', valueString: event.cid }],
+        ...('cid' in event ? { detail: [{ type: 'cid', valueString: event.cid }] } : {}),
       });
     if ('scope' in event)
       entity.push({

@@ -71,6 +71,10 @@ function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): Timeli
             cid: cidString(args.cid),
           }
         : undefined;
+    case 'RecordErased':
+      return same(args.patient)
+        ? { ...base(args.actor), kind: 'record-erased', recordId: args.recordId.toLowerCase() }
+        : undefined;
     case 'AccessRequested':
       return same(args.patient)
         ? {

@@ -55,6 +55,12 @@ export {
   revokeDelegation,
 } from './delegation.js';
 export {
+  type ErasedRecord,
+  type EraseRecordsParameters,
+  type EraseRecordsReturnType,
+  eraseRecords,
+} from './eraseRecords.js';
+export {
   InvalidConsentParametersError,
   InvalidOtpParametersError,
   InvalidOtpResponseError,

@@ -79,7 +79,13 @@ export function createMemoryJournalStore(): JournalStore {
 }
 
 /** The kinds of journalled action. */
-export type JournalActionKind = 'addRecord' | 'grantAccess' | 'revokeAccess' | 'approveDelegation' | 'revokeDelegation';
+export type JournalActionKind =
+  | 'addRecord'
+  | 'grantAccess'
+  | 'revokeAccess'
+  | 'approveDelegation'
+  | 'revokeDelegation'
+  | 'eraseRecords';
 
 /** One journalled action in progress, as `listPendingActions` returns it. */
 export interface PendingAction {

@@ -1,3 +1,4 @@
+import { BlockNotFoundError } from '@mhrchain/core';
 import type { CID } from 'multiformats/cid';
 
 /**
@@ -18,6 +19,13 @@ export interface RecordStore {
   unpin?(cid: CID): Promise<unknown>;
   /** Whether `cid` is pinned as a root. */
   isPinned?(cid: CID): Promise<boolean>;
+  /** Whether the block is present in this store. */
+  has?(cid: CID): Promise<boolean>;
+  /**
+   * Removes one block now (no error when absent). `eraseRecords` removes every block of an erased record's versions
+   * with it; a store without it only gets them unpinned (they go at its next garbage collection).
+   */
+  delete?(cid: CID): Promise<unknown>;
 }
 
 /**
@@ -48,8 +56,14 @@ export function createMemoryRecordStore(): RecordStore & { readonly size: number
     },
     async get(cid) {
       const bytes = blocks.get(cid.toString());
-      if (!bytes) throw new Error(`Block not found: ${cid.toString()}`);
+      if (!bytes) throw new BlockNotFoundError(cid.toString());
       return bytes;
+    },
+    async has(cid) {
+      return blocks.has(cid.toString());
+    },
+    async delete(cid) {
+      blocks.delete(cid.toString());
     },
     get size() {
       return blocks.size;

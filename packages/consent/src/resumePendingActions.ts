@@ -2,6 +2,7 @@ import { rewrapEnvelope } from '@mhrchain/core';
 import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
+import { resumeEraseRecords } from './eraseRecords.js';
 import { type Rotation, readersForCategory, releaseTo } from './internal/access.js';
 import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
 import { encryptionKeyOf, GRANT_ACTIVE, grantOf, patientAction, recordsOf } from './internal/chain.js';
@@ -152,6 +153,7 @@ export async function resumePendingActions(client: ConsentClient): Promise<Resum
       revokeAccess: resumeRevoke,
       approveDelegation: resumeApproveDelegation,
       revokeDelegation: resumeRevokeDelegation,
+      eraseRecords: resumeEraseRecords,
     }[action.kind];
     const outcome = await resume(client, action);
     await endAction(client, action);

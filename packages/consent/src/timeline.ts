@@ -25,6 +25,7 @@ export type TimelineEvent = TimelineEventBase &
     | { kind: 'encryption-key-rotated'; encryptionKey: Hex }
     | { kind: 'record-anchored'; recordId: Hex; category: number; cid: string }
     | { kind: 'record-superseded'; recordId: Hex; version: number; cid: string }
+    | { kind: 'record-erased'; recordId: Hex }
     | {
         kind: 'access-requested';
         requestId: Hex;

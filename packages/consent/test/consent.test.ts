@@ -2,6 +2,7 @@ import {
   ContractRevertError,
   consentManagerAbi,
   deployMhrChain,
+  scanChainPrivacy,
   signRelayedAction,
   submitRelayedAction,
 } from '@mhrchain/contracts';
@@ -81,6 +82,7 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
     'two doctors, a colleague, OTP, delegation, revocation with rotation, expiry, audit, erasure',
     { timeout: 120_000 },
     async ({ anvil, mhrChain }) => {
+      const storyStart = await anvil.provider.getBlockNumber();
       const { patient, doctorA, doctorB, colleague, relayer } = await setUpWorld(anvil, mhrChain, storage.store);
       const relayerBalance = await anvil.provider.getBalance(await relayer.getAddress());
 
@@ -297,48 +299,39 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
       expect(consents.map((c) => c.status)).toEqual(['inactive', 'inactive', 'inactive']); // A revoked, B expired, C cascaded
       expect(timelineToFhirAuditEvents(timeline)).toHaveLength(timeline.length);
 
-      // -- nothing personal in any calldata or log of the whole lifecycle; no purpose as text either
-      const needles = [NAME, BIRTH_DATE, DIAGNOSIS, 'Quintero', 'fibrillation'].map((s) =>
-        Buffer.from(s, 'utf8').toString('hex').toLowerCase(),
-      );
-      // every purpose of the vocabulary, by HL7 code and display, and the free text the doctors could have meant
-      const purposeTexts = [
-        ...PURPOSES_OF_USE.flatMap((p) => [p.code, p.display]),
-        'second-opinion',
-        'second opinion',
-        'cardiology',
-      ].map((s) => Buffer.from(s, 'utf8').toString('hex').toLowerCase());
-      const consentAbi = new Interface(consentManagerAbi);
-      const consentAddress = mhrChain.addresses.consentManager.toLowerCase();
-      const requestedOnChain: { input: number; event: number }[] = [];
-      const last = await anvil.provider.getBlockNumber();
-      let scanned = 0;
-      for (let n = 0; n <= last; n++) {
-        const block = await anvil.provider.getBlock(n, true);
-        for (const tx of block!.prefetchedTransactions) {
-          const receipt = (await anvil.provider.getTransactionReceipt(tx.hash))!;
-          const haystack = [tx.data, ...receipt.logs.flatMap((log) => [log.data, ...log.topics])]
-            .join('')
-            .toLowerCase();
-          for (const needle of needles) expect(haystack).not.toContain(needle);
-          for (const needle of purposeTexts) expect(haystack).not.toContain(needle);
-          // the purpose appears only as a code: the request's input and its event carry the number, nothing else
-          if (
-            tx.to?.toLowerCase() === consentAddress &&
-            tx.data.startsWith(consentAbi.getFunction('requestAccess')!.selector)
-          ) {
-            const input = consentAbi.decodeFunctionData('requestAccess', tx.data);
-            const event = receipt.logs
-              .filter((log) => log.address.toLowerCase() === consentAddress)
-              .map((log) => consentAbi.parseLog(log))
-              .find((log) => log?.name === 'AccessRequested')!;
-            requestedOnChain.push({ input: Number(input.purpose), event: Number(event.args.purpose) });
-          }
-          scanned++;
-        }
-      }
-      expect(scanned).toBeGreaterThan(25); // deployment, registrations, records, consent, batched key releases and rotations
+      // -- nothing personal in any transaction, event or storage slot of the whole lifecycle; no purpose as text
+      // either; and every field an observer sees is on the threat model's list
+      const privacy = await scanChainPrivacy({
+        provider: anvil.provider,
+        addresses: mhrChain.addresses,
+        fromBlock: storyStart,
+        plaintexts: [
+          NAME,
+          BIRTH_DATE,
+          DIAGNOSIS,
+          'Quintero',
+          'fibrillation',
+          // every purpose of the vocabulary, by HL7 code and display, and the free text the doctors could have meant
+          ...PURPOSES_OF_USE.flatMap((p) => [p.code, p.display]),
+          'second-opinion',
+          'second opinion',
+          'cardiology',
+          { label: 'the scan file', bytes: scan },
+        ],
+      });
+      expect(privacy.leaks).toEqual([]);
+      expect(privacy.unlisted).toEqual([]);
+      expect(privacy.transactions).toBeGreaterThan(25); // registrations, records, consent, key releases, rotations
+      expect(privacy.storageSlots).toBeGreaterThan(0);
       // the scan does find what is on chain: the two requests, each purpose as its code (TREAT = 1, CAREMGT = 8)
+      const consentAbi = new Interface(consentManagerAbi);
+      const requested = await mhrChain.chain.consentManager.events('AccessRequested', { fromBlock: storyStart });
+      const requestedOnChain: { input: number; event: number }[] = [];
+      for (const event of requested) {
+        const tx = (await anvil.provider.getTransaction(event.transactionHash))!;
+        const input = consentAbi.decodeFunctionData('requestAccess', tx.data);
+        requestedOnChain.push({ input: Number(input.purpose), event: Number(event.args.purpose) });
+      }
       const asked: PurposeOfUse[] = ['TREAT', 'CAREMGT'];
       expect(requestedOnChain).toEqual(
         asked.map((p) => ({ input: purposeOfUse(p).number, event: purposeOfUse(p).number })),

@@ -39,7 +39,7 @@ export function useCrashWorld(): void {
 
 export interface Fault {
   send?: { at: number; fault: SendFault };
-  store?: { operation: 'put' | 'pin'; at: number; kill?: boolean };
+  store?: { operation: 'put' | 'pin' | 'delete'; at: number; kill?: boolean };
 }
 
 export interface World {

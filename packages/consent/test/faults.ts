@@ -58,7 +58,7 @@ export class FaultySigner extends AbstractSigner {
 /** A store whose `at`-th call of `operation` (1-based) fails, or never returns (`kill`). */
 export function faultyStore(
   inner: Required<RecordStore>,
-  plan: { operation: 'put' | 'pin'; at: number; kill?: boolean } | undefined,
+  plan: { operation: 'put' | 'pin' | 'delete'; at: number; kill?: boolean } | undefined,
 ): Required<RecordStore> {
   let calls = 0;
   const trip = () => {
@@ -73,6 +73,8 @@ export function faultyStore(
     pin: (cid: CID) => (plan?.operation === 'pin' ? trip() : undefined) ?? inner.pin(cid),
     unpin: (cid: CID) => inner.unpin(cid),
     isPinned: (cid: CID) => inner.isPinned(cid),
+    has: (cid: CID) => inner.has(cid),
+    delete: (cid: CID) => (plan?.operation === 'delete' ? trip() : undefined) ?? inner.delete(cid),
   };
 }
 

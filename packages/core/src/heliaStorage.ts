@@ -1,7 +1,7 @@
 import type { Helia } from '@helia/interface';
-
+import type { CID } from 'multiformats/cid';
 import { startHeliaStorage } from './internal/heliaBackedStorage.js';
-import type { Storage } from './storage.js';
+import type { Storage, StorageCallOptions } from './storage.js';
 
 /** Parameters of {@link createHeliaStorage}. */
 export interface CreateHeliaStorageParameters {
@@ -17,6 +17,8 @@ export interface CreateHeliaStorageParameters {
 export interface HeliaStorage extends Storage {
   /** The embedded node (offline: no libp2p, no routers, no network). */
   readonly helia: Helia;
+  /** Removes one block from the node's block store now (no error when absent; Helia refuses a pinned root). */
+  delete(cid: CID, options?: StorageCallOptions): Promise<void>;
 }
 
 /**

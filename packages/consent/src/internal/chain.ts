@@ -79,6 +79,14 @@ export interface ChainRecord {
   category: number;
   /** Every version, oldest first; the last is current. */
   versions: RecordVersion[];
+  /** Where the patient erased it (`RecordErased`); `undefined` while it is not erased. */
+  erased?: { blockNumber: number; transactionHash: Hex; logIndex: number };
+}
+
+/** Options of {@link recordsOf}. */
+export interface RecordsOfOptions {
+  /** Also list the records the patient erased (default false: an erased record is gone for every flow). */
+  includeErased?: boolean;
 }
 
 /** The part of a typed contract {@link queryLogs} uses. */
@@ -101,15 +109,20 @@ async function queryLogs(
   return (await contract.contract.queryFilter(filter, client.fromBlock, toBlock)) as Log[];
 }
 
-/** Every record of `patient`, from `RecordAnchored` and `RecordSuperseded` logs. */
-export async function recordsOf(client: ConsentClient, patient: string): Promise<ChainRecord[]> {
+/** Every record of `patient`, from `RecordAnchored`, `RecordSuperseded` and `RecordErased` logs. */
+export async function recordsOf(
+  client: ConsentClient,
+  patient: string,
+  options: RecordsOfOptions = {},
+): Promise<ChainRecord[]> {
   const registry = client.chain.recordRegistry;
-  const [anchored, superseded] = await Promise.all([
+  const [anchored, superseded, erased] = await Promise.all([
     queryLogs(client, registry as never, 'RecordAnchored', null, patient),
     queryLogs(client, registry as never, 'RecordSuperseded', null, patient),
+    queryLogs(client, registry as never, 'RecordErased', null, patient),
   ]);
   const records = new Map<string, ChainRecord>();
-  const events = registry.decodeLogs([...anchored, ...superseded]);
+  const events = registry.decodeLogs([...anchored, ...superseded, ...erased]);
   events.sort(compareTimelineEvents);
   for (const event of events) {
     if (event.eventName === 'RecordAnchored') {
@@ -137,9 +150,18 @@ export async function recordsOf(client: ConsentClient, patient: string): Promise
         transactionHash: event.transactionHash as Hex,
         logIndex: event.logIndex,
       });
+    } else if (event.eventName === 'RecordErased') {
+      const record = records.get(event.args.recordId.toLowerCase());
+      if (record)
+        record.erased = {
+          blockNumber: event.blockNumber,
+          transactionHash: event.transactionHash as Hex,
+          logIndex: event.logIndex,
+        };
     }
   }
-  return [...records.values()];
+  const all = [...records.values()];
+  return options.includeErased ? all : all.filter((record) => !record.erased);
 }
 
 /** A block-time lookup (Unix seconds) that asks the provider once per block. */
