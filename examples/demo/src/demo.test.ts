@@ -53,6 +53,10 @@ describe('the demo', () => {
       expect(output).toMatch(/20004 randomised reports/);
       expect(output).toContain('a second report from the same patient in the round');
       expect(output).toMatch(/D50–D89 blood\s+suppressed/);
+      // the privacy scan read the chain (storage included) and found nothing personal and no unlisted field
+      expect(output).toMatch(/read \d+ blocks: \d+ transactions, \d+ events, [1-9]\d* storage slots/);
+      expect(output).toMatch(/none of \d+ plaintexts .* appears anywhere/);
+      expect(output).toMatch(/every one on the threat model's list/);
       const pids = [...output.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
       expect(pids.length, `round ${round}`).toBeGreaterThan(0);
       for (const pid of pids) expect(alive(pid), `process ${pid} still running`).toBe(false);

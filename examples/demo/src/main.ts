@@ -33,6 +33,7 @@ import { createHeliaStorage, DecryptionError, generateIdentity } from '@mhrchain
 import { Wallet } from 'ethers';
 import { clock, createProgress, short } from './console.js';
 import { streamLiveEcg } from './liveEcg.js';
+import { showWhatTheChainShows } from './privacyScan.js';
 import { type ReportData, renderReport } from './report.js';
 import { runStatistics } from './statistics.js';
 
@@ -320,6 +321,19 @@ async function main(): Promise<void> {
     for (const signer of reporters)
       await registerPatient(await createConsentClient({ signer, addresses, store, identity: generateIdentity() }));
     const statistics = await runStatistics({ progress, chain: mhr.chain, onChainPatients: reporters });
+
+    progress.step('What anyone reading the chain sees: every transaction, event and storage slot, scanned');
+    await showWhatTheChainShows({
+      progress,
+      provider: anvil.provider,
+      addresses,
+      plaintexts: [
+        'Alice Example',
+        'atrial fibrillation',
+        ...files.map((file) => file.title),
+        ...files.map((file) => ({ label: file.title, bytes: file.data })),
+      ],
+    });
 
     const reportPath = `${dataDirectory}/report.html`;
     const report: ReportData = {
