@@ -64,6 +64,20 @@ describe('createReplicatedStorage', () => {
     expect((error as ReplicationError).succeeded).toBe(1);
   });
 
+  it('reports a DAG that no node can provide as a shortfall on every node, naming the CID', async () => {
+    const [a, b] = [createMemoryStorage(), createMemoryStorage()];
+    const stored = await storeEnvelope(createMemoryStorage(), {
+      data: randomData(2_000_000),
+      metadata: { mediaType: 'application/octet-stream' },
+      recipients: [patient.publicKey],
+    });
+    const replicated = createReplicatedStorage({ nodes: [a, b], k: 1, retryDelayMs: 1 });
+    const error = await replicated.pin(stored.cid).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReplicationError);
+    expect((error as ReplicationError).succeeded).toBe(0);
+    expect((error as ReplicationError).cid?.equals(stored.cid)).toBe(true);
+  });
+
   it('skips a node that answers bytes that do not hash to the CID', async () => {
     const liar = createMemoryStorage();
     const honest = createMemoryStorage();

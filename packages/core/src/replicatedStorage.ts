@@ -160,28 +160,38 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
     throw new BlockNotFoundError(cid.toString(), { cause });
   };
 
-  /** Copies onto `node` every block of the DAG under `root` it lacks, then pins it there and checks the pin. */
-  const replicateOnto = async (node: Storage, root: CID, options?: StorageCallOptions) => {
+  /**
+   * The CIDs of every block of the DAG under `root`, depth-first: inner blocks are read (once, hash-checked, from the
+   * first node that has each); raw leaves, which link to nothing, are only listed.
+   */
+  const blocksOf = async (root: CID, options?: StorageCallOptions): Promise<CID[]> => {
     const seen = new Set<string>();
+    const out: CID[] = [];
     const stack: CID[] = [root];
     while (stack.length > 0) {
       const cid = stack.pop()!;
       const id = cid.toString();
       if (seen.has(id)) continue;
       seen.add(id);
-      const present = await withRetries(node, options, () => node.has(cid, options));
-      let bytes: Uint8Array | undefined;
-      if (!present) {
-        bytes = await get(cid, options, node);
-        const copy = bytes;
-        await withRetries(node, options, () => node.put(cid, copy, options));
-      }
-      // Raw leaves have no links: only inner nodes are read (from this node when present).
+      out.push(cid);
       if (cid.code === raw.code) continue;
-      bytes ??= await withRetries(node, options, () => node.get(cid, options));
-      const links = linksOf(cid, bytes);
+      const links = linksOf(cid, await get(cid, options));
       for (let i = links.length - 1; i >= 0; i--) stack.push(links[i]!);
     }
+    return out;
+  };
+
+  /** Copies onto `node` every block of the DAG it lacks, then pins the DAG there and checks the pin. */
+  const replicateOnto = async (node: Storage, root: CID, blocks: readonly CID[], options?: StorageCallOptions) => {
+    const missing: CID[] = [];
+    await forEachLimit(blocks, CALLS_IN_FLIGHT, async (cid) => {
+      if (!(await withRetries(node, options, () => node.has(cid, options)))) missing.push(cid);
+    });
+    // Read, hash-checked, from another node: nothing is re-encrypted, and writes are idempotent.
+    await forEachLimit(missing, CALLS_IN_FLIGHT, async (cid) => {
+      const bytes = await get(cid, options, node);
+      await withRetries(node, options, () => node.put(cid, bytes, options));
+    });
     await withRetries(node, options, () => node.pin(root, options));
     if (!(await withRetries(node, options, () => node.isPinned(root, options))))
       throw new BaseError('The node did not keep the pin.', { details: root.toString() });
@@ -227,7 +237,12 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       return false;
     },
     async pin(cid, options) {
-      const results = await Promise.allSettled(writable.map((node) => replicateOnto(node, cid, options)));
+      // The DAG is walked once for every node; a DAG no node can provide fails on each of them alike.
+      const blocks = blocksOf(cid, options);
+      blocks.catch(() => {});
+      const results = await Promise.allSettled(
+        writable.map(async (node) => replicateOnto(node, cid, await blocks, options)),
+      );
       options?.signal?.throwIfAborted();
       // Pinning services fetch from the nodes, so they are asked once the nodes hold the DAG.
       results.push(
@@ -236,12 +251,22 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
         )),
       );
       options?.signal?.throwIfAborted();
-      // Durability is what the nodes say now, not what the calls returned.
-      const now = await status(cid, options);
-      if (now.pinned < k)
+      // Durability is what the nodes say, not what the calls returned: a node that pinned has just confirmed it
+      // (`isPinned` after `pin`); every other holder (pinners, and nodes that failed) is asked now.
+      const perNode = await Promise.all(
+        holders.map((holder, i) =>
+          i < writable.length && results[i]!.status === 'fulfilled'
+            ? true
+            : holder
+                .isPinned(cid, options)
+                .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+        ),
+      );
+      const pinned = perNode.filter((p) => p === true).length;
+      if (pinned < k)
         throw new ReplicationError('pin', {
           required: k,
-          succeeded: now.pinned,
+          succeeded: pinned,
           nodes: holders.length,
           cid,
           cause: new AggregateError(failures(results)),
@@ -269,6 +294,27 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       await Promise.allSettled(nodes.map((node) => node.close()));
     },
   };
+}
+
+/** Storage calls in flight per node while replicating a DAG. */
+const CALLS_IN_FLIGHT = 8;
+
+/** Runs `task` over `items` with at most `limit` in flight; rejects with the first failure, after the others settle. */
+async function forEachLimit<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { readonly error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++]!;
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /** Whether trying again may help (a node down or slow), as opposed to a request that can never succeed. */
