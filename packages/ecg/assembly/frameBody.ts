@@ -707,6 +707,16 @@ let inputEnd: i32 = 0;
 }
 
 /**
+ * {@link renormalizeCode} with the input position in the caller's local `pos` (the caller moves it on by
+ * `range < TOP`); bytes past `end` read as 0.
+ */
+@inline function shiftCode(code: u32, range: u32, src: usize, pos: i32, end: i32): u32 {
+  const inside = pos < end;
+  const byte = select<u32>(<u32>load<u8>(src + <usize>select<i32>(pos, 0, inside)), 0, inside);
+  return select<u32>((code << 8) | byte, code, range < TOP);
+}
+
+/**
  * Decodes a body of `bodyLength` bytes at `body` into `n` interleaved sample sets of `channels` channels at
  * `output`. Returns 1, or 0 when the body is corrupt: a decoded sample falls outside the bit depth, or the coder
  * reaches code ≥ range, which no encoder produces. Since a valid stream keeps code < range ≤ 2^32 - 1 at every
@@ -843,25 +853,57 @@ function decodeResiduals(
   }
   if (n == 0) return true;
   const escapeBits: u32 = <u32>bitDepth + 5;
+  // The input position in a local from here (the hot loop).
+  const src = input;
+  const end = inputEnd;
+  let pos = inputPos;
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
       const meanAt = d + meanAbsAt + 4 * <usize>c;
       const mean = load<u32>(meanAt);
       const k = parameterK(mean);
       const base = d + unaryAt + 2 * <usize>(k * <u32>UNARY_STRIDE);
-      let q: u32 = 0;
-      while (true) {
-        const at = base + 2 * <usize>q;
-        const prob = <u32>load<u16>(at);
-        const bound = (range >>> 12) * prob;
-        const zero = code < bound;
-        code -= select<u32>(0, bound, zero);
-        range = select<u32>(bound, range - bound, zero);
-        store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
-        code = renormalizeCode(code, range);
-        range = select<u32>(range << 8, range, range < TOP);
-        if (zero) break;
-        if (++q == MAX_UNARY) break;
+      // The first two unary decisions without branches: the second is always computed and takes effect only
+      // when the first was a 1; the rest (q ≥ 2, rarer) one at a time.
+      let prob = <u32>load<u16>(base);
+      let bound = (range >>> 12) * prob;
+      let zero = code < bound;
+      code -= select<u32>(0, bound, zero);
+      range = select<u32>(bound, range - bound, zero);
+      store<u16>(base, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+      code = shiftCode(code, range, src, pos, end);
+      pos += <i32>(range < TOP);
+      range = select<u32>(range << 8, range, range < TOP);
+      const second = !zero;
+      prob = <u32>load<u16>(base, 2);
+      bound = (range >>> 12) * prob;
+      zero = code < bound;
+      code -= select<u32>(bound, 0, second && !zero);
+      range = select<u32>(select<u32>(bound, range - bound, zero), range, second);
+      store<u16>(
+        base,
+        <u16>select<u32>(select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero), prob, second),
+        2,
+      );
+      code = shiftCode(code, range, src, pos, end);
+      pos += <i32>(range < TOP);
+      range = select<u32>(range << 8, range, range < TOP);
+      let q: u32 = select<u32>(select<u32>(1, 2, zero), 0, second);
+      if (q == 2) {
+        while (true) {
+          const at = base + 2 * <usize>q;
+          prob = <u32>load<u16>(at);
+          bound = (range >>> 12) * prob;
+          zero = code < bound;
+          code -= select<u32>(0, bound, zero);
+          range = select<u32>(bound, range - bound, zero);
+          store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
+          code = shiftCode(code, range, src, pos, end);
+          pos += <i32>(range < TOP);
+          range = select<u32>(range << 8, range, range < TOP);
+          if (zero) break;
+          if (++q == MAX_UNARY) break;
+        }
       }
       let rawBits: u32 = 0;
       let u: u32 = 0;
@@ -871,30 +913,43 @@ function decodeResiduals(
         u = q << k;
         if (k > 0) {
           const at = d + remainderAt + 2 * <usize>(k * 2 + (q > 0 ? 1 : 0));
-          const prob = <u32>load<u16>(at);
-          const bound = (range >>> 12) * prob;
-          const zero = code < bound;
+          prob = <u32>load<u16>(at);
+          bound = (range >>> 12) * prob;
+          zero = code < bound;
           code -= select<u32>(0, bound, zero);
           range = select<u32>(bound, range - bound, zero);
           store<u16>(at, <u16>select<u32>(prob + ((4096 - prob) >>> SHIFT), prob - (prob >>> SHIFT), zero));
           u += select<u32>(0, <u32>1 << (k - 1), zero);
-          code = renormalizeCode(code, range);
+          code = shiftCode(code, range, src, pos, end);
+          pos += <i32>(range < TOP);
           range = select<u32>(range << 8, range, range < TOP);
           rawBits = k - 1;
         }
       }
       let raw: u32 = 0;
-      while (rawBits > 0) {
-        const take: u32 = rawBits < 16 ? rawBits : 16;
-        rawBits -= take;
-        range = range >>> take;
-        const chunk = code / range;
-        if (chunk > (<u32>1 << take) - 1) return false; // only in corrupted input (code ≥ range)
-        code -= chunk * range;
-        raw = (raw << take) + chunk;
-        while (range < TOP) {
-          range = range << 8;
-          code = (code << 8) | nextByte();
+      if (rawBits > 0 && rawBits <= 8) {
+        // Up to 8 direct bits in one group need at most one renormalisation.
+        range = range >>> rawBits;
+        raw = code / range;
+        if (raw > (<u32>1 << rawBits) - 1) return false; // only in corrupted input (code ≥ range)
+        code -= raw * range;
+        code = shiftCode(code, range, src, pos, end);
+        pos += <i32>(range < TOP);
+        range = select<u32>(range << 8, range, range < TOP);
+      } else {
+        while (rawBits > 0) {
+          const take: u32 = rawBits < 16 ? rawBits : 16;
+          rawBits -= take;
+          range = range >>> take;
+          const chunk = code / range;
+          if (chunk > (<u32>1 << take) - 1) return false; // only in corrupted input (code ≥ range)
+          code -= chunk * range;
+          raw = (raw << take) + chunk;
+          while (range < TOP) {
+            range = range << 8;
+            code = (code << 8) | (pos < end ? <u32>load<u8>(src + <usize>pos) : 0);
+            pos++;
+          }
         }
       }
       u += raw;
@@ -906,3 +961,4 @@ function decodeResiduals(
   }
   return true;
 }
+
