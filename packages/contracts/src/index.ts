@@ -132,6 +132,13 @@ export { buildSegmentMerkleTree, type SegmentMerkleTree, segmentLeaf } from './s
 export { DelegationStatus, GrantStatus, RequestStatus } from './status.js';
 export { decodeAuditEvents, type ReadTimelineParameters, readTimeline, type TimelineEntry } from './timeline.js';
 export {
+  type CreateTransactionManagerParameters,
+  createTransactionManager,
+  type ManagedTransaction,
+  type TransactionEvent,
+  type TransactionManager,
+} from './transactionManager.js';
+export {
   type DecodedEvent,
   type EstimateGasMethods,
   type EventQuery,
