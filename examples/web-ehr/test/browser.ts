@@ -29,6 +29,8 @@ export interface TestBrowser {
   newPage(label: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   /** Saves a full-page screenshot as `test-artifacts/web-ehr/<name>.png` and returns its bytes. */
   screenshot(page: Page, name: string): Promise<Buffer>;
+  /** Saves a screenshot of the viewport only (smaller), as `test-artifacts/web-ehr/<name>.png`. */
+  viewportShot(page: Page, name: string): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     browser,
     async newPage(label) {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {
@@ -50,6 +52,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       return { context, page, errors };
     },
     screenshot: (page, name) => page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true }),
+    viewportShot: (page, name) => page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png` }),
     close: () => browser.close(),
   };
 }

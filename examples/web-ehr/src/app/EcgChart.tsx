@@ -18,15 +18,26 @@ export interface EcgChartProps {
   seconds?: number;
   /** Millivolts from the bottom to the top of the chart. Default 4. */
   rangeMv?: number;
-  /** Accessible label and test id. */
+  /** Test id of the canvas. */
   label?: string;
+  /** What the chart shows, for people who cannot see it (the canvas's accessible name). */
+  description?: string;
 }
 
 /**
  * A sweeping ECG trace on a canvas, like a bedside monitor: new samples are drawn left to right over the old ones,
  * with a gap ahead of the sweep, on a 0.2 s / 0.5 mV grid.
  */
-export function EcgChart({ feed, sampleRate, gain, baseline, seconds = 5, rangeMv = 4, label = 'ecg' }: EcgChartProps) {
+export function EcgChart({
+  feed,
+  sampleRate,
+  gain,
+  baseline,
+  seconds = 5,
+  rangeMv = 4,
+  label = 'ecg',
+  description = 'ECG trace',
+}: EcgChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const element = canvas.current!;
@@ -92,7 +103,17 @@ export function EcgChart({ feed, sampleRate, gain, baseline, seconds = 5, rangeM
       unsubscribe();
     };
   }, [feed, sampleRate, gain, baseline, seconds, rangeMv]);
-  return <canvas ref={canvas} width={900} height={220} className="ecg" aria-label={label} data-testid={label} />;
+  return (
+    <canvas
+      ref={canvas}
+      width={900}
+      height={220}
+      className="ecg"
+      role="img"
+      aria-label={`${description}: the last ${seconds} seconds, ${rangeMv} mV from bottom to top, 0.2 s and 0.5 mV grid`}
+      data-testid={label}
+    />
+  );
 }
 
 /** A {@link SampleFeed} the caller pushes samples into. */

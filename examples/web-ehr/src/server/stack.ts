@@ -113,8 +113,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       storageUrl: storage.url,
       contracts: { ...deployed.addresses },
       accounts: {
-        patient: { address: patient!.address, privateKey: patient!.privateKey },
-        doctor: { address: doctor!.address, privateKey: doctor!.privateKey },
+        patient: { address: patient!.address, name: 'Alex Morgan', privateKey: patient!.privateKey },
+        doctor: { address: doctor!.address, name: 'Dr. Sam Rivera', privateKey: doctor!.privateKey },
       },
       ecgRecord: options.ecgRecord ?? '101',
     };

@@ -10,7 +10,7 @@ import type { MhrChainAddresses } from '@mhrchain/contracts';
 import { createHeliaStorage, deriveIdentityFromSigner } from '@mhrchain/core';
 import { getBytes, JsonRpcProvider, Wallet } from 'ethers';
 import type { AppConfig } from '../../common/config.js';
-import { createNodeRecordStore } from './nodeRecordStore.js';
+import { createNodeRecordStore, type StoreWatchSlot } from './nodeRecordStore.js';
 import { createRelayClient, type RelayClient } from './relayClient.js';
 
 /** A role's connection to everything, held in the page: the SDK's consent client and the relay. */
@@ -21,6 +21,8 @@ export interface Session {
   client: ConsentClient;
   address: string;
   relay: RelayClient;
+  /** The upload in progress watches the record store through this slot (progress, cancel). */
+  storeWatch: StoreWatchSlot;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface Session {
 export async function openSession(config: AppConfig, role: 'patient' | 'doctor'): Promise<Session> {
   const provider = new JsonRpcProvider(config.rpcUrl, config.chainId, { staticNetwork: true, pollingInterval: 250 });
   const wallet = new Wallet(config.accounts[role].privateKey, provider);
+  const storeWatch: StoreWatchSlot = { current: undefined };
   const client = await createConsentClient({
     // The SDK picks nonces itself, so the page's transactions can overlap.
     signer: wallet,
@@ -37,7 +40,11 @@ export async function openSession(config: AppConfig, role: 'patient' | 'doctor')
     journal: await createIndexedDbJournalStore({ name: `mhr-journal-${role}-${wallet.address}` }),
     addresses: config.contracts as unknown as MhrChainAddresses,
     // The page's embedded IPFS node keeps every block it stores or reads in IndexedDB, one repository per role.
-    store: createNodeRecordStore(config.storageUrl, await createHeliaStorage({ directory: `mhr-web-ehr-${role}` })),
+    store: createNodeRecordStore(
+      config.storageUrl,
+      await createHeliaStorage({ directory: `mhr-web-ehr-${role}` }),
+      storeWatch,
+    ),
     identity: await deriveIdentityFromSigner(wallet),
   });
   // Whatever an earlier visit left half-done (a grant without its key release, a revoke without its rotation).
@@ -54,7 +61,7 @@ export async function openSession(config: AppConfig, role: 'patient' | 'doctor')
     });
     if (!response.ok) throw new Error(`The registrar did not attest this doctor: ${await response.text()}`);
   }
-  return { role, config, client, address: client.address, relay: createRelayClient(config.storageUrl) };
+  return { role, config, client, address: client.address, relay: createRelayClient(config.storageUrl), storeWatch };
 }
 
 /** The X25519 public key `account` registered, read from the identity registry. */
