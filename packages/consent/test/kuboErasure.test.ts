@@ -1,0 +1,93 @@
+// Erasure on a real IPFS network: a record replicated on the patient's two Kubo nodes and read by a doctor through the
+// hospital's node. `eraseRecords` unpins every version on every node the patient's app stored to (Kubo's RPC removes
+// blocks at garbage collection, not one by one); the hospital's node only cached what the doctor fetched.
+import { anvilTest } from '@mhrchain/contracts/testing';
+import {
+  createGatewayStorage,
+  createKuboStorage,
+  createReplicatedStorage,
+  generateIdentity,
+  type Storage,
+} from '@mhrchain/core';
+import { type KuboInstance, startKubo } from '@mhrchain/core/kubo';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import {
+  addRecord,
+  approveRequest,
+  attestDoctor,
+  createConsentClient,
+  eraseRecords,
+  readRecord,
+  registerDoctor,
+  registerPatient,
+  requestAccess,
+} from '../src/index.js';
+
+describe('erasure with records on Kubo nodes', () => {
+  let home: KuboInstance;
+  let replica: KuboInstance;
+  let hospital: KuboInstance;
+  let hospitalGateway: Storage;
+
+  beforeAll(async () => {
+    [home, replica, hospital] = await Promise.all([startKubo(), startKubo(), startKubo()]);
+    await hospital.connect(home);
+    await hospital.connect(replica);
+    hospitalGateway = await createGatewayStorage({ gateways: [hospital.gatewayUrl], allowInsecure: true });
+  });
+  afterAll(async () => {
+    await hospitalGateway?.close();
+    await Promise.all([home, replica, hospital].map((node) => node?.destroy()));
+  });
+
+  anvilTest(
+    'every version leaves both patient nodes at their next collection; the hospital cache is the hospital’s',
+    { timeout: 120_000 },
+    async ({ anvil, mhrChain }) => {
+      const { addresses } = mhrChain;
+      const fromBlock = await anvil.provider.getBlockNumber();
+      const [admin, patientWallet, doctorWallet] = [0, 1, 2].map((i) => anvil.signers[i]!);
+      const nodes = await Promise.all([home, replica].map((node) => createKuboStorage({ url: node.apiUrl })));
+      const patientStore = createReplicatedStorage({ nodes, k: 2 });
+      const client = (signer: (typeof anvil.signers)[number], store: Storage) =>
+        createConsentClient({ signer, addresses, store, identity: generateIdentity(), fromBlock });
+      const registrar = await client(admin!, patientStore);
+      const patient = await client(patientWallet!, patientStore);
+      const doctor = await client(doctorWallet!, hospitalGateway);
+      await mhrChain.chain.identityRegistry.write.setRegistrar(admin!.address, true);
+      await registerPatient(patient);
+      await registerDoctor(doctor);
+      const validUntil = (await anvil.provider.getBlock('latest'))!.timestamp + 365 * 86_400;
+      await attestDoctor(registrar, { doctor: doctor.address, validUntil });
+
+      const data = new TextEncoder().encode('{"resourceType":"Observation","code":{"text":"heart rate"}}');
+      const added = await addRecord(patient, { data, metadata: { mediaType: 'application/fhir+json' }, category: 1 });
+      await requestAccess(doctor, {
+        patient: patient.address,
+        scope: { kind: 'all' },
+        purpose: 'TREAT',
+        duration: 86_400,
+      });
+      const { released } = await approveRequest(patient, { doctor: doctor.address });
+      const granted = released[0]!.cid;
+      expect((await readRecord(doctor, { cid: granted })).data).toEqual(data); // the hospital node now caches it
+
+      const { records } = await eraseRecords(patient, { recordIds: [added.recordId] });
+      expect(records[0]).toMatchObject({ outcome: 'unpinned' });
+      expect(records[0]!.versions.map(String)).toEqual([added.cid, granted].map(String));
+      for (const node of nodes) for (const cid of [added.cid, granted]) expect(await node.isPinned(cid)).toBe(false);
+      await Promise.all(nodes.map((node) => node.gc()));
+      const offline = await Promise.all(
+        [home, replica].map((node) => createKuboStorage({ url: node.apiUrl, offline: true })),
+      );
+      for (const node of offline) for (const cid of [added.cid, granted]) expect(await node.has(cid)).toBe(false);
+
+      // the hospital's cache is outside the patient's reach until the hospital collects it; then nothing is left
+      const hospitalNode = await createKuboStorage({ url: hospital.apiUrl, offline: true });
+      expect(await hospitalNode.has(granted)).toBe(true);
+      await hospitalNode.gc();
+      await expect(readRecord(doctor, { cid: granted })).rejects.toThrow();
+      await Promise.all([...nodes, ...offline, hospitalNode].map((node) => node.close()));
+    },
+  );
+});
