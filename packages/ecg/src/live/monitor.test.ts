@@ -62,11 +62,13 @@ describe('createLiveMonitor', () => {
     let previous = -1;
     for (const f of frames(40, lost)) {
       if (f.sequence !== previous + 1)
-        out.push(...monitor.push({ type: 'gap', from: previous + 1, to: f.sequence - 1 }));
+        out.push(...monitor.push({ type: 'gap', from: previous + 1, to: f.sequence - 1, reason: 'missing' }));
       previous = f.sequence;
       out.push(...monitor.push(f));
     }
-    expect(out.filter((e) => e.type === 'signal-loss')).toEqual([{ type: 'signal-loss', from: 80, to: 99 }]);
+    expect(out.filter((e) => e.type === 'signal-loss')).toEqual([
+      { type: 'signal-loss', from: 80, to: 99, reason: 'missing' },
+    ]);
     expect(out.some((e) => e.type === 'alert')).toBe(false);
     const after = out.filter((e) => e.type === 'beat' && e.sample > 100 * FRAME + 3 * FS);
     expect(after.length).toBeGreaterThan(10);

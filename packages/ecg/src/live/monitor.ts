@@ -7,7 +7,7 @@ import {
   type HeartRateAlertsParameters,
 } from '../heartRateAlerts.js';
 import { createQrsDetector, type QrsDetector } from '../qrsDetector.js';
-import type { LiveStreamEvent } from './subscriber.js';
+import type { LiveGapEvent, LiveStreamEvent } from './subscriber.js';
 
 /** Filtered samples of one frame, ready to draw. */
 export interface MonitorSamplesEvent {
@@ -46,6 +46,8 @@ export interface MonitorSignalLossEvent {
   /** Lost frames, by sequence number. */
   readonly from: number;
   readonly to: number;
+  /** Why: see {@link LiveGapEvent} (`dropped` by the wearable's offline queue, or `missing`). */
+  readonly reason: LiveGapEvent['reason'];
 }
 
 /** Any other stream event, passed through (keys, access, rejections, connection). */
@@ -131,7 +133,7 @@ export function createLiveMonitor(parameters: CreateLiveMonitorParameters = {}):
     if (event.type === 'gap') {
       return [
         { type: 'stream', event },
-        { type: 'signal-loss', from: event.from, to: event.to },
+        { type: 'signal-loss', from: event.from, to: event.to, reason: event.reason },
       ];
     }
     if (event.type !== 'frame') return [{ type: 'stream', event }];

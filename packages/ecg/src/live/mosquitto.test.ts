@@ -64,6 +64,18 @@ describe('createMqttTransport', () => {
     await expect(transport.publish('t', new Uint8Array([1]))).rejects.toMatchObject({ name: 'LiveTransportError' });
   });
 
+  it('refuses a persistent session without a stable client id, and bad session or reconnect settings', async () => {
+    const url = 'mqtt://127.0.0.1:1';
+    for (const parameters of [
+      { url, sessionExpirySeconds: 60 },
+      { url, clientId: 'a', sessionExpirySeconds: -1 },
+      { url, clientId: 'a', sessionExpirySeconds: 1.5 },
+      { url, reconnectPeriodMs: 0 },
+    ]) {
+      await expect(createMqttTransport(parameters)).rejects.toMatchObject({ name: 'LiveParameterError' });
+    }
+  });
+
   it('fails with a typed error when no broker answers', async () => {
     await expect(
       createMqttTransport({ url: 'mqtt://127.0.0.1:1', connectTimeoutMs: 500, reconnectPeriodMs: 100 }),

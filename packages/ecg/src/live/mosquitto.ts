@@ -10,6 +10,13 @@ export interface StartMosquittoOptions {
   readonly timeoutMs?: number;
   /** Extra `mosquitto.conf` lines (for instance `max_queued_messages 100000`). */
   readonly config?: readonly string[];
+  /**
+   * Keep retained messages, persistent sessions (their subscriptions and the QoS 1 messages queued for them) and
+   * in-flight messages across {@link MosquittoInstance.restart}: mosquitto's `persistence true`, saved to the
+   * instance's temporary directory when the broker stops (SIGTERM) and read back when it starts. A broker killed
+   * without warning (SIGKILL, power loss) saves nothing. Default: true.
+   */
+  readonly persistence?: boolean;
 }
 
 /** A running Mosquitto broker on 127.0.0.1. */
@@ -19,7 +26,12 @@ export interface MosquittoInstance {
   readonly port: number;
   /** Process id of the broker process now running (changes on restart). */
   readonly pid: number | undefined;
-  /** Stops the broker and starts it again on the same port (a broker restart: every client is disconnected). */
+  /** The directory holding the configuration and, with persistence, the broker's database (`mosquitto.db`). */
+  readonly directory: string;
+  /**
+   * Stops the broker (SIGTERM: with persistence, it saves its database) and starts it again on the same port from
+   * the same directory, after `downtimeMs` (default 0). Every client is disconnected meanwhile.
+   */
   restart(options?: { downtimeMs?: number }): Promise<void>;
   /** Stops the broker and removes its configuration directory. Idempotent. */
   stop(): Promise<void>;
@@ -64,7 +76,8 @@ async function canConnect(port: number): Promise<boolean> {
 
 /**
  * Starts a Mosquitto MQTT broker (the Debian `mosquitto` package) on a free 127.0.0.1 port, from a generated
- * configuration in a temporary directory: anonymous clients, no persistence, loopback only. The broker is killed by
+ * configuration in a temporary directory: anonymous clients, loopback only, persistence in that directory (saved
+ * when the broker stops, so {@link MosquittoInstance.restart} keeps sessions, queued and retained messages). The broker is killed by
  * `stop()`, and in any case when this Node process exits. Node only; for tests, examples and benchmarks.
  *
  * @throws {@link MosquittoStartError} when the binary is missing or the broker does not start in time.
@@ -85,6 +98,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
   const { join } = await import('node:path');
   const binary = options.binary ?? process.env.MOSQUITTO_BINARY ?? '/usr/sbin/mosquitto';
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const persistence = options.persistence ?? true;
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
@@ -100,7 +114,17 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
       [
         `listener ${port} 127.0.0.1`,
         'allow_anonymous true',
-        'persistence false',
+        ...(persistence
+          ? [
+              'persistence true',
+              `persistence_location ${directory}/`,
+              'persistence_file mosquitto.db',
+              // Saved when the broker stops (and on SIGUSR1), not periodically.
+              'autosave_interval 0',
+              // Started as root, mosquitto would drop to its own user, which cannot write in our 0700 directory.
+              ...(process.getuid?.() === 0 ? ['user root'] : []),
+            ]
+          : ['persistence false']),
         'log_dest stderr',
         'log_type error',
         'log_type warning',
@@ -157,7 +181,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     const current = child;
     if (!current || current.exitCode !== null || current.signalCode !== null) return;
     current.kill('SIGTERM');
-    const timer = setTimeout(() => current.kill('SIGKILL'), 2_000);
+    const timer = setTimeout(() => current.kill('SIGKILL'), persistence ? 10_000 : 2_000);
     await exited;
     clearTimeout(timer);
   };
@@ -188,6 +212,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     get pid() {
       return child?.pid;
     },
+    directory,
     async restart(restartOptions) {
       if (stopping) throw new MosquittoStartError('The broker was stopped.');
       await kill();

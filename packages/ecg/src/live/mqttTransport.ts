@@ -2,16 +2,31 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { LiveParameterError, LiveTransportError } from './errors.js';
 import type { LiveMessageHandler, LiveTransport, LiveTransportEvent } from './transport.js';
 
+/** Messages of a resumed session kept until their topic is subscribed. */
+const UNROUTED_LIMIT = 100_000;
+
 /** Parameters of {@link createMqttTransport}. */
 export interface CreateMqttTransportParameters {
   /** Broker URL: `mqtt://127.0.0.1:1883`, `mqtts://...`, or `ws://...` in a browser. */
   readonly url: string;
-  /** MQTT client id. Default: a random one. */
+  /** MQTT client id. Default: a random one. Give a stable one (per device, per doctor console) for a persistent session. */
   readonly clientId?: string;
   /** Delivery guarantee of every publish and subscription: 0 (at most once) or 1 (at least once). Default: 1. */
   readonly qos?: 0 | 1;
-  /** Milliseconds between reconnection attempts. Default: 250. */
-  readonly reconnectPeriodMs?: number;
+  /**
+   * Persistent session: the broker keeps this client's subscriptions and queues the QoS 1 messages for them while
+   * the client is away, for this many seconds after it disconnects (MQTT 5 session expiry; a broker with
+   * persistence keeps them across its own restarts too). On reconnection the client resumes the session and
+   * receives what was queued. Needs a stable `clientId`. Default: 0, a clean session (nothing is kept: messages
+   * published while this client is away never reach it).
+   */
+  readonly sessionExpirySeconds?: number;
+  /**
+   * Milliseconds between reconnection attempts. A function is called each time the connection is lost, for the
+   * period of that outage (jitter, backoff: 2,000 wearables should not all reconnect in the same millisecond).
+   * Default: 250.
+   */
+  readonly reconnectPeriodMs?: number | (() => number);
   /** Milliseconds to wait for the first connection before failing. Default: 10,000. */
   readonly connectTimeoutMs?: number;
   /** Username and password, when the broker wants them. */
@@ -21,8 +36,10 @@ export interface CreateMqttTransportParameters {
 
 /**
  * Connects to an MQTT broker with mqtt.js and returns a {@link LiveTransport}. Subscriptions survive
- * reconnections; messages published while disconnected are queued and sent once connected again.
- * Subscriptions are to exact topic names (no wildcards).
+ * reconnections; messages published while disconnected are queued and sent once connected again, in order.
+ * Subscriptions are to exact topic names (no wildcards). With `sessionExpirySeconds` and a stable `clientId`
+ * the session is persistent: what is published for this client while it is away (a broker restart, a lost
+ * network) is queued by the broker and delivered when it is back.
  *
  * @throws {@link LiveTransportError} when the first connection fails within `connectTimeoutMs`.
  * @example
@@ -43,12 +60,28 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
   }
   const qos = parameters.qos ?? 1;
   if (qos !== 0 && qos !== 1) throw new LiveParameterError('qos must be 0 or 1.', String(qos));
+  const sessionExpiry = parameters.sessionExpirySeconds ?? 0;
+  if (!Number.isSafeInteger(sessionExpiry) || sessionExpiry < 0 || sessionExpiry > 0xffffffff) {
+    throw new LiveParameterError('sessionExpirySeconds must be a whole number of seconds.', String(sessionExpiry));
+  }
+  if (sessionExpiry > 0 && !parameters.clientId) {
+    throw new LiveParameterError('A persistent session (sessionExpirySeconds > 0) needs a stable clientId.');
+  }
+  const period = parameters.reconnectPeriodMs ?? 250;
+  const nextPeriod = () => {
+    const ms = typeof period === 'function' ? period() : period;
+    return Number.isFinite(ms) && ms >= 1 ? Math.round(ms) : 250;
+  };
+  if (typeof period === 'number' && !(Number.isFinite(period) && period >= 1)) {
+    throw new LiveParameterError('reconnectPeriodMs must be at least 1.', String(period));
+  }
   const options: IClientOptions = {
     protocolVersion: 5,
-    clean: true,
+    clean: sessionExpiry === 0,
+    ...(sessionExpiry > 0 ? { properties: { sessionExpiryInterval: sessionExpiry } } : {}),
     resubscribe: true,
     queueQoSZero: true,
-    reconnectPeriod: parameters.reconnectPeriodMs ?? 250,
+    reconnectPeriod: nextPeriod(),
     connectTimeout: parameters.connectTimeoutMs ?? 10_000,
     keepalive: 30,
     ...(parameters.clientId ? { clientId: parameters.clientId } : {}),
@@ -64,15 +97,33 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     for (const listener of listeners.get(event) ?? []) listener();
   };
   client.on('connect', () => emit('connect'));
-  client.on('offline', () => emit('offline'));
+  client.on('offline', () => {
+    // mqtt.js reads the period right after emitting `offline`, for every attempt of this outage.
+    if (typeof period === 'function') client.options.reconnectPeriod = nextPeriod();
+    emit('offline');
+  });
   client.on('reconnect', () => emit('reconnect'));
   client.on('error', () => {
     // Connection errors are retried by mqtt.js; first-connection failures are reported below.
   });
+  // A resumed session delivers what the broker queued as soon as the connection is up, before the caller's
+  // `subscribe`: such messages are kept (up to UNROUTED_LIMIT) and handed to the first handler of their topic.
+  const unrouted = new Map<string, Uint8Array[]>();
+  let unroutedCount = 0;
   client.on('message', (topic, payload) => {
-    const set = handlers.get(topic);
-    if (!set) return;
     const bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+    const set = handlers.get(topic);
+    if (!set) {
+      if (sessionExpiry === 0 || unroutedCount >= UNROUTED_LIMIT) return;
+      let list = unrouted.get(topic);
+      if (!list) {
+        list = [];
+        unrouted.set(topic, list);
+      }
+      list.push(bytes.slice());
+      unroutedCount++;
+      return;
+    }
     for (const handler of set) handler(bytes, topic);
   });
 
@@ -112,6 +163,12 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
         handlers.set(topic, set);
       }
       set.add(handler);
+      const early = unrouted.get(topic);
+      if (early) {
+        unrouted.delete(topic);
+        unroutedCount -= early.length;
+        for (const bytes of early) handler(bytes, topic);
+      }
       if (first) {
         try {
           await client.subscribeAsync(topic, { qos });

@@ -42,6 +42,9 @@ export { type CreateMqttTransportParameters, createMqttTransport } from './mqttT
 export {
   type CreateLivePublisherParameters,
   createLivePublisher,
+  LIVE_OFFLINE_QUEUE_DEFAULTS,
+  type LiveDroppedFrames,
+  type LiveOfflineQueueLimits,
   type LivePublisher,
   type LivePublisherState,
   type LivePublisherStats,

@@ -221,7 +221,7 @@ describe('rekey on revocation', () => {
       ...range(resumedFrom, last + 1),
     ]);
     expect(bobEvents.events.filter((e) => e.type === 'gap')).toEqual([
-      { type: 'gap', from: pausedFrom, to: resumedFrom - 1 },
+      { type: 'gap', from: pausedFrom, to: resumedFrom - 1, reason: 'missing' },
     ]);
     expect(bobEvents.events.filter((e) => e.type === 'access-denied').map((e) => e.epoch)).toEqual([1]);
     expect(bobEvents.events.filter((e) => e.type === 'key').map((e) => e.type === 'key' && e.epoch)).toEqual([0, 2]);

@@ -4,7 +4,7 @@ import { encodeEcgFrame } from '../frame.js';
 import { type LiveDeviceKey, type LiveStreamDescriptor, liveStreamTopic, parseDescriptor } from './device.js';
 import { LiveParameterError, LiveTransportError } from './errors.js';
 import { createKeyAnnouncement } from './internal/keyAnnouncement.js';
-import { KEY_LENGTH, sealFrame, toHex } from './internal/wire.js';
+import { KEY_LENGTH, sealFrame, sealGapNotice, toHex } from './internal/wire.js';
 import type { LiveTransport } from './transport.js';
 
 /** An encoded ECG frame as the publisher produced it (what an archive stores). */
@@ -39,6 +39,32 @@ export type LivePublisherState =
   | { readonly status: 'live'; readonly epoch: number }
   | { readonly status: 'paused'; readonly reason: 'no-readers' | 'rekey-failed'; readonly epoch: number };
 
+/**
+ * Limits of the publisher's offline queue: the sealed frames it keeps while the transport is offline (a broker
+ * restart, a lost network), sent in order once it is connected again. When a limit is passed the **oldest** queued
+ * frames are dropped (the doctor gets the most recent signal first), and the publisher says so on the stream: a
+ * gap notice (sealed under the epoch key, like a frame) naming the exact sequence range dropped, which subscribers
+ * report as a `gap` event with reason `dropped`. The frames still reach the `sink` (archive).
+ */
+export interface LiveOfflineQueueLimits {
+  /** Frames. Default: 1,200 (5 minutes of 250 ms frames). */
+  readonly maxFrames?: number;
+  /** Bytes of sealed frames. Default: 1 MiB. */
+  readonly maxBytes?: number;
+}
+
+/** A contiguous range of sequence numbers the publisher dropped from its offline queue (inclusive). */
+export interface LiveDroppedFrames {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Default {@link LiveOfflineQueueLimits}. */
+export const LIVE_OFFLINE_QUEUE_DEFAULTS: Required<LiveOfflineQueueLimits> = {
+  maxFrames: 1_200,
+  maxBytes: 1_048_576,
+};
+
 /** Parameters of {@link createLivePublisher}. */
 export interface CreateLivePublisherParameters {
   /** Where sealed frames go. */
@@ -72,6 +98,13 @@ export interface CreateLivePublisherParameters {
   readonly onError?: (error: LiveTransportError) => void;
   /** Called on every change of {@link LivePublisher.state}: each new epoch, each pause. */
   readonly onStateChange?: (state: LivePublisherState) => void;
+  /** Limits of the offline queue. Default: {@link LIVE_OFFLINE_QUEUE_DEFAULTS}. */
+  readonly offlineQueue?: LiveOfflineQueueLimits;
+  /**
+   * Called once per contiguous range of frames dropped from the offline queue, when its gap notice is sent (on
+   * reconnection: the range is final then).
+   */
+  readonly onFramesDropped?: (range: LiveDroppedFrames) => void;
   /** Clock in ms. Default: `Date.now`. */
   readonly clock?: () => number;
 }
@@ -88,6 +121,14 @@ export interface LivePublisherStats {
   readonly announcements: number;
   /** Frames given to the sink but not published, because the stream was paused. */
   readonly withheld: number;
+  /** Frames in the offline queue now (waiting for the transport to connect again). */
+  readonly queued: number;
+  /** Bytes of the frames in the offline queue now. */
+  readonly queuedBytes: number;
+  /** Frames dropped from the offline queue because a limit was passed (never published; the sink has them). */
+  readonly dropped: number;
+  /** Gap notices published (one per contiguous range dropped). */
+  readonly gapNotices: number;
 }
 
 /** The wearable (patient) side of a live stream. */
@@ -120,7 +161,10 @@ export interface LivePublisher {
    * under a fresh key. `rekey()` or `rekey([])` while paused changes nothing.
    */
   rekey(recipients?: readonly Uint8Array[]): Promise<number>;
-  /** Publishes any partial frame, and waits until every publish is done. */
+  /**
+   * Publishes any partial frame, and waits until every publish is done (while the transport is offline, until it
+   * is connected again and the offline queue is sent).
+   */
   flush(): Promise<void>;
   /** Flushes, stops timers and listeners. Does not close the transport. */
   close(): Promise<void>;
@@ -195,7 +239,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     epoch: number;
     readers: Uint8Array[];
     key: Uint8Array | undefined;
-    held: Uint8Array[] | undefined;
+    held: { sealed: Uint8Array; sequence: number }[] | undefined;
   }
   const openEpoch = (epoch: number, readers: Uint8Array[]): Epoch => ({
     epoch,
@@ -212,8 +256,14 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
   let buffer = new Int32Array(frameLength);
   let buffered = 0;
   const pending = new Set<Promise<void>>();
-  const stats = { frames: 0, bytes: 0, failures: 0, announcements: 0, withheld: 0 };
+  const stats = { frames: 0, bytes: 0, failures: 0, announcements: 0, withheld: 0, dropped: 0, gapNotices: 0 };
   let closed = false;
+  const limits = { ...LIVE_OFFLINE_QUEUE_DEFAULTS, ...parameters.offlineQueue };
+  for (const name of ['maxFrames', 'maxBytes'] as const) {
+    if (!Number.isSafeInteger(limits[name]) || limits[name] < 1) {
+      throw new LiveParameterError(`offlineQueue.${name} must be a positive integer.`, String(limits[name]));
+    }
+  }
 
   const setState = (next: LivePublisherState) => {
     state = next;
@@ -230,15 +280,96 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     void tracked.finally(() => pending.delete(tracked));
   };
 
-  const announce = () => {
-    stats.announcements++;
-    track(transport.publish(descriptor.topic, announcement, { retain: true }));
+  // The offline queue: what is published while the transport is offline waits here, in order, and is sent when it
+  // connects again (before anything newer). Frames past the limits are dropped oldest first; the ranges dropped
+  // travel with the oldest frame still queued and go out as gap notices just before it.
+  interface Queued {
+    readonly announcement: boolean;
+    readonly bytes: Uint8Array;
+    readonly epoch: number;
+    readonly sequence: number;
+    readonly key: Uint8Array | undefined;
+    dropped: LiveDroppedFrames[] | undefined;
+  }
+  let online = transport.connected;
+  let outbox: (Queued | undefined)[] = [];
+  let outboxHead = 0;
+  let queuedFrames = 0;
+  let queuedBytes = 0;
+  const drained: (() => void)[] = [];
+
+  const dropOldestFrame = () => {
+    let i = outboxHead;
+    while (outbox[i]!.announcement) i++;
+    const oldest = outbox[i]!;
+    let next = i;
+    if (i === outboxHead) {
+      outbox[outboxHead++] = undefined;
+      next = outboxHead;
+    } else outbox.splice(i, 1); // behind an announcement queued meanwhile: rare
+    queuedFrames--;
+    queuedBytes -= oldest.bytes.length;
+    stats.dropped++;
+    const ranges = oldest.dropped ?? [];
+    const last = ranges.at(-1);
+    if (last && last.to === oldest.sequence - 1) ranges[ranges.length - 1] = { from: last.from, to: oldest.sequence };
+    else ranges.push({ from: oldest.sequence, to: oldest.sequence });
+    while (outbox[next]!.announcement) next++;
+    outbox[next]!.dropped = ranges;
   };
 
-  const publishFrame = (sealed: Uint8Array) => {
+  const enqueue = (entry: Queued) => {
+    outbox.push(entry);
+    if (entry.announcement) return;
+    queuedFrames++;
+    queuedBytes += entry.bytes.length;
+    while (queuedFrames > 1 && (queuedFrames > limits.maxFrames || queuedBytes > limits.maxBytes)) dropOldestFrame();
+    if (outboxHead > 1024 && outboxHead * 2 > outbox.length) {
+      outbox = outbox.slice(outboxHead);
+      outboxHead = 0;
+    }
+  };
+
+  const sendAnnouncement = (bytes: Uint8Array) => {
+    stats.announcements++;
+    track(transport.publish(descriptor.topic, bytes, { retain: true }));
+  };
+
+  const sendFrame = (entry: Pick<Queued, 'bytes' | 'epoch' | 'key' | 'dropped'>) => {
+    for (const range of entry.dropped ?? []) {
+      stats.gapNotices++;
+      track(
+        transport.publish(descriptor.topic, sealGapNotice(entry.key!, streamId, entry.epoch, range.from, range.to)),
+      );
+      parameters.onFramesDropped?.(range);
+    }
     stats.frames++;
-    stats.bytes += sealed.length;
-    track(transport.publish(descriptor.topic, sealed));
+    stats.bytes += entry.bytes.length;
+    track(transport.publish(descriptor.topic, entry.bytes));
+  };
+
+  const sendQueued = () => {
+    for (let i = outboxHead; i < outbox.length; i++) {
+      const entry = outbox[i]!;
+      if (entry.announcement) sendAnnouncement(entry.bytes);
+      else sendFrame(entry);
+    }
+    outbox = [];
+    outboxHead = 0;
+    queuedFrames = 0;
+    queuedBytes = 0;
+    for (const resolve of drained.splice(0)) resolve();
+  };
+
+  const announce = () => {
+    if (online) sendAnnouncement(announcement);
+    else
+      enqueue({ announcement: true, bytes: announcement, epoch: 0, sequence: 0, key: undefined, dropped: undefined });
+  };
+
+  const publishFrame = (sealed: Uint8Array, epoch: number, sequence: number, key: Uint8Array) => {
+    if (online) sendFrame({ bytes: sealed, epoch, key, dropped: undefined });
+    else enqueue({ announcement: false, bytes: sealed, epoch, sequence, key, dropped: undefined });
   };
 
   // Wraps the epoch's key (a throwaway key, for a recipient nobody holds, while paused), publishes the signed
@@ -264,7 +395,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     announce();
     const held = epoch.held ?? [];
     epoch.held = undefined;
-    for (const sealed of held) publishFrame(sealed);
+    for (const { sealed, sequence } of held) publishFrame(sealed, epoch.epoch, sequence, epoch.key!);
     return epoch.epoch;
   };
 
@@ -283,8 +414,8 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     if (!key) stats.withheld++;
     else {
       const sealed = sealFrame(key, streamId, epoch, sequence, encoded);
-      if (held) held.push(sealed);
-      else publishFrame(sealed);
+      if (held) held.push({ sealed, sequence });
+      else publishFrame(sealed, epoch, sequence, key);
     }
     sequence++;
     sampleIndex += sampleCount;
@@ -329,8 +460,14 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     return rekeying;
   };
 
+  const offOffline = transport.on('offline', () => {
+    online = false;
+  });
   const offConnect = transport.on('connect', () => {
-    if (!closed) announce();
+    if (closed) return;
+    online = true;
+    sendQueued();
+    announce();
   });
   const timer =
     parameters.epochDurationMs !== undefined
@@ -343,6 +480,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
       buffered = 0;
     }
     await rekeying.catch(() => undefined);
+    while (outboxHead < outbox.length) await new Promise<void>((resolve) => drained.push(resolve));
     while (pending.size > 0) await Promise.all(pending);
   };
 
@@ -358,7 +496,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
       return sequence;
     },
     get stats() {
-      return { ...stats };
+      return { ...stats, queued: queuedFrames, queuedBytes };
     },
     write,
     writable: new WritableStream<Int32Array | Int16Array>({
@@ -372,6 +510,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
       await flush();
       closed = true;
       offConnect();
+      offOffline();
       if (timer) clearInterval(timer);
     },
   };

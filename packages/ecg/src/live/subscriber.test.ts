@@ -185,7 +185,7 @@ describe('live stream over Mosquitto', () => {
     publisher.write(testSignal(90 * 8));
     await publisher.flush();
     await events.until(() => events.frames().length === 5);
-    expect(events.events.filter((e) => e.type === 'gap')).toEqual([{ type: 'gap', from: 3, to: 5 }]);
+    expect(events.events.filter((e) => e.type === 'gap')).toEqual([{ type: 'gap', from: 3, to: 5, reason: 'missing' }]);
     expect(events.frames().map((f) => f.sequence)).toEqual([0, 1, 2, 6, 7]);
     expect(subscription.stats).toMatchObject({ missing: 3, gaps: 1 });
     await subscription.close();

@@ -4,7 +4,7 @@ import { type LiveStreamDescriptor, parseDescriptor } from './device.js';
 import { LiveAccessDeniedError, LiveMessageError, type LiveMessageRejection } from './errors.js';
 import { openKeyAnnouncement } from './internal/keyAnnouncement.js';
 import { createSequenceTracker } from './internal/sequenceTracker.js';
-import { equalBytes, openFrame, readPrefix, TYPE_FRAME, TYPE_KEY } from './internal/wire.js';
+import { equalBytes, openFrame, openGapNotice, readPrefix, TYPE_FRAME, TYPE_GAP, TYPE_KEY } from './internal/wire.js';
 import type { LiveTransport } from './transport.js';
 
 /** A decrypted, decoded live frame. */
@@ -24,11 +24,19 @@ export interface LiveFrameEvent {
   readonly samples: Int32Array;
 }
 
-/** Frames `from`..`to` (inclusive) never arrived (lost while the broker was down, or dropped on the way). */
+/**
+ * Frames `from`..`to` (inclusive) will not arrive.
+ *
+ * - `dropped`: the wearable dropped them from its offline queue (a limit was passed while it could not reach the
+ *   broker) and said so in a gap notice sealed under the epoch key. Reported as soon as the notice arrives.
+ * - `missing`: they did not arrive and nobody said why (lost on the way, with a clean session or a broker that
+ *   forgot them; withheld while the stream was paused). Reported when the next frame arrives.
+ */
 export interface LiveGapEvent {
   readonly type: 'gap';
   readonly from: number;
   readonly to: number;
+  readonly reason: 'dropped' | 'missing';
 }
 
 /** A new key epoch this subscriber can read. */
@@ -73,8 +81,10 @@ export interface LiveSubscriptionStats {
   readonly received: number;
   /** Frames decrypted and decoded. */
   readonly frames: number;
-  /** Frames reported missing by gap events. */
+  /** Frames reported by gap events (both reasons). */
   readonly missing: number;
+  /** Of those, the frames the wearable reported dropped from its offline queue (gap reason `dropped`). */
+  readonly dropped: number;
   /** Gap events. */
   readonly gaps: number;
   /** Rejected messages by reason. */
@@ -153,7 +163,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
   let currentEpoch = -1;
   const tracker = createSequenceTracker();
   const rejected = Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<LiveMessageRejection, number>;
-  const stats = { received: 0, frames: 0, missing: 0, gaps: 0 };
+  const stats = { received: 0, frames: 0, missing: 0, dropped: 0, gaps: 0 };
   let controller!: ReadableStreamDefaultController<LiveStreamEvent>;
   let closed = false;
   const events = new ReadableStream<LiveStreamEvent>({
@@ -195,11 +205,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
       return reject('undecodable', `sequence ${sequence}`, cause);
     }
     const gap = tracker.accept(sequence);
-    if (gap) {
-      stats.gaps++;
-      stats.missing += gap.to - gap.from + 1;
-      emit({ type: 'gap', from: gap.from, to: gap.to });
-    }
+    if (gap) reportGap(gap.from, gap.to, 'missing');
     stats.frames++;
     emit({
       type: 'frame',
@@ -211,6 +217,27 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
       channels: frame.header.channels,
       samples: frame.samples,
     });
+  };
+
+  const reportGap = (from: number, to: number, reason: LiveGapEvent['reason']) => {
+    stats.gaps++;
+    stats.missing += to - from + 1;
+    if (reason === 'dropped') stats.dropped += to - from + 1;
+    emit({ type: 'gap', from, to, reason });
+  };
+
+  // The wearable dropped `from`..`to` from its offline queue. Everything sent before the notice has arrived (the
+  // transport keeps order), so what is still missing before `from` is reported now as well.
+  const handleGapNotice = (bytes: Uint8Array, epoch: number, from: number) => {
+    const key = keys.get(epoch);
+    if (!key) return reject('no-key', `epoch ${epoch}`);
+    const to = openGapNotice(key, bytes);
+    if (to === undefined || to < from) return reject('bad-frame', `gap notice from ${from}`);
+    const last = tracker.last;
+    if (to <= last) return reject('replay', `gap notice ${from}..${to}`);
+    if (last >= 0 && from > last + 1) reportGap(last + 1, from - 1, 'missing');
+    reportGap(Math.max(from, last + 1), to, 'dropped');
+    tracker.skip(to);
   };
 
   const handleKey = async (bytes: Uint8Array) => {
@@ -256,6 +283,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
     if (!equalBytes(prefix.streamId, streamId)) return void reject('foreign-stream');
     if (prefix.type === TYPE_KEY) return handleKey(bytes);
     if (prefix.type === TYPE_FRAME) handleFrame(bytes, prefix.epoch, prefix.sequence);
+    else if (prefix.type === TYPE_GAP) handleGapNotice(bytes, prefix.epoch, prefix.sequence);
     return undefined;
   };
   const onMessage = (payload: Uint8Array) => {

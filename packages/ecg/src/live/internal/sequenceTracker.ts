@@ -6,6 +6,8 @@ export interface SequenceTracker {
   check(sequence: number): 'next' | 'replay' | 'late';
   /** Records an accepted sequence; returns the gap it reveals, if any. */
   accept(sequence: number): { from: number; to: number } | undefined;
+  /** Counts every sequence up to `to` as accounted for (dropped at the source and reported as such), without a gap. */
+  skip(to: number): void;
 }
 
 const WINDOW = 1024;
@@ -34,6 +36,11 @@ export function createSequenceTracker(): SequenceTracker {
       seen[sequence % WINDOW] = 1;
       last = sequence;
       return gap;
+    },
+    skip(to) {
+      if (to <= last) return;
+      for (let s = Math.max(last + 1, to - WINDOW + 1); s <= to; s++) seen[s % WINDOW] = 1;
+      last = to;
     },
   };
 }

@@ -1,7 +1,18 @@
 import { randomBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { createSequenceTracker } from './sequenceTracker.js';
-import { NONCE_LENGTH, openFrame, PREFIX_LENGTH, readPrefix, sealFrame, TYPE_FRAME, writePrefix } from './wire.js';
+import {
+  NONCE_LENGTH,
+  openFrame,
+  openGapNotice,
+  PREFIX_LENGTH,
+  readPrefix,
+  sealFrame,
+  sealGapNotice,
+  TYPE_FRAME,
+  TYPE_GAP,
+  writePrefix,
+} from './wire.js';
 
 const key = randomBytes(32);
 const streamId = randomBytes(16);
@@ -62,8 +73,27 @@ describe('live frame sealing', () => {
     wrongVersion[1] = 0x21;
     expect(readPrefix(wrongVersion)).toBeUndefined();
     const wrongType = sealFrame(key, streamId, 0, 0, data);
-    wrongType[1] = 0x13;
+    wrongType[1] = 0x14;
     expect(readPrefix(wrongType)).toBeUndefined();
+  });
+});
+
+describe('gap notices', () => {
+  it('round-trip the dropped range; a notice does not open as a frame, nor a frame as a notice', () => {
+    const notice = sealGapNotice(key, streamId, 3, 10, 2 ** 40);
+    expect(readPrefix(notice)).toMatchObject({ type: TYPE_GAP, epoch: 3, sequence: 10 });
+    expect(openGapNotice(key, notice)).toBe(2 ** 40);
+    const relabelled = notice.slice();
+    relabelled[1] = (relabelled[1]! & 0xf0) | TYPE_FRAME;
+    expect(openFrame(key, relabelled)).toBeUndefined();
+    const frame = sealFrame(key, streamId, 3, 10, new Uint8Array(8));
+    const asNotice = frame.slice();
+    asNotice[1] = (asNotice[1]! & 0xf0) | TYPE_GAP;
+    expect(openGapNotice(key, asNotice)).toBeUndefined();
+    expect(openGapNotice(randomBytes(32), notice)).toBeUndefined();
+    const shifted = notice.slice();
+    shifted[29]! ^= 1; // another first sequence
+    expect(openGapNotice(key, shifted)).toBeUndefined();
   });
 });
 
@@ -83,6 +113,17 @@ describe('sequence tracker', () => {
     expect(tracker.check(5000 - 1024)).toBe('replay'); // beyond the window
     expect(tracker.check(4999)).toBe('late');
     expect(tracker.last).toBe(5000);
+  });
+
+  it('skips a range reported dropped: no gap after it, and its numbers count as seen', () => {
+    const tracker = createSequenceTracker();
+    tracker.accept(0);
+    tracker.skip(40);
+    expect(tracker.last).toBe(40);
+    expect(tracker.check(20)).toBe('replay');
+    expect(tracker.accept(41)).toBeUndefined();
+    tracker.skip(30); // behind: no effect
+    expect(tracker.last).toBe(41);
   });
 });
 

@@ -6,11 +6,12 @@ import { randomBytes } from '@noble/ciphers/utils.js';
  *
  * ```
  * 0      1 byte   magic 0x4c
- * 1      1 byte   version (high nibble, 1) | type (low nibble: 1 frame, 2 key announcement)
+ * 1      1 byte   version (high nibble, 1) | type (low nibble: 1 frame, 2 key announcement, 3 gap notice)
  * 2      16 bytes stream id
  * 18     4 bytes  epoch
- * 22     8 bytes  sequence (frame) / first sequence of the epoch (key announcement)
+ * 22     8 bytes  sequence (frame) / first sequence of the epoch (key announcement) / first dropped (gap notice)
  * frame:        30: 24-byte XChaCha20 nonce, 54: ciphertext ‖ 16-byte Poly1305 tag; AAD = bytes 0..30
+ * gap notice:   as a frame; the plaintext is the last dropped sequence number (8 bytes)
  * announcement: 30: core envelope header length (4 bytes), header, payload length (4 bytes), payload,
  *               then a 64-byte Ed25519 signature of everything before it by the stream's device key
  * ```
@@ -19,6 +20,7 @@ export const MAGIC = 0x4c;
 export const VERSION = 1;
 export const TYPE_FRAME = 1;
 export const TYPE_KEY = 2;
+export const TYPE_GAP = 3;
 export const STREAM_ID_LENGTH = 16;
 export const PREFIX_LENGTH = 30;
 export const NONCE_LENGTH = 24;
@@ -48,7 +50,7 @@ export function writePrefix(out: Uint8Array, prefix: MessagePrefix): void {
 export function readPrefix(bytes: Uint8Array): MessagePrefix | undefined {
   if (bytes.length < PREFIX_LENGTH || bytes[0] !== MAGIC || bytes[1]! >> 4 !== VERSION) return undefined;
   const type = bytes[1]! & 0x0f;
-  if (type !== TYPE_FRAME && type !== TYPE_KEY) return undefined;
+  if (type !== TYPE_FRAME && type !== TYPE_KEY && type !== TYPE_GAP) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const high = view.getUint32(22);
   if (high >= 2 ** 21) return undefined; // beyond Number.MAX_SAFE_INTEGER
@@ -76,9 +78,16 @@ function writeNonce(out: Uint8Array, offset: number): void {
 }
 
 /** Seals one frame under an epoch key; the nonce is random, the prefix is authenticated. */
-export function sealFrame(key: Uint8Array, streamId: Uint8Array, epoch: number, sequence: number, data: Uint8Array) {
+export function sealFrame(
+  key: Uint8Array,
+  streamId: Uint8Array,
+  epoch: number,
+  sequence: number,
+  data: Uint8Array,
+  type: number = TYPE_FRAME,
+) {
   const out = new Uint8Array(PREFIX_LENGTH + NONCE_LENGTH + data.length + TAG_LENGTH);
-  writePrefix(out, { type: TYPE_FRAME, streamId, epoch, sequence });
+  writePrefix(out, { type, streamId, epoch, sequence });
   writeNonce(out, PREFIX_LENGTH);
   const nonce = out.subarray(PREFIX_LENGTH, PREFIX_LENGTH + NONCE_LENGTH);
   const aad = out.subarray(0, PREFIX_LENGTH);
@@ -96,6 +105,28 @@ export function openFrame(key: Uint8Array, bytes: Uint8Array): Uint8Array | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Seals a gap notice: the publisher dropped frames `from`..`to` (its offline queue overflowed). Sealed like a frame,
+ * under the key of the epoch of the frame that follows the gap.
+ */
+export function sealGapNotice(key: Uint8Array, streamId: Uint8Array, epoch: number, from: number, to: number) {
+  const body = new Uint8Array(8);
+  const view = new DataView(body.buffer);
+  view.setUint32(0, Math.floor(to / 2 ** 32));
+  view.setUint32(4, to >>> 0);
+  return sealFrame(key, streamId, epoch, from, body, TYPE_GAP);
+}
+
+/** Opens a gap notice; the last dropped sequence number, or undefined when it does not authenticate or parse. */
+export function openGapNotice(key: Uint8Array, bytes: Uint8Array): number | undefined {
+  const body = openFrame(key, bytes);
+  if (body?.length !== 8) return undefined;
+  const view = new DataView(body.buffer, body.byteOffset, 8);
+  const high = view.getUint32(0);
+  if (high >= 2 ** 21) return undefined;
+  return high * 2 ** 32 + view.getUint32(4);
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
