@@ -65,8 +65,10 @@ describe('web EHR in Chromium: patient and doctor', () => {
   };
 
   /** The screen at 390 px and 360 px: no horizontal scroll, accessible; screenshots at 1280 and 390 px. */
-  const responsive = async (page: Page, screen: string) => {
+  const responsive = async (page: Page, screen: string, focus?: string) => {
+    const show = () => (focus ? page.getByTestId(focus).scrollIntoViewIfNeeded() : Promise.resolve());
     await accessible(page, `${screen} (1280 px)`);
+    await show();
     await browser.viewportShot(page, `${screen}-1280`);
     for (const width of [390, 360]) {
       await page.setViewportSize({ width, height: 844 });
@@ -76,6 +78,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
       expect(overflow, `${screen} at ${width} px`).toBeLessThanOrEqual(0);
       if (width === 390) {
         await accessible(page, `${screen} (390 px)`);
+        await show();
         await browser.viewportShot(page, `${screen}-390`);
       }
     }
@@ -250,7 +253,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(await doctor.getByTestId('pending-purpose').textContent()).toBe('Emergency Treatment (ETREAT)');
     expect(await doctor.getByTestId('otp-input').isVisible()).toBe(true);
     expect(await doctor.getByTestId('request-expiry').textContent()).toMatch(/^The request is open until /);
-    await responsive(doctor, 'doctor-pending');
+    await responsive(doctor, 'doctor-pending', 'pending-request');
 
     await patient.getByTestId('tab-sharing').click();
     await expect.poll(() => patient.getByTestId('waiting-count').textContent()).toBe('1 waiting');
@@ -315,7 +318,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     ]);
     expect(download.suggestedFilename()).toBe('Discharge-letter.pdf');
     expect(Buffer.compare(await readFile((await download.path())!), pdf)).toBe(0);
-    await responsive(doctor, 'doctor-records');
+    await responsive(doctor, 'doctor-records', 'record-viewer');
   });
 
   it('the access log tells the story in words, at local time, linked to the transactions', async () => {
@@ -355,8 +358,8 @@ describe('web EHR in Chromium: patient and doctor', () => {
     const heartRate = async () => Number(await doctor.getByTestId('heart-rate').textContent());
     await expect.poll(heartRate).toBeGreaterThan(40);
     expect(await heartRate()).toBeLessThan(120);
-    await responsive(doctor, 'doctor-live-ecg');
-    await responsive(patient, 'patient-live-ecg');
+    await responsive(doctor, 'doctor-live-ecg', 'ecg-status');
+    await responsive(patient, 'patient-live-ecg', 'live-share-status');
 
     await patient.getByTestId('share-ecg').click(); // stop
     await doctor.getByTestId('ecg-stale').waitFor({ timeout: 10_000 });

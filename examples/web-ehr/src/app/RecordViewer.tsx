@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { type FhirSummary, parseFhir, summariseFhir } from './lib/fhirSummary.js';
 import { contentKind, downloadName } from './lib/fileKinds.js';
 import { formatBytes, formatTime } from './lib/format.js';
@@ -25,10 +25,18 @@ export function RecordViewer({ record, onClose }: RecordViewerProps) {
   }, [data, metadata.mediaType]);
   const text = useMemo(() => (kind === 'fhir' || kind === 'text' ? new TextDecoder().decode(data) : ''), [kind, data]);
   const title = metadata.title ?? 'Untitled record';
+  // Opening a record moves the focus (and the view) to it; closing is one keystroke away.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: 'start' });
+  }, [record]);
   return (
     <section className="viewer" aria-labelledby="viewer-title" data-testid="record-viewer">
       <div className="viewer-head">
-        <h4 id="viewer-title">{title}</h4>
+        <h4 id="viewer-title" ref={heading} tabIndex={-1}>
+          {title}
+        </h4>
         <button type="button" className="secondary" onClick={onClose} data-testid="close-viewer">
           Close
         </button>

@@ -6,7 +6,7 @@ import type { Session } from './lib/session.js';
 import { type UploadProgress, uploadRecord } from './lib/upload.js';
 
 /** The largest file the demo page accepts (it holds the whole file in memory to encrypt it). */
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = 50_000_000;
 
 interface Errors {
   title?: string;

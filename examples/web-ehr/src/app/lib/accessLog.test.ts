@@ -54,6 +54,22 @@ describe('access log wording', () => {
     expect(new Set(log.map((entry) => entry.key)).size).toBe(2);
   });
 
+  it('makes one line of the records one transaction encrypts again', () => {
+    const superseded = (logIndex: number, transaction: number): TimelineEvent => ({
+      ...base(transaction, patient),
+      logIndex,
+      kind: 'record-superseded',
+      recordId: `0x${String(logIndex).padStart(64, '0')}`,
+      version: 1,
+      cid: 'bafy',
+    });
+    const log = accessLog([superseded(0, 9), superseded(1, 9), superseded(2, 9), superseded(0, 10)], name);
+    expect(log.map((entry) => entry.text)).toEqual([
+      'A record was encrypted again for the people who may read it now (version 1).',
+      '3 records were encrypted again for the people who may read them now.',
+    ]);
+  });
+
   it('capitalises purpose displays and keeps the HL7 code', () => {
     expect(purposeText('TREAT')).toBe('Treatment (TREAT)');
     expect(purposeText('HRESCH')).toBe('Healthcare research (HRESCH)');

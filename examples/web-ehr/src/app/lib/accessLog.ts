@@ -64,15 +64,31 @@ export function describeEvent(event: TimelineEvent, name: Directory): string {
   }
 }
 
-/** The patient's timeline as access-log lines, newest first. */
+/**
+ * The patient's timeline as access-log lines, newest first. The records one transaction encrypts again (a key
+ * release or a rotation) make one line.
+ */
 export function accessLog(timeline: readonly TimelineEvent[], name: Directory): AccessLogEntry[] {
-  return timeline
-    .map((event) => ({
+  const entries: Array<AccessLogEntry & { count: number }> = [];
+  for (const event of timeline) {
+    const last = entries.at(-1);
+    if (
+      event.kind === 'record-superseded' &&
+      last?.kind === event.kind &&
+      last.transactionHash === event.transactionHash
+    ) {
+      last.count++;
+      last.text = `${last.count} records were encrypted again for the people who may read them now.`;
+      continue;
+    }
+    entries.push({
       key: `${event.transactionHash}:${event.logIndex}:${event.kind}`,
       kind: event.kind,
       time: event.blockTime,
       text: describeEvent(event, name),
       transactionHash: event.transactionHash,
-    }))
-    .reverse();
+      count: 1,
+    });
+  }
+  return entries.reverse().map(({ count: _, ...entry }) => entry);
 }
