@@ -1,5 +1,13 @@
 import type { MhrChain, MhrChainAddresses } from '@mhrchain/contracts';
-import { assertDeployed, connectMhrChain, withManagedNonce } from '@mhrchain/contracts';
+import {
+  assertDeployed,
+  connectMhrChain,
+  createEventIndex,
+  createLogReader,
+  type EventIndex,
+  type EventIndexStore,
+  withManagedNonce,
+} from '@mhrchain/contracts';
 import { deriveBoundIdentity, deriveIdentityFromSigner, type Identity, type IdentityKeyStore } from '@mhrchain/core';
 import { getAddress, type Provider, type Signer } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
@@ -46,6 +54,16 @@ export interface ConsentClient {
   readonly fromBlock: number;
   /** The account's action journal and access ledger (see `resumePendingActions`, `verifyAccess`). */
   readonly journal: JournalStore;
+  /** The event index the client's reads go through, when it has one (see `CreateConsentClientParameters.eventIndex`). */
+  readonly eventIndex?: EventIndex;
+}
+
+/** Options of the event index {@link createConsentClient} builds (see `CreateConsentClientParameters.eventIndex`). */
+export interface ConsentEventIndexOptions {
+  /** Where the index persists. Default: memory (the first read after a restart reads the history again). */
+  store?: EventIndexStore;
+  /** The widest `eth_getLogs` asked, in blocks; shrunk further on the provider's refusals. Default: 10,000. */
+  maxBlockRange?: number;
 }
 
 /** Where the patient's app keeps the requests it issued codes for. A `Map` works; apps may persist them. */
@@ -113,6 +131,34 @@ export interface CreateConsentClientParameters {
    * in browsers). One journal per account. Default: in memory (nothing survives a restart).
    */
   journal?: JournalStore;
+  /**
+   * Read the contracts' events through an incremental index instead of one `eth_getLogs` from `fromBlock` to the head
+   * on every read (hosted providers refuse those past a block range or result count, and re-reading a long chain is
+   * slow). `true` or options: an index of the six contracts from `fromBlock`, read in pages, kept up to date by each
+   * read (only the new blocks are read; reorgs are undone), in memory unless `store` is given
+   * (`createFileEventStore` from `@mhrchain/contracts/node`). Or an index of your own over the same contracts
+   * (`createEventIndex`), shared by several clients. Default: no index.
+   */
+  eventIndex?: true | ConsentEventIndexOptions | EventIndex;
+}
+
+/** The index a client reads through, from its `eventIndex` option. */
+function eventIndexOf(
+  option: CreateConsentClientParameters['eventIndex'],
+  provider: Provider,
+  addresses: MhrChainAddresses,
+  fromBlock: number,
+): EventIndex | undefined {
+  if (option === undefined) return undefined;
+  if (option !== true && 'sync' in option) return option;
+  const options: ConsentEventIndexOptions = option === true ? {} : option;
+  return createEventIndex({
+    provider,
+    address: Object.values(addresses),
+    fromBlock,
+    store: options.store,
+    reader: createLogReader({ provider, maxBlockRange: options.maxBlockRange }),
+  });
 }
 
 /**
@@ -174,6 +220,7 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
     pendingOtp: parameters.pendingOtp ?? new Map(),
     fromBlock: parameters.fromBlock ?? 0,
     journal: parameters.journal ?? createMemoryJournalStore(),
+    eventIndex: eventIndexOf(parameters.eventIndex, provider, addresses, parameters.fromBlock ?? 0),
   };
 }
 

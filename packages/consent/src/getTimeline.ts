@@ -1,8 +1,14 @@
-import { readTimeline, type TimelineEntry } from '@mhrchain/contracts';
-import { getAddress } from 'ethers';
+import {
+  decodeAuditEvents,
+  freshBlockTag,
+  type IndexedLog,
+  readTimeline,
+  type TimelineEntry,
+} from '@mhrchain/contracts';
+import { getAddress, type Log, zeroPadValue } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
-import { chainNow, hexToBytes } from './internal/chain.js';
+import { blockTimes, chainNow, hexToBytes } from './internal/chain.js';
 import { purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { fromScopeTuple, type Hex } from './scope.js';
@@ -163,10 +169,7 @@ export async function getTimeline(
   parameters: GetTimelineParameters = {},
 ): Promise<TimelineEvent[]> {
   const patient = getAddress(parameters.patient ?? client.address);
-  const entries = await readTimeline(client.provider, client.chain, {
-    involving: patient,
-    fromBlock: client.fromBlock,
-  });
+  const entries = await timelineEntries(client, patient);
   const events: TimelineEvent[] = [];
   for (const entry of entries) {
     const event = toEvent(entry, patient, client.chainId);
@@ -174,6 +177,33 @@ export async function getTimeline(
   }
   const now = await chainNow(client);
   return [...events, ...expiries(events, now)].sort(compareTimelineTimes);
+}
+
+/** Every event naming `patient` in an address argument, with block times: from the client's index when it has one. */
+async function timelineEntries(client: ConsentClient, patient: string): Promise<TimelineEntry[]> {
+  const index = client.eventIndex;
+  if (!index) return readTimeline(client.provider, client.chain, { involving: patient, fromBlock: client.fromBlock });
+  const toBlock = await freshBlockTag(client.provider);
+  await index.sync(typeof toBlock === 'number' ? { toBlock } : {});
+  // The patient in any indexed argument, plus the one event with an address outside its topics.
+  const topic = zeroPadValue(patient, 32);
+  const unindexed = client.chain.delegationRegistry.contract.getEvent('DelegationApproved').fragment.topicHash;
+  const logs = new Map<string, IndexedLog>();
+  for (const topics of [[null, topic], [null, null, topic], [null, null, null, topic], [unindexed]])
+    for (const log of index.query({ topics })) logs.set(`${log.address}:${log.blockNumber}:${log.index}`, log);
+  const involving = patient.toLowerCase();
+  const entries = decodeAuditEvents(client.chain, [...logs.values()] as unknown as Log[]).filter((entry) =>
+    Object.values(entry.args as Record<string, unknown>).some(
+      (value) => typeof value === 'string' && value.toLowerCase() === involving,
+    ),
+  );
+  const timeOf = blockTimes(client);
+  await Promise.all(
+    entries.map(async (entry) => {
+      entry.timestamp = await timeOf(entry.blockNumber);
+    }),
+  );
+  return entries;
 }
 
 /** The chain location of `event`, re-timed to `at`: where a derived event points for its evidence. */

@@ -8,7 +8,7 @@ import {
   submitRelayedAction,
 } from '@mhrchain/contracts';
 import type { Block } from '@mhrchain/core';
-import { getAddress, type Log, type TransactionReceipt } from 'ethers';
+import { getAddress, type Log, type TopicFilter, type TransactionReceipt } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { RecordStore } from '../recordStore.js';
@@ -92,7 +92,8 @@ export interface RecordsOfOptions {
 /** The part of a typed contract {@link queryLogs} uses. */
 interface Filterable {
   contract: {
-    filters: Record<string, (...args: unknown[]) => unknown>;
+    filters: Record<string, (...args: unknown[]) => { getTopicFilter(): Promise<TopicFilter> }>;
+    getAddress(): Promise<string>;
     queryFilter(filter: unknown, fromBlock: number, toBlock: number | string): Promise<unknown[]>;
   };
 }
@@ -106,6 +107,12 @@ async function queryLogs(
   const filter = contract.contract.filters[event]!(...args);
   // Up to a block that holds every write of this process (a provider's cached `latest` may not yet).
   const toBlock = await freshBlockTag(client.provider);
+  if (client.eventIndex) {
+    // Only the blocks after the indexed head are read; the answer comes from the index.
+    await client.eventIndex.sync(typeof toBlock === 'number' ? { toBlock } : {});
+    const topics = await filter.getTopicFilter();
+    return client.eventIndex.query({ address: await contract.contract.getAddress(), topics }) as unknown as Log[];
+  }
   return (await contract.contract.queryFilter(filter, client.fromBlock, toBlock)) as Log[];
 }
 
