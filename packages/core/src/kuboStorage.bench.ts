@@ -9,6 +9,8 @@
  *   64 MiB, `add` through the RPC client of the bytes in memory.
  * Every run uses a fresh file (a node skips blocks it already holds). Median of several runs (one at 1 GiB).
  * Throughput ratio = SDK MiB/s ÷ CLI MiB/s (the target is ≥ 0.8×); RSS growth = peak during the upload − RSS before.
+ * Where the time goes: the CPU time of this process (encryption, hashing, requests) and of the daemon for each path
+ * (Linux: read from `/proc`). On a machine with few cores the ratio follows the total CPU of each path.
  */
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -58,6 +60,17 @@ function sampleRss(): { stop(): number } {
   };
 }
 
+/** CPU milliseconds the process `pid` has used (Linux `/proc`; 0 elsewhere). `children`: of its waited-for children. */
+function cpuOf(pid: number | 'self', children = false): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const [user, system] = children ? [fields[13], fields[14]] : [fields[11], fields[12]];
+    return (Number(user) + Number(system)) * 10; // clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 const rate = (size: number, time: number) => `${(size / MiB / (time / 1000)).toFixed(0)} MiB/s`;
@@ -81,12 +94,17 @@ try {
     const cli: number[] = [];
     const rpc: number[] = [];
     const rss: number[] = [];
+    /** [client CPU ms, daemon CPU ms] per measured run. */
+    const sdkCpu: [number, number][] = [];
+    const cliCpu: [number, number][] = [];
     const file = join(dir, 'plain.bin');
     // One warm-up round of each below 1 GiB, then the measured ones, interleaved so drift hits them alike.
     const warmUp = size < 1024 * MiB ? 1 : 0;
     for (let run = 1 - warmUp; run <= runsFor(size); run++) {
       writeFresh(file, size);
       const sampler = sampleRss();
+      const daemonBefore = cpuOf(kubo.pid!);
+      const selfBefore = process.cpuUsage();
       let started = performance.now();
       await storeEnvelope(storage, {
         stream: Readable.toWeb(createReadStream(file, { highWaterMark: MiB })) as ReadableStream<Uint8Array>,
@@ -95,15 +113,21 @@ try {
       });
       const sdkTime = performance.now() - started;
       const grew = sampler.stop();
+      const self = process.cpuUsage(selfBefore);
       if (run > 0) {
         sdk.push(sdkTime);
         rss.push(grew);
+        sdkCpu.push([(self.user + self.system) / 1000, cpuOf(kubo.pid!) - daemonBefore]);
       }
 
       writeFresh(file, size);
+      const [cliBefore, daemonBeforeCli] = [cpuOf('self', true), cpuOf(kubo.pid!)];
       started = performance.now();
       execFileSync(kuboBinaryPath(), ['add', '--cid-version=1', '--raw-leaves', '--pin', '-Q', file], { env: cliEnv });
-      if (run > 0) cli.push(performance.now() - started);
+      if (run > 0) {
+        cli.push(performance.now() - started);
+        cliCpu.push([cpuOf('self', true) - cliBefore, cpuOf(kubo.pid!) - daemonBeforeCli]);
+      }
 
       if (size <= 64 * MiB) {
         writeFresh(file, size);
@@ -126,6 +150,9 @@ try {
       )} MiB · ipfs add CLI ${ms(c)} (${rate(size, c)}) → throughput ratio ${(c / s).toFixed(2)}×${rpcPart}` +
         ` · ${load()}`,
     );
+    const cpu = (runs: [number, number][], who: string) =>
+      `${who} ${median(runs.map((r) => r[0])).toFixed(0)} ms + daemon ${median(runs.map((r) => r[1])).toFixed(0)} ms`;
+    console.log(`  CPU (median): SDK: ${cpu(sdkCpu, 'this process')} · ipfs add: ${cpu(cliCpu, 'CLI')}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

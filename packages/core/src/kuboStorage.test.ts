@@ -131,6 +131,21 @@ describe('createKuboStorage', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('refuses to write bytes under a CID they do not hash to (the node files them under their own: KuboRpcError)', async () => {
+    const claimed = await rawBlock(randomBytes(1_000));
+    const actual = await rawBlock(randomBytes(1_000));
+    const error = await storage.put(claimed.cid, actual.bytes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KuboRpcError);
+    expect((error as KuboRpcError).details).toContain(actual.cid.toString());
+    expect(await storage.has(claimed.cid)).toBe(false);
+  });
+
+  it('writes many blocks at once over kept-alive connections, each under its CID', async () => {
+    const blocks = await Promise.all(Array.from({ length: 40 }, (_, i) => rawBlock(randomBytes(1_000 + i * 5_000))));
+    await Promise.all(blocks.map((block) => storage.put(block.cid, block.bytes)));
+    for (const block of blocks) expect(same(await storage.get(block.cid), block.bytes)).toBe(true);
+  });
+
   it('throws KuboUnreachableError for a node that cannot be reached, at creation and later', async () => {
     await expect(createKuboStorage({ url: 'http://127.0.0.1:1' })).rejects.toBeInstanceOf(KuboUnreachableError);
     const other = await startKubo();
