@@ -1,5 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { PURPOSES_OF_USE } from '@mhrchain/consent';
+import { type MhrChainAddresses, type PrivacyNeedle, scanChainPrivacy } from '@mhrchain/contracts';
+import { JsonRpcProvider } from 'ethers';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../src/server/stack.js';
@@ -16,6 +19,8 @@ const FHIR_NOTE = 'Borderline anaemia MHRFHIR-5120';
 const pdf = makePdf(PDF_TEXT);
 const observation = makeObservation(FHIR_NOTE);
 const large = pseudoRandomBytes(6 * 1024 * 1024);
+const TITLES = ['Blood test', 'Discharge letter', 'Chest X-ray', 'Anaemia check', 'Holter export', 'Cancelled scan'];
+let image: Buffer | undefined;
 
 // One story, in order, in two isolated browser contexts (the patient's browser and the doctor's browser).
 describe('web EHR in Chromium: patient and doctor', () => {
@@ -157,7 +162,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(await patient.getByTestId('record-file').inputValue()).toBe('');
     expect(await patient.getByTestId('record-title').inputValue()).toBe('');
     expect(await patient.getByTestId('add-record').isEnabled()).toBe(true);
-    const image = await patient.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
+    image = await patient.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
     await upload('Chest X-ray', { name: 'chest.png', mimeType: 'image/png', buffer: image });
     await added('Chest X-ray');
     await upload('Anaemia check', { name: 'hb.json', mimeType: 'application/json', buffer: observation });
@@ -210,12 +215,20 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(fractions.every((f) => f > 0 && f < 1)).toBe(true);
     await expect.poll(() => patient.getByTestId('record-row').count()).toBe(5);
 
+    // On a slow link (each block's upload held back 400 ms), the patient cancels halfway through.
+    await patient.route('**/car', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
     await upload('Cancelled scan', { name: 'scan.bin', mimeType: 'application/octet-stream', buffer: large });
-    // Cancelled while it is being encrypted: it stops before its first block is stored.
+    await expect
+      .poll(() => patient.getByTestId('upload-progress').getAttribute('data-phase'), { timeout: 30_000 })
+      .toBe('storing');
     await patient.getByTestId('cancel-upload').click();
     await expect
       .poll(() => patient.getByTestId('add-status').textContent())
       .toBe('Upload cancelled: nothing was added to your records.');
+    await patient.unroute('**/car');
     await patient.waitForTimeout(2000);
     expect(await patient.getByTestId('record-row').count()).toBe(5);
     await patient.getByTestId('record-title').fill('');
@@ -467,6 +480,40 @@ describe('web EHR in Chromium: patient and doctor', () => {
       for (const key of keys) expect(text.includes(key), asset).toBe(false);
     }
     expect(await patient.getByTestId('demo-note').textContent()).toMatch(/^Local demo: /);
+  });
+
+  it("the chain of the whole story holds none of its plaintexts, and only fields on the threat model's list", async () => {
+    const provider = new JsonRpcProvider(stack.config.rpcUrl, stack.config.chainId, { staticNetwork: true });
+    const bytes = (label: string, value: Uint8Array): PrivacyNeedle => ({ label, bytes: value });
+    const plaintexts: PrivacyNeedle[] = [
+      ...TITLES,
+      NOTE,
+      PDF_TEXT,
+      FHIR_NOTE,
+      'Hemoglobin [Mass/volume] in Blood',
+      ...Object.values(stack.config.accounts).map((account) => account.name),
+      ...PURPOSES_OF_USE.flatMap((purpose) => [purpose.code, purpose.display]),
+      bytes('the PDF', pdf),
+      bytes('the FHIR Observation', observation),
+      bytes('the image', image!),
+      bytes('the large file (first 64 KiB)', large.subarray(0, 65_536)),
+    ];
+    try {
+      const scan = await scanChainPrivacy({
+        provider,
+        addresses: stack.config.contracts as unknown as MhrChainAddresses,
+        plaintexts,
+      });
+      const { blocks, transactions, events, storageSlots, leaks, unlisted } = scan;
+      const summary = { blocks, transactions, events, storageSlots, plaintexts: plaintexts.length, leaks, unlisted };
+      await writeFile(`${ARTIFACTS_DIR}privacy.json`, JSON.stringify(summary, null, 2));
+      expect(scan.transactions).toBeGreaterThan(20);
+      expect(scan.events).toBeGreaterThan(20);
+      expect(scan.leaks).toEqual([]);
+      expect(scan.unlisted).toEqual([]);
+    } finally {
+      provider.destroy();
+    }
   });
 
   it('logged no errors in either browser', () => {
