@@ -2,6 +2,7 @@ import { generateIdentity, type Identity } from '@mhrchain/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateLiveDeviceKey } from './device.js';
 import { collectEvents, sleep, testSignal } from './internal/testHelpers.js';
+import { readPrefix, TYPE_GAP } from './internal/wire.js';
 import { createLiveMonitor } from './monitor.js';
 import { type MosquittoInstance, startMosquitto } from './mosquitto.js';
 import { createMqttTransport } from './mqttTransport.js';
@@ -185,13 +186,16 @@ describe('offline queue limits', () => {
     });
     const events = collectEvents(subscription);
     await subscription.access;
-    return { broker, wearableTransport, publisher, subscription, events, dropped };
+    // What the broker carried on the topic.
+    const wire: Uint8Array[] = [];
+    const eavesdropper = await connect('eavesdropper');
+    await eavesdropper.subscribe(publisher.descriptor.topic, (payload) => wire.push(payload.slice()));
+    return { broker, wearableTransport, publisher, subscription, events, dropped, wire, eavesdropper };
   }
 
   it('keeps the newest maxFrames while the broker is down; the doctor and the monitor learn the exact range dropped', async () => {
-    const { broker, wearableTransport, publisher, subscription, events, dropped } = await openStream({
-      maxFrames: 20,
-    });
+    const { broker, wearableTransport, publisher, subscription, events, dropped, wire, eavesdropper } =
+      await openStream({ maxFrames: 20 });
     let n = 0;
     const write = (count: number) => {
       for (let i = 0; i < count; i++, n++) publisher.write(testSignal(90, 2, n * 90));
@@ -225,6 +229,14 @@ describe('offline queue limits', () => {
     const monitor = createLiveMonitor({ samples: false });
     const losses = events.events.flatMap((e) => monitor.push(e)).filter((e) => e.type === 'signal-loss');
     expect(losses).toEqual([{ type: 'signal-loss', from: 10, to: 39, reason: 'dropped' }]);
+    // The notice on the wire names the range and nothing else; a second copy of it (a QoS 1 redelivery, or a
+    // replay) is dropped as a replay, not reported twice.
+    const notices = wire.filter((m) => readPrefix(m)?.type === TYPE_GAP);
+    expect(notices.map((m) => readPrefix(m)!.sequence)).toEqual([10]);
+    const replays = subscription.stats.rejected.replay; // QoS 1 redeliveries after the restart, if any
+    await eavesdropper.publish(publisher.descriptor.topic, notices[0]!);
+    await events.until(() => subscription.stats.rejected.replay === replays + 1);
+    expect(events.events.filter((e) => e.type === 'gap')).toHaveLength(1);
     await subscription.close();
     await publisher.close();
   }, 60_000);

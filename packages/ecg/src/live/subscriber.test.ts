@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLiveDeviceKey, generateStreamId } from './device.js';
 import { createKeyAnnouncement } from './internal/keyAnnouncement.js';
 import { collectEvents, sleep, testSignal } from './internal/testHelpers.js';
-import { fromHex, sealFrame } from './internal/wire.js';
+import { fromHex, sealFrame, sealGapNotice } from './internal/wire.js';
 import { type MosquittoInstance, startMosquitto } from './mosquitto.js';
 import { createMqttTransport } from './mqttTransport.js';
 import { createLivePublisher, type PublishedFrame } from './publisher.js';
@@ -127,6 +127,8 @@ describe('live stream over Mosquitto', () => {
       [tampered, 'bad-frame'],
       [frame1, 'replay'],
       [sealFrame(forgedKey, streamId, 9, 3, recorded[0]!.encoded), 'no-key'],
+      [sealGapNotice(forgedKey, streamId, 0, 2, 50), 'bad-frame'], // a forged "frames dropped" notice
+      [sealGapNotice(forgedKey, streamId, 9, 2, 50), 'no-key'],
     ];
     for (const [bytes] of attacks) await attacker.publish(topic, bytes);
     await events.until(() => events.events.filter((e) => e.type === 'rejected').length === attacks.length);
@@ -144,9 +146,9 @@ describe('live stream over Mosquitto', () => {
       malformed: 2,
       'foreign-stream': 1,
       'bad-signature': 1,
-      'bad-frame': 3,
+      'bad-frame': 4,
       replay: 1,
-      'no-key': 1,
+      'no-key': 2,
     });
     expect(subscription.stats.gaps).toBe(0);
     await subscription.close();
