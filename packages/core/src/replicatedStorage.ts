@@ -114,6 +114,18 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
 
   const downUntil = new Map<Pinner, number>();
 
+  /**
+   * What this storage wrote lately, so that pinning a DAG it has just written does not ask for it again: per node,
+   * the CIDs the node acknowledged, and the bytes of small inner blocks (headers, DAG roots) whose links the DAG walk
+   * needs. Bounded (the oldest are forgotten first), and a hint only: a pin that fails after skipping the checks is
+   * done again in full.
+   */
+  const acknowledged = new Map<Storage, Set<string>>(writable.map((node) => [node, new Set<string>()]));
+  const innerBlocks = new Map<string, Uint8Array>();
+  const remember = <T>(recent: Set<T> | Map<T, unknown>, limit: number) => {
+    while (recent.size > limit) recent.delete(recent.keys().next().value as T);
+  };
+
   /** Runs `operation` on `node` with retries; a node that fails every attempt is skipped by writes for a while. */
   const withRetries = async <T>(
     node: Pinner,
@@ -175,7 +187,9 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       seen.add(id);
       out.push(cid);
       if (cid.code === raw.code) continue;
-      const links = linksOf(cid, await get(cid, options));
+      const written = innerBlocks.get(id);
+      const bytes = written && (await hashesTo(cid, written)) ? written : await get(cid, options);
+      const links = linksOf(cid, bytes);
       for (let i = links.length - 1; i >= 0; i--) stack.push(links[i]!);
     }
     return out;
@@ -183,6 +197,16 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
 
   /** Copies onto `node` every block of the DAG it lacks, then pins the DAG there and checks the pin. */
   const replicateOnto = async (node: Storage, root: CID, blocks: readonly CID[], options?: StorageCallOptions) => {
+    const written = acknowledged.get(node);
+    if (written && blocks.every((cid) => written.has(cid.toString()))) {
+      // This storage wrote every block to this node: pin at once (checked below), in full only if that fails.
+      try {
+        await node.pin(root, options);
+        if (await node.isPinned(root, options)) return;
+      } catch {
+        options?.signal?.throwIfAborted();
+      }
+    }
     const missing: CID[] = [];
     await forEachLimit(blocks, CALLS_IN_FLIGHT, async (cid) => {
       if (!(await withRetries(node, options, () => node.has(cid, options)))) missing.push(cid);
@@ -214,15 +238,24 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
     k,
     async put(cid, bytes, options) {
       // Every node is tried (and waited for, so the caller may reuse `bytes` afterwards); one that is down is skipped.
+      const id = cid.toString();
       const results = await Promise.allSettled(
         writable.map((node) =>
           isDown(node)
             ? Promise.reject(new ReplicationError('put', { required: 1, succeeded: 0, nodes: 1 }))
-            : withRetries(node, options, () => node.put(cid, bytes, options)),
+            : withRetries(node, options, () => node.put(cid, bytes, options)).then(() => {
+                const written = acknowledged.get(node)!;
+                written.add(id);
+                remember(written, ACKNOWLEDGED_REMEMBERED);
+              }),
         ),
       );
       options?.signal?.throwIfAborted();
       const succeeded = results.filter((r) => r.status === 'fulfilled').length;
+      if (succeeded > 0 && cid.code !== raw.code && bytes.length <= INNER_BLOCK_REMEMBERED_BYTES) {
+        innerBlocks.set(id, bytes.slice()); // a copy: the caller may reuse `bytes`
+        remember(innerBlocks, INNER_BLOCKS_REMEMBERED);
+      }
       if (succeeded < writeQuorum)
         throw new ReplicationError('put', {
           required: writeQuorum,
@@ -298,6 +331,11 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
 
 /** Storage calls in flight per node while replicating a DAG. */
 const CALLS_IN_FLIGHT = 8;
+/** Acknowledged block CIDs remembered per node (about 1,000 MiB of 1 MiB leaves; a few MiB of memory). */
+const ACKNOWLEDGED_REMEMBERED = 16_384;
+/** Inner blocks (headers, DAG roots) remembered, and the largest remembered. */
+const INNER_BLOCKS_REMEMBERED = 1_024;
+const INNER_BLOCK_REMEMBERED_BYTES = 64 * 1024;
 
 /** Runs `task` over `items` with at most `limit` in flight; rejects with the first failure, after the others settle. */
 async function forEachLimit<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
