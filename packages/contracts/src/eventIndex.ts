@@ -168,8 +168,8 @@ class LogTable {
 /**
  * Creates an incremental, persisted index of the logs of some contracts. The first {@link EventIndex.sync} reads the
  * history through a paged {@link LogReader}, committing progress to the store as it goes (an unreachable provider
- * mid-sync loses nothing: the next sync resumes from the last commit); later syncs read only the new blocks and check
- * one block hash for reorgs. Queries are answered from memory.
+ * mid-sync loses nothing: the next sync resumes from the last commit); later syncs read only the new blocks (the chain
+ * head and the indexed head's hash, to catch a reorg, come in one batch). Queries are answered from memory.
  *
  * @throws `EventIndexError` (on the first sync) when the store was built for another chain, contracts or topics.
  * @example
@@ -248,9 +248,10 @@ export function createEventIndex(parameters: CreateEventIndexParameters): EventI
   };
 
   /** Undoes a reorg under the indexed head; returns the number of logs removed. */
-  const undoReorg = async (): Promise<number> => {
+  /** Undoes a reorg under the indexed head, whose hash on the chain now is `headHash`; returns the logs removed. */
+  const undoReorg = async (headHash: string | undefined): Promise<number> => {
     const head = checkpoints.at(-1);
-    if (!head || (await hashOf(head.block)) === head.hash) return 0;
+    if (!head || headHash === head.hash) return 0;
     // Checkpoints still on the chain form a prefix: binary search for its end.
     let low = 0;
     let high = checkpoints.length - 2;
@@ -269,16 +270,22 @@ export function createEventIndex(parameters: CreateEventIndexParameters): EventI
 
   const run = async (toBlock: number | undefined): Promise<EventIndexSyncResult> => {
     await load();
-    const removed = await undoReorg();
-    const head = await withRetries('eth_blockNumber', retry, () => provider.getBlockNumber());
-    const target = toBlock ?? head - confirmations;
+    // One round trip (providers batch the two): the chain head, and the hash of the indexed head to check for a reorg.
+    const indexedHead = checkpoints.at(-1);
+    const [latest, indexedHash] = await Promise.all([
+      withRetries('eth_getBlockByNumber', retry, () => provider.getBlock('latest')),
+      indexedHead ? hashOf(indexedHead.block) : undefined,
+    ]);
+    if (!latest?.hash) throw new EventIndexError('The provider returned no latest block.');
+    const removed = await undoReorg(indexedHash);
+    const target = toBlock ?? latest.number - confirmations;
     let added = 0;
     let blocksRead = 0;
     let from = indexedBlock() + 1;
     while (from <= target) {
       const end = Math.min(target, from + commitEvery - 1);
       // The hash first, then the logs: a reorg in between changes this hash, and the next sync reads again.
-      const hash = await hashOf(end);
+      const hash = end === latest.number ? latest.hash : await hashOf(end);
       if (hash === undefined) break;
       const logs = await reader.getLogs({
         address: addresses.length === 1 ? addresses[0] : addresses,
