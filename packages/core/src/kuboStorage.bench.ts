@@ -25,7 +25,11 @@ import { kuboBinaryPath, startKubo } from './kubo.js';
 import { createKuboStorage } from './kuboStorage.js';
 
 const MiB = 1024 * 1024;
-const sizes = (process.env.MHR_BENCH_KUBO_SIZES ?? '1,64,1024').split(',').map((s) => Number(s) * MiB);
+// Largest first: its RSS growth is measured before any other run has grown the heap (freed memory stays resident).
+const sizes = (process.env.MHR_BENCH_KUBO_SIZES ?? '1,64,1024')
+  .split(',')
+  .map((s) => Number(s) * MiB)
+  .sort((a, b) => b - a);
 const runsFor = (size: number) => (size <= 4 * MiB ? 9 : size <= 64 * MiB ? 5 : 1);
 
 /** Writes `size` fresh random bytes to `file`, 1 MiB at a time (never the whole file in memory). */
@@ -43,8 +47,8 @@ function writeFresh(file: string, size: number): void {
   }
 }
 
-/** Peak RSS growth over the RSS at the start, sampled every 5 ms until `stop()`. */
-function sampleRss(): { stop(): number } {
+/** Peak RSS growth over the RSS at the start, sampled every 5 ms until `stop()`; `peak` is the peak RSS. */
+function sampleRss(): { stop(): number; readonly peak: number } {
   globalThis.gc?.();
   const start = process.memoryUsage().rss;
   let peak = start;
@@ -56,6 +60,9 @@ function sampleRss(): { stop(): number } {
       clearInterval(timer);
       peak = Math.max(peak, process.memoryUsage().rss);
       return peak - start;
+    },
+    get peak() {
+      return peak;
     },
   };
 }
@@ -94,6 +101,7 @@ try {
     const cli: number[] = [];
     const rpc: number[] = [];
     const rss: number[] = [];
+    let peakRss = 0;
     /** [client CPU ms, daemon CPU ms] per measured run. */
     const sdkCpu: [number, number][] = [];
     const cliCpu: [number, number][] = [];
@@ -113,6 +121,7 @@ try {
       });
       const sdkTime = performance.now() - started;
       const grew = sampler.stop();
+      peakRss = Math.max(peakRss, sampler.peak);
       const self = process.cpuUsage(selfBefore);
       if (run > 0) {
         sdk.push(sdkTime);
@@ -142,12 +151,9 @@ try {
       rpc.length > 0
         ? ` · RPC add ${ms(median(rpc))} (${rate(size, median(rpc))}) → ${(median(rpc) / s).toFixed(2)}×`
         : '';
+    const memory = `RSS +${(Math.max(...rss) / MiB).toFixed(0)} MiB (peak ${(peakRss / MiB).toFixed(0)} MiB)`;
     console.log(
-      `${label(size)} (median of ${sdk.length}): SDK encrypted upload ${ms(s)} (${rate(size, s)}), RSS +${(
-        Math.max(...rss) / MiB
-      ).toFixed(
-        0,
-      )} MiB · ipfs add CLI ${ms(c)} (${rate(size, c)}) → throughput ratio ${(c / s).toFixed(2)}×${rpcPart}` +
+      `${label(size)} (median of ${sdk.length}): SDK encrypted upload ${ms(s)} (${rate(size, s)}), ${memory} · ipfs add CLI ${ms(c)} (${rate(size, c)}) → throughput ratio ${(c / s).toFixed(2)}×${rpcPart}` +
         ` · ${load()}`,
     );
     const cpu = (runs: [number, number][], who: string) =>
