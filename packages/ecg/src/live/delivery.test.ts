@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateIdentity, type Identity } from '@mhrchain/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateLiveDeviceKey } from './device.js';
@@ -102,6 +104,8 @@ describe('persistent sessions across broker restarts', () => {
       }
     })();
     const writtenWhileDown: number[] = [];
+    const { port, directory } = broker;
+    const pids = new Set([broker.pid]);
     const allConnected = () => wearableTransport.connected && doctorTransports.every((t) => t.connected);
     for (const downtimeMs of downtimes) {
       await expect.poll(allConnected, { timeout: 15_000 }).toBe(true);
@@ -109,6 +113,7 @@ describe('persistent sessions across broker restarts', () => {
       const before = written;
       await broker.restart({ downtimeMs });
       writtenWhileDown.push(written - before);
+      pids.add(broker.pid);
     }
     // Wait for both sides to be back from the last restart, then stream a little more.
     await expect.poll(allConnected, { timeout: 15_000 }).toBe(true);
@@ -121,7 +126,12 @@ describe('persistent sessions across broker restarts', () => {
       await events.until(() => events.frames().at(-1)?.sequence === last, 30_000);
     }
 
-    // The outages were real: frames were written while the broker was down, and queued on the wearable.
+    // The outages were real: five broker processes after the first, on the same port, from the same persistence
+    // directory; frames were written while the broker was down, and queued on the wearable.
+    expect(pids.size).toBe(6);
+    expect(broker.port).toBe(port);
+    expect(broker.directory).toBe(directory);
+    expect(existsSync(join(directory, 'mosquitto.db'))).toBe(true);
     expect(writtenWhileDown.every((n) => n > 0)).toBe(true);
     expect(writtenWhileDown[0]).toBeGreaterThan(200); // the 10 s outage
     expect(maxQueued).toBeGreaterThan(200);
