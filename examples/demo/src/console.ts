@@ -2,7 +2,9 @@
 export interface Progress {
   step(title: string): void;
   info(text: string): void;
+  /** Something worked as it should. */
   ok(text: string): void;
+  /** Something was refused, as the story expects (the protection working): not a failure. */
   denied(text: string): void;
   table(rows: Record<string, string | number>[]): void;
   elapsed(): number;
@@ -27,7 +29,7 @@ export function createProgress(): Progress {
       console.log(`    ${paint(32, '✔')} ${text}`);
     },
     denied(text) {
-      console.log(`    ${paint(31, '✘')} ${text}`);
+      console.log(`    ${paint(33, '⊘')} ${text} ${paint(2, '(refused, as expected)')}`);
     },
     table(rows) {
       if (rows.length === 0) return;
@@ -48,5 +50,6 @@ export function createProgress(): Progress {
 export const short = (hex: string, keep = 6) =>
   hex.length > 2 * keep + 2 ? `${hex.slice(0, keep + 2)}…${hex.slice(-4)}` : hex;
 
-/** `2026-11-25 10:00:00` from Unix seconds. */
-export const clock = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19);
+/** `2026-11-25 10:00:00 UTC` from Unix seconds. */
+export const clock = (unixSeconds: number) =>
+  `${new Date(unixSeconds * 1000).toISOString().replace('T', ' ').slice(0, 19)} UTC`;

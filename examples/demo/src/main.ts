@@ -16,6 +16,7 @@ import {
   listActiveGrants,
   listPendingRequests,
   listReadableRecords,
+  purposeOfUse,
   readRecord,
   registerDoctor,
   registerPatient,
@@ -24,6 +25,7 @@ import {
   resumePendingActions,
   revokeAccess,
   type TimelineEvent,
+  type TimelineEventOf,
   verifyAccess,
 } from '@mhrchain/consent';
 import { createFileJournalStore } from '@mhrchain/consent/node';
@@ -34,7 +36,7 @@ import { Wallet } from 'ethers';
 import { clock, createProgress, short } from './console.js';
 import { streamLiveEcg } from './liveEcg.js';
 import { showWhatTheChainShows } from './privacyScan.js';
-import { type ReportData, renderReport } from './report.js';
+import { type Outcome, type ReportData, renderReport } from './report.js';
 import { runStatistics } from './statistics.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
     await anvil.stop();
     await store.close();
   };
+  // What the story showed, for the summary at the top of the report.
+  const outcomes: Outcome[] = [];
   try {
     progress.ok(`Helia node on ${dataDirectory}/ipfs (offline)`);
     progress.ok(`anvil on ${anvil.rpcUrl} (chain ${anvil.chainId}, pid ${anvil.pid})`);
@@ -170,12 +174,17 @@ async function main(): Promise<void> {
     progress.step("The doctor's page before access");
     const before = await listReadableRecords(doctor);
     progress.info(`records the doctor can list: ${before.length}`);
+    outcomes.push({
+      status: before.length === 0 ? 'ok' : 'failed',
+      text: `Before access, the doctor could list ${before.length} of the patient's ${added.length} records`,
+    });
     try {
       await readRecord(doctor, { cid: added[0]!.cid });
       throw new Error('the doctor opened a record without a grant');
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
       progress.denied(`opening ${short(added[0]!.cid.toString(), 10)} directly: ${error.shortMessage}`);
+      outcomes.push({ status: 'refused', text: 'Opening a record by its CID without a grant: nothing decrypts' });
     }
 
     progress.step('The doctor requests access to all records, for treatment, for 30 days');
@@ -204,14 +213,23 @@ async function main(): Promise<void> {
       () => {
         throw new Error('a wrong code was accepted');
       },
-      (error: { reason?: string; attemptsLeft?: number }) =>
-        progress.denied(`a mistyped code is refused (${error.reason}, ${error.attemptsLeft} attempts left)`),
+      (error: { reason?: string; attemptsLeft?: number }) => {
+        progress.denied(`a mistyped code is refused (${error.reason}, ${error.attemptsLeft} attempts left)`);
+        outcomes.push({
+          status: 'refused',
+          text: `A mistyped one-time code is refused (${error.attemptsLeft} attempts left)`,
+        });
+      },
     );
     const response = await answerAccessOtp(doctor, { patient: patient.address, code: otp.code });
     const grant = await approveWithOtp(patient, { response });
     progress.ok(
       `access granted; data keys of ${grant.released.length} records re-wrapped for the doctor (payloads untouched)`,
     );
+    outcomes.push({
+      status: 'ok',
+      text: `The right code grants access: ${grant.released.length} records opened to the doctor (keys re-wrapped, payloads untouched)`,
+    });
     const access = await listActiveGrants(patient);
     progress.info(
       `who has access now: ${access.map((g) => `${g.doctor === doctor.address ? 'the cardiologist' : short(g.doctor)} (${g.scope.kind} records, until ${new Date(g.expiresAt * 1000).toISOString().slice(0, 10)})`).join(', ')}`,
@@ -243,6 +261,7 @@ async function main(): Promise<void> {
     const pdf = reads.find((r) => r.opened.metadata.mediaType === 'application/pdf');
     if (!pdf || !Buffer.from(pdf.opened.data).equals(files[0]!.data)) throw new Error('the PDF did not round-trip');
     progress.ok('the decrypted PDF is byte-identical to the original');
+    outcomes.push({ status: 'ok', text: "The PDF the doctor decrypted is byte-identical to the patient's original" });
 
     progress.step('The doctor shares the lab report with a colleague; the patient approves');
     const latest = (await anvil.provider.getBlock('latest'))!.timestamp;
@@ -258,6 +277,10 @@ async function main(): Promise<void> {
     progress.ok(
       `approved: ${delegation.released.length} record re-wrapped; the colleague can now list ${colleagueReads.length}`,
     );
+    outcomes.push({
+      status: colleagueReads.length > 0 ? 'ok' : 'failed',
+      text: `After the patient approved the doctor's sharing, the colleague could read ${colleagueReads.length} record (the lab report only)`,
+    });
 
     progress.step(
       `Live ECG from the wearable to the doctor (${ecgSeconds} s of MIT-BIH record 101, encrypted end to end)`,
@@ -268,6 +291,11 @@ async function main(): Promise<void> {
       seconds: ecgSeconds,
       doctor: doctor.identity,
       progress,
+    });
+
+    outcomes.push({
+      status: live.beats.length > 0 ? 'ok' : 'failed',
+      text: `Live ECG reached the doctor end to end encrypted: ${live.beats.length} beats${live.heartRate ? `, ${Math.round(live.heartRate)} bpm` : ''}`,
     });
 
     progress.step('The patient revokes the doctor (key rotation: nothing published afterwards is readable)');
@@ -281,6 +309,10 @@ async function main(): Promise<void> {
     progress.ok('access invariant: no current version is readable by an account the chain does not allow');
     const afterRevoke = await listReadableRecords(doctor);
     progress.denied(`the doctor can now list ${afterRevoke.length} records`);
+    outcomes.push({
+      status: afterRevoke.length === 0 ? 'refused' : 'failed',
+      text: `After the revocation the doctor lists ${afterRevoke.length} records and cannot open the re-encrypted versions`,
+    });
     const rotated = revoked.rotated[0]!;
     await readRecord(doctor, { cid: rotated.cid }).then(
       () => {
@@ -291,18 +323,21 @@ async function main(): Promise<void> {
         progress.denied(`opening the new version ${short(rotated.cid.toString(), 10)}: ${error.shortMessage}`);
       },
     );
-    progress.denied(
-      `the colleague (delegated by the doctor) can now list ${(await listReadableRecords(colleague)).length} records`,
-    );
+    const colleagueAfter = (await listReadableRecords(colleague)).length;
+    progress.denied(`the colleague (delegated by the doctor) can now list ${colleagueAfter} records`);
+    outcomes.push({
+      status: colleagueAfter === 0 ? 'refused' : 'failed',
+      text: `The colleague lost access with the doctor: ${colleagueAfter} records`,
+    });
 
     progress.step('The audit trail, rebuilt from chain events');
     const timeline = await getTimeline(patient);
     const names = new Map([
-      [patient.address, 'patient'],
-      [doctor.address, 'doctor'],
-      [colleague.address, 'colleague'],
-      [registrar.address, 'registrar'],
-      [relayerWallet!.address, 'patient (relayed)'],
+      [patient.address, 'the patient'],
+      [doctor.address, 'the cardiologist'],
+      [colleague.address, 'the colleague'],
+      [registrar.address, 'the registrar'],
+      [relayerWallet!.address, 'the patient (relayed)'],
     ]);
     const who = (address: string) => names.get(address) ?? short(address);
     const rows = timeline.map((event) => ({
@@ -334,11 +369,16 @@ async function main(): Promise<void> {
         ...files.map((file) => ({ label: file.title, bytes: file.data })),
       ],
     });
+    outcomes.push({
+      status: 'ok',
+      text: 'Nothing personal on chain: no name, title, diagnosis, purpose as text or file bytes, and only the fields the threat model lists',
+    });
 
     const reportPath = `${dataDirectory}/report.html`;
     const report: ReportData = {
       title: 'MHR Chain demo report',
       generatedAt: new Date(),
+      outcomes,
       ecg: live,
       timeline: timeline.map((event) => ({
         time: new Date(event.blockTime * 1000),
@@ -365,26 +405,48 @@ async function main(): Promise<void> {
   }
 }
 
+const CATEGORY_NAME: Record<number, string> = {
+  [CATEGORY.labReport]: 'lab reports',
+  [CATEGORY.imaging]: 'imaging',
+  [CATEGORY.condition]: 'conditions',
+};
+
+const scopeWords = (scope: TimelineEventOf<'access-granted'>['scope']) =>
+  scope.kind === 'all'
+    ? 'all records'
+    : scope.kind === 'category'
+      ? `the ${CATEGORY_NAME[scope.category] ?? `category ${scope.category}`} records`
+      : `${scope.recordIds.length} listed records`;
+
+/** One audit event in words. */
 function describe(event: TimelineEvent, who: (address: string) => string): string {
   switch (event.kind) {
+    case 'identity-registered':
+      return 'registered an encryption key';
     case 'record-anchored':
-      return `record ${short(event.recordId)} category ${event.category}`;
+      return `a record was added to ${CATEGORY_NAME[event.category] ?? `category ${event.category}`} (${short(event.recordId)})`;
     case 'record-superseded':
-      return `record ${short(event.recordId)} → version ${event.version}`;
+      return `record ${short(event.recordId)} encrypted again for who may read it now (version ${event.version})`;
     case 'access-requested':
-      return `${who(event.doctor)} asks ${event.scope.kind} for ${Math.round(event.duration / 86_400)} d`;
+      return `${who(event.doctor)} asked for ${scopeWords(event.scope)} for ${Math.round(event.duration / 86_400)} days, for ${purposeOfUse(event.purpose).display}`;
     case 'access-granted':
-      return `${who(event.doctor)} until ${clock(event.expiresAt)}`;
+      return `${who(event.doctor)} may read ${scopeWords(event.scope)} until ${clock(event.expiresAt)}`;
     case 'access-revoked':
-      return `${who(event.doctor)}; key epoch ${event.keyEpoch}`;
+      return `${who(event.doctor)} can no longer read; the records move to key epoch ${event.keyEpoch}`;
     case 'access-rejected':
-      return who(event.doctor);
+      return `the request of ${who(event.doctor)} was declined`;
+    case 'access-expired':
+      return `the access of ${who(event.doctor)} expired`;
     case 'delegation-requested':
-      return `${who(event.doctor)} → ${who(event.colleague)} (${event.scope.kind})`;
+      return `${who(event.doctor)} asked to share ${scopeWords(event.scope)} with ${who(event.colleague)}`;
     case 'delegation-approved':
+      return `${who(event.colleague)} may read what the cardiologist shared`;
     case 'delegation-rejected':
+      return `sharing with ${who(event.colleague)} was declined`;
     case 'delegation-revoked':
-      return who(event.colleague);
+      return `sharing with ${who(event.colleague)} ended`;
+    case 'delegation-expired':
+      return `sharing with ${who(event.colleague)} expired`;
     default:
       return '';
   }
