@@ -64,6 +64,29 @@ describe('createMqttTransport', () => {
     await expect(transport.publish('t', new Uint8Array([1]))).rejects.toMatchObject({ name: 'LiveTransportError' });
   });
 
+  it('a persistent session gets what was published while it was away, in order, even before it subscribes again', async () => {
+    const broker = await startMosquitto();
+    const clientId = `doctor-${Math.random().toString(36).slice(2)}`;
+    const away = await createMqttTransport({ url: broker.url, clientId, sessionExpirySeconds: 60 });
+    await away.subscribe('t/p', () => undefined);
+    await away.close();
+    const sender = await createMqttTransport({ url: broker.url });
+    for (let i = 0; i < 5; i++) await sender.publish('t/p', new Uint8Array([i]));
+    const back = await createMqttTransport({ url: broker.url, clientId, sessionExpirySeconds: 60 });
+    const clean = await createMqttTransport({ url: broker.url, clientId: `${clientId}-clean` });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the queued messages arrive before the subscribe
+    const received: number[] = [];
+    await back.subscribe('t/p', (payload) => received.push(payload[0]!));
+    await expect.poll(() => received).toEqual([0, 1, 2, 3, 4]);
+    const cleanReceived: number[] = [];
+    await clean.subscribe('t/p', (payload) => cleanReceived.push(payload[0]!));
+    await sender.publish('t/p', new Uint8Array([5]));
+    await expect.poll(() => received).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(cleanReceived).toEqual([5]);
+    for (const transport of [sender, back, clean]) await transport.close();
+    await broker.stop();
+  });
+
   it('refuses a persistent session without a stable client id, and bad session or reconnect settings', async () => {
     const url = 'mqtt://127.0.0.1:1';
     for (const parameters of [
