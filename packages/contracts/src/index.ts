@@ -84,6 +84,7 @@ export {
   streamAnchorsAbi,
   streamAnchorsBytecode,
 } from './generated/index.js';
+export { type CreateIndexedDbEventStoreParameters, createIndexedDbEventStore } from './indexedDbEventStore.js';
 export {
   type CreateLogReaderParameters,
   classifyLogError,
