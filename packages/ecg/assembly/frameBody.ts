@@ -212,44 +212,136 @@ function prepare(work: usize, channels: i32, n: i32): void {
   return k < <u32>MAX_K ? k : <u32>MAX_K;
 }
 
-/** Chooses each channel's fixed order; returns the index of the first sample outside [lo, hi], or -1. */
-function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32, d: usize): i32 {
-  const total = channels * n;
-  for (let i: i32 = 0; i < total; i++) {
+/** Index of the first of `total` samples at `x` outside [lo, hi], or -1; four at a time. */
+function firstOutside(x: usize, total: i32, lo: i32, hi: i32): i32 {
+  const low = i32x4.splat(lo);
+  const high = i32x4.splat(hi);
+  let i: i32 = 0;
+  for (; i + 4 <= total; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    if (v128.any_true(v128.or(i32x4.lt_s(v, low), i32x4.gt_s(v, high)))) break;
+  }
+  for (; i < total; i++) {
     const v = sample(x, i);
     if (v < lo || v > hi) return i;
   }
+  return -1;
+}
+
+/** Stores channel c's order: the one with the smallest sum (the first on a tie), as the JavaScript codec does. */
+@inline function storeOrder(d: usize, c: i32, s0: i64, s1: i64, s2: i64, s3: i64): void {
+  let best: u8 = 0;
+  let bestSum = s0;
+  if (s1 < bestSum) {
+    best = 1;
+    bestSum = s1;
+  }
+  if (s2 < bestSum) {
+    best = 2;
+    bestSum = s2;
+  }
+  if (s3 < bestSum) best = 3;
+  store<u8>(d + ordersAt + <usize>c, best);
+}
+
+/** The sum of the lanes (0, 1 of `low`, 2, 3 of `high`) that hold channel c of 1, 2 or 4. */
+@inline function laneSum(low: v128, high: v128, c: i32, channels: i32): i64 {
+  const l0 = i64x2.extract_lane(low, 0);
+  const l1 = i64x2.extract_lane(low, 1);
+  const l2 = i64x2.extract_lane(high, 0);
+  const l3 = i64x2.extract_lane(high, 1);
+  if (channels == 1) return l0 + l1 + l2 + l3;
+  if (channels == 2) return c == 0 ? l0 + l2 : l1 + l3;
+  return c == 0 ? l0 : c == 1 ? l1 : c == 2 ? l2 : l3;
+}
+
+/**
+ * Chooses each channel's fixed order; returns the index of the first sample outside [lo, hi], or -1. The sums of
+ * absolute residuals are integers (exact, as the JavaScript codec's doubles are: below 2^53). With 1, 2 or 4
+ * channels, four interleaved samples at a time: lane l of every vector then always holds the same channel.
+ */
+function chooseOrders(x: usize, channels: i32, n: i32, lo: i32, hi: i32, d: usize): i32 {
+  const total = channels * n;
+  const outside = firstOutside(x, total, lo, hi);
+  if (outside >= 0) return outside;
+  if ((channels == 1 || channels == 2 || channels == 4) && n > 3) {
+    const back = <usize>(channels << 2);
+    let s0l = i64x2.splat(0);
+    let s0h = i64x2.splat(0);
+    let s1l = i64x2.splat(0);
+    let s1h = i64x2.splat(0);
+    let s2l = i64x2.splat(0);
+    let s2h = i64x2.splat(0);
+    let s3l = i64x2.splat(0);
+    let s3h = i64x2.splat(0);
+    let i: i32 = 3 * channels;
+    for (; i + 4 <= total; i += 4) {
+      const at = x + (<usize>i << 2);
+      const a = v128.load(at);
+      const b = v128.load(at - back);
+      const c2 = v128.load(at - 2 * back);
+      const e = v128.load(at - 3 * back);
+      const r1 = i32x4.sub(a, b);
+      const bd = i32x4.sub(b, c2);
+      const r2 = i32x4.sub(r1, bd);
+      const r3 = i32x4.sub(r2, i32x4.sub(bd, i32x4.sub(c2, e)));
+      const a0 = i32x4.abs(a);
+      const a1 = i32x4.abs(r1);
+      const a2 = i32x4.abs(r2);
+      const a3 = i32x4.abs(r3);
+      s0l = i64x2.add(s0l, i64x2.extend_low_i32x4_u(a0));
+      s0h = i64x2.add(s0h, i64x2.extend_high_i32x4_u(a0));
+      s1l = i64x2.add(s1l, i64x2.extend_low_i32x4_u(a1));
+      s1h = i64x2.add(s1h, i64x2.extend_high_i32x4_u(a1));
+      s2l = i64x2.add(s2l, i64x2.extend_low_i32x4_u(a2));
+      s2h = i64x2.add(s2h, i64x2.extend_high_i32x4_u(a2));
+      s3l = i64x2.add(s3l, i64x2.extend_low_i32x4_u(a3));
+      s3h = i64x2.add(s3h, i64x2.extend_high_i32x4_u(a3));
+    }
+    // Lane l holds channel (3 × channels + l) mod channels = l mod channels.
+    for (let c: i32 = 0; c < channels; c++) {
+      let t0 = laneSum(s0l, s0h, c, channels);
+      let t1 = laneSum(s1l, s1h, c, channels);
+      let t2 = laneSum(s2l, s2h, c, channels);
+      let t3 = laneSum(s3l, s3h, c, channels);
+      // The samples after the last whole vector.
+      for (let j = i + c; j < total; j += channels) {
+        const a = sample(x, j);
+        const b = sample(x, j - channels);
+        const c2 = sample(x, j - 2 * channels);
+        const e = sample(x, j - 3 * channels);
+        const r1 = a - b;
+        const r2 = r1 - (b - c2);
+        const r3 = r2 - (b - c2 - (c2 - e));
+        t0 += <i64>abs<i32>(a);
+        t1 += <i64>abs<i32>(r1);
+        t2 += <i64>abs<i32>(r2);
+        t3 += <i64>abs<i32>(r3);
+      }
+      storeOrder(d, c, t0, t1, t2, t3);
+    }
+    return -1;
+  }
   for (let c: i32 = 0; c < channels; c++) {
-    let s0: f64 = 0;
-    let s1: f64 = 0;
-    let s2: f64 = 0;
-    let s3: f64 = 0;
+    let s0: i64 = 0;
+    let s1: i64 = 0;
+    let s2: i64 = 0;
+    let s3: i64 = 0;
     for (let t: i32 = 3; t < n; t++) {
       const i = t * channels + c;
       const a = sample(x, i);
       const b = sample(x, i - channels);
-      const d = sample(x, i - 2 * channels);
+      const c2 = sample(x, i - 2 * channels);
       const e = sample(x, i - 3 * channels);
       const r1 = a - b;
-      const r2 = r1 - (b - d);
-      const r3 = r2 - (b - d - (d - e));
-      s0 += <f64>abs<i32>(a);
-      s1 += <f64>abs<i32>(r1);
-      s2 += <f64>abs<i32>(r2);
-      s3 += <f64>abs<i32>(r3);
+      const r2 = r1 - (b - c2);
+      const r3 = r2 - (b - c2 - (c2 - e));
+      s0 += <i64>abs<i32>(a);
+      s1 += <i64>abs<i32>(r1);
+      s2 += <i64>abs<i32>(r2);
+      s3 += <i64>abs<i32>(r3);
     }
-    let best: u8 = 0;
-    let bestSum = s0;
-    if (s1 < bestSum) {
-      best = 1;
-      bestSum = s1;
-    }
-    if (s2 < bestSum) {
-      best = 2;
-      bestSum = s2;
-    }
-    if (s3 < bestSum) best = 3;
-    store<u8>(d + ordersAt + <usize>c, best);
+    storeOrder(d, c, s0, s1, s2, s3);
   }
   return -1;
 }
