@@ -7,6 +7,7 @@ import { type Rotation, readersForCategory, releaseTo } from './internal/access.
 import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
 import { encryptionKeyOf, GRANT_ACTIVE, grantOf, patientAction, recordsOf } from './internal/chain.js';
 import { delegationApproved } from './internal/delegationState.js';
+import { dropVersion } from './internal/dropVersion.js';
 import { finishGrant, grantLanded } from './internal/grant.js';
 import { endAction, forgetReaders, markStep, pendingActions, recordReaders } from './internal/journal.js';
 import { reconcileRecords } from './internal/reconcile.js';
@@ -168,7 +169,12 @@ export async function resumePendingActions(client: ConsentClient): Promise<Resum
  * anchor that never happened, or a superseded one whose unpin a crash cut off), and drops it from the ledger.
  */
 async function releaseOrphanPins(client: ConsentClient): Promise<CID[]> {
-  const current = new Set((await recordsOf(client, client.address)).map((r) => r.versions.at(-1)!.cid.toString()));
+  const records = await recordsOf(client, client.address);
+  const current = new Set(records.map((r) => r.versions.at(-1)!.cid.toString()));
+  // Each anchored version's record's current version: a superseded one is dropped like the flows drop it.
+  const successor = new Map<string, CID>();
+  for (const record of records)
+    for (const version of record.versions) successor.set(version.cid.toString(), record.versions.at(-1)!.cid);
   const unpinned: CID[] = [];
   for (const key of await client.journal.keys('readers/')) {
     const cid = CID.parse(key.slice('readers/'.length));
@@ -177,6 +183,9 @@ async function releaseOrphanPins(client: ConsentClient): Promise<CID[]> {
       await client.store.unpin?.(cid);
       unpinned.push(cid);
     }
+    // A version never anchored may share its payload with the one that was (a re-wrap on resume): unpinned only.
+    const next = successor.get(cid.toString());
+    if (next) await dropVersion(client, cid, next);
     await forgetReaders(client, cid);
   }
   return unpinned;

@@ -7,8 +7,15 @@ import {
   submitRelayedAction,
 } from '@mhrchain/contracts';
 import { anvilTest, startAnvil } from '@mhrchain/contracts/testing';
-import { DecryptionError, generateIdentity, type HeliaStorage, readEnvelopeHeader } from '@mhrchain/core';
+import {
+  BlockNotFoundError,
+  DecryptionError,
+  generateIdentity,
+  type HeliaStorage,
+  readEnvelopeHeader,
+} from '@mhrchain/core';
 import { getCreateAddress, Interface, toQuantity, type Wallet } from 'ethers';
+import type { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   addRecord,
@@ -120,18 +127,18 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
         purpose: 'TREAT',
         duration: 30 * 86_400,
       });
+      const originals = [demographics, condition, image];
+      const payloadsBefore = new Map<string, string>();
+      for (const r of originals)
+        payloadsBefore.set(r.recordId, readEnvelopeHeader(await storage.store.get(r.cid)).payload.toString());
       const grantA = await approveRequest(patient, { doctor: doctorA.address });
       expect(grantA.released).toHaveLength(3);
       for (const version of grantA.released)
-        expect(
-          readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(
-            readEnvelopeHeader(
-              await storage.store.get(
-                [demographics, condition, image].find((r) => r.recordId === version.recordId)!.cid,
-              ),
-            ).payload,
-          ),
-        ).toBe(true); // re-wrap: same payload
+        expect(readEnvelopeHeader(await storage.store.get(version.cid)).payload.toString()).toBe(
+          payloadsBefore.get(version.recordId),
+        ); // re-wrap: same payload
+      // the superseded headers left the store; the payload they shared with the new versions stayed
+      for (const r of originals) expect(await storage.store.has(r.cid)).toBe(false);
       // discovery from chain events alone, then decryption
       const readableByA = await listReadableRecords(doctorA);
       expect(ids(readableByA)).toEqual(ids([demographics, condition, image]));
@@ -225,16 +232,16 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
       expect(ids(revoked.rotated)).toEqual(ids([demographics, condition, image, followUp]));
       expect(await listReadableRecords(doctorA)).toEqual([]);
       expect(await listReadableRecords(colleague)).toEqual([]); // cascading revoke
-      await readRecord(doctorA, { cid: sharedVersion.cid }); // an old version stays open: it was shared
+      // the version A was given left the patient's store with the rotation (a copy A kept would still open: it was
+      // shared; see eraseRecords.test.ts)
+      await expect(readRecord(doctorA, { cid: sharedVersion.cid })).rejects.toBeInstanceOf(BlockNotFoundError);
       await cannotOpen(doctorA, { patient: patient.address, recordId: demographics.recordId }); // the new one not
       await cannotOpen(colleague, { patient: patient.address, recordId: demographics.recordId });
       // lazy rotation keeps the payload; B still reads its records
       const rotatedCondition = revoked.rotated.find((r) => r.recordId === condition.recordId)!;
-      expect(
-        readEnvelopeHeader(await storage.store.get(rotatedCondition.cid)).payload.equals(
-          readEnvelopeHeader(await storage.store.get(condition.cid)).payload,
-        ),
-      ).toBe(true);
+      expect(readEnvelopeHeader(await storage.store.get(rotatedCondition.cid)).payload.toString()).toBe(
+        payloadsBefore.get(condition.recordId),
+      );
       expect((await readRecord(doctorB, { cid: rotatedCondition.cid })).data).toEqual(conditionResource);
       // a record added after the revocation is not for A
       const later = await addRecord(patient, {
@@ -255,20 +262,20 @@ describe('consent lifecycle on anvil and embedded Helia', () => {
       });
       expect(afterExpiry.readers).toEqual([]);
       await cannotOpen(doctorB, { cid: afterExpiry.cid });
+      const payloadBefore = async (recordId: string) =>
+        readEnvelopeHeader(await storage.store.get(revoked.rotated.find((r) => r.recordId === recordId)!.cid)).payload;
+      const before = new Map([
+        [condition.recordId, await payloadBefore(condition.recordId)],
+        [followUp.recordId, await payloadBefore(followUp.recordId)],
+      ]);
       const expiredRotation = await rotateExpiredAccess(patient, { rotation: 'eager' });
       expect(ids(expiredRotation)).toEqual(ids([condition, followUp]));
       for (const version of expiredRotation) {
         await cannotOpen(doctorB, { cid: version.cid });
-        // eager rotation: a fresh payload under a fresh data key
-        const before =
-          version.recordId === condition.recordId
-            ? rotatedCondition.cid
-            : revoked.rotated.find((r) => r.recordId === followUp.recordId)!.cid;
-        expect(
-          readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(
-            readEnvelopeHeader(await storage.store.get(before)).payload,
-          ),
-        ).toBe(false);
+        // eager rotation: a fresh payload under a fresh data key, and the old one left the store
+        const old = before.get(version.recordId)!;
+        expect(readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(old)).toBe(false);
+        expect(await storage.store.has(old)).toBe(false);
       }
       expect(await rotateExpiredAccess(patient)).toEqual([]); // nothing left to rotate
       expect((await readRecord(patient, { patient: patient.address, recordId: condition.recordId })).data).toEqual(
@@ -541,16 +548,19 @@ describe('a patient paying its own gas', () => {
       );
       expect(texts0.sort()).toEqual(['fifth', 'first', 'third']);
 
+      const payloadsBefore = new Map<string, CID>();
+      for (const r of readable)
+        payloadsBefore.set(r.recordId, readEnvelopeHeader(await storage.store.get(r.cid)).payload);
       const revoked = await revokeAccess(patient, { doctor: doctorA.address, rotation: 'eager' });
       expect(revoked.rotated).toHaveLength(3);
       for (const version of revoked.rotated) {
         await expect(readRecord(doctorA, { cid: version.cid })).rejects.toBeInstanceOf(DecryptionError);
         const before = readable.find((r) => r.recordId === version.recordId)!;
-        expect(
-          readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(
-            readEnvelopeHeader(await storage.store.get(before.cid)).payload,
-          ),
-        ).toBe(false);
+        const oldPayload = payloadsBefore.get(version.recordId)!;
+        expect(readEnvelopeHeader(await storage.store.get(version.cid)).payload.equals(oldPayload)).toBe(false);
+        // eager rotation: the version the doctor was given left the store whole, payload included
+        expect(await storage.store.has(before.cid)).toBe(false);
+        expect(await storage.store.has(oldPayload)).toBe(false);
         expect(version.version).toBe(2);
       }
       expect(await listReadableRecords(doctorA)).toEqual([]);

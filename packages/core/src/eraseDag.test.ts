@@ -1,10 +1,12 @@
 import type { CID } from 'multiformats/cid';
 import { describe, expect, it } from 'vitest';
-import { storeEnvelope } from './envelopeStorage.js';
+import { readEnvelopeHeader } from './envelopeHeader.js';
+import { loadEnvelope, storeEnvelope } from './envelopeStorage.js';
 import { eraseDag } from './eraseDag.js';
 import { BlockNotFoundError } from './errors.js';
 import { generateIdentity } from './identity.js';
 import { linksOf, walkDag } from './internal/walkDag.js';
+import { rewrapEnvelope } from './rewrapEnvelope.js';
 import { createMemoryStorage, type Storage } from './storage.js';
 
 async function stored(storage: Storage, size: number) {
@@ -92,6 +94,29 @@ describe('eraseDag', () => {
     const { has: _, ...noHas } = missing;
     expect((await eraseDag(noHas, cid)).found).toEqual([]); // BlockNotFoundError is absence
     await expect(missing.get(cid)).rejects.toBeInstanceOf(BlockNotFoundError);
+  });
+
+  it('keeps what `keep` names: an old header goes, the payload the new header still links to stays', {
+    timeout: 30_000,
+  }, async () => {
+    const storage = createMemoryStorage();
+    const owner = generateIdentity();
+    const data = new Uint8Array(600 * 1024).map((_, i) => i % 253);
+    const old = await storeEnvelope(storage, {
+      data,
+      metadata: { mediaType: 'application/octet-stream' },
+      recipients: [owner.publicKey, generateIdentity().publicKey],
+    });
+    const header = await storage.get(old.cid);
+    const rewrapped = await rewrapEnvelope({ header, identity: owner, recipients: [owner.publicKey] });
+    await storage.put(rewrapped.cid, rewrapped.header);
+    const payload = readEnvelopeHeader(rewrapped.header).payload;
+    expect(payload.equals(readEnvelopeHeader(header).payload)).toBe(true);
+    const result = await eraseDag(storage, old.cid, { keep: [payload] });
+    expect(result.found.map(String)).toEqual([String(old.cid)]);
+    expect(await storage.has(old.cid)).toBe(false);
+    const reopened = await loadEnvelope(storage, rewrapped.cid, owner);
+    expect(await reopened.bytes()).toEqual(data);
   });
 
   it('stops when aborted', async () => {

@@ -15,6 +15,15 @@ export interface ErasableStore {
   delete?(cid: CID, options?: StorageCallOptions): Promise<unknown>;
 }
 
+/** Options of {@link eraseDag}. */
+export interface EraseDagOptions extends StorageCallOptions {
+  /**
+   * Blocks that stay, with everything under them: the walk does not enter them. For an envelope re-wrapped over the
+   * same payload, pass the payload root the current version still links to, and only the old header goes.
+   */
+  keep?: readonly CID[];
+}
+
 /** What {@link eraseDag} did. */
 export interface EraseDagReturnType {
   /** The blocks of the DAG this storage still held (each listed once). */
@@ -29,8 +38,9 @@ export interface EraseDagReturnType {
 /**
  * Removes a DAG (an envelope and every block under it) from a storage: unpins its root, then deletes its blocks,
  * children before parents, so that a crash part-way leaves every remaining block still reachable from the root and a
- * second call finishes the job. Blocks already absent are skipped, which makes the call idempotent. It removes the
- * blocks from this storage only: copies another node or a reader already fetched are out of its reach.
+ * second call finishes the job. Blocks already absent are skipped, which makes the call idempotent; blocks under
+ * `keep` stay. It removes the blocks from this storage only: copies another node or a reader already fetched are out
+ * of its reach.
  *
  * @example
  * ```ts
@@ -48,13 +58,13 @@ export interface EraseDagReturnType {
 export async function eraseDag(
   storage: ErasableStore,
   root: CID,
-  options: StorageCallOptions = {},
+  options: EraseDagOptions = {},
 ): Promise<EraseDagReturnType> {
   options.signal?.throwIfAborted();
   await storage.unpin?.(root, options);
   // Post-order: a block is listed after every block under it.
   const found: CID[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string>((options.keep ?? []).map(String));
   const visit = async (cid: CID): Promise<void> => {
     options.signal?.throwIfAborted();
     const id = cid.toString();

@@ -16,6 +16,7 @@ import {
   recordsOf,
   type TransactionInfo,
 } from './chain.js';
+import { dropVersion } from './dropVersion.js';
 import { forgetReaders, readersOf as ledgerReaders, recordReaders } from './journal.js';
 import { payloadStream } from './payload.js';
 
@@ -191,11 +192,11 @@ async function publishVersions(
     return version;
   });
   const transactions = await anchorVersions(client, prepared);
-  // The superseded versions are released once their successors are anchored (pinning policy: the current version of
-  // every record stays pinned; older ones are left to garbage collection).
+  // The superseded versions are dropped once their successors are anchored (the current version of every record
+  // stays pinned; older ones leave the store, but for the payload a re-wrapped successor still uses).
   // The ledger keeps only current versions (verifyAccess checks those), so it grows with the records, not the history.
-  for (const record of records) {
-    await client.store.unpin?.(record.versions.at(-1)!.cid);
+  for (const [i, record] of records.entries()) {
+    await dropVersion(client, record.versions.at(-1)!.cid, prepared[i]!.cid);
     await forgetReaders(client, record.versions.at(-1)!.cid);
   }
   return prepared.map((version, i) => {
