@@ -2,9 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {ConsentManager} from "../src/consent/ConsentManager.sol";
-import {IConsentErrors} from "../src/consent/IConsentErrors.sol";
 import {Scope, ScopeKind} from "../src/consent/Scope.sol";
-import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {IConsentErrors} from "../src/interfaces/IConsentErrors.sol";
+import {IConsentManager} from "../src/interfaces/IConsentManager.sol";
+import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
+import {IRecordOwnerErrors} from "../src/interfaces/ISharedErrors.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract ConsentManagerTest is Fixture {
@@ -22,11 +24,11 @@ contract ConsentManagerTest is Fixture {
 
     function test_requestAccess_storesPendingAndEmits() public {
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessRequested(patient, doctor, 1, _category(ECG), PURPOSE, 30 days);
+        emit IConsentManager.AccessRequested(patient, doctor, 1, _category(ECG), PURPOSE, 30 days);
         vm.prank(doctor);
         consent.requestAccess(patient, _category(ECG), PURPOSE, 30 days);
-        ConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
-        assertTrue(request.status == ConsentManager.RequestStatus.Pending, "pending");
+        IConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
+        assertTrue(request.status == IConsentManager.RequestStatus.Pending, "pending");
         assertEq(request.category, ECG, "category");
         assertEq(request.duration, 30 days, "duration");
         assertFalse(consent.isGrantActive(patient, doctor), "a request grants nothing");
@@ -59,10 +61,10 @@ contract ConsentManagerTest is Fixture {
 
     function test_requestAccess_revertsOnInvalidDuration() public {
         vm.startPrank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.InvalidDuration.selector, uint32(0)));
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.InvalidDuration.selector, uint32(0)));
         consent.requestAccess(patient, _all(), PURPOSE, 0);
         uint32 tooLong = consent.MAX_DURATION() + 1;
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.InvalidDuration.selector, tooLong));
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.InvalidDuration.selector, tooLong));
         consent.requestAccess(patient, _all(), PURPOSE, tooLong);
         vm.stopPrank();
     }
@@ -70,7 +72,7 @@ contract ConsentManagerTest is Fixture {
     function test_requestAccess_revertsWhenPending() public {
         vm.startPrank(doctor);
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.RequestAlreadyPending.selector, patient, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.RequestAlreadyPending.selector, patient, doctor));
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
         vm.stopPrank();
     }
@@ -130,13 +132,13 @@ contract ConsentManagerTest is Fixture {
         vm.prank(doctor);
         (ok,) = address(consent).call(oldForm);
         assertFalse(ok, "the free-text form is gone");
-        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.None, "nothing pending");
+        assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.None, "nothing pending");
     }
 
     function test_requestAccess_acceptsEveryCodeOfTheVocabulary() public {
         for (uint16 purpose = 1; purpose <= consent.MAX_PURPOSE(); purpose++) {
             vm.expectEmit(address(consent));
-            emit ConsentManager.AccessRequested(patient, doctor, purpose, _all(), purpose, 1 days);
+            emit IConsentManager.AccessRequested(patient, doctor, purpose, _all(), purpose, 1 days);
             vm.prank(doctor);
             consent.requestAccess(patient, _all(), purpose, 1 days);
             vm.prank(patient);
@@ -149,12 +151,12 @@ contract ConsentManagerTest is Fixture {
         if (!known) vm.expectRevert(IConsentErrors.InvalidPurpose.selector);
         else {
             vm.expectEmit(address(consent));
-            emit ConsentManager.AccessRequested(patient, doctor, 1, _all(), purpose, 1 days);
+            emit IConsentManager.AccessRequested(patient, doctor, 1, _all(), purpose, 1 days);
         }
         vm.prank(doctor);
         consent.requestAccess(patient, _all(), purpose, 1 days);
         assertEq(
-            consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Pending, known, "pending iff known"
+            consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Pending, known, "pending iff known"
         );
     }
 
@@ -164,10 +166,10 @@ contract ConsentManagerTest is Fixture {
         vm.prank(doctor);
         consent.requestAccess(patient, _category(ECG), PURPOSE, 30 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessGranted(patient, doctor, patient, 1, _category(ECG), uint40(START + 30 days), 0);
+        emit IConsentManager.AccessGranted(patient, doctor, patient, 1, _category(ECG), uint40(START + 30 days), 0);
         uint32 serial = _grant(_category(ECG), 30 days);
         assertEq(serial, 1, "serial");
-        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Granted, "granted");
+        assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Granted, "granted");
         assertTrue(consent.isGrantActive(patient, doctor), "active");
         assertTrue(consent.hasAccess(patient, doctor, ecgRecord), "ECG in scope");
         assertFalse(consent.hasAccess(patient, doctor, labRecord), "lab out of scope");
@@ -188,15 +190,15 @@ contract ConsentManagerTest is Fixture {
         vm.prank(doctor);
         consent.requestAccess(patient, _category(requestCategory), PURPOSE, requestDuration);
 
-        ConsentManager.Grant memory grant = consent.grantOf(patient, doctor);
+        IConsentManager.Grant memory grant = consent.grantOf(patient, doctor);
         assertEq(grant.serial, 1, "serial");
-        assertTrue(grant.status == ConsentManager.GrantStatus.Active, "status");
+        assertTrue(grant.status == IConsentManager.GrantStatus.Active, "status");
         assertTrue(grant.kind == ScopeKind.Category, "kind");
         assertEq(grant.category, grantCategory, "category");
         assertEq(grant.grantedAt, START, "grantedAt");
         assertEq(grant.expiresAt, START + uint256(grantDuration), "expiresAt");
-        ConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
-        assertTrue(request.status == ConsentManager.RequestStatus.Pending, "request status");
+        IConsentManager.AccessRequest memory request = consent.requestOf(patient, doctor);
+        assertTrue(request.status == IConsentManager.RequestStatus.Pending, "request status");
         assertTrue(request.kind == ScopeKind.Category, "request kind");
         assertEq(request.category, requestCategory, "request category");
         assertEq(request.duration, requestDuration, "request duration");
@@ -205,7 +207,7 @@ contract ConsentManagerTest is Fixture {
         vm.prank(patient);
         consent.revokeAccess(doctor);
         request = consent.requestOf(patient, doctor);
-        assertTrue(request.status == ConsentManager.RequestStatus.Pending, "revoking leaves the request pending");
+        assertTrue(request.status == IConsentManager.RequestStatus.Pending, "revoking leaves the request pending");
         assertEq(request.category, requestCategory, "request category after revoke");
         assertEq(consent.grantOf(patient, doctor).category, grantCategory, "grant category after revoke");
     }
@@ -245,7 +247,7 @@ contract ConsentManagerTest is Fixture {
     function test_grantAccess_revertsOnForeignRecord() public {
         bytes32 foreign = _anchor(stranger, "other", ECG);
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NotRecordOwner.selector, foreign, patient));
+        vm.expectRevert(abi.encodeWithSelector(IRecordOwnerErrors.NotRecordOwner.selector, foreign, patient));
         consent.grantAccess(doctor, _records(foreign), uint40(START + 1));
     }
 
@@ -262,7 +264,7 @@ contract ConsentManagerTest is Fixture {
         uint40 expiresAt = uint40(START + 1 days);
         bytes memory sig = _grantSig(doctor, _all(), expiresAt, 0, START + 1 hours);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessGranted(patient, doctor, relayer, 1, _all(), expiresAt, 0);
+        emit IConsentManager.AccessGranted(patient, doctor, relayer, 1, _all(), expiresAt, 0);
         vm.prank(relayer);
         consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 1 hours, sig);
         assertTrue(consent.isGrantActive(patient, doctor), "granted by signature");
@@ -271,7 +273,7 @@ contract ConsentManagerTest is Fixture {
     function test_grantAccessBySig_revertsOnWidenedScope() public {
         uint40 expiresAt = uint40(START + 1 days);
         bytes memory sig = _grantSig(doctor, _category(ECG), expiresAt, 0, START + 1 hours);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 1 hours, sig);
     }
 
@@ -281,17 +283,17 @@ contract ConsentManagerTest is Fixture {
         vm.prank(doctor);
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessRequestRejected(patient, doctor, patient, 1);
+        emit IConsentManager.AccessRequestRejected(patient, doctor, patient, 1);
         vm.prank(patient);
         consent.rejectRequest(doctor);
-        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Rejected, "rejected");
+        assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Rejected, "rejected");
         vm.prank(doctor);
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
     }
 
     function test_rejectRequest_revertsWithoutPending() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.NoPendingRequest.selector, patient, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.NoPendingRequest.selector, patient, doctor));
         consent.rejectRequest(doctor);
     }
 
@@ -305,7 +307,7 @@ contract ConsentManagerTest is Fixture {
         );
         vm.prank(relayer);
         consent.rejectRequestBySig(patient, doctor, 1, START + 60, sig);
-        assertTrue(consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Rejected, "rejected");
+        assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Rejected, "rejected");
     }
 
     // ------------------------------------------------------------ revoke
@@ -313,7 +315,7 @@ contract ConsentManagerTest is Fixture {
     function test_revokeAccess_endsAccessAndBumpsEpoch() public {
         _grant(_all(), 1 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessRevoked(patient, doctor, patient, 1, 1);
+        emit IConsentManager.AccessRevoked(patient, doctor, patient, 1, 1);
         vm.prank(patient);
         assertEq(consent.revokeAccess(doctor), 1, "epoch");
         assertEq(consent.keyEpochOf(patient), 1, "stored epoch");

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {DelegationRegistry} from "../src/consent/DelegationRegistry.sol";
-import {IConsentErrors} from "../src/consent/IConsentErrors.sol";
 import {Scope} from "../src/consent/Scope.sol";
+import {IConsentErrors} from "../src/interfaces/IConsentErrors.sol";
+import {IDelegationRegistry} from "../src/interfaces/IDelegationRegistry.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract DelegationRegistryTest is Fixture {
@@ -32,17 +32,17 @@ contract DelegationRegistryTest is Fixture {
     function test_lifecycle_requestApproveAccess() public {
         _grant(_all(), 30 days);
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationRequested(patient, doctor, colleague, 1, 1, _category(ECG), grantExpiry);
+        emit IDelegationRegistry.DelegationRequested(patient, doctor, colleague, 1, 1, _category(ECG), grantExpiry);
         _request(_category(ECG), grantExpiry);
         assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "pending gives nothing");
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationApproved(patient, colleague, patient, doctor, 1, grantExpiry);
+        emit IDelegationRegistry.DelegationApproved(patient, colleague, patient, doctor, 1, grantExpiry);
         _approve();
         assertTrue(delegations.isDelegationActive(patient, colleague), "active");
         assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "delegated ECG");
         assertFalse(delegations.hasAccess(patient, colleague, labRecord), "lab not delegated");
         assertTrue(delegations.hasAccess(patient, doctor, labRecord), "doctor's own grant answers too");
-        DelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
+        IDelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
         assertEq(d.doctor, doctor, "doctor");
         assertEq(d.parentSerial, 1, "parent serial");
     }
@@ -85,11 +85,11 @@ contract DelegationRegistryTest is Fixture {
     function test_requestDelegation_revertsWhenScopeExceedsGrant() public {
         _grant(_category(ECG), 30 days);
         vm.startPrank(doctor);
-        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _all(), grantExpiry);
-        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _category(LAB), grantExpiry);
-        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _records(labRecord), grantExpiry);
         vm.stopPrank();
     }
@@ -97,9 +97,9 @@ contract DelegationRegistryTest is Fixture {
     function test_requestDelegation_revertsWhenRecordsGrantNarrower() public {
         _grant(_records(ecgRecord), 30 days);
         vm.startPrank(doctor);
-        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _category(ECG), grantExpiry);
-        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _records(labRecord), grantExpiry);
         vm.stopPrank();
     }
@@ -108,7 +108,7 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         bytes32 foreign = _anchor(stranger, "x", ECG);
         vm.prank(doctor);
-        vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _records(foreign), grantExpiry);
     }
 
@@ -121,9 +121,9 @@ contract DelegationRegistryTest is Fixture {
     function test_requestDelegation_revertsOnInvalidColleague() public {
         _grant(_all(), 30 days);
         vm.startPrank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidColleague.selector, doctor));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.InvalidColleague.selector, doctor));
         delegations.requestDelegation(patient, doctor, _all(), grantExpiry);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.InvalidColleague.selector, patient));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.InvalidColleague.selector, patient));
         delegations.requestDelegation(patient, patient, _all(), grantExpiry);
         vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NotDoctor.selector, stranger));
         delegations.requestDelegation(patient, stranger, _all(), grantExpiry);
@@ -153,7 +153,7 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
         vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationAlreadyExists.selector, patient, colleague));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationAlreadyExists.selector, patient, colleague));
         delegations.requestDelegation(patient, colleague, _all(), grantExpiry);
     }
 
@@ -162,8 +162,8 @@ contract DelegationRegistryTest is Fixture {
         _request(_all(), grantExpiry);
         (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoPendingDelegation.selector, doctor, colleague));
-        delegations.approveDelegation(colleague, DelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NoPendingDelegation.selector, doctor, colleague));
+        delegations.approveDelegation(colleague, IDelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
         assertFalse(delegations.isDelegationActive(patient, colleague), "not approved by the doctor");
     }
 
@@ -173,8 +173,8 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.ParentGrantChanged.selector, patient, doctor));
-        delegations.approveDelegation(colleague, DelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.ParentGrantChanged.selector, patient, doctor));
+        delegations.approveDelegation(colleague, IDelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
     }
 
     function test_approveDelegationBySig() public {
@@ -183,7 +183,7 @@ contract DelegationRegistryTest is Fixture {
         bytes memory sig = _approveDelegationSig(doctor, 1, _scopeHash(_all()), grantExpiry, 0, START + 60);
         vm.prank(relayer);
         delegations.approveDelegationBySig(
-            patient, colleague, DelegationRegistry.DelegationTerms(doctor, 1, _scopeHash(_all()), grantExpiry), START + 60, sig
+            patient, colleague, IDelegationRegistry.DelegationTerms(doctor, 1, _scopeHash(_all()), grantExpiry), START + 60, sig
         );
         assertTrue(delegations.isDelegationActive(patient, colleague), "approved by signature");
     }
@@ -192,13 +192,13 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationRejected(patient, colleague, patient, 1);
+        emit IDelegationRegistry.DelegationRejected(patient, colleague, patient, 1);
         vm.prank(patient);
         delegations.rejectDelegation(colleague);
         (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoPendingDelegation.selector, patient, colleague));
-        delegations.approveDelegation(colleague, DelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NoPendingDelegation.selector, patient, colleague));
+        delegations.approveDelegation(colleague, IDelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
     }
 
     function test_rejectDelegationBySig() public {
@@ -211,7 +211,7 @@ contract DelegationRegistryTest is Fixture {
         );
         delegations.rejectDelegationBySig(patient, colleague, 1, START + 60, sig);
         assertTrue(
-            delegations.delegationOf(patient, colleague).status == DelegationRegistry.DelegationStatus.Rejected,
+            delegations.delegationOf(patient, colleague).status == IDelegationRegistry.DelegationStatus.Rejected,
             "rejected"
         );
     }
@@ -221,7 +221,7 @@ contract DelegationRegistryTest is Fixture {
         _request(_all(), grantExpiry);
         _approve();
         vm.expectEmit(address(delegations));
-        emit DelegationRegistry.DelegationRevoked(patient, colleague, doctor, 1);
+        emit IDelegationRegistry.DelegationRevoked(patient, colleague, doctor, 1);
         vm.prank(doctor);
         delegations.revokeDelegation(patient, colleague);
         assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "revoked");
@@ -234,13 +234,13 @@ contract DelegationRegistryTest is Fixture {
         _grant(_all(), 30 days);
         _request(_all(), grantExpiry);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NotAuthorized.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NotAuthorized.selector, stranger));
         delegations.revokeDelegation(patient, colleague);
     }
 
     function test_revokeDelegation_revertsWithoutDelegation() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.NoDelegation.selector, patient, colleague));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NoDelegation.selector, patient, colleague));
         delegations.revokeDelegation(patient, colleague);
     }
 
@@ -260,7 +260,7 @@ contract DelegationRegistryTest is Fixture {
     function test_fuzz_delegatedCategoryNeverExceedsGrant(uint16 granted, uint16 delegated) public {
         _grant(_category(granted), 30 days);
         vm.prank(doctor);
-        if (granted != delegated) vm.expectRevert(DelegationRegistry.ScopeExceedsGrant.selector);
+        if (granted != delegated) vm.expectRevert(IDelegationRegistry.ScopeExceedsGrant.selector);
         delegations.requestDelegation(patient, colleague, _category(delegated), grantExpiry);
     }
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {DiseaseReports} from "../src/stats/DiseaseReports.sol";
-import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {IDiseaseReports} from "../src/interfaces/IDiseaseReports.sol";
+import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract DiseaseReportsTest is Fixture {
@@ -21,41 +21,41 @@ contract DiseaseReportsTest is Fixture {
 
     function test_openRound() public {
         vm.expectEmit(address(reports));
-        emit DiseaseReports.RoundOpened(1, stranger, SCHEMA, uint64(START + 1 days));
+        emit IDiseaseReports.RoundOpened(1, stranger, SCHEMA, uint64(START + 1 days));
         assertEq(_open(), 1, "first round id");
         assertEq(_open(), 2, "second round id");
-        DiseaseReports.Round memory round = reports.roundOf(1);
+        IDiseaseReports.Round memory round = reports.roundOf(1);
         assertEq(round.opener, stranger, "opener");
         assertEq(round.schemaHash, SCHEMA, "schema");
         assertEq(reports.roundCount(), 2, "count");
     }
 
     function test_openRound_revertsOnPastClose() public {
-        vm.expectRevert(abi.encodeWithSelector(DiseaseReports.InvalidClosingTime.selector, uint64(START)));
+        vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.InvalidClosingTime.selector, uint64(START)));
         reports.openRound(SCHEMA, uint64(START));
     }
 
     function test_submitReport_oncePerPatient() public {
         uint64 roundId = _open();
         vm.expectEmit(address(reports));
-        emit DiseaseReports.ReportSubmitted(roundId, patient, hex"0102");
+        emit IDiseaseReports.ReportSubmitted(roundId, patient, hex"0102");
         vm.prank(patient);
         reports.submitReport(roundId, hex"0102");
         assertTrue(reports.hasReported(roundId, patient), "reported");
         assertFalse(reports.hasReported(roundId, doctor), "others not");
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DiseaseReports.ReportAlreadySubmitted.selector, roundId, patient));
+        vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.ReportAlreadySubmitted.selector, roundId, patient));
         reports.submitReport(roundId, hex"03");
     }
 
     function test_submitReport_revertsWhenRoundNotOpen() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DiseaseReports.RoundNotOpen.selector, uint64(7)));
+        vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.RoundNotOpen.selector, uint64(7)));
         reports.submitReport(7, hex"01");
         uint64 roundId = _open();
         vm.warp(START + 1 days);
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DiseaseReports.RoundNotOpen.selector, roundId));
+        vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.RoundNotOpen.selector, roundId));
         reports.submitReport(roundId, hex"01");
     }
 
@@ -68,11 +68,11 @@ contract DiseaseReportsTest is Fixture {
             keccak256(abi.encode(reports.SUBMIT_REPORT_TYPEHASH(), roundId, patient, keccak256(report), 0, START + 60))
         );
         vm.expectEmit(address(reports));
-        emit DiseaseReports.ReportSubmitted(roundId, patient, report);
+        emit IDiseaseReports.ReportSubmitted(roundId, patient, report);
         vm.prank(relayer);
         reports.submitReportBySig(roundId, patient, report, START + 60, sig);
         assertTrue(reports.hasReported(roundId, patient), "reported");
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         reports.submitReportBySig(roundId, patient, report, START + 60, sig);
     }
 }

@@ -2,7 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {ConsentManager} from "../src/consent/ConsentManager.sol";
-import {EIP712Relayed, IERC1271} from "../src/utils/EIP712Relayed.sol";
+import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
+import {IERC1271} from "../src/utils/EIP712Relayed.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 /// @dev A smart account that accepts exactly one digest.
@@ -42,14 +43,14 @@ contract EIP712RelayedTest is Fixture {
         uint40 expiresAt = uint40(START + 1 days);
         bytes memory sig = _grantSig(doctor, _all(), expiresAt, 0, START + 60);
         consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 60, sig);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.grantAccessBySig(patient, doctor, _all(), expiresAt, START + 60, sig);
     }
 
     function test_futureNonce_fails() public {
         _grant(_all(), 1 days);
         bytes memory sig = _revokeSig(1, START + 60);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
@@ -57,7 +58,7 @@ contract EIP712RelayedTest is Fixture {
         _grant(_all(), 1 days);
         bytes memory sig = _revokeSig(0, START + 60);
         vm.chainId(31337 + 1);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
@@ -66,7 +67,7 @@ contract EIP712RelayedTest is Fixture {
         vm.prank(patient);
         twin.grantAccess(doctor, _all(), uint40(START + 1 days));
         bytes memory sig = _revokeSig(0, START + 60);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         twin.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
@@ -74,7 +75,7 @@ contract EIP712RelayedTest is Fixture {
         _grant(_all(), 1 days);
         bytes memory sig = _revokeSig(0, START + 60);
         vm.warp(START + 61);
-        vm.expectRevert(abi.encodeWithSelector(EIP712Relayed.SignatureExpired.selector, START + 60));
+        vm.expectRevert(abi.encodeWithSelector(IEIP712Relayed.SignatureExpired.selector, START + 60));
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
@@ -90,17 +91,17 @@ contract EIP712RelayedTest is Fixture {
             v := byte(0, mload(add(sig, 96)))
         }
         bytes memory flipped = abi.encodePacked(r, bytes32(SECP256K1_N - uint256(s)), v == 27 ? uint8(28) : uint8(27));
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, flipped);
     }
 
     function test_malformedSignatures_fail() public {
         _grant(_all(), 1 days);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, hex"01");
         bytes memory sig = _revokeSig(0, START + 60);
         sig[64] = bytes1(uint8(29));
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 
@@ -111,7 +112,7 @@ contract EIP712RelayedTest is Fixture {
         bytes32 structHash =
             keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), address(account), doctor, uint32(1), 0, START + 60));
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", consent.DOMAIN_SEPARATOR(), structHash));
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(address(account), doctor, 1, START + 60, "");
         account.approve(digest);
         consent.revokeAccessBySig(address(account), doctor, 1, START + 60, "");
@@ -124,7 +125,7 @@ contract EIP712RelayedTest is Fixture {
         _grant(_all(), 1 days);
         bytes32 structHash = keccak256(abi.encode(consent.REVOKE_ACCESS_TYPEHASH(), patient, doctor, uint32(1), 0, START + 60));
         bytes memory sig = _sign(signerKey, consent, structHash);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.revokeAccessBySig(patient, doctor, 1, START + 60, sig);
     }
 }

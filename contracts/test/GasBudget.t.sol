@@ -5,6 +5,7 @@ import {ConsentManager} from "../src/consent/ConsentManager.sol";
 import {DelegationRegistry} from "../src/consent/DelegationRegistry.sol";
 import {Scope} from "../src/consent/Scope.sol";
 import {IdentityRegistry} from "../src/identity/IdentityRegistry.sol";
+import {IDelegationRegistry} from "../src/interfaces/IDelegationRegistry.sol";
 import {RecordRegistry} from "../src/records/RecordRegistry.sol";
 import {DiseaseReports} from "../src/stats/DiseaseReports.sol";
 import {StreamAnchors} from "../src/streams/StreamAnchors.sol";
@@ -280,7 +281,7 @@ contract GasBudgetTest is Fixture {
             address(delegations),
             abi.encodeCall(
                 DelegationRegistry.approveDelegation,
-                (colleague, DelegationRegistry.DelegationTerms(doctor, 1, scopeHash, expiresAt))
+                (colleague, IDelegationRegistry.DelegationTerms(doctor, 1, scopeHash, expiresAt))
             ),
             UNBUDGETED
         );
@@ -298,7 +299,7 @@ contract GasBudgetTest is Fixture {
             address(delegations),
             abi.encodeCall(
                 DelegationRegistry.approveDelegationBySig,
-                (patient, colleague, DelegationRegistry.DelegationTerms(doctor, 1, scopeHash, expiresAt), deadline, sig)
+                (patient, colleague, IDelegationRegistry.DelegationTerms(doctor, 1, scopeHash, expiresAt), deadline, sig)
             ),
             UNBUDGETED
         );

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {ConsentManager} from "../src/consent/ConsentManager.sol";
-import {DelegationRegistry} from "../src/consent/DelegationRegistry.sol";
-import {IConsentErrors} from "../src/consent/IConsentErrors.sol";
 import {Scope} from "../src/consent/Scope.sol";
-import {DiseaseReports} from "../src/stats/DiseaseReports.sol";
-import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {IConsentErrors} from "../src/interfaces/IConsentErrors.sol";
+import {IConsentManager} from "../src/interfaces/IConsentManager.sol";
+import {IDelegationRegistry} from "../src/interfaces/IDelegationRegistry.sol";
+import {IDiseaseReports} from "../src/interfaces/IDiseaseReports.sol";
+import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 /// The attacks of the hostile-party review, one test each. Every one of them succeeded before the fix (the same
@@ -34,20 +34,20 @@ contract HostilePartiesTest is Fixture {
         vm.stopPrank();
     }
 
-    function _ecgTerms() internal view returns (DelegationRegistry.DelegationTerms memory) {
-        return DelegationRegistry.DelegationTerms(doctor, 1, _scopeHash(_category(ECG)), delegationExpiry);
+    function _ecgTerms() internal view returns (IDelegationRegistry.DelegationTerms memory) {
+        return IDelegationRegistry.DelegationTerms(doctor, 1, _scopeHash(_category(ECG)), delegationExpiry);
     }
 
     // ------------------------------------------------------------ delegation approval bound to its request
 
     function test_attack_swapBeforeSignedApproval() public {
         uint256 deadline = START + 1 hours;
-        DelegationRegistry.DelegationTerms memory terms = _ecgTerms();
+        IDelegationRegistry.DelegationTerms memory terms = _ecgTerms();
         bytes memory sig =
             _approveDelegationSig(terms.doctor, terms.serial, terms.scopeHash, terms.expiresAt, 0, deadline);
         _swapToAll();
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.approveDelegationBySig(patient, colleague, terms, deadline, sig);
         assertFalse(delegations.hasAccess(patient, colleague, labRecord), "colleague reads LAB after an ECG approval");
     }
@@ -55,15 +55,15 @@ contract HostilePartiesTest is Fixture {
     function test_attack_frontRunDirectApproval() public {
         _swapToAll(); // lands before the patient's approval transaction
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.approveDelegation(colleague, _ecgTerms());
         assertFalse(delegations.hasAccess(patient, colleague, labRecord), "colleague reads LAB after an ECG approval");
     }
 
     /// Same serial, other scope or expiry or doctor: any term that differs from the request refuses the approval.
     function test_approvalNamesEveryTerm() public {
-        DelegationRegistry.DelegationTerms memory terms = _ecgTerms();
-        DelegationRegistry.DelegationTerms[4] memory wrong = [_ecgTerms(), _ecgTerms(), _ecgTerms(), _ecgTerms()];
+        IDelegationRegistry.DelegationTerms memory terms = _ecgTerms();
+        IDelegationRegistry.DelegationTerms[4] memory wrong = [_ecgTerms(), _ecgTerms(), _ecgTerms(), _ecgTerms()];
         wrong[0].doctor = colleague;
         wrong[1].serial = 2;
         wrong[2].scopeHash = _scopeHash(_all());
@@ -71,7 +71,7 @@ contract HostilePartiesTest is Fixture {
         for (uint256 i; i < 4; ++i) {
             vm.prank(patient);
             vm.expectRevert(
-                abi.encodeWithSelector(DelegationRegistry.DelegationMismatch.selector, patient, colleague, wrong[i].serial)
+                abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, wrong[i].serial)
             );
             delegations.approveDelegation(colleague, wrong[i]);
         }
@@ -91,10 +91,10 @@ contract HostilePartiesTest is Fixture {
 
     function test_fuzz_approvalWithAnyOtherScopeHashReverts(bytes32 scopeHash) public {
         vm.assume(bytes27(scopeHash) != bytes27(_scopeHash(_category(ECG))));
-        DelegationRegistry.DelegationTerms memory terms = _ecgTerms();
+        IDelegationRegistry.DelegationTerms memory terms = _ecgTerms();
         terms.scopeHash = scopeHash;
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.approveDelegation(colleague, terms);
     }
 
@@ -115,7 +115,7 @@ contract HostilePartiesTest is Fixture {
         consent.revokeAccess(doctor); // the relayer withheld the signature; the patient revoked itself
         _grant(_all(), 30 days); // and later trusts the doctor again (grant 2)
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.GrantSerialMismatch.selector, patient, doctor, 1, 2));
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, patient, doctor, 1, 2));
         consent.revokeAccessBySig(patient, doctor, 1, deadline, sig);
         assertTrue(consent.isGrantActive(patient, doctor), "withheld revoke ended the later grant");
     }
@@ -134,10 +134,10 @@ contract HostilePartiesTest is Fixture {
         vm.prank(doctor);
         consent.requestAccess(patient, _category(LAB), PURPOSE_TREAT, 1 days);
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(ConsentManager.RequestSerialMismatch.selector, patient, doctor, 1, 2));
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.RequestSerialMismatch.selector, patient, doctor, 1, 2));
         consent.rejectRequestBySig(patient, doctor, 1, deadline, sig);
         assertTrue(
-            consent.requestOf(patient, doctor).status == ConsentManager.RequestStatus.Pending,
+            consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Pending,
             "withheld reject ended the later request"
         );
     }
@@ -154,10 +154,10 @@ contract HostilePartiesTest is Fixture {
         vm.prank(doctor);
         delegations.requestDelegation(patient, colleague, _category(LAB), delegationExpiry);
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.rejectDelegationBySig(patient, colleague, 1, deadline, sig);
         assertTrue(
-            delegations.delegationOf(patient, colleague).status == DelegationRegistry.DelegationStatus.Pending,
+            delegations.delegationOf(patient, colleague).status == IDelegationRegistry.DelegationStatus.Pending,
             "withheld reject ended the later request"
         );
     }
@@ -176,7 +176,7 @@ contract HostilePartiesTest is Fixture {
         delegations.requestDelegation(patient, colleague, _category(ECG), delegationExpiry);
         _approveDelegation(colleague, _category(ECG));
         vm.prank(relayer);
-        vm.expectRevert(abi.encodeWithSelector(DelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.revokeDelegationBySig(patient, colleague, 1, deadline, sig);
         assertTrue(delegations.isDelegationActive(patient, colleague), "withheld revoke ended the later delegation");
     }
@@ -188,7 +188,7 @@ contract HostilePartiesTest is Fixture {
         for (uint256 i; i < regrants; ++i) _grant(_all(), 30 days);
         uint32 current = consent.grantOf(patient, doctor).serial;
         vm.expectRevert(
-            abi.encodeWithSelector(ConsentManager.GrantSerialMismatch.selector, patient, doctor, 1, current)
+            abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, patient, doctor, 1, current)
         );
         consent.revokeAccessBySig(patient, doctor, 1, deadline, sig);
         // Signed for the current grant, it works.
@@ -203,11 +203,11 @@ contract HostilePartiesTest is Fixture {
         uint40 expiresAt = uint40(START + 30 days);
         bytes memory sig = _grantSig(colleague, _all(), expiresAt, 0, deadline);
         vm.expectEmit(address(consent));
-        emit EIP712Relayed.NoncesInvalidated(patient, patient, 0, 1);
+        emit IEIP712Relayed.NoncesInvalidated(patient, patient, 0, 1);
         vm.prank(patient);
         consent.invalidateNonces(1); // the patient changed its mind
         vm.prank(relayer);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.grantAccessBySig(patient, colleague, _all(), expiresAt, deadline, sig);
         assertFalse(consent.isGrantActive(patient, colleague), "a signature the patient cancelled was relayed");
     }
@@ -221,23 +221,23 @@ contract HostilePartiesTest is Fixture {
             patientKey, consent, keccak256(abi.encode(consent.INVALIDATE_NONCES_TYPEHASH(), patient, 5, 0, deadline))
         );
         vm.expectEmit(address(consent));
-        emit EIP712Relayed.NoncesInvalidated(patient, stranger, 0, 5);
+        emit IEIP712Relayed.NoncesInvalidated(patient, stranger, 0, 5);
         vm.prank(stranger);
         consent.invalidateNoncesBySig(patient, 5, deadline, cancel);
         assertEq(consent.nonces(patient), 5, "nonce");
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.grantAccessBySig(patient, colleague, _all(), expiresAt, deadline, grantSig);
     }
 
     function test_invalidateNonces_mustMoveForwardBoundedly() public {
         vm.startPrank(patient);
-        vm.expectRevert(abi.encodeWithSelector(EIP712Relayed.InvalidNonceJump.selector, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IEIP712Relayed.InvalidNonceJump.selector, 0, 0));
         consent.invalidateNonces(0);
         uint256 tooFar = uint256(type(uint32).max) + 1;
-        vm.expectRevert(abi.encodeWithSelector(EIP712Relayed.InvalidNonceJump.selector, 0, tooFar));
+        vm.expectRevert(abi.encodeWithSelector(IEIP712Relayed.InvalidNonceJump.selector, 0, tooFar));
         consent.invalidateNonces(tooFar);
         consent.invalidateNonces(type(uint32).max);
-        vm.expectRevert(abi.encodeWithSelector(EIP712Relayed.InvalidNonceJump.selector, type(uint32).max, 7));
+        vm.expectRevert(abi.encodeWithSelector(IEIP712Relayed.InvalidNonceJump.selector, type(uint32).max, 7));
         consent.invalidateNonces(7);
         vm.stopPrank();
     }
@@ -251,7 +251,7 @@ contract HostilePartiesTest is Fixture {
         bytes memory sig = _grantSig(colleague, _all(), expiresAt, signedNonce, deadline);
         vm.prank(patient);
         consent.invalidateNonces(newNonce);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         consent.grantAccessBySig(patient, colleague, _all(), expiresAt, deadline, sig);
     }
 
@@ -320,7 +320,7 @@ contract HostilePartiesTest is Fixture {
         _approveDelegation(colleague, _category(ECG));
         uint40 expiresAt = uint40(START + 10 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessGranted(patient, doctor, patient, 2, _category(LAB), expiresAt, 1);
+        emit IConsentManager.AccessGranted(patient, doctor, patient, 2, _category(LAB), expiresAt, 1);
         vm.prank(patient);
         consent.grantAccess(doctor, _category(LAB), expiresAt);
         assertFalse(delegations.isDelegationActive(patient, colleague), "delegation ended with its grant");
@@ -331,7 +331,7 @@ contract HostilePartiesTest is Fixture {
         consent.revokeAccess(doctor);
         uint40 expiresAt = uint40(START + 10 days);
         vm.expectEmit(address(consent));
-        emit ConsentManager.AccessGranted(patient, doctor, patient, 2, _all(), expiresAt, 0);
+        emit IConsentManager.AccessGranted(patient, doctor, patient, 2, _all(), expiresAt, 0);
         vm.prank(patient);
         consent.grantAccess(doctor, _all(), expiresAt);
     }
@@ -343,7 +343,7 @@ contract HostilePartiesTest is Fixture {
         for (uint160 i = 1; i <= 3; ++i) {
             address sybil = address(0x5B11 * i);
             vm.prank(sybil);
-            vm.expectRevert(abi.encodeWithSelector(DiseaseReports.UnregisteredReporter.selector, sybil));
+            vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.UnregisteredReporter.selector, sybil));
             reports.submitReport(round, hex"01");
             assertFalse(reports.hasReported(round, sybil), "unregistered address reported");
         }
@@ -352,7 +352,7 @@ contract HostilePartiesTest is Fixture {
         vm.prank(patient);
         reports.submitReport(round, hex"01");
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(DiseaseReports.ReportAlreadySubmitted.selector, round, patient));
+        vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.ReportAlreadySubmitted.selector, round, patient));
         reports.submitReport(round, hex"02");
     }
 
@@ -360,7 +360,7 @@ contract HostilePartiesTest is Fixture {
         vm.assume(!identity.isRegistered(sybil));
         uint64 round = reports.openRound(keccak256("schema"), uint64(START + 1 days));
         vm.prank(sybil);
-        vm.expectRevert(abi.encodeWithSelector(DiseaseReports.UnregisteredReporter.selector, sybil));
+        vm.expectRevert(abi.encodeWithSelector(IDiseaseReports.UnregisteredReporter.selector, sybil));
         reports.submitReport(round, hex"01");
     }
 }

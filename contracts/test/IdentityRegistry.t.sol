@@ -2,21 +2,22 @@
 pragma solidity ^0.8.24;
 
 import {IdentityRegistry} from "../src/identity/IdentityRegistry.sol";
-import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
+import {IIdentityRegistry} from "../src/interfaces/IIdentityRegistry.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract IdentityRegistryTest is Fixture {
     function test_constructor_rejectsZeroAdmin() public {
-        vm.expectRevert(IdentityRegistry.ZeroAddress.selector);
+        vm.expectRevert(IIdentityRegistry.ZeroAddress.selector);
         new IdentityRegistry(address(0));
     }
 
     function test_register_storesKeyAndEmits() public {
         vm.expectEmit(address(identity));
-        emit IdentityRegistry.IdentityRegistered(patient, patient, ENCRYPTION_KEY);
+        emit IIdentityRegistry.IdentityRegistered(patient, patient, ENCRYPTION_KEY);
         vm.prank(patient);
         identity.register(ENCRYPTION_KEY);
-        IdentityRegistry.Identity memory id = identity.identityOf(patient);
+        IIdentityRegistry.Identity memory id = identity.identityOf(patient);
         assertEq(id.encryptionKey, ENCRYPTION_KEY, "key");
         assertEq(id.registeredAt, START, "registeredAt");
         assertTrue(identity.isRegistered(patient), "registered");
@@ -26,14 +27,14 @@ contract IdentityRegistryTest is Fixture {
     function test_register_revertsWhenAlreadyRegistered() public {
         vm.startPrank(patient);
         identity.register(ENCRYPTION_KEY);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.AlreadyRegistered.selector, patient));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.AlreadyRegistered.selector, patient));
         identity.register(ENCRYPTION_KEY);
         vm.stopPrank();
     }
 
     function test_register_revertsOnZeroKey() public {
         vm.prank(patient);
-        vm.expectRevert(IdentityRegistry.InvalidEncryptionKey.selector);
+        vm.expectRevert(IIdentityRegistry.InvalidEncryptionKey.selector);
         identity.register(bytes32(0));
     }
 
@@ -44,7 +45,7 @@ contract IdentityRegistryTest is Fixture {
             keccak256(abi.encode(identity.REGISTER_TYPEHASH(), patient, ENCRYPTION_KEY, 0, START + 1 hours))
         );
         vm.expectEmit(address(identity));
-        emit IdentityRegistry.IdentityRegistered(patient, relayer, ENCRYPTION_KEY);
+        emit IIdentityRegistry.IdentityRegistered(patient, relayer, ENCRYPTION_KEY);
         vm.prank(relayer);
         identity.registerBySig(patient, ENCRYPTION_KEY, START + 1 hours, sig);
         assertTrue(identity.isRegistered(patient), "registered");
@@ -57,7 +58,7 @@ contract IdentityRegistryTest is Fixture {
             identity,
             keccak256(abi.encode(identity.REGISTER_TYPEHASH(), stranger, ENCRYPTION_KEY, 0, START + 1 hours))
         );
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         identity.registerBySig(stranger, ENCRYPTION_KEY, START + 1 hours, sig);
     }
 
@@ -65,7 +66,7 @@ contract IdentityRegistryTest is Fixture {
         vm.startPrank(patient);
         identity.register(ENCRYPTION_KEY);
         vm.expectEmit(address(identity));
-        emit IdentityRegistry.EncryptionKeyRotated(patient, patient, bytes32(uint256(7)));
+        emit IIdentityRegistry.EncryptionKeyRotated(patient, patient, bytes32(uint256(7)));
         identity.rotateEncryptionKey(bytes32(uint256(7)));
         vm.stopPrank();
         assertEq(identity.identityOf(patient).encryptionKey, bytes32(uint256(7)), "rotated");
@@ -73,14 +74,14 @@ contract IdentityRegistryTest is Fixture {
 
     function test_rotateEncryptionKey_revertsWhenUnregistered() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotRegistered.selector, patient));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotRegistered.selector, patient));
         identity.rotateEncryptionKey(bytes32(uint256(7)));
     }
 
     function test_rotateEncryptionKey_revertsOnZeroKey() public {
         vm.startPrank(patient);
         identity.register(ENCRYPTION_KEY);
-        vm.expectRevert(IdentityRegistry.InvalidEncryptionKey.selector);
+        vm.expectRevert(IIdentityRegistry.InvalidEncryptionKey.selector);
         identity.rotateEncryptionKey(bytes32(0));
         vm.stopPrank();
     }
@@ -103,7 +104,7 @@ contract IdentityRegistryTest is Fixture {
         vm.prank(patient);
         identity.register(ENCRYPTION_KEY);
         vm.expectEmit(address(identity));
-        emit IdentityRegistry.DoctorAttested(patient, registrar, uint40(START + 10));
+        emit IIdentityRegistry.DoctorAttested(patient, registrar, uint40(START + 10));
         vm.prank(registrar);
         identity.attestDoctor(patient, uint40(START + 10));
         assertTrue(identity.isDoctor(patient), "doctor");
@@ -113,25 +114,25 @@ contract IdentityRegistryTest is Fixture {
 
     function test_attestDoctor_revertsForNonRegistrar() public {
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotRegistrar.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotRegistrar.selector, stranger));
         identity.attestDoctor(doctor, uint40(START + 10));
     }
 
     function test_attestDoctor_revertsForUnregistered() public {
         vm.prank(registrar);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotRegistered.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotRegistered.selector, stranger));
         identity.attestDoctor(stranger, uint40(START + 10));
     }
 
     function test_attestDoctor_revertsOnPastExpiry() public {
         vm.prank(registrar);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.InvalidAttestationExpiry.selector, uint40(START)));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.InvalidAttestationExpiry.selector, uint40(START)));
         identity.attestDoctor(doctor, uint40(START));
     }
 
     function test_revokeDoctor_byRegistrarAndAdmin() public {
         vm.expectEmit(address(identity));
-        emit IdentityRegistry.DoctorAttestationRevoked(doctor, registrar);
+        emit IIdentityRegistry.DoctorAttestationRevoked(doctor, registrar);
         vm.prank(registrar);
         identity.revokeDoctor(doctor);
         assertFalse(identity.isDoctor(doctor), "revoked");
@@ -142,13 +143,13 @@ contract IdentityRegistryTest is Fixture {
 
     function test_revokeDoctor_revertsForStranger() public {
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotRegistrar.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotRegistrar.selector, stranger));
         identity.revokeDoctor(doctor);
     }
 
     function test_revokeDoctor_revertsWhenNotAttested() public {
         vm.prank(registrar);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotAttested.selector, patient));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotAttested.selector, patient));
         identity.revokeDoctor(patient);
     }
 
@@ -160,30 +161,30 @@ contract IdentityRegistryTest is Fixture {
 
     function test_setRegistrar_revertsForNonAdmin() public {
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotAdmin.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotAdmin.selector, stranger));
         identity.setRegistrar(stranger, true);
     }
 
     function test_setRegistrar_revertsOnZero() public {
         vm.prank(admin);
-        vm.expectRevert(IdentityRegistry.ZeroAddress.selector);
+        vm.expectRevert(IIdentityRegistry.ZeroAddress.selector);
         identity.setRegistrar(address(0), true);
     }
 
     function test_transferAdmin() public {
         vm.expectEmit(address(identity));
-        emit IdentityRegistry.AdminTransferred(admin, stranger);
+        emit IIdentityRegistry.AdminTransferred(admin, stranger);
         vm.prank(admin);
         identity.transferAdmin(stranger);
         assertEq(identity.admin(), stranger, "admin");
         vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(IdentityRegistry.NotAdmin.selector, admin));
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.NotAdmin.selector, admin));
         identity.transferAdmin(admin);
     }
 
     function test_transferAdmin_revertsOnZero() public {
         vm.prank(admin);
-        vm.expectRevert(IdentityRegistry.ZeroAddress.selector);
+        vm.expectRevert(IIdentityRegistry.ZeroAddress.selector);
         identity.transferAdmin(address(0));
     }
 

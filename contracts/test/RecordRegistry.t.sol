@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {RecordRegistry} from "../src/records/RecordRegistry.sol";
-import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
+import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
+import {IRecordRegistry} from "../src/interfaces/IRecordRegistry.sol";
+import {IBatchErrors, IRecordOwnerErrors} from "../src/interfaces/ISharedErrors.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract RecordRegistryTest is Fixture {
@@ -12,10 +13,10 @@ contract RecordRegistryTest is Fixture {
     function test_anchorRecord_storesHeadAndEmits() public {
         bytes32 expected = records.recordIdOf(patient, CID);
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordAnchored(expected, patient, patient, ECG, CID);
+        emit IRecordRegistry.RecordAnchored(expected, patient, patient, ECG, CID);
         bytes32 recordId = _anchor(patient, CID, ECG);
         assertEq(recordId, expected, "id");
-        RecordRegistry.Record memory record = records.recordOf(recordId);
+        IRecordRegistry.Record memory record = records.recordOf(recordId);
         assertEq(record.patient, patient, "patient");
         assertEq(record.category, ECG, "category");
         assertEq(record.version, 0, "version");
@@ -24,14 +25,14 @@ contract RecordRegistryTest is Fixture {
 
     function test_anchorRecord_revertsOnEmptyCid() public {
         vm.prank(patient);
-        vm.expectRevert(RecordRegistry.EmptyCid.selector);
+        vm.expectRevert(IRecordRegistry.EmptyCid.selector);
         records.anchorRecord("", ECG);
     }
 
     function test_anchorRecord_revertsWhenAlreadyAnchored() public {
         bytes32 recordId = _anchor(patient, CID, ECG);
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordAlreadyAnchored.selector, recordId));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.RecordAlreadyAnchored.selector, recordId));
         records.anchorRecord(CID, LAB);
     }
 
@@ -49,7 +50,7 @@ contract RecordRegistryTest is Fixture {
             keccak256(abi.encode(records.ANCHOR_RECORD_TYPEHASH(), patient, keccak256(CID), ECG, 0, deadline))
         );
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordAnchored(records.recordIdOf(patient, CID), patient, relayer, ECG, CID);
+        emit IRecordRegistry.RecordAnchored(records.recordIdOf(patient, CID), patient, relayer, ECG, CID);
         vm.prank(relayer);
         bytes32 recordId = records.anchorRecordBySig(patient, CID, ECG, deadline, sig);
         assertEq(records.recordOf(recordId).patient, patient, "owner is the signer, not the relayer");
@@ -62,7 +63,7 @@ contract RecordRegistryTest is Fixture {
             records,
             keccak256(abi.encode(records.ANCHOR_RECORD_TYPEHASH(), patient, keccak256(CID), ECG, 0, deadline))
         );
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         records.anchorRecordBySig(patient, CID, LAB, deadline, sig);
     }
 
@@ -70,11 +71,11 @@ contract RecordRegistryTest is Fixture {
         bytes32 recordId = _anchor(patient, CID, ECG);
         vm.warp(START + 100);
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordSuperseded(recordId, patient, patient, 1, CID2);
+        emit IRecordRegistry.RecordSuperseded(recordId, patient, patient, 1, CID2);
         vm.prank(patient);
         uint32 version = records.supersedeRecord(recordId, CID2);
         assertEq(version, 1, "version");
-        RecordRegistry.Record memory record = records.recordOf(recordId);
+        IRecordRegistry.Record memory record = records.recordOf(recordId);
         assertEq(record.version, 1, "stored version");
         assertEq(record.updatedAt, START + 100, "updatedAt");
         assertEq(record.category, ECG, "category kept");
@@ -82,21 +83,21 @@ contract RecordRegistryTest is Fixture {
 
     function test_supersedeRecord_revertsForUnknownRecord() public {
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordNotFound.selector, bytes32(uint256(1))));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.RecordNotFound.selector, bytes32(uint256(1))));
         records.supersedeRecord(bytes32(uint256(1)), CID2);
     }
 
     function test_supersedeRecord_revertsForNonOwner() public {
         bytes32 recordId = _anchor(patient, CID, ECG);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, recordId, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IRecordOwnerErrors.NotRecordOwner.selector, recordId, stranger));
         records.supersedeRecord(recordId, CID2);
     }
 
     function test_supersedeRecord_revertsOnEmptyCid() public {
         bytes32 recordId = _anchor(patient, CID, ECG);
         vm.prank(patient);
-        vm.expectRevert(RecordRegistry.EmptyCid.selector);
+        vm.expectRevert(IRecordRegistry.EmptyCid.selector);
         records.supersedeRecord(recordId, "");
     }
 
@@ -124,9 +125,9 @@ contract RecordRegistryTest is Fixture {
         bytes[] memory cids = new bytes[](2);
         (cids[0], cids[1]) = (hex"0155", hex"0156");
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordSuperseded(first, patient, patient, 1, cids[0]);
+        emit IRecordRegistry.RecordSuperseded(first, patient, patient, 1, cids[0]);
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordSuperseded(second, patient, patient, 2, cids[1]);
+        emit IRecordRegistry.RecordSuperseded(second, patient, patient, 2, cids[1]);
         vm.prank(patient);
         uint32[] memory versions = records.supersedeRecords(ids, cids);
         assertEq(versions.length, 2, "count");
@@ -143,14 +144,14 @@ contract RecordRegistryTest is Fixture {
         bytes[] memory cids = new bytes[](2);
         (cids[0], cids[1]) = (CID2, CID);
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, foreign, patient));
+        vm.expectRevert(abi.encodeWithSelector(IRecordOwnerErrors.NotRecordOwner.selector, foreign, patient));
         records.supersedeRecords(ids, cids);
         assertEq(records.recordOf(own).version, 0, "the valid one was not written either");
 
         (cids[0], cids[1]) = (CID2, "");
         ids[1] = own;
         vm.prank(patient);
-        vm.expectRevert(RecordRegistry.EmptyCid.selector);
+        vm.expectRevert(IRecordRegistry.EmptyCid.selector);
         records.supersedeRecords(ids, cids);
         assertEq(records.recordOf(own).version, 0, "unchanged after an empty CID");
     }
@@ -159,10 +160,10 @@ contract RecordRegistryTest is Fixture {
         bytes32[] memory ids = new bytes32[](1);
         ids[0] = _anchor(patient, CID, ECG);
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.BatchLengthMismatch.selector, 1, 0));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.BatchLengthMismatch.selector, 1, 0));
         records.supersedeRecords(ids, new bytes[](0));
         vm.prank(patient);
-        vm.expectRevert(RecordRegistry.EmptyBatch.selector);
+        vm.expectRevert(IBatchErrors.EmptyBatch.selector);
         records.supersedeRecords(new bytes32[](0), new bytes[](0));
     }
 
@@ -199,7 +200,7 @@ contract RecordRegistryTest is Fixture {
         (bytes memory a, bytes memory b) = (cids[0], cids[1]);
         (cids[0], cids[1]) = (b, a);
         vm.prank(relayer);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         records.supersedeRecordsBySig(patient, ids, cids, deadline, sig);
         (cids[0], cids[1]) = (a, b);
 
@@ -208,7 +209,7 @@ contract RecordRegistryTest is Fixture {
         assertEq(versions[1], 1, "version");
         assertEq(records.nonces(patient), 1, "one nonce for the batch");
         vm.prank(relayer);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector); // replay: the nonce moved on
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector); // replay: the nonce moved on
         records.supersedeRecordsBySig(patient, ids, cids, deadline, sig);
     }
 
@@ -221,10 +222,10 @@ contract RecordRegistryTest is Fixture {
         bytes32 recordId = _anchor(patient, CID, ECG);
         vm.warp(START + 100);
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordErased(recordId, patient, patient);
+        emit IRecordRegistry.RecordErased(recordId, patient, patient);
         vm.prank(patient);
         records.eraseRecords(_ids(recordId));
-        RecordRegistry.Record memory record = records.recordOf(recordId);
+        IRecordRegistry.Record memory record = records.recordOf(recordId);
         assertTrue(record.erased, "erased");
         assertEq(record.patient, patient, "the owner stays: the id cannot be anchored again by anyone");
         assertEq(record.updatedAt, START + 100, "erasure time");
@@ -233,18 +234,18 @@ contract RecordRegistryTest is Fixture {
     function test_eraseRecords_refusesStrangersUnknownEmptyAndTwice() public {
         bytes32 recordId = _anchor(patient, CID, ECG);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, recordId, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IRecordOwnerErrors.NotRecordOwner.selector, recordId, stranger));
         records.eraseRecords(_ids(recordId));
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordNotFound.selector, bytes32(uint256(7))));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.RecordNotFound.selector, bytes32(uint256(7))));
         records.eraseRecords(_ids(bytes32(uint256(7))));
         vm.prank(patient);
-        vm.expectRevert(RecordRegistry.EmptyBatch.selector);
+        vm.expectRevert(IBatchErrors.EmptyBatch.selector);
         records.eraseRecords(new bytes32[](0));
         vm.prank(patient);
         records.eraseRecords(_ids(recordId));
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordIsErased.selector, recordId));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.RecordIsErased.selector, recordId));
         records.eraseRecords(_ids(recordId));
     }
 
@@ -252,7 +253,7 @@ contract RecordRegistryTest is Fixture {
         bytes32[] memory ids = new bytes32[](2);
         (ids[0], ids[1]) = (_anchor(patient, CID, ECG), _anchor(stranger, CID2, ECG));
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.NotRecordOwner.selector, ids[1], patient));
+        vm.expectRevert(abi.encodeWithSelector(IRecordOwnerErrors.NotRecordOwner.selector, ids[1], patient));
         records.eraseRecords(ids);
         assertFalse(records.recordOf(ids[0]).erased, "the first record of a refused batch stays");
     }
@@ -262,10 +263,10 @@ contract RecordRegistryTest is Fixture {
         vm.prank(patient);
         records.eraseRecords(_ids(recordId));
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordIsErased.selector, recordId));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.RecordIsErased.selector, recordId));
         records.supersedeRecord(recordId, CID2);
         vm.prank(patient);
-        vm.expectRevert(abi.encodeWithSelector(RecordRegistry.RecordAlreadyAnchored.selector, recordId));
+        vm.expectRevert(abi.encodeWithSelector(IRecordRegistry.RecordAlreadyAnchored.selector, recordId));
         records.anchorRecord(CID, ECG);
     }
 
@@ -294,15 +295,15 @@ contract RecordRegistryTest is Fixture {
         bytes memory sig = _sign(patientKey, records, structHash);
         // a relayer cannot widen the signed list
         vm.prank(relayer);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         records.eraseRecordsBySig(patient, ids, deadline, sig);
         vm.expectEmit(address(records));
-        emit RecordRegistry.RecordErased(ids[0], patient, relayer);
+        emit IRecordRegistry.RecordErased(ids[0], patient, relayer);
         vm.prank(relayer);
         records.eraseRecordsBySig(patient, _ids(ids[0]), deadline, sig);
         assertFalse(records.recordOf(ids[1]).erased, "only what was signed");
         vm.prank(relayer);
-        vm.expectRevert(EIP712Relayed.InvalidSignature.selector);
+        vm.expectRevert(IEIP712Relayed.InvalidSignature.selector);
         records.eraseRecordsBySig(patient, _ids(ids[0]), deadline, sig);
     }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {StreamAnchors} from "../src/streams/StreamAnchors.sol";
+import {IBatchErrors} from "../src/interfaces/ISharedErrors.sol";
+import {IStreamAnchors} from "../src/interfaces/IStreamAnchors.sol";
 import {EIP712Relayed} from "../src/utils/EIP712Relayed.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
@@ -28,10 +29,10 @@ contract StreamAnchorsTest is Fixture {
         (bytes32 root, bytes32 l0, bytes32 l1, bytes32 l2) = _tree();
         bytes32 batchId = streams.batchIdOf(patient, root);
         vm.expectEmit(address(streams));
-        emit StreamAnchors.StreamBatchAnchored(batchId, patient, patient, root, 3);
+        emit IStreamAnchors.StreamBatchAnchored(batchId, patient, patient, root, 3);
         vm.prank(patient);
         assertEq(streams.anchorStreamBatch(patient, root, 3), batchId, "id");
-        StreamAnchors.Batch memory batch = streams.batchOf(batchId);
+        IStreamAnchors.Batch memory batch = streams.batchOf(batchId);
         assertEq(batch.patient, patient, "patient");
         assertEq(batch.segmentCount, 3, "count");
 
@@ -60,7 +61,7 @@ contract StreamAnchorsTest is Fixture {
 
     function test_anchorStreamBatch_byAuthorizedDevice() public {
         vm.expectEmit(address(streams));
-        emit StreamAnchors.DeviceAuthorizationChanged(patient, device, patient, true);
+        emit IStreamAnchors.DeviceAuthorizationChanged(patient, device, patient, true);
         vm.prank(patient);
         streams.setDeviceAuthorization(device, true);
         assertTrue(streams.isDeviceAuthorized(patient, device), "authorized");
@@ -69,21 +70,21 @@ contract StreamAnchorsTest is Fixture {
         vm.prank(patient);
         streams.setDeviceAuthorization(device, false);
         vm.prank(device);
-        vm.expectRevert(abi.encodeWithSelector(StreamAnchors.NotAuthorizedDevice.selector, patient, device));
+        vm.expectRevert(abi.encodeWithSelector(IStreamAnchors.NotAuthorizedDevice.selector, patient, device));
         streams.anchorStreamBatch(patient, keccak256("r2"), 10);
     }
 
     function test_anchorStreamBatch_revertsForStranger() public {
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(StreamAnchors.NotAuthorizedDevice.selector, patient, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IStreamAnchors.NotAuthorizedDevice.selector, patient, stranger));
         streams.anchorStreamBatch(patient, keccak256("r"), 1);
     }
 
     function test_anchorStreamBatch_revertsOnEmptyBatchOrRoot() public {
         vm.startPrank(patient);
-        vm.expectRevert(StreamAnchors.EmptyBatch.selector);
+        vm.expectRevert(IBatchErrors.EmptyBatch.selector);
         streams.anchorStreamBatch(patient, keccak256("r"), 0);
-        vm.expectRevert(StreamAnchors.InvalidRoot.selector);
+        vm.expectRevert(IStreamAnchors.InvalidRoot.selector);
         streams.anchorStreamBatch(patient, bytes32(0), 1);
         vm.stopPrank();
     }
@@ -91,7 +92,7 @@ contract StreamAnchorsTest is Fixture {
     function test_anchorStreamBatch_revertsWhenAnchored() public {
         vm.startPrank(patient);
         bytes32 batchId = streams.anchorStreamBatch(patient, keccak256("r"), 1);
-        vm.expectRevert(abi.encodeWithSelector(StreamAnchors.BatchAlreadyAnchored.selector, batchId));
+        vm.expectRevert(abi.encodeWithSelector(IStreamAnchors.BatchAlreadyAnchored.selector, batchId));
         streams.anchorStreamBatch(patient, keccak256("r"), 1);
         vm.stopPrank();
     }

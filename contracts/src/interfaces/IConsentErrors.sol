@@ -2,7 +2,8 @@
 pragma solidity ^0.8.24;
 
 /// @title IConsentErrors
-/// @notice The errors `ConsentManager` and `DelegationRegistry` share, declared once.
+/// @notice The errors `ConsentManager` and `DelegationRegistry` share, declared once (see `ISharedErrors.sol` for the
+/// errors other contracts share).
 interface IConsentErrors {
     /// @notice `account` holds no current doctor attestation (never attested, expired, withdrawn, or its registrar
     /// was removed).

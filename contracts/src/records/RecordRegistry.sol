@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
+import {IRecordRegistry} from "../interfaces/IRecordRegistry.sol";
 import {EIP712Relayed} from "../utils/EIP712Relayed.sol";
 
 /// @title RecordRegistry
@@ -10,78 +11,20 @@ import {EIP712Relayed} from "../utils/EIP712Relayed.sol";
 /// One storage slot per record keeps anchoring cheap. The patient can erase a record: it then takes no new version and
 /// no one has access to it any more (`RecordErased` is the audit trail; the envelopes themselves are removed from
 /// storage by the patient's client, off chain).
-contract RecordRegistry is EIP712Relayed {
-    /// @notice The current head of a record.
-    struct Record {
-        /// The record's owner (zero: no such record).
-        address patient;
-        /// Non-identifying category code (application-defined, e.g. 1 = ECG).
-        uint16 category;
-        /// 0 for the first anchor, +1 for each superseding version.
-        uint32 version;
-        /// When the current version was anchored (or, once erased, when it was erased).
-        uint40 updatedAt;
-        /// Whether the patient erased the record: it takes no new version and grants no access.
-        bool erased;
-    }
-
-    /// @notice `patient` anchored record `recordId` (version 0) at envelope `cid`; `actor` submitted it.
-    /// @param recordId The new record's id: `keccak256(abi.encode(patient, keccak256(cid)))`.
-    /// @param patient The record's owner.
-    /// @param actor Who submitted it (the patient or a relayer).
-    /// @param category The record's category code.
-    /// @param cid The envelope CID of version 0.
-    event RecordAnchored(
-        bytes32 indexed recordId, address indexed patient, address indexed actor, uint16 category, bytes cid
-    );
-    /// @notice Version `version` at envelope `cid` superseded the previous version of `recordId`.
-    /// @param recordId The record.
-    /// @param patient The record's owner.
-    /// @param actor Who submitted it (the patient or a relayer).
-    /// @param version The new version number.
-    /// @param cid The new version's envelope CID.
-    event RecordSuperseded(
-        bytes32 indexed recordId, address indexed patient, address indexed actor, uint32 version, bytes cid
-    );
-
-    /// @notice `patient` erased record `recordId`: it takes no new version, no one has access to it any more, and the
-    /// patient's client removed its envelopes from the storage it controls. The event carries no content.
-    /// @param recordId The erased record.
-    /// @param patient The record's owner.
-    /// @param actor Who submitted the erasure (the patient or a relayer).
-    event RecordErased(bytes32 indexed recordId, address indexed patient, address indexed actor);
-
-    /// @notice The CID is empty.
-    error EmptyCid();
-    /// @notice The patient already anchored this CID.
-    /// @param recordId The existing record's id.
-    error RecordAlreadyAnchored(bytes32 recordId);
-    /// @notice No record has this id.
-    /// @param recordId The unknown id.
-    error RecordNotFound(bytes32 recordId);
-    /// @notice `account` does not own the record.
-    /// @param recordId The record.
-    /// @param account The account that tried to change it.
-    error NotRecordOwner(bytes32 recordId, address account);
-    /// @notice A batch lists no record.
-    error EmptyBatch();
-    /// @notice A batch lists a different number of record ids and CIDs (or more than the batch limit).
-    /// @param recordIds How many record ids it lists.
-    /// @param cids How many CIDs it lists.
-    error BatchLengthMismatch(uint256 recordIds, uint256 cids);
-    /// @notice The record was erased: it takes no new version and cannot be erased again.
-    /// @param recordId The erased record.
-    error RecordIsErased(bytes32 recordId);
-
+contract RecordRegistry is IRecordRegistry, EIP712Relayed {
+    /// @inheritdoc IRecordRegistry
     bytes32 public constant ANCHOR_RECORD_TYPEHASH =
         keccak256("AnchorRecord(address patient,bytes cid,uint16 category,uint256 nonce,uint256 deadline)");
+    /// @inheritdoc IRecordRegistry
     bytes32 public constant SUPERSEDE_RECORD_TYPEHASH =
         keccak256("SupersedeRecord(address patient,bytes32 recordId,bytes cid,uint256 nonce,uint256 deadline)");
 
+    /// @inheritdoc IRecordRegistry
     bytes32 public constant SUPERSEDE_RECORDS_TYPEHASH = keccak256(
         "SupersedeRecords(address patient,bytes32[] recordIds,bytes[] cids,uint256 nonce,uint256 deadline)"
     );
 
+    /// @inheritdoc IRecordRegistry
     bytes32 public constant ERASE_RECORDS_TYPEHASH =
         keccak256("EraseRecords(address patient,bytes32[] recordIds,uint256 nonce,uint256 deadline)");
 
@@ -89,12 +32,12 @@ contract RecordRegistry is EIP712Relayed {
 
     constructor() EIP712Relayed("MHR Chain RecordRegistry", "1") {}
 
-    /// @notice Anchors envelope `cid` (binary CID) for the caller; returns the record id.
+    /// @inheritdoc IRecordRegistry
     function anchorRecord(bytes calldata cid, uint16 category) external returns (bytes32 recordId) {
         return _anchor(msg.sender, cid, category);
     }
 
-    /// @notice Anchors a record for `patient` with the patient's EIP-712 signature; anyone may submit it.
+    /// @inheritdoc IRecordRegistry
     function anchorRecordBySig(
         address patient,
         bytes calldata cid,
@@ -109,12 +52,12 @@ contract RecordRegistry is EIP712Relayed {
         return _anchor(patient, cid, category);
     }
 
-    /// @notice Supersedes the current version of the caller's record with envelope `cid`; returns the new version.
+    /// @inheritdoc IRecordRegistry
     function supersedeRecord(bytes32 recordId, bytes calldata cid) external returns (uint32 version) {
         return _supersede(msg.sender, recordId, cid);
     }
 
-    /// @notice Supersedes a record of `patient` with the patient's EIP-712 signature.
+    /// @inheritdoc IRecordRegistry
     function supersedeRecordBySig(
         address patient,
         bytes32 recordId,
@@ -129,8 +72,7 @@ contract RecordRegistry is EIP712Relayed {
         return _supersede(patient, recordId, cid);
     }
 
-    /// @notice Supersedes several of the caller's records at once (`cids[i]` becomes the next version of
-    /// `recordIds[i]`), all or none: one transaction for a key release or a rotation. Returns the new versions.
+    /// @inheritdoc IRecordRegistry
     function supersedeRecords(bytes32[] calldata recordIds, bytes[] calldata cids)
         external
         returns (uint32[] memory versions)
@@ -139,7 +81,7 @@ contract RecordRegistry is EIP712Relayed {
         return _supersedeEach(msg.sender, recordIds, cids);
     }
 
-    /// @notice Supersedes several records of `patient` with one EIP-712 signature of the patient.
+    /// @inheritdoc IRecordRegistry
     function supersedeRecordsBySig(
         address patient,
         bytes32[] calldata recordIds,
@@ -166,12 +108,12 @@ contract RecordRegistry is EIP712Relayed {
         return _supersedeEach(patient, recordIds, cids);
     }
 
-    /// @notice Erases several of the caller's records at once, all or none (see `RecordErased`).
+    /// @inheritdoc IRecordRegistry
     function eraseRecords(bytes32[] calldata recordIds) external {
         _eraseEach(msg.sender, recordIds);
     }
 
-    /// @notice Erases several records of `patient` with one EIP-712 signature of the patient; anyone may submit it.
+    /// @inheritdoc IRecordRegistry
     function eraseRecordsBySig(address patient, bytes32[] calldata recordIds, uint256 deadline, bytes calldata signature)
         external
     {
@@ -184,12 +126,12 @@ contract RecordRegistry is EIP712Relayed {
         _eraseEach(patient, recordIds);
     }
 
-    /// @notice The current head of `recordId` (all zero when unknown).
+    /// @inheritdoc IRecordRegistry
     function recordOf(bytes32 recordId) external view returns (Record memory) {
         return _records[recordId];
     }
 
-    /// @notice The id a record of `patient` first anchored at `cid` gets.
+    /// @inheritdoc IRecordRegistry
     function recordIdOf(address patient, bytes calldata cid) public pure returns (bytes32) {
         return keccak256(abi.encode(patient, keccak256(cid)));
     }

@@ -1,37 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @notice Minimal ERC-1271 interface, so smart-account patients can sign relayed actions too.
-interface IERC1271 {
-    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4 magicValue);
-}
+import {IEIP712Relayed} from "../interfaces/IEIP712Relayed.sol";
+import {IERC1271} from "../interfaces/IERC1271.sol";
 
 /// @title EIP712Relayed
 /// @notice Base for contracts whose actions can be submitted by any relayer with the actor's EIP-712 signature.
 /// The domain binds name, version, chain id and this contract's address; every signature consumes the signer's
 /// sequential nonce and carries a deadline, so a signature is valid once, on one chain, for one contract. An account
 /// cancels signatures it handed out and no longer wants relayed by moving its nonce past them (`invalidateNonces`).
-abstract contract EIP712Relayed {
-    /// @notice `account` moved its nonce from `previousNonce` to `newNonce`: every signature it made with a nonce in
-    /// between is void.
-    /// @param account The account whose signatures were cancelled.
-    /// @param actor Who submitted the cancellation (the account itself or a relayer).
-    /// @param previousNonce The account's nonce before the cancellation.
-    /// @param newNonce The account's nonce after it: the next signature must carry it.
-    event NoncesInvalidated(address indexed account, address indexed actor, uint256 previousNonce, uint256 newNonce);
-
-    /// @notice The signature's deadline has passed.
-    /// @param deadline The signature's deadline (Unix seconds).
-    error SignatureExpired(uint256 deadline);
-    /// @notice The signature is malformed or was not made by the expected signer.
-    error InvalidSignature();
-    /// @notice A cancellation must move the nonce forward, by at most `MAX_NONCE_JUMP`.
-    /// @param currentNonce The account's nonce.
-    /// @param newNonce The rejected new nonce.
-    error InvalidNonceJump(uint256 currentNonce, uint256 newNonce);
-
-    /// @notice The furthest one cancellation may move a nonce (keeps nonces far from overflowing).
+abstract contract EIP712Relayed is IEIP712Relayed {
+    /// @inheritdoc IEIP712Relayed
     uint256 public constant MAX_NONCE_JUMP = type(uint32).max;
+    /// @inheritdoc IEIP712Relayed
     bytes32 public constant INVALIDATE_NONCES_TYPEHASH =
         keccak256("InvalidateNonces(address account,uint256 newNonce,uint256 nonce,uint256 deadline)");
 
@@ -61,13 +42,13 @@ abstract contract EIP712Relayed {
         _cachedDomainSeparator = _buildDomainSeparator();
     }
 
-    /// @notice The EIP-712 domain separator for the current chain.
+    /// @inheritdoc IEIP712Relayed
     function DOMAIN_SEPARATOR() public view returns (bytes32) {
         if (address(this) == _cachedThis && block.chainid == _cachedChainId) return _cachedDomainSeparator;
         return _buildDomainSeparator();
     }
 
-    /// @notice The EIP-712 domain (ERC-5267), so wallets and SDKs read it instead of hard-coding it.
+    /// @inheritdoc IEIP712Relayed
     function eip712Domain()
         external
         view
@@ -84,19 +65,17 @@ abstract contract EIP712Relayed {
         return (hex"0f", _name, _version, block.chainid, address(this), bytes32(0), new uint256[](0));
     }
 
-    /// @notice The next nonce a signature by `account` must carry.
+    /// @inheritdoc IEIP712Relayed
     function nonces(address account) external view returns (uint256) {
         return _nonces[account];
     }
 
-    /// @notice Cancels every signature the caller made with a nonce below `newNonce` that was not relayed yet.
-    /// @param newNonce The caller's next nonce: greater than the current one, by at most `MAX_NONCE_JUMP`.
+    /// @inheritdoc IEIP712Relayed
     function invalidateNonces(uint256 newNonce) external {
         _invalidateNonces(msg.sender, _nonces[msg.sender], newNonce);
     }
 
-    /// @notice Cancels `account`'s unrelayed signatures with the account's EIP-712 signature; anyone may submit it.
-    /// The signature consumes its own nonce, so `newNonce` must be at least one past it.
+    /// @inheritdoc IEIP712Relayed
     function invalidateNoncesBySig(address account, uint256 newNonce, uint256 deadline, bytes calldata signature)
         external
     {

@@ -5,6 +5,7 @@ import {ConsentManager} from "../../src/consent/ConsentManager.sol";
 import {DelegationRegistry} from "../../src/consent/DelegationRegistry.sol";
 import {Scope, ScopeKind, ScopeLib} from "../../src/consent/Scope.sol";
 import {IdentityRegistry} from "../../src/identity/IdentityRegistry.sol";
+import {IDelegationRegistry} from "../../src/interfaces/IDelegationRegistry.sol";
 import {RecordRegistry} from "../../src/records/RecordRegistry.sol";
 import {EIP712Relayed} from "../../src/utils/EIP712Relayed.sol";
 import {Vm} from "../utils/Vm.sol";
@@ -50,9 +51,9 @@ contract ConsentHandler {
         consent = consent_;
         twin = twin_;
         delegations = delegations_;
-        records = consent_.records();
+        records = RecordRegistry(address(consent_.records()));
         doctors = doctors_;
-        identity = consent_.identities();
+        identity = IdentityRegistry(address(consent_.identities()));
         for (uint256 i; i < 3; ++i) modelAttested[doctors_[i]] = true;
         for (uint256 i; i < 2; ++i) {
             address patient = vm.addr(patientKeys[i]);
@@ -185,14 +186,14 @@ contract ConsentHandler {
         address patient = patients[p % 2];
         for (uint256 i; i < 3; ++i) {
             address colleague = doctors[(c + i) % 3];
-            if (delegations.delegationOf(patient, colleague).status != DelegationRegistry.DelegationStatus.Pending) {
+            if (delegations.delegationOf(patient, colleague).status != IDelegationRegistry.DelegationStatus.Pending) {
                 continue;
             }
-            DelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
+            IDelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
             vm.prank(patient);
             try delegations.approveDelegation(
                 colleague,
-                DelegationRegistry.DelegationTerms(d.doctor, d.serial, modelRequestedScope[patient][colleague], d.expiresAt)
+                IDelegationRegistry.DelegationTerms(d.doctor, d.serial, modelRequestedScope[patient][colleague], d.expiresAt)
             ) {
                 modelDelegationApproved[patient][colleague] = true;
                 approvals++;
@@ -257,7 +258,7 @@ contract ConsentHandler {
     function _impersonateApproval(uint256 p, uint256 d, uint256 attackerKey, uint256 deadline) internal {
         address patient = patients[p];
         address doctor = doctors[d];
-        DelegationRegistry.Delegation memory pending = delegations.delegationOf(patient, doctor);
+        IDelegationRegistry.Delegation memory pending = delegations.delegationOf(patient, doctor);
         bytes32 scopeHash = modelRequestedScope[patient][doctor];
         bytes32 structHash = keccak256(
             abi.encode(
@@ -273,8 +274,8 @@ contract ConsentHandler {
             )
         );
         bytes memory forged = _sign(delegations, attackerKey, structHash);
-        DelegationRegistry.DelegationTerms memory terms =
-            DelegationRegistry.DelegationTerms(pending.doctor, pending.serial, scopeHash, pending.expiresAt);
+        IDelegationRegistry.DelegationTerms memory terms =
+            IDelegationRegistry.DelegationTerms(pending.doctor, pending.serial, scopeHash, pending.expiresAt);
         try delegations.approveDelegationBySig(patient, doctor, terms, deadline, forged) {
             _breach("forged delegation approval");
         } catch {}
@@ -291,9 +292,9 @@ contract ConsentHandler {
         calls++;
         address patient = patients[p % 2];
         address colleague = doctors[c % 3];
-        DelegationRegistry.Delegation memory first = delegations.delegationOf(patient, colleague);
-        if (first.status != DelegationRegistry.DelegationStatus.Pending) return;
-        DelegationRegistry.DelegationTerms memory stale = DelegationRegistry.DelegationTerms(
+        IDelegationRegistry.Delegation memory first = delegations.delegationOf(patient, colleague);
+        if (first.status != IDelegationRegistry.DelegationStatus.Pending) return;
+        IDelegationRegistry.DelegationTerms memory stale = IDelegationRegistry.DelegationTerms(
             first.doctor, first.serial, modelRequestedScope[patient][colleague], first.expiresAt
         );
         uint256 deadline = block.timestamp + 1 hours;
@@ -398,7 +399,7 @@ contract ConsentHandler {
         return _sign(target, patientKeys[p], structHash);
     }
 
-    function _approvalSig(uint256 p, address colleague, DelegationRegistry.DelegationTerms memory terms, uint256 deadline)
+    function _approvalSig(uint256 p, address colleague, IDelegationRegistry.DelegationTerms memory terms, uint256 deadline)
         internal
         view
         returns (bytes memory)

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ConsentManager} from "../../src/consent/ConsentManager.sol";
 import {DelegationRegistry} from "../../src/consent/DelegationRegistry.sol";
 import {IdentityRegistry} from "../../src/identity/IdentityRegistry.sol";
+import {IDelegationRegistry} from "../../src/interfaces/IDelegationRegistry.sol";
 import {RecordRegistry} from "../../src/records/RecordRegistry.sol";
 import {Test} from "../utils/Test.sol";
 import {ConsentHandler} from "./ConsentHandler.sol";
@@ -88,8 +89,8 @@ abstract contract ConsentInvariantBase is Test {
 
     /// A colleague's delegated access needs the patient's approval, a live parent grant, and stays within it.
     function _checkDelegation(address patient, address colleague) internal view {
-        DelegationRegistry.Delegation memory delegation = delegations.delegationOf(patient, colleague);
-        if (delegation.status == DelegationRegistry.DelegationStatus.None) return;
+        IDelegationRegistry.Delegation memory delegation = delegations.delegationOf(patient, colleague);
+        if (delegation.status == IDelegationRegistry.DelegationStatus.None) return;
         bool active = delegations.isDelegationActive(patient, colleague);
         if (active) {
             assertTrue(handler.modelDelegationApproved(patient, colleague), "delegation active without approval");

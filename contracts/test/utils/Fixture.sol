@@ -5,6 +5,7 @@ import {ConsentManager} from "../../src/consent/ConsentManager.sol";
 import {DelegationRegistry} from "../../src/consent/DelegationRegistry.sol";
 import {Scope, ScopeKind, ScopeLib} from "../../src/consent/Scope.sol";
 import {IdentityRegistry} from "../../src/identity/IdentityRegistry.sol";
+import {IDelegationRegistry} from "../../src/interfaces/IDelegationRegistry.sol";
 import {RecordRegistry} from "../../src/records/RecordRegistry.sol";
 import {DiseaseReports} from "../../src/stats/DiseaseReports.sol";
 import {StreamAnchors} from "../../src/streams/StreamAnchors.sol";
@@ -122,7 +123,7 @@ abstract contract Fixture is Test {
         view
         returns (address doctor_, uint32 serial, bytes32 scopeHash, uint40 expiresAt)
     {
-        DelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague_);
+        IDelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague_);
         return (d.doctor, d.serial, _scopeHash(scope), d.expiresAt);
     }
 
@@ -130,7 +131,7 @@ abstract contract Fixture is Test {
     function _approveDelegation(address colleague_, Scope memory scope) internal {
         (address doctor_, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague_, scope);
         vm.prank(patient);
-        delegations.approveDelegation(colleague_, DelegationRegistry.DelegationTerms(doctor_, serial, scopeHash, expiresAt));
+        delegations.approveDelegation(colleague_, IDelegationRegistry.DelegationTerms(doctor_, serial, scopeHash, expiresAt));
     }
 
     function _approveDelegationSig(

@@ -8,12 +8,12 @@ export const consentManagerAbi = [
       {
         "name": "identities_",
         "type": "address",
-        "internalType": "contract IdentityRegistry"
+        "internalType": "contract IIdentityRegistry"
       },
       {
         "name": "records_",
         "type": "address",
-        "internalType": "contract RecordRegistry"
+        "internalType": "contract IRecordRegistry"
       }
     ],
     "stateMutability": "nonpayable"
@@ -421,7 +421,7 @@ export const consentManagerAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct ConsentManager.Grant",
+        "internalType": "struct IConsentManager.Grant",
         "components": [
           {
             "name": "serial",
@@ -431,7 +431,7 @@ export const consentManagerAbi = [
           {
             "name": "status",
             "type": "uint8",
-            "internalType": "enum ConsentManager.GrantStatus"
+            "internalType": "enum IConsentManager.GrantStatus"
           },
           {
             "name": "kind",
@@ -495,7 +495,7 @@ export const consentManagerAbi = [
       {
         "name": "",
         "type": "address",
-        "internalType": "contract IdentityRegistry"
+        "internalType": "contract IIdentityRegistry"
       }
     ],
     "stateMutability": "view"
@@ -637,7 +637,7 @@ export const consentManagerAbi = [
       {
         "name": "grant",
         "type": "tuple",
-        "internalType": "struct ConsentManager.Grant",
+        "internalType": "struct IConsentManager.Grant",
         "components": [
           {
             "name": "serial",
@@ -647,7 +647,7 @@ export const consentManagerAbi = [
           {
             "name": "status",
             "type": "uint8",
-            "internalType": "enum ConsentManager.GrantStatus"
+            "internalType": "enum IConsentManager.GrantStatus"
           },
           {
             "name": "kind",
@@ -706,7 +706,7 @@ export const consentManagerAbi = [
       {
         "name": "",
         "type": "address",
-        "internalType": "contract RecordRegistry"
+        "internalType": "contract IRecordRegistry"
       }
     ],
     "stateMutability": "view"
@@ -821,12 +821,12 @@ export const consentManagerAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct ConsentManager.AccessRequest",
+        "internalType": "struct IConsentManager.AccessRequest",
         "components": [
           {
             "name": "status",
             "type": "uint8",
-            "internalType": "enum ConsentManager.RequestStatus"
+            "internalType": "enum IConsentManager.RequestStatus"
           },
           {
             "name": "kind",
@@ -1273,7 +1273,7 @@ export const consentManagerAbi = [
         "internalType": "bytes32"
       },
       {
-        "name": "patient",
+        "name": "account",
         "type": "address",
         "internalType": "address"
       }

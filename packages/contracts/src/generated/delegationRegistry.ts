@@ -8,7 +8,7 @@ export const delegationRegistryAbi = [
       {
         "name": "consent_",
         "type": "address",
-        "internalType": "contract ConsentManager"
+        "internalType": "contract IConsentManager"
       }
     ],
     "stateMutability": "nonpayable"
@@ -103,7 +103,7 @@ export const delegationRegistryAbi = [
       {
         "name": "terms",
         "type": "tuple",
-        "internalType": "struct DelegationRegistry.DelegationTerms",
+        "internalType": "struct IDelegationRegistry.DelegationTerms",
         "components": [
           {
             "name": "doctor",
@@ -148,7 +148,7 @@ export const delegationRegistryAbi = [
       {
         "name": "terms",
         "type": "tuple",
-        "internalType": "struct DelegationRegistry.DelegationTerms",
+        "internalType": "struct IDelegationRegistry.DelegationTerms",
         "components": [
           {
             "name": "doctor",
@@ -194,7 +194,7 @@ export const delegationRegistryAbi = [
       {
         "name": "",
         "type": "address",
-        "internalType": "contract ConsentManager"
+        "internalType": "contract IConsentManager"
       }
     ],
     "stateMutability": "view"
@@ -218,7 +218,7 @@ export const delegationRegistryAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct DelegationRegistry.Delegation",
+        "internalType": "struct IDelegationRegistry.Delegation",
         "components": [
           {
             "name": "doctor",
@@ -228,7 +228,7 @@ export const delegationRegistryAbi = [
           {
             "name": "status",
             "type": "uint8",
-            "internalType": "enum DelegationRegistry.DelegationStatus"
+            "internalType": "enum IDelegationRegistry.DelegationStatus"
           },
           {
             "name": "kind",
@@ -340,7 +340,7 @@ export const delegationRegistryAbi = [
       {
         "name": "",
         "type": "address",
-        "internalType": "contract IdentityRegistry"
+        "internalType": "contract IIdentityRegistry"
       }
     ],
     "stateMutability": "view"
@@ -437,7 +437,7 @@ export const delegationRegistryAbi = [
       {
         "name": "",
         "type": "address",
-        "internalType": "contract RecordRegistry"
+        "internalType": "contract IRecordRegistry"
       }
     ],
     "stateMutability": "view"

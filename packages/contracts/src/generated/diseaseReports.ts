@@ -8,7 +8,7 @@ export const diseaseReportsAbi = [
       {
         "name": "identities_",
         "type": "address",
-        "internalType": "contract IdentityRegistry"
+        "internalType": "contract IIdentityRegistry"
       }
     ],
     "stateMutability": "nonpayable"
@@ -140,7 +140,7 @@ export const diseaseReportsAbi = [
       {
         "name": "",
         "type": "address",
-        "internalType": "contract IdentityRegistry"
+        "internalType": "contract IIdentityRegistry"
       }
     ],
     "stateMutability": "view"
@@ -256,7 +256,7 @@ export const diseaseReportsAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct DiseaseReports.Round",
+        "internalType": "struct IDiseaseReports.Round",
         "components": [
           {
             "name": "opener",

@@ -166,7 +166,7 @@ export const identityRegistryAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct IdentityRegistry.Identity",
+        "internalType": "struct IIdentityRegistry.Identity",
         "components": [
           {
             "name": "encryptionKey",

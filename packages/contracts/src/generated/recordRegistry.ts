@@ -343,7 +343,7 @@ export const recordRegistryAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct RecordRegistry.Record",
+        "internalType": "struct IRecordRegistry.Record",
         "components": [
           {
             "name": "patient",

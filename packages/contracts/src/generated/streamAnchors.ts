@@ -178,7 +178,7 @@ export const streamAnchorsAbi = [
       {
         "name": "",
         "type": "tuple",
-        "internalType": "struct StreamAnchors.Batch",
+        "internalType": "struct IStreamAnchors.Batch",
         "components": [
           {
             "name": "patient",
