@@ -123,6 +123,9 @@ export interface LiveSubscription {
   [Symbol.asyncIterator](): AsyncIterator<LiveStreamEvent>;
 }
 
+/** Messages held while waiting for the first key announcement. */
+const EARLY_LIMIT = 10_000;
+
 const REASONS: readonly LiveMessageRejection[] = [
   'malformed',
   'foreign-stream',
@@ -190,9 +193,22 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
     emit({ type: 'rejected', error: new LiveMessageError(reason, details, cause) });
   };
 
+  // Frames (and gap notices) that come before the first key announcement: a resumed persistent session delivers
+  // what the broker queued for it before the retained announcement. Held, up to EARLY_LIMIT, until access is
+  // settled, then handled in order.
+  const early: Uint8Array[] = [];
+  const holdEarly = (bytes: Uint8Array) => {
+    if (accessSettled || early.length >= EARLY_LIMIT) return false;
+    early.push(bytes.slice());
+    return true;
+  };
+  const handleEarly = () => {
+    for (const bytes of early.splice(0)) handle(bytes);
+  };
+
   const handleFrame = (bytes: Uint8Array, epoch: number, sequence: number) => {
     const key = keys.get(epoch);
-    if (!key) return reject('no-key', `epoch ${epoch}`);
+    if (!key) return holdEarly(bytes) ? undefined : reject('no-key', `epoch ${epoch}`);
     const plaintext = openFrame(key, bytes);
     if (!plaintext) return reject('bad-frame', `sequence ${sequence}`);
     const verdict = tracker.check(sequence);
@@ -230,7 +246,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
   // transport keeps order), so what is still missing before `from` is reported now as well.
   const handleGapNotice = (bytes: Uint8Array, epoch: number, from: number) => {
     const key = keys.get(epoch);
-    if (!key) return reject('no-key', `epoch ${epoch}`);
+    if (!key) return holdEarly(bytes) ? undefined : reject('no-key', `epoch ${epoch}`);
     const to = openGapNotice(key, bytes);
     if (to === undefined || to < from) return reject('bad-frame', `gap notice from ${from}`);
     const last = tracker.last;
@@ -255,6 +271,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
         rejectAccess(error);
       }
       emit({ type: 'access-denied', epoch: opened.epoch, error });
+      handleEarly();
       return;
     }
     keys.set(opened.epoch, opened.key);
@@ -264,6 +281,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
       resolveAccess(opened.epoch);
     }
     emit({ type: 'key', epoch: opened.epoch, firstSequence: opened.sequence });
+    handleEarly();
   };
 
   // Messages are handled strictly in arrival order; only key announcements are asynchronous.
