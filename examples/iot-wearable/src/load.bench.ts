@@ -5,6 +5,10 @@
  * sample exists on the wearable to the doctor's decoded samples. Baseline, measured in the same run: the same
  * per-frame pipeline in process, without a broker.
  *
+ * The default configuration is the one with the delivery guarantees of docs/live-streaming.md: MQTT QoS 1 and
+ * persistent sessions (a stable client id per wearable and per doctor connection, a broker with persistence);
+ * `--qos 0 --session clean` measures the lighter at-most-once configuration.
+ *
  *   pnpm --filter @mhrchain/example-iot-wearable bench [-- --streams 250,500,1000,1500,2000 --seconds 10]
  */
 import { readFileSync } from 'node:fs';
@@ -34,7 +38,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     'streams-per-doctor-connection': { type: 'string', default: '10' },
-    qos: { type: 'string', default: '0' },
+    qos: { type: 'string', default: '1' },
+    session: { type: 'string', default: 'persistent' },
     'keep-going': { type: 'boolean', default: false },
   },
 });
@@ -43,6 +48,11 @@ const SECONDS = Number(values.seconds);
 const WARMUP = Number(values.warmup);
 const PER_DOCTOR_CONNECTION = Number(values['streams-per-doctor-connection']);
 const QOS = Number(values.qos) as 0 | 1;
+if (QOS !== 0 && QOS !== 1) throw new Error('--qos is 0 or 1');
+if (values.session !== 'persistent' && values.session !== 'clean') throw new Error('--session is persistent or clean');
+const PERSISTENT = values.session === 'persistent';
+/** Client ids unique to this run (a broker is started per level, but ids should not collide across runs either). */
+const RUN_ID = Math.random().toString(36).slice(2, 8);
 const FS = 360;
 const CHANNELS = 2;
 const FRAME = 90; // 250 ms
@@ -197,8 +207,13 @@ async function runLevel(streams: number): Promise<LevelResult> {
   try {
     for (let i = 0; i < streams; i += 50) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(50, streams - i) }, () =>
-          createMqttTransport({ url: broker.url, qos: QOS, reconnectPeriodMs: 1000 }),
+        Array.from({ length: Math.min(50, streams - i) }, (_, k) =>
+          createMqttTransport({
+            url: broker.url,
+            qos: QOS,
+            reconnectPeriodMs: 1000,
+            ...(PERSISTENT ? { clientId: `wearable-${RUN_ID}-${i + k}`, sessionExpirySeconds: 600 } : {}),
+          }),
         ),
       );
       transports.push(...batch);
@@ -223,6 +238,7 @@ async function runLevel(streams: number): Promise<LevelResult> {
       streamsPerConnection: PER_DOCTOR_CONNECTION,
       frameMs: FRAME_MS,
       qos: QOS,
+      clientIdPrefix: PERSISTENT ? `doctor-${RUN_ID}` : undefined,
     };
     worker = new Worker(new URL('./loadDoctors.ts', import.meta.url), { workerData: data });
     const messages: DoctorsMessage[] = [];
@@ -318,7 +334,8 @@ async function runLevel(streams: number): Promise<LevelResult> {
 const cores = availableParallelism();
 console.log(
   `live ECG load benchmark: ${FS} Hz, ${CHANNELS} leads, ${FRAME_MS} ms frames, real time; ${SECONDS} s measured after ${WARMUP} s warm-up; ` +
-    `MQTT QoS ${QOS}; ${cores} cores; load average before: ${loadavg()[0]!.toFixed(1)}`,
+    `MQTT QoS ${QOS}, ${PERSISTENT ? 'persistent sessions (stable client ids, broker persistence)' : 'clean sessions'}; ` +
+    `${cores} cores; load average before: ${loadavg()[0]!.toFixed(1)}`,
 );
 const base = await baseline();
 console.log('\nBaseline (same run, in process, no broker): CPU time per frame');

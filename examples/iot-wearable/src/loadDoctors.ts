@@ -20,6 +20,8 @@ export interface DoctorsWorkerData {
   streamsPerConnection: number;
   frameMs: number;
   qos: 0 | 1;
+  /** Persistent sessions: client ids `<prefix>-<connection>`. Undefined: clean sessions. */
+  clientIdPrefix: string | undefined;
 }
 
 export type DoctorsMessage =
@@ -43,7 +45,15 @@ let beats = 0;
 let lastFrameAt = 0;
 
 for (let i = 0; i < data.descriptors.length; i += data.streamsPerConnection) {
-  transports.push(await createMqttTransport({ url: data.url, qos: data.qos }));
+  transports.push(
+    await createMqttTransport({
+      url: data.url,
+      qos: data.qos,
+      ...(data.clientIdPrefix
+        ? { clientId: `${data.clientIdPrefix}-${i / data.streamsPerConnection}`, sessionExpirySeconds: 600 }
+        : {}),
+    }),
+  );
 }
 await Promise.all(
   data.descriptors.map(async (descriptor, i) => {
