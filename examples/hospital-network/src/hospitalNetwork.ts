@@ -85,6 +85,11 @@ const ORIGIN = 'https://hospital-network.example';
 const VITALS = 1;
 const IMAGING = 2;
 const ROLES: readonly Role[] = ['patient', 'doctor', 'colleague'];
+/**
+ * How long a reader's gateway storage waits for a block. A block on no node is never served: a read of one fails
+ * with `BlockNotFoundError` after this long (the check after the revocation waits that long).
+ */
+const READ_TIMEOUT_MS = 10_000;
 
 /** Runs the whole story (about half a minute) and returns what happened; everything it started is stopped after. */
 export async function runHospitalNetwork(options: RunHospitalNetworkOptions = {}): Promise<HospitalNetworkReport> {
@@ -153,13 +158,13 @@ export async function runHospitalNetwork(options: RunHospitalNetworkOptions = {}
         ...base,
         role: 'doctor',
         privateKey: doctorWallet!.privateKey,
-        storage: { kind: 'gateway', gateways: [hospital.gatewayUrl, clinic.gatewayUrl], timeoutMs: 5_000 },
+        storage: { kind: 'gateway', gateways: [hospital.gatewayUrl, clinic.gatewayUrl], timeoutMs: READ_TIMEOUT_MS },
       },
       colleague: {
         ...base,
         role: 'colleague',
         privateKey: colleagueWallet!.privateKey,
-        storage: { kind: 'gateway', gateways: [clinic.gatewayUrl], timeoutMs: 5_000 },
+        storage: { kind: 'gateway', gateways: [clinic.gatewayUrl], timeoutMs: READ_TIMEOUT_MS },
       },
     };
     const [patient, doctor, colleague] = await Promise.all(ROLES.map((role) => startParty(inits[role])));
