@@ -334,6 +334,25 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await responsive(doctor, 'doctor-records', 'record-viewer');
   });
 
+  it('the doctor asks to share the reports with a colleague; the patient approves it with the keyboard', async () => {
+    await doctor.getByTestId('share-scope').selectOption('2');
+    await doctor.getByTestId('request-delegation').click();
+    await expect.poll(() => doctor.getByTestId('my-delegation').getAttribute('data-status')).toBe('pending');
+    await patient.getByTestId('tab-sharing').click();
+    const card = patient.getByTestId('delegation-request');
+    await expect
+      .poll(() => card.textContent())
+      .toMatch(/^Dr\. Sam Rivera asks to share Reports records with Dr\. Lee Chen until /);
+    await accessible(patient, 'patient: delegation request');
+    // Keyboard only: focus the approval and press Enter.
+    await card.getByRole('button', { name: 'Approve sharing with Dr. Lee Chen' }).focus();
+    await patient.keyboard.press('Enter');
+    await expect
+      .poll(() => patient.getByTestId('active-delegation').textContent(), { timeout: 30_000 })
+      .toMatch(/^Dr\. Lee Chen, through Dr\. Sam Rivera: Reports records/);
+    await expect.poll(() => doctor.getByTestId('my-delegation').getAttribute('data-status')).toBe('active');
+  });
+
   it('the access log tells the story in words, at local time, linked to the transactions', async () => {
     await patient.getByTestId('tab-log').click();
     const texts = () => patient.getByTestId('log-text').allTextContents();
@@ -344,6 +363,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(log.filter((line) => line === 'A record was added to Reports.')).toHaveLength(2);
     expect(log).toContain('A record was added to Imaging.');
     expect(log).toContain('You registered your encryption key.');
+    expect(log).toContain('You let Dr. Lee Chen read what was shared with them.');
     expect(log.some((line) => /^You gave Dr\. Sam Rivera access to all records until /.test(line))).toBe(true);
     expect(log.some((line) => line.includes('Anaemia') || line.includes('Discharge'))).toBe(false); // no titles on chain
     await responsive(patient, 'patient-access-log');
@@ -415,6 +435,9 @@ describe('web EHR in Chromium: patient and doctor', () => {
       .poll(() => patient.getByTestId('revoke-log').textContent(), { timeout: 30_000 })
       .toMatch(/^Access revoked for Dr\. Sam Rivera: \d+ records were locked with a new key\.$/);
     await expect.poll(() => patient.getByTestId('granted-doctor').count()).toBe(0);
+    // The colleague read through the doctor: that ends with the doctor's access.
+    await expect.poll(() => patient.getByTestId('active-delegation').count()).toBe(0);
+    expect(await patient.getByTestId('no-grants').textContent()).toBe('Nobody can read your records but you.');
     await expect.poll(() => doctor.getByTestId('access-status').textContent()).toBe('No access');
     await expect.poll(() => denied.textContent()).toMatch(/^Your access was revoked/);
     expect(await doctor.getByTestId('record-row').count()).toBe(0);
@@ -491,7 +514,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
       PDF_TEXT,
       FHIR_NOTE,
       'Hemoglobin [Mass/volume] in Blood',
-      ...Object.values(stack.config.accounts).map((account) => account.name),
+      ...[...Object.values(stack.config.accounts), ...stack.config.colleagues].map((account) => account.name),
       ...PURPOSES_OF_USE.flatMap((purpose) => [purpose.code, purpose.display]),
       bytes('the PDF', pdf),
       bytes('the FHIR Observation', observation),

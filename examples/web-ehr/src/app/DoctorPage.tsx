@@ -1,3 +1,4 @@
+import type { AccessScope } from '@mhrchain/consent';
 import { isAddress } from 'ethers';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { AppConfig } from '../common/config.js';
@@ -10,6 +11,7 @@ import { openRequestTo } from './lib/requestFlow.js';
 import type { Session } from './lib/session.js';
 import { RecordList } from './RecordList.js';
 import { RequestPanel } from './RequestPanel.js';
+import { SharePanel } from './SharePanel.js';
 import { usePoll } from './usePoll.js';
 import { useSession } from './useSession.js';
 
@@ -57,9 +59,20 @@ function DoctorHome({ session }: { session: Session }) {
       const [access, request, grant] = await Promise.all([
         accessStatus(session, patient),
         openRequestTo(session, patient),
-        session.client.chain.consentManager.read.grantOf(patient, session.address) as Promise<{ expiresAt: bigint }>,
+        session.client.chain.consentManager.read.grantOf(patient, session.address) as Promise<{
+          expiresAt: bigint;
+          kind: bigint | number;
+          category: bigint | number;
+        }>,
       ]);
-      return { patient, registered: true as const, ...access, request, expiresAt: Number(grant.expiresAt) };
+      const kind = Number(grant.kind);
+      const scope: AccessScope =
+        kind === 0
+          ? { kind: 'all' }
+          : kind === 1
+            ? { kind: 'category', category: Number(grant.category) }
+            : { kind: 'records', recordIds: [] };
+      return { patient, registered: true as const, ...access, request, scope, expiresAt: Number(grant.expiresAt) };
     }, [session, patient]),
     1000,
     version,
@@ -124,6 +137,14 @@ function DoctorHome({ session }: { session: Session }) {
         <RequestPanel session={session} patient={patient} request={current.request} name={name} onChange={refresh} />
       )}
       {patient && granted && <PatientRecords session={session} patient={patient} name={name} />}
+      {patient && granted && current?.registered && current.scope.kind !== 'records' && (
+        <SharePanel
+          session={session}
+          patient={patient}
+          grant={{ scope: current.scope, expiresAt: current.expiresAt }}
+          name={name}
+        />
+      )}
       {patient && watching === patient && <DoctorLiveEcg session={session} patient={patient} granted={granted} />}
       {patient && !granted && (
         <section className="card" aria-labelledby="no-records-title">

@@ -24,6 +24,8 @@ export interface AppConfig {
   contracts: Record<string, string>;
   /** The demo roles. */
   accounts: { patient: DemoAccount; doctor: DemoAccount };
+  /** Other attested doctors the doctor can ask to share with (no page of their own here). */
+  colleagues: Array<{ address: string; name: string }>;
   /** The MIT-BIH record the patient's simulated wearable plays. */
   ecgRecord: string;
 }

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createConsentClient, createMemoryRecordStore, registerDoctor } from '@mhrchain/consent';
 import { deployMhrChain } from '@mhrchain/contracts';
 import { startAnvil } from '@mhrchain/contracts/anvil';
 import type { AppConfig } from '../common/config.js';
@@ -87,9 +88,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const anvil = await startAnvil();
     closers.push(() => anvil.stop());
     log(`anvil          ${anvil.rpcUrl}`);
-    const [deployer, patient, doctor] = anvil.signers;
+    const [deployer, patient, doctor, colleague] = anvil.signers;
     const deployed = await deployMhrChain({ deployer: deployer! });
     await deployed.chain.identityRegistry.write.setRegistrar(deployer!.address, true);
+    // The doctor's colleague (account 3): a registered, attested doctor the doctor can ask to share with. It has no
+    // page in this app; it only needs to exist on chain.
+    const colleagueClient = await createConsentClient({
+      signer: colleague!,
+      addresses: deployed.addresses,
+      store: createMemoryRecordStore(),
+    });
+    await registerDoctor(colleagueClient);
+    const latest = await anvil.provider.getBlock('latest');
+    await deployed.chain.identityRegistry.write.attestDoctor(colleague!.address, latest!.timestamp + 365 * 86_400);
     log(`contracts      deployed (consent manager ${deployed.addresses.consentManager})`);
 
     const relay = createRelayRoute();
@@ -116,6 +127,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         patient: { address: patient!.address, name: 'Alex Morgan', privateKey: patient!.privateKey },
         doctor: { address: doctor!.address, name: 'Dr. Sam Rivera', privateKey: doctor!.privateKey },
       },
+      colleagues: [{ address: colleague!.address, name: 'Dr. Lee Chen' }],
       ecgRecord: options.ecgRecord ?? '101',
     };
     await building;

@@ -10,7 +10,8 @@ export type Directory = (address: string | undefined) => string;
  */
 export function createDirectory(config: AppConfig): Directory {
   const names = new Map<string, string>();
-  for (const account of Object.values(config.accounts)) names.set(account.address.toLowerCase(), account.name);
+  for (const account of [...Object.values(config.accounts), ...config.colleagues])
+    names.set(account.address.toLowerCase(), account.name);
   return (address) => {
     if (!address) return 'someone';
     return names.get(address.toLowerCase()) ?? shortAddress(address);

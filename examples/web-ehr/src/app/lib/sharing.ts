@@ -125,11 +125,25 @@ export function purposeOfGrant(
   return undefined;
 }
 
-/** Pending and live delegations: per colleague, the latest decision after its latest request. */
+/**
+ * Pending and live delegations: per colleague, the latest decision after its latest request. A delegation ends with
+ * the grant of the doctor who asked for it (revoked, expired or replaced).
+ */
 export function delegationsOf(timeline: readonly TimelineEvent[]): DelegationView[] {
   const byColleague = new Map<string, DelegationView | undefined>();
+  const endDelegationsOf = (doctor: string) => {
+    for (const [colleague, delegation] of byColleague)
+      if (delegation && delegation.doctor.toLowerCase() === doctor.toLowerCase()) byColleague.set(colleague, undefined);
+  };
   for (const event of timeline) {
     switch (event.kind) {
+      case 'access-revoked':
+      case 'access-expired':
+        endDelegationsOf(event.doctor);
+        break;
+      case 'access-granted':
+        if (event.replacedSerial !== undefined) endDelegationsOf(event.doctor);
+        break;
       case 'delegation-requested':
         byColleague.set(event.colleague.toLowerCase(), {
           doctor: event.doctor,
