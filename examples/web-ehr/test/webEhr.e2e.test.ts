@@ -191,17 +191,20 @@ describe('web EHR in Chromium: patient and doctor', () => {
     // Every fraction the bar shows, as the page renders it (the test's own polling could miss fast steps).
     await patient.evaluate(() => {
       const seen: string[] = [];
-      (window as unknown as { fractions: string[] }).fractions = seen;
+      const phases: Array<[string, number]> = [];
+      Object.assign(window, { fractions: seen, phases });
       new MutationObserver((mutations) => {
         for (const mutation of mutations) {
           const value = (mutation.target as Element).getAttribute?.('data-fraction');
           if (value) seen.push(value);
+          const phase = document.querySelector('[data-testid="upload-progress"]')?.getAttribute('data-phase') ?? 'done';
+          if (phases.at(-1)?.[0] !== phase) phases.push([phase, Math.round(performance.now())]);
         }
       }).observe(document.body, {
         subtree: true,
         childList: true,
         attributes: true,
-        attributeFilter: ['data-fraction'],
+        attributeFilter: ['data-fraction', 'data-phase'],
       });
     });
     await upload('Holter export', { name: 'holter.bin', mimeType: 'application/octet-stream', buffer: large });
@@ -209,6 +212,8 @@ describe('web EHR in Chromium: patient and doctor', () => {
     const fractions = await patient.evaluate(() =>
       (window as unknown as { fractions: string[] }).fractions.map(Number),
     );
+    const phases = await patient.evaluate(() => (window as unknown as { phases: Array<[string, number]> }).phases);
+    await writeFile(`${ARTIFACTS_DIR}upload.json`, JSON.stringify({ bytes: large.length, fractions, phases }, null, 2));
     // Each encrypted block of about 1 MiB moves the bar: 6 MiB pass through at least 4 distinct steps, in order.
     expect(new Set(fractions).size).toBeGreaterThanOrEqual(4);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));

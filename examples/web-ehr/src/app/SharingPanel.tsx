@@ -45,8 +45,9 @@ export function SharingPanel({ session, sharing, name, refresh, revoking, onRevo
   const [notices, setNotices] = useState<Notice[]>([]);
   const [busy, setBusy] = useState<Record<string, string>>({});
   const closing = useRef(new Set<string>());
+  const noticeId = useRef(0);
   const note = (tone: Notice['tone'], text: string) =>
-    setNotices((all) => [{ id: all.length, tone, text }, ...all].slice(0, 6));
+    setNotices((all) => [{ id: noticeId.current++, tone, text }, ...all].slice(0, 6));
   const noteRef = useRef(note);
   noteRef.current = note;
 
