@@ -27,6 +27,8 @@ library ScopeLib {
     bytes32 internal constant SCOPE_TYPEHASH = keccak256("Scope(uint8 kind,uint16 category,bytes32[] recordIds)");
 
     /// @notice Whether the scope is well formed (fields unused by its kind are zero or empty).
+    /// @param scope The scope.
+    /// @return Whether it is well formed (a `Records` scope also lists 1 to `MAX_RECORD_IDS` ids).
     function isWellFormed(Scope calldata scope) internal pure returns (bool) {
         if (scope.kind == ScopeKind.All) return scope.category == 0 && scope.recordIds.length == 0;
         if (scope.kind == ScopeKind.Category) return scope.recordIds.length == 0;
@@ -34,6 +36,8 @@ library ScopeLib {
     }
 
     /// @notice The EIP-712 struct hash of a scope.
+    /// @param scope The scope.
+    /// @return The struct hash under `Scope(uint8 kind,uint16 category,bytes32[] recordIds)`.
     function hash(Scope calldata scope) internal pure returns (bytes32) {
         return keccak256(
             abi.encode(SCOPE_TYPEHASH, uint8(scope.kind), scope.category, keccak256(abi.encodePacked(scope.recordIds)))
