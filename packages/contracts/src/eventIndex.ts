@@ -303,10 +303,11 @@ export function createEventIndex(parameters: CreateEventIndexParameters): EventI
   };
 
   const sync = async (options: { toBlock?: number } = {}): Promise<EventIndexSyncResult> => {
-    // One read at a time; a caller arriving meanwhile waits for it, then reads whatever is newer still.
+    // One read at a time. A caller arriving meanwhile shares it (its head is at most one sync old), unless
+    // the caller needs a later block than it reached; if it failed, the caller reads itself.
     while (running) {
       const result = await running.catch(() => undefined);
-      if (result && options.toBlock !== undefined && result.indexedBlock >= options.toBlock) return result;
+      if (result && (options.toBlock === undefined || result.indexedBlock >= options.toBlock)) return result;
     }
     const mine = run(options.toBlock);
     running = mine;
