@@ -184,6 +184,11 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await row(patient, 'Anaemia check').getByTestId('open-record').click();
     expect(await patient.getByTestId('fhir-heading').textContent()).toBe('Hemoglobin [Mass/volume] in Blood');
     expect(await patient.getByTestId('fhir-view').textContent()).toContain('13.5 g/dL – 17.5 g/dL');
+    // The viewer takes the focus when it opens, and Escape closes it.
+    await expect.poll(() => patient.evaluate(() => document.activeElement?.id)).toBe('viewer-title');
+    await patient.keyboard.press('Escape');
+    await expect.poll(() => patient.getByTestId('record-viewer').count()).toBe(0);
+    await row(patient, 'Anaemia check').getByTestId('open-record').click();
     await responsive(patient, 'patient-records');
   });
 

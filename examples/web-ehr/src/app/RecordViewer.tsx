@@ -25,14 +25,20 @@ export function RecordViewer({ record, onClose }: RecordViewerProps) {
   }, [data, metadata.mediaType]);
   const text = useMemo(() => (kind === 'fhir' || kind === 'text' ? new TextDecoder().decode(data) : ''), [kind, data]);
   const title = metadata.title ?? 'Untitled record';
-  // Opening a record moves the focus (and the view) to it; closing is one keystroke away.
+  // Opening a record moves the focus (and the view) to it; Escape closes it.
   const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each record opened takes the focus anew
   useEffect(() => {
     heading.current?.focus();
     heading.current?.scrollIntoView({ block: 'start' });
   }, [record]);
   return (
-    <section className="viewer" aria-labelledby="viewer-title" data-testid="record-viewer">
+    <section
+      className="viewer"
+      aria-labelledby="viewer-title"
+      data-testid="record-viewer"
+      onKeyDown={(event) => event.key === 'Escape' && onClose()}
+    >
       <div className="viewer-head">
         <h4 id="viewer-title" ref={heading} tabIndex={-1}>
           {title}
