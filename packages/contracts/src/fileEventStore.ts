@@ -83,43 +83,45 @@ export function createFileEventStore(parameters: CreateFileEventStoreParameters)
   const compactAfter = parameters.compactAfter ?? 1_000;
   let ready = false;
 
-  return {
-    async load() {
-      await mkdir(dirname(path), { recursive: true });
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        ready = true;
-        return undefined;
-      }
-      const end = text.lastIndexOf('\n') + 1;
-      // A torn last line (a crash during its write) never committed: cut it off before appending more.
-      if (end < text.length) await truncate(path, Buffer.byteLength(text.slice(0, end)));
-      const lines = text.slice(0, end).split('\n').filter(Boolean);
-      const logs: IndexedLog[] = [];
-      let state: EventIndexState | undefined;
-      lines.forEach((raw, i) => {
-        let line: Line;
-        try {
-          line = JSON.parse(raw) as Line;
-        } catch (cause) {
-          throw new EventIndexError('The event index file is damaged.', { cause, details: `${path}, line ${i + 1}` });
-        }
-        applyChange(logs, { rewindTo: line.r, logs: line.l.map(unpack) });
-        state = line.s;
-      });
-      if (lines.length > compactAfter && state) {
-        const temporary = `${path}.${process.pid}.tmp`;
-        await writeDurably(temporary, `${JSON.stringify({ l: logs.map(pack), s: state } satisfies Line)}\n`, 'w');
-        await rename(temporary, path);
-      }
+  const load = async (): Promise<{ state: EventIndexState; logs: IndexedLog[] } | undefined> => {
+    await mkdir(dirname(path), { recursive: true });
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       ready = true;
-      return state ? { state, logs } : undefined;
-    },
+      return undefined;
+    }
+    const end = text.lastIndexOf('\n') + 1;
+    // A torn last line (a crash during its write) never committed: cut it off before appending more.
+    if (end < text.length) await truncate(path, Buffer.byteLength(text.slice(0, end)));
+    const lines = text.slice(0, end).split('\n').filter(Boolean);
+    const logs: IndexedLog[] = [];
+    let state: EventIndexState | undefined;
+    lines.forEach((raw, i) => {
+      let line: Line;
+      try {
+        line = JSON.parse(raw) as Line;
+      } catch (cause) {
+        throw new EventIndexError('The event index file is damaged.', { cause, details: `${path}, line ${i + 1}` });
+      }
+      applyChange(logs, { rewindTo: line.r, logs: line.l.map(unpack) });
+      state = line.s;
+    });
+    if (lines.length > compactAfter && state) {
+      const temporary = `${path}.${process.pid}.tmp`;
+      await writeDurably(temporary, `${JSON.stringify({ l: logs.map(pack), s: state } satisfies Line)}\n`, 'w');
+      await rename(temporary, path);
+    }
+    ready = true;
+    return state ? { state, logs } : undefined;
+  };
+
+  return {
+    load,
     async commit(change) {
-      if (!ready) await this.load();
+      if (!ready) await load();
       const line: Line = { l: change.logs.map(pack), s: change.state };
       if (change.rewindTo !== undefined) line.r = change.rewindTo;
       await writeDurably(path, `${JSON.stringify(line)}\n`, 'a');

@@ -1,9 +1,10 @@
 import { InvalidParametersError } from '@mhrchain/core';
-import { hexlify, randomBytes, Wallet } from 'ethers';
+import { hexlify, JsonRpcProvider, Network, randomBytes, Wallet } from 'ethers';
 import { describe, expect } from 'vitest';
 import { TransactionReplacedError } from './chainErrors.js';
 import { ContractRevertError } from './errors.js';
 import type { DeployMhrChainReturnType } from './mhrChain.js';
+import { startRangeLimitedRpc } from './rangeLimitedRpc.js';
 import { type AnvilInstance, anvilTest } from './testing.js';
 import { createTransactionManager, type TransactionEvent } from './transactionManager.js';
 
@@ -174,6 +175,33 @@ describe('createTransactionManager', () => {
       expect(events.at(-1)!.type).toBe('confirmed');
       expect((await anvil.provider.getTransactionReceipt(receipt.hash))?.blockHash).toBe(receipt.blockHash);
       expect((await anvil.provider.getBlockNumber()) - receipt.blockNumber + 1).toBeGreaterThanOrEqual(3);
+    },
+  );
+  anvilTest(
+    'the provider going down while a transaction waits pauses the watch; it confirms once back',
+    async ({ anvil, mhrChain }) => {
+      const rpc = await startRangeLimitedRpc({ upstream: anvil.rpcUrl });
+      const provider = new JsonRpcProvider(rpc.url, Network.from(anvil.chainId), {
+        staticNetwork: true,
+        cacheTimeout: -1,
+      });
+      try {
+        const manager = createTransactionManager({ signer: anvil.signers[3]!.connect(provider), pollIntervalMs: 30 });
+        const receipt = await withoutAutomine(anvil, async () => {
+          const tx = await manager.send(anchor(mhrChain));
+          rpc.down();
+          await anvil.provider.send('evm_mine', []);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(rpc.stats.faults).toBeGreaterThan(0);
+          rpc.up();
+          return tx.wait();
+        });
+        expect(receipt.status).toBe(1);
+        expect(await anvil.provider.getTransactionReceipt(receipt.hash)).not.toBeNull();
+      } finally {
+        provider.destroy();
+        await rpc.close();
+      }
     },
   );
 });

@@ -3,6 +3,7 @@ import type { Provider, Signer, TransactionReceipt, TransactionRequest } from 'e
 import { TransactionDroppedError, TransactionReplacedError, TransactionRevertedError } from './chainErrors.js';
 import { decodeContractError } from './errors.js';
 import { noteWrittenBlock } from './freshBlock.js';
+import { classifyLogError } from './logReader.js';
 import { withManagedNonce } from './managedNonce.js';
 
 /** Parameters of {@link createTransactionManager}. */
@@ -215,52 +216,63 @@ export function createTransactionManager(parameters: CreateTransactionManagerPar
       let seenHead = -1;
       let mined: TransactionReceipt | undefined;
       for (;;) {
-        await nextTick();
-        const dueForReplacement = Date.now() - lastBroadcast >= replaceAfterMs;
-        if (head === seenHead && !dueForReplacement) continue;
-        seenHead = head;
-        let receipt: TransactionReceipt | null = null;
-        for (const hash of [...hashes].reverse()) {
-          receipt = await provider.getTransactionReceipt(hash);
-          if (receipt) break;
-        }
-        if (receipt) {
-          if (!mined || mined.blockHash !== receipt.blockHash)
-            emit({ type: 'mined', nonce, hash: receipt.hash, blockNumber: receipt.blockNumber });
-          mined = receipt;
-          if (receipt.status === 0)
-            throw new TransactionRevertedError({ hash: receipt.hash, blockNumber: receipt.blockNumber });
-          if (head - receipt.blockNumber + 1 >= confirmations) {
-            noteWrittenBlock(provider, receipt.blockNumber);
-            emit({ type: 'confirmed', nonce, hash: receipt.hash, blockNumber: receipt.blockNumber });
-            return receipt;
+        try {
+          await nextTick();
+          const dueForReplacement = Date.now() - lastBroadcast >= replaceAfterMs;
+          if (head === seenHead && !dueForReplacement) continue;
+          seenHead = head;
+          let receipt: TransactionReceipt | null = null;
+          for (const hash of [...hashes].reverse()) {
+            receipt = await provider.getTransactionReceipt(hash);
+            if (receipt) break;
           }
-          continue;
+          if (receipt) {
+            if (!mined || mined.blockHash !== receipt.blockHash)
+              emit({ type: 'mined', nonce, hash: receipt.hash, blockNumber: receipt.blockNumber });
+            mined = receipt;
+            if (receipt.status === 0)
+              throw new TransactionRevertedError({ hash: receipt.hash, blockNumber: receipt.blockNumber });
+            if (head - receipt.blockNumber + 1 >= confirmations) {
+              noteWrittenBlock(provider, receipt.blockNumber);
+              emit({ type: 'confirmed', nonce, hash: receipt.hash, blockNumber: receipt.blockNumber });
+              return receipt;
+            }
+            continue;
+          }
+          if (mined) {
+            // It was in a block that is no longer on the chain.
+            emit({ type: 'reorged', nonce, hash: mined.hash, blockNumber: mined.blockNumber });
+            mined = undefined;
+          }
+          if (Date.now() - startedAt > timeoutMs)
+            throw new TransactionDroppedError({ nonce, hashes, reason: `not mined within ${timeoutMs} ms` });
+          const used = await provider.getTransactionCount(from, 'latest');
+          if (used > nonce) {
+            // Our nonce is taken. A receipt of ours may have landed since the look-up above: ask once more.
+            const ours = await Promise.all(hashes.map((hash) => provider.getTransactionReceipt(hash)));
+            if (ours.some(Boolean)) continue;
+            // Taken by another send of this manager (our broadcast was dropped and the account's count moved back):
+            // send it again under a new nonce. Taken by anyone else: it was replaced or cancelled.
+            if (owners.get(nonce) === self) throw new TransactionReplacedError({ nonce, hashes });
+            await resend();
+            continue;
+          }
+          if (dueForReplacement) {
+            await broadcast(await bumped(current), 'replaced');
+            continue;
+          }
+          const known = await provider.getTransaction(hashes.at(-1)!);
+          if (!known) await broadcast(current, 'rebroadcast');
+        } catch (error) {
+          const final =
+            error instanceof TransactionRevertedError ||
+            error instanceof TransactionReplacedError ||
+            error instanceof TransactionDroppedError;
+          // An unreachable provider (connection refused or reset, HTTP 5xx, timeouts) pauses the watch, up to the timeout.
+          if (final || classifyLogError(error) !== 'transient') throw error;
+          if (Date.now() - startedAt > timeoutMs)
+            throw new TransactionDroppedError({ nonce, hashes, reason: `provider unreachable past ${timeoutMs} ms` });
         }
-        if (mined) {
-          // It was in a block that is no longer on the chain.
-          emit({ type: 'reorged', nonce, hash: mined.hash, blockNumber: mined.blockNumber });
-          mined = undefined;
-        }
-        if (Date.now() - startedAt > timeoutMs)
-          throw new TransactionDroppedError({ nonce, hashes, reason: `not mined within ${timeoutMs} ms` });
-        const used = await provider.getTransactionCount(from, 'latest');
-        if (used > nonce) {
-          // Our nonce is taken. A receipt of ours may have landed since the look-up above: ask once more.
-          const ours = await Promise.all(hashes.map((hash) => provider.getTransactionReceipt(hash)));
-          if (ours.some(Boolean)) continue;
-          // Taken by another send of this manager (our broadcast was dropped and the account's count moved back):
-          // send it again under a new nonce. Taken by anyone else: it was replaced or cancelled.
-          if (owners.get(nonce) === self) throw new TransactionReplacedError({ nonce, hashes });
-          await resend();
-          continue;
-        }
-        if (dueForReplacement) {
-          await broadcast(await bumped(current), 'replaced');
-          continue;
-        }
-        const known = await provider.getTransaction(hashes.at(-1)!);
-        if (!known) await broadcast(current, 'rebroadcast');
       }
     };
 
