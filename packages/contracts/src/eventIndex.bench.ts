@@ -1,6 +1,6 @@
 /**
- * Chain reads at scale: a generated history on anvil (patients anchoring records, grants, revocations, re-grants),
- * read behind a provider that refuses `eth_getLogs` over 10,000 blocks or 10,000 logs.
+ * Chain reads at scale: a generated history on anvil (patients anchoring records, grants, revocations, re-grants,
+ * delegations), read behind a provider that refuses `eth_getLogs` over 10,000 blocks or 10,000 logs.
  *
  * For each history size: the unindexed reads (one paged scan of the whole chain per read: the baseline, measured in the
  * same run), the event index's first sync, and the reads after 10 new blocks (p50/p99 of sync + one patient's view +
@@ -8,7 +8,11 @@
  *
  * Run: `pnpm --filter @mhrchain/contracts bench` (or `BENCH_PATIENTS=2000,8000 tsx --conditions=@mhrchain/source
  * src/eventIndex.bench.ts`). Sizes: patients per history; each anchors `BENCH_RECORDS_PER_PATIENT` (10) records,
- * grants one of `patients / 100` doctors, half revoke and grant another: 2 grant/revoke events per patient.
+ * grants one of `patients / 100` doctors, half revoke and grant another (2 grant/revoke events per patient), and a fifth
+ * of the patients approve a delegation from their doctor to a colleague. `BENCH_EMPTY_BLOCKS` (200) empty blocks follow
+ * each round. The history is checked (event counts) before anything is timed. The doctor's view is the logs consent's
+ * `listReadableRecords` reads (grants to the doctor, then each granting patient's records); the access checks it then
+ * makes per record (`eth_call`) are not part of these figures.
  */
 import { getAddress, Interface, id, JsonRpcProvider, Network, zeroPadValue } from 'ethers';
 import { startAnvil } from './anvil.js';
@@ -16,6 +20,8 @@ import { createEventIndex } from './eventIndex.js';
 import { createLogReader, type LogFilter } from './logReader.js';
 import { deployMhrChain, type MhrChain } from './mhrChain.js';
 import { startRangeLimitedRpc } from './rangeLimitedRpc.js';
+import { delegationScopeHash } from './relayed.js';
+import { scopeAll } from './scope.js';
 import { createTransactionManager } from './transactionManager.js';
 
 const SIZES = (process.env.BENCH_PATIENTS ?? '1000,4000').split(',').map(Number);
@@ -76,7 +82,8 @@ async function round(url: string, sends: { from: string; to: string; data: strin
 
 async function buildHistory(url: string, chain: MhrChain, admin: string, patients: number) {
   const started = performance.now();
-  const doctors = Math.max(2, Math.floor(patients / 100));
+  const doctors = Math.max(3, Math.floor(patients / 100));
+  const delegations = Math.floor(patients / 5);
   const patientAddresses = Array.from({ length: patients }, (_, i) => synthetic(0xa1, i));
   const doctorAddresses = Array.from({ length: doctors }, (_, i) => synthetic(0xd0, i));
   await rpc(
@@ -89,6 +96,7 @@ async function buildHistory(url: string, chain: MhrChain, admin: string, patient
   const identity = new Interface(chain.identityRegistry.abi as never);
   const records = new Interface(chain.recordRegistry.abi as never);
   const consent = new Interface(chain.consentManager.abi as never);
+  const delegation = new Interface(chain.delegationRegistry.abi as never);
   const at = chain.addresses;
   await rpc(url, [{ method: 'evm_setAutomine', params: [false] }]);
   try {
@@ -178,10 +186,47 @@ async function buildHistory(url: string, chain: MhrChain, admin: string, patient
       })),
       EMPTY_BLOCKS_PER_ROUND,
     );
+    // Delegations: the first patients' live doctors ask to share with a colleague (one request per doctor per block),
+    // then the patients approve.
+    const liveDoctor = (i: number) => (i % 2 === 1 ? doctorOf(i) : doctorOf(i, 1));
+    const requests = Array.from({ length: delegations }, (_, i) => ({
+      i,
+      doctor: liveDoctor(i),
+      colleague: doctorOf(i, 2),
+    }));
+    const byDoctor = new Map<string, typeof requests>();
+    for (const request of requests) byDoctor.set(request.doctor, [...(byDoctor.get(request.doctor) ?? []), request]);
+    for (let k = 0; ; k++) {
+      const batch = [...byDoctor.values()].map((list) => list[k]).filter((request) => request !== undefined);
+      if (batch.length === 0) break;
+      await round(
+        url,
+        batch.map(({ i, doctor, colleague }) => ({
+          from: doctor,
+          to: at.delegationRegistry,
+          data: delegation.encodeFunctionData('requestDelegation', [patientAddresses[i], colleague, all, expiresAt]),
+        })),
+        0,
+      );
+    }
+    const scopeHash = delegationScopeHash(scopeAll());
+    await round(
+      url,
+      requests.map(({ i, doctor, colleague }) => ({
+        from: patientAddresses[i]!,
+        to: at.delegationRegistry,
+        data: delegation.encodeFunctionData('approveDelegation', [
+          colleague,
+          { doctor, serial: 1, scopeHash, expiresAt },
+        ]),
+      })),
+      EMPTY_BLOCKS_PER_ROUND,
+    );
   } finally {
     await rpc(url, [{ method: 'evm_setAutomine', params: [true] }]);
   }
   return {
+    delegations,
     patients: patientAddresses,
     doctors: doctorAddresses,
     seconds: (performance.now() - started) / 1000,
@@ -207,7 +252,7 @@ async function measure(patients: number) {
     });
     try {
       console.log(
-        `\n## ${patients} patients: ${history.records} records, ${history.grantEvents} grants/revokes, ${history.doctors.length} doctors, ${head - fromBlock} blocks (built in ${history.seconds.toFixed(1)} s)`,
+        `\n## ${patients} patients: ${history.records} records, ${history.grantEvents} grants/revokes, ${history.delegations} delegations, ${history.doctors.length} doctors, ${head - fromBlock} blocks (built in ${history.seconds.toFixed(1)} s)`,
       );
       const patient = history.patients[Math.floor(patients / 3)]!;
       const doctor = history.doctors[1]!;
@@ -281,6 +326,22 @@ async function measure(patients: number) {
       };
       if (patientView().length !== patientLogs.length || doctorView() !== doctorLogsUnindexed)
         throw new Error('the index and the unindexed reads disagree');
+      // The history is what it claims (a reverted transaction would leave no event).
+      const approved = chain.delegationRegistry.contract.getEvent('DelegationApproved').fragment.topicHash;
+      const counts = {
+        records: index.query({ topics: [ANCHORED] }).length,
+        grants: index.query({ topics: [granted] }).length,
+        revokes: index.query({ topics: [revoked] }).length,
+        delegations: index.query({ topics: [approved] }).length,
+      };
+      const expected = {
+        records: history.records,
+        grants: patients + Math.ceil(patients / 2),
+        revokes: Math.ceil(patients / 2),
+        delegations: history.delegations,
+      };
+      if (JSON.stringify(counts) !== JSON.stringify(expected))
+        throw new Error(`history mismatch: ${JSON.stringify(counts)} != ${JSON.stringify(expected)}`);
       console.log(
         `index first sync: ${ms(firstSyncMs)} for ${first.added} logs (${proxy.stats.calls.eth_getLogs ?? 0} eth_getLogs, ${proxy.stats.refused} refused and split)`,
       );
