@@ -1,4 +1,4 @@
-import { OtpRejectedError, openOtpResponse } from '@mhrchain/consent';
+import { getPendingRequest, OtpRejectedError, openOtpResponse } from '@mhrchain/consent';
 import { useEffect, useRef, useState } from 'react';
 import { mailboxTopic, withdrawalTopic } from '../common/config.js';
 import { purposeText } from './lib/accessLog.js';
@@ -100,7 +100,11 @@ export function SharingPanel({ session, sharing, name, refresh, revoking, onRevo
         if (!withdrawal || closing.current.has(withdrawal.requestId)) return;
         closing.current.add(withdrawal.requestId);
         try {
-          await rejectDoctor(session, withdrawal);
+          // Only the very request the doctor signed for: its id must be the pending one's, and the rejection names
+          // that request's serial.
+          const pending = await getPendingRequest(session.client, { doctor: withdrawal.doctor });
+          if (pending?.requestId.toLowerCase() !== withdrawal.requestId.toLowerCase()) return;
+          await rejectDoctor(session, pending);
           noteRef.current('success', `${name(withdrawal.doctor)} withdrew their request; it is closed.`);
           refresh();
         } catch {

@@ -107,7 +107,8 @@ export function describeRefusal(reply: Extract<CodeReply, { outcome: 'refused' }
   }
 }
 
-const withdrawalText = (requestId: string) => `Withdraw MHR Chain access request ${requestId.toLowerCase()}`;
+/** The text a doctor's wallet signs to withdraw a request. */
+export const withdrawalText = (requestId: string) => `Withdraw MHR Chain access request ${requestId.toLowerCase()}`;
 
 /**
  * The doctor withdraws its request: the contract has no withdrawal, so the doctor's wallet signs one and posts it to
@@ -115,7 +116,7 @@ const withdrawalText = (requestId: string) => `Withdraw MHR Chain access request
  */
 export async function withdrawRequest(session: Session, patient: string, request: OpenRequest): Promise<void> {
   const signature = await session.client.signer.signMessage(withdrawalText(request.requestId));
-  const body = JSON.stringify({ requestId: request.requestId, serial: request.serial, signature });
+  const body = JSON.stringify({ requestId: request.requestId, signature });
   await session.relay.post(withdrawalTopic(patient), new TextEncoder().encode(body));
 }
 
@@ -123,20 +124,18 @@ export async function withdrawRequest(session: Session, patient: string, request
 export interface Withdrawal {
   doctor: string;
   requestId: Hex;
-  serial: number;
 }
 
 /** Opens a withdrawal and recovers its signer; `undefined` when it is malformed. */
 export function openWithdrawal(bytes: Uint8Array): Withdrawal | undefined {
   try {
-    const { requestId, serial, signature } = JSON.parse(new TextDecoder().decode(bytes)) as {
+    const { requestId, signature } = JSON.parse(new TextDecoder().decode(bytes)) as {
       requestId: Hex;
-      serial: number;
       signature: string;
     };
-    if (typeof requestId !== 'string' || typeof serial !== 'number') return undefined;
+    if (typeof requestId !== 'string' || typeof signature !== 'string') return undefined;
     const doctor = getAddress(verifyMessage(withdrawalText(requestId), signature));
-    return { doctor, requestId, serial };
+    return { doctor, requestId };
   } catch {
     return undefined;
   }
