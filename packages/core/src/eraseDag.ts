@@ -70,6 +70,8 @@ export async function eraseDag(
     const id = cid.toString();
     if (seen.has(id)) return;
     seen.add(id);
+    // Asked first where the storage can say: a networked node would otherwise search its peers for a block it lacks.
+    if (storage.has && !(await storage.has(cid, options))) return;
     let bytes: Uint8Array;
     try {
       bytes = await storage.get(cid, options);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flipFirstByte, randomData as randomBytes, startCorruptingProxy } from '../test/corruptingProxy.js';
 import { encryptRecord } from './envelope.js';
 import { loadEnvelope, storeEnvelope } from './envelopeStorage.js';
+import { eraseDag } from './eraseDag.js';
 import {
   BlockNotFoundError,
   InvalidBlockError,
@@ -99,6 +100,23 @@ describe('createKuboStorage', () => {
     // The blocks are gone: pinning again fails (offline: at once; online it would wait for a peer to have them).
     const offline = await createKuboStorage({ url: kubo.apiUrl, offline: true });
     await expect(offline.pin(stored.cid)).rejects.toBeInstanceOf(KuboRpcError);
+  }, 30_000);
+
+  it('deletes single blocks now (eraseDag removes a whole DAG), refuses a block a pin holds, ignores absent ones', async () => {
+    const stored = await storeEnvelope(storage, {
+      data: randomBytes(2_000_000),
+      metadata: { mediaType: 'application/octet-stream' },
+      recipients: [patient.publicKey],
+    });
+    const blocks: CID[] = [];
+    for await (const block of walkDag(storage, stored.cid)) blocks.push(block.cid);
+    await expect(storage.delete(stored.cid)).rejects.toBeInstanceOf(KuboRpcError); // pinned root
+    await expect(storage.delete(blocks.at(-1)!)).rejects.toBeInstanceOf(KuboRpcError); // held by the pin
+    const { found, outcome } = await eraseDag(storage, stored.cid);
+    expect(outcome).toBe('deleted');
+    expect(found).toHaveLength(blocks.length);
+    for (const cid of blocks) expect(await storage.has(cid)).toBe(false); // gone without garbage collection
+    await storage.delete(stored.cid); // absent: no error
   }, 30_000);
 
   it('answers has=false and BlockNotFoundError for a block it does not hold', async () => {

@@ -36,6 +36,11 @@ export interface KuboStorage extends Storage {
   readonly url: string;
   /** Runs the node's garbage collector (`ipfs repo gc`): blocks not pinned are removed. */
   gc(options?: StorageCallOptions): Promise<void>;
+  /**
+   * Removes one block from the node now (`block/rm`; no error when absent). The node refuses a block that a pin still
+   * holds (`KuboRpcError`): unpin first.
+   */
+  delete(cid: CID, options?: StorageCallOptions): Promise<void>;
 }
 
 const codecNames: Record<number, string> = { [raw.code]: 'raw', [dagPb.code]: 'dag-pb', [dagCbor.code]: 'dag-cbor' };
@@ -163,6 +168,12 @@ export async function createKuboStorage(parameters: CreateKuboStorageParameters)
         if (error instanceof KuboRpcError && /not pinned/i.test(error.details ?? '')) return false;
         throw error;
       }
+    },
+    async delete(cid, options) {
+      await call('block/rm', options, async (signal) => {
+        for await (const result of client.block.rm(cid, { signal, force: true }))
+          if (result.error) throw new KuboRpcError('block/rm', result.error.message);
+      });
     },
     async gc(options) {
       await call('repo/gc', options, async (signal) => {

@@ -130,6 +130,24 @@ describe('createReplicatedStorage', () => {
     expect((await lossy.status(second.cid)).pinned).toBe(2);
   });
 
+  it('deletes a block on every writable node that can, and reports a node that fails', async () => {
+    const [a, b] = [createMemoryStorage(), createMemoryStorage()];
+    const storage = createReplicatedStorage({ nodes: [a, b], k: 2 });
+    const stored = await storeEnvelope(storage, {
+      data: randomData(300_000),
+      metadata: { mediaType: 'application/octet-stream' },
+      recipients: [patient.publicKey],
+    });
+    const blocks = await dagOf(a, stored.cid);
+    await storage.unpin(stored.cid);
+    for (const cid of blocks) await storage.delete!(cid);
+    for (const node of [a, b]) for (const cid of blocks) expect(await node.has(cid)).toBe(false);
+
+    const failing: Storage = { ...createMemoryStorage(), delete: async () => Promise.reject(new Error('disk full')) };
+    const partial = createReplicatedStorage({ nodes: [createMemoryStorage(), failing], k: 1, attempts: 1 });
+    await expect(partial.delete!(stored.cid)).rejects.toBeInstanceOf(ReplicationError);
+  });
+
   it('skips a node that answers bytes that do not hash to the CID', async () => {
     const liar = createMemoryStorage();
     const honest = createMemoryStorage();

@@ -319,6 +319,22 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
           cause: new AggregateError(failures(results)),
         });
     },
+    async delete(cid, options) {
+      // Every writable node that can remove single blocks does (pinning services hold pins, not blocks: `unpin`).
+      const erasable = writable.filter((node) => node.delete);
+      const results = await Promise.allSettled(
+        erasable.map((node) => withRetries(node, options, () => node.delete!(cid, options))),
+      );
+      const succeeded = results.filter((r) => r.status === 'fulfilled').length;
+      if (succeeded < erasable.length)
+        throw new ReplicationError('delete', {
+          required: erasable.length,
+          succeeded,
+          nodes: erasable.length,
+          cid,
+          cause: new AggregateError(failures(results)),
+        });
+    },
     async isPinned(cid, options) {
       return (await status(cid, options)).pinned >= k;
     },
