@@ -472,6 +472,9 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await expect.poll(() => patient.getByTestId('access-request').count()).toBe(0);
     await expect.poll(() => doctor.getByTestId('access-status').textContent()).toBe('No access');
     await doctor.getByTestId('request-form').waitFor();
+    await expect
+      .poll(() => doctor.getByTestId('request-closed').textContent())
+      .toMatch(/^Your last request was closed/);
     await patient.getByTestId('tab-log').click();
     await expect
       .poll(() => patient.getByTestId('log-text').allTextContents())

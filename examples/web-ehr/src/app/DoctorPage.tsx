@@ -134,7 +134,14 @@ function DoctorHome({ session }: { session: Session }) {
         )}
       </section>
       {patient && current?.registered && !granted && (
-        <RequestPanel session={session} patient={patient} request={current.request} name={name} onChange={refresh} />
+        <RequestPanel
+          session={session}
+          patient={patient}
+          request={current.request}
+          closed={current.rejected}
+          name={name}
+          onChange={refresh}
+        />
       )}
       {patient && granted && <PatientRecords session={session} patient={patient} name={name} />}
       {patient && granted && current?.registered && current.scope.kind !== 'records' && (

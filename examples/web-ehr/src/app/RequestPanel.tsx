@@ -22,6 +22,8 @@ export interface RequestPanelProps {
   patient: string;
   /** The doctor's pending request to the patient, as the chain holds it (survives reloads). */
   request: OpenRequest | undefined;
+  /** The last request was closed without a grant (rejected, withdrawn or expired). */
+  closed: boolean;
   name: Directory;
   onChange: () => void;
 }
@@ -30,7 +32,7 @@ export interface RequestPanelProps {
  * The doctor asks for access (scope, duration, purpose); while the request is pending, enters the one-time code the
  * patient shows, sees whether the patient's page accepted it, or withdraws the request.
  */
-export function RequestPanel({ session, patient, request, name, onChange }: RequestPanelProps) {
+export function RequestPanel({ session, patient, request, closed, name, onChange }: RequestPanelProps) {
   const expired = request !== undefined && request.now >= request.expiresAt;
   return (
     <section className="card" aria-labelledby="request-title">
@@ -40,7 +42,15 @@ export function RequestPanel({ session, patient, request, name, onChange }: Requ
       ) : request && expired ? (
         <ExpiredRequest session={session} patient={patient} request={request} name={name} />
       ) : (
-        <RequestForm session={session} patient={patient} onChange={onChange} />
+        <>
+          {closed && (
+            <p className="info" data-testid="request-closed">
+              Your last request was closed without access: {name(patient)} declined it, or it was withdrawn or expired.
+              You can ask again.
+            </p>
+          )}
+          <RequestForm session={session} patient={patient} onChange={onChange} />
+        </>
       )}
     </section>
   );

@@ -10,15 +10,16 @@ import { mailboxTopic } from '../../common/config.js';
 import type { Session } from './session.js';
 
 const PENDING = 1;
+const REJECTED = 3;
 
-/** The doctor's standing with `patient`. */
+/** The doctor's standing with `patient`: granted, a request pending, or the last request rejected (closed). */
 export async function accessStatus(session: Session, patient: string) {
   const consent = session.client.chain.consentManager;
   const [request, granted] = await Promise.all([
     consent.read.requestOf(patient, session.address) as Promise<{ status: bigint | number }>,
     consent.read.isGrantActive(patient, session.address),
   ]);
-  return { pending: Number(request.status) === PENDING, granted };
+  return { pending: Number(request.status) === PENDING, rejected: Number(request.status) === REJECTED, granted };
 }
 
 /** The patient's page issues a one-time code bound to the doctor's pending request (the SDK's `issueAccessOtp`). */
