@@ -26,7 +26,7 @@ const ARGS = [
 export interface TestBrowser {
   browser: Browser;
   /** A page in a fresh, isolated context, with its console errors collected into `errors`. */
-  newPage(label: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  newPage(label: string, timezoneId?: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   /** Saves a full-page screenshot as `test-artifacts/web-ehr/<name>.png` and returns its bytes. */
   screenshot(page: Page, name: string): Promise<Buffer>;
   /** Saves a screenshot of the viewport only (smaller), as `test-artifacts/web-ehr/<name>.png`. */
@@ -41,8 +41,12 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30_000 });
   return {
     browser,
-    async newPage(label) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    async newPage(label, timezoneId) {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        acceptDownloads: true,
+        ...(timezoneId ? { timezoneId } : {}),
+      });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {

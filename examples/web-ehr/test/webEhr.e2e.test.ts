@@ -35,8 +35,9 @@ describe('web EHR in Chromium: patient and doctor', () => {
   beforeAll(async () => {
     stack = await startStack({ outDir: 'dist/e2e' });
     browser = await launchBrowser();
-    const patientPage = await browser.newPage('patient');
-    const doctorPage = await browser.newPage('doctor');
+    // Two people in two time zones: each page shows times in its own.
+    const patientPage = await browser.newPage('patient', 'Europe/Paris');
+    const doctorPage = await browser.newPage('doctor', 'UTC');
     patient = patientPage.page;
     doctor = doctorPage.page;
     errors.push(...patientPage.errors);
@@ -331,8 +332,8 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await expect.poll(() => doctor.getByTestId('record-row').count(), { timeout: 30_000 }).toBe(5);
     await expect.poll(() => row(doctor, 'Blood test').textContent(), { timeout: 30_000 }).toContain(NOTE);
     const anchoredAt = await row(doctor, 'Blood test').getByTestId('anchored-at').textContent();
-    // Local time with its time zone, one format everywhere.
-    expect(anchoredAt).toMatch(/^Anchored on chain \d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d \S+$/);
+    // Local time with its time zone, one format everywhere (the doctor's browser is in UTC).
+    expect(anchoredAt).toMatch(/^Anchored on chain \d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d UTC$/);
     await row(doctor, 'Discharge letter').getByTestId('open-record').click();
     await doctor.getByTestId('pdf-view').waitFor();
     const [download] = await Promise.all([
@@ -376,6 +377,10 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(log).toContain('You let Dr. Lee Chen read what was shared with them.');
     expect(log.some((line) => /^You gave Dr\. Sam Rivera access to all records until /.test(line))).toBe(true);
     expect(log.some((line) => line.includes('Anaemia') || line.includes('Discharge'))).toBe(false); // no titles on chain
+    // Local time with the time zone: the patient's browser is in Paris.
+    expect(await patient.getByTestId('log-entry').first().locator('time').textContent()).toMatch(
+      /^\d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d (CET|CEST)$/,
+    );
     await responsive(patient, 'patient-access-log');
     await patient.getByTestId('log-entry').first().getByTestId('tx-link').click();
     await expect.poll(() => patient.getByTestId('tx-status').textContent()).toBe('Succeeded');
