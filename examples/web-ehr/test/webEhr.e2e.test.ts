@@ -185,6 +185,9 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await row(patient, 'Anaemia check').getByTestId('open-record').click();
     expect(await patient.getByTestId('fhir-heading').textContent()).toBe('Hemoglobin [Mass/volume] in Blood');
     expect(await patient.getByTestId('fhir-view').textContent()).toContain('13.5 g/dL – 17.5 g/dL');
+    // The time the resource states, at the reader's local time (08:15 at +01:00 is 08:15 in Paris).
+    expect(await patient.getByTestId('fhir-view').textContent()).toContain('30 Nov 2026, 08:15:00 CET');
+    expect(await patient.getByTestId('fhir-view').textContent()).toContain(FHIR_NOTE);
     // The viewer takes the focus when it opens, and Escape closes it.
     await expect.poll(() => patient.evaluate(() => document.activeElement?.id)).toBe('viewer-title');
     await patient.keyboard.press('Escape');
@@ -293,7 +296,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await patient.getByTestId('show-code').click();
     const code = (await patient.getByTestId('otp-code').textContent())!.trim();
     expect(code).toMatch(/^\d{6}$/);
-    await responsive(patient, 'patient-sharing-request');
+    await responsive(patient, 'patient-sharing-request', 'access-request');
 
     // A malformed code never leaves the page.
     await doctor.getByTestId('otp-input').fill('12 34');
@@ -325,7 +328,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(await grant.getByTestId('grant-name').textContent()).toBe('Dr. Sam Rivera');
     expect(await grant.getByTestId('grant-scope').textContent()).toBe('all records');
     expect(await grant.getByTestId('grant-expiry').textContent()).toMatch(/\d{4}, \d\d:\d\d:\d\d \S+$/);
-    await responsive(patient, 'patient-sharing-granted');
+    await responsive(patient, 'patient-sharing-granted', 'granted-doctor');
   });
 
   it('the doctor reads the records, decrypted in its browser; the PDF downloads byte-identical', async () => {
@@ -374,14 +377,14 @@ describe('web EHR in Chromium: patient and doctor', () => {
     expect(log.filter((line) => line === 'A record was added to Reports.')).toHaveLength(2);
     expect(log).toContain('A record was added to Imaging.');
     expect(log).toContain('You registered your encryption key.');
-    expect(log).toContain('You let Dr. Lee Chen read what was shared with them.');
+    expect(log).toContain('You approved sharing with Dr. Lee Chen.');
     expect(log.some((line) => /^You gave Dr\. Sam Rivera access to all records until /.test(line))).toBe(true);
     expect(log.some((line) => line.includes('Anaemia') || line.includes('Discharge'))).toBe(false); // no titles on chain
     // Local time with the time zone: the patient's browser is in Paris.
     expect(await patient.getByTestId('log-entry').first().locator('time').textContent()).toMatch(
       /^\d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d (CET|CEST)$/,
     );
-    await responsive(patient, 'patient-access-log');
+    await responsive(patient, 'patient-access-log', 'access-log');
     await patient.getByTestId('log-entry').first().getByTestId('tx-link').click();
     await expect.poll(() => patient.getByTestId('tx-status').textContent()).toBe('Succeeded');
     await accessible(patient, 'transaction');

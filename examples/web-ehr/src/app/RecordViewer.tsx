@@ -104,7 +104,7 @@ function Summary({ summary }: { summary: FhirSummary }) {
           {summary.fields.map((field) => (
             <div key={field.label}>
               <dt>{field.label}</dt>
-              <dd>{field.value}</dd>
+              <dd>{/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(field.value) ? formatTime(field.value) : field.value}</dd>
             </div>
           ))}
         </dl>

@@ -38,7 +38,7 @@ describe('access log wording', () => {
     const rejected: TimelineEvent = { ...base(7, patient), kind: 'access-rejected', doctor };
     expect(describeEvent(rejected, name)).toBe('You declined the request of Dr. Rivera.');
     const delegated: TimelineEvent = { ...base(8, doctor), kind: 'delegation-approved', colleague };
-    expect(describeEvent(delegated, name)).toBe('Dr. Rivera let 0x90F7… read what was shared with them.');
+    expect(describeEvent(delegated, name)).toBe('Dr. Rivera approved sharing with 0x90F7….');
   });
 
   it('lists the newest event first, one line per event', () => {

@@ -50,7 +50,7 @@ export function describeEvent(event: TimelineEvent, name: Directory): string {
     case 'delegation-requested':
       return `${name(event.doctor)} asked to share ${formatScope(event.scope)} with ${name(event.colleague)} until ${formatUnixTime(event.expiresAt)}.`;
     case 'delegation-approved':
-      return `${by(event.actor)} let ${name(event.colleague)} read what was shared with them.`;
+      return `${by(event.actor)} approved sharing with ${name(event.colleague)}.`;
     case 'delegation-rejected':
       return `${by(event.actor)} declined sharing with ${name(event.colleague)}.`;
     case 'delegation-revoked':

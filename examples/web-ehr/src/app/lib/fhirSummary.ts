@@ -61,6 +61,7 @@ function fieldsOf(resource: Resource): { heading: string; fields: Array<[string,
           ],
           ['Status', r.status],
           ['Taken', r.effectiveDateTime ?? r.issued],
+          ['Note', r.note?.map((n) => n.text).join(' ')],
         ],
       };
     }
