@@ -387,7 +387,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await responsive(patient, 'patient-access-log', 'access-log');
     await patient.getByTestId('log-entry').first().getByTestId('tx-link').click();
     await expect.poll(() => patient.getByTestId('tx-status').textContent()).toBe('Succeeded');
-    await accessible(patient, 'transaction');
+    await responsive(patient, 'transaction');
     await patient.goBack();
     await patient.getByTestId('patient-ready').waitFor();
   });
@@ -483,6 +483,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await expect
       .poll(() => doctor.getByTestId('request-closed').textContent())
       .toMatch(/^Your last request was closed/);
+    await accessible(doctor, 'doctor: request closed');
     await patient.getByTestId('tab-log').click();
     await expect
       .poll(() => patient.getByTestId('log-text').allTextContents())
@@ -514,6 +515,7 @@ describe('web EHR in Chromium: patient and doctor', () => {
     await expect
       .poll(() => patient.getByTestId('consent-log').allTextContents())
       .toContain('The request of Dr. Sam Rivera expired unanswered and was closed.');
+    await accessible(patient, 'patient: requests closed');
   });
 
   it('the build holds no private key (the local server hands them to the page at run time)', async () => {
