@@ -194,6 +194,12 @@ function PendingRequest(props: {
         if (reply.outcome === 'granted') {
           setState({ step: 'granted' });
           onChange();
+        } else if (reply.outcome === 'failed') {
+          setState({
+            step: 'failed',
+            message:
+              'The code was right, but the patient’s page could not complete the grant. Ask the patient to show a new code and try again.',
+          });
         } else {
           setState({ step: 'refused', reply });
           setCode('');

@@ -80,7 +80,11 @@ export function SharingPanel({ session, sharing, name, refresh, revoking, onRevo
                 ? `${name(doctor)} entered a wrong code (${cause.attemptsLeft} attempt${cause.attemptsLeft === 1 ? '' : 's'} left).`
                 : `A code from ${name(doctor)} was refused: ${refusalWords(cause.reason)}.`,
             );
-          } else noteRef.current('error', `A code could not be checked: ${(cause as Error).message}`);
+          } else {
+            if (doctor && requestId)
+              await postCodeReply(session, doctor, { requestId, outcome: 'failed' }).catch(() => {});
+            noteRef.current('error', `Access for ${name(doctor)} could not be granted: ${(cause as Error).message}`);
+          }
         }
         refresh();
       },

@@ -19,6 +19,11 @@ describe("the doctor's request flow", () => {
 
   it('reads code replies and words refusals with the attempts left', () => {
     expect(parseCodeReply(encode({ requestId, outcome: 'granted' }))).toEqual({ requestId, outcome: 'granted' });
+    expect(parseCodeReply(encode({ requestId, outcome: 'failed', extra: 1 }))).toEqual({
+      requestId,
+      outcome: 'failed',
+    });
+    expect(parseCodeReply(encode({ requestId, outcome: 'maybe' }))).toBeUndefined();
     expect(parseCodeReply(encode({ requestId, outcome: 'refused', reason: 'mismatch' }))).toBeUndefined();
     const refused = parseCodeReply(encode({ requestId, outcome: 'refused', reason: 'mismatch', attemptsLeft: 1 }));
     expect(refused?.outcome).toBe('refused');

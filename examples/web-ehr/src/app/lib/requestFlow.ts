@@ -71,7 +71,9 @@ export async function askForAccess(session: Session, patient: string, ask: Acces
 /** What the patient's page answers a doctor's code with, on the doctor's reply topic. */
 export type CodeReply =
   | { requestId: Hex; outcome: 'granted' }
-  | { requestId: Hex; outcome: 'refused'; reason: OtpRejectionReason; attemptsLeft: number };
+  | { requestId: Hex; outcome: 'refused'; reason: OtpRejectionReason; attemptsLeft: number }
+  /** The code was right but the grant did not go through (the chain refused or failed). */
+  | { requestId: Hex; outcome: 'failed' };
 
 /** The patient's page tells the doctor's page how its code was received (no secret in it). */
 export async function postCodeReply(session: Session, doctor: string, reply: CodeReply): Promise<void> {
@@ -83,7 +85,8 @@ export function parseCodeReply(bytes: Uint8Array): CodeReply | undefined {
   try {
     const value = JSON.parse(new TextDecoder().decode(bytes)) as CodeReply;
     if (typeof value?.requestId !== 'string') return undefined;
-    if (value.outcome === 'granted') return value;
+    if (value.outcome === 'granted' || value.outcome === 'failed')
+      return { requestId: value.requestId, outcome: value.outcome };
     if (value.outcome === 'refused' && typeof value.reason === 'string' && typeof value.attemptsLeft === 'number')
       return value;
   } catch {}
