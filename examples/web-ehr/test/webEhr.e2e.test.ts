@@ -385,6 +385,15 @@ describe('web EHR in Chromium: patient and doctor', () => {
       /^\d{1,2} \w{3} \d{4}, \d\d:\d\d:\d\d (CET|CEST)$/,
     );
     await responsive(patient, 'patient-access-log', 'access-log');
+    // The log exports as FHIR: Consent and AuditEvent resources in a Bundle.
+    const [exported] = await Promise.all([patient.waitForEvent('download'), patient.getByTestId('log-export').click()]);
+    const bundle = JSON.parse(await readFile((await exported.path())!, 'utf8')) as {
+      resourceType: string;
+      entry: Array<{ resource: { resourceType: string } }>;
+    };
+    expect(bundle.resourceType).toBe('Bundle');
+    const types = new Set(bundle.entry.map((entry) => entry.resource.resourceType));
+    expect([...types].sort()).toEqual(['AuditEvent', 'Consent']);
     await patient.getByTestId('log-entry').first().getByTestId('tx-link').click();
     await expect.poll(() => patient.getByTestId('tx-status').textContent()).toBe('Succeeded');
     await responsive(patient, 'transaction');
