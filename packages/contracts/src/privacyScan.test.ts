@@ -74,7 +74,9 @@ describe('scanChainPrivacy', () => {
     const before = await anvil.provider.getBlockNumber();
     // an application that misuses the CID field for a name, and one that sends a file fragment as plain calldata
     await chain.recordRegistry.write.anchorRecord(toUtf8Bytes(`note: ${NAME}`), 3);
-    await (await patient.sendTransaction({ to: anvil.signers[6]!.address, data: hexlify(FILE.slice(100, 300)) })).wait();
+    await (
+      await patient.sendTransaction({ to: anvil.signers[6]!.address, data: hexlify(FILE.slice(100, 300)) })
+    ).wait();
     const scan = await scanChainPrivacy({
       provider: anvil.provider,
       addresses: deployment.addresses,
