@@ -24,7 +24,10 @@ import { delegationScopeHash } from './relayed.js';
 import { scopeAll } from './scope.js';
 import { createTransactionManager } from './transactionManager.js';
 
-const SIZES = (process.env.BENCH_PATIENTS ?? '1000,4000').split(',').map(Number);
+const SIZES = (process.env.BENCH_PATIENTS ?? '1000,4000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const RECORDS_PER_PATIENT = Number(process.env.BENCH_RECORDS_PER_PATIENT ?? 10);
 const EMPTY_BLOCKS_PER_ROUND = Number(process.env.BENCH_EMPTY_BLOCKS ?? 200);
 const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 40);
@@ -415,6 +418,10 @@ async function concurrentAnchors() {
       const failures = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
       const nonceErrors = failures.filter((f) => /nonce/i.test(String(f.reason?.message ?? f.reason))).length;
       const mined = outcomes.filter((o) => o.status === 'fulfilled' && o.value.status === 1).length;
+      for (const reason of new Set(
+        failures.map((f) => String(f.reason?.shortMessage ?? f.reason?.message ?? f.reason)),
+      ))
+        console.log(`failure: ${reason}`);
       console.log(
         `\n## ${CONCURRENT_ANCHORS} concurrent anchors from one account (transaction manager): ${mined} mined, ${failures.length} failed, ${nonceErrors} nonce errors, ${seconds.toFixed(1)} s (${(CONCURRENT_ANCHORS / seconds).toFixed(0)} tx/s)`,
       );

@@ -70,6 +70,11 @@ interface Fees {
   maxPriorityFeePerGas: bigint;
 }
 
+/** How long a taken nonce without a receipt of ours must persist before the transaction counts as replaced. */
+const REPLACED_AFTER_MS = 1_000;
+/** Without a new block, a pending transaction is still looked at this often. */
+const RECHECK_MS = 1_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
@@ -215,18 +220,24 @@ export function createTransactionManager(parameters: CreateTransactionManagerPar
     const watch = async (): Promise<TransactionReceipt> => {
       let seenHead = -1;
       let mined: TransactionReceipt | undefined;
+      // When the nonce was first seen taken with no receipt of ours.
+      let replacedSince: number | undefined;
+      let checkedAt = 0;
       for (;;) {
         try {
           await nextTick();
           const dueForReplacement = Date.now() - lastBroadcast >= replaceAfterMs;
-          if (head === seenHead && !dueForReplacement) continue;
+          // A new block, a fee bump due, or a second since the last look (a cached answer may have hidden a receipt).
+          if (head === seenHead && !dueForReplacement && Date.now() - checkedAt < RECHECK_MS) continue;
           seenHead = head;
+          checkedAt = Date.now();
           let receipt: TransactionReceipt | null = null;
           for (const hash of [...hashes].reverse()) {
             receipt = await provider.getTransactionReceipt(hash);
             if (receipt) break;
           }
           if (receipt) {
+            replacedSince = undefined;
             if (!mined || mined.blockHash !== receipt.blockHash)
               emit({ type: 'mined', nonce, hash: receipt.hash, blockNumber: receipt.blockNumber });
             mined = receipt;
@@ -251,6 +262,10 @@ export function createTransactionManager(parameters: CreateTransactionManagerPar
             // Our nonce is taken. A receipt of ours may have landed since the look-up above: ask once more.
             const ours = await Promise.all(hashes.map((hash) => provider.getTransactionReceipt(hash)));
             if (ours.some(Boolean)) continue;
+            // A provider may answer from a short cache (ethers keeps answers 250 ms): conclude only when it still
+            // holds a second later.
+            replacedSince ??= Date.now();
+            if (Date.now() - replacedSince < REPLACED_AFTER_MS) continue;
             // Taken by another send of this manager (our broadcast was dropped and the account's count moved back):
             // send it again under a new nonce. Taken by anyone else: it was replaced or cancelled.
             if (owners.get(nonce) === self) throw new TransactionReplacedError({ nonce, hashes });
