@@ -4,8 +4,8 @@ import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { readersForCategory } from './internal/access.js';
 import { anchorStoredRecord, recordIdOf } from './internal/anchorRecord.js';
-import { encryptionKeyOf, putBlocks, type TransactionInfo, transactionInfo } from './internal/chain.js';
-import { beginAction, endAction, markStep, recordReaders } from './internal/journal.js';
+import { encryptionKeyOf, type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { beginAction, endAction, forgetReaders, markStep, recordReaders } from './internal/journal.js';
 import type { Hex } from './scope.js';
 
 /** Parameters of {@link addRecord}. */
@@ -16,6 +16,23 @@ export interface AddRecordParameters {
   metadata: RecordMetadataInput;
   /** Non-identifying category code (application-defined, 0–65535), the only thing about the record on chain. */
   category: number;
+  /** Called as the record is encrypted, stored and anchored (for a progress bar). */
+  onProgress?: (progress: AddRecordProgress) => void;
+  /**
+   * Cancels the upload until its anchor is sent: what was stored is removed again (unpinned, and its blocks deleted
+   * where the store can) and the call throws the signal's reason. Once the anchor is sent, the record is added.
+   */
+  signal?: AbortSignal;
+}
+
+/** Where {@link addRecord} is. */
+export interface AddRecordProgress {
+  /** `encrypting` the plaintext, `storing` its blocks, `anchoring` the CID on chain. */
+  phase: 'encrypting' | 'storing' | 'anchoring';
+  /** Bytes done in this phase: plaintext bytes while encrypting, block bytes while storing (0 while anchoring). */
+  done: number;
+  /** Bytes this phase handles in all. */
+  total: number;
 }
 
 /** What {@link addRecord} returns. */
@@ -58,10 +75,21 @@ export async function addRecord(client: ConsentClient, parameters: AddRecordPara
         ? new Uint8Array(await parameters.data.arrayBuffer())
         : undefined;
   if (!data) throw new InvalidConsentParametersError('data must be a Uint8Array or a Blob.');
+  const { onProgress, signal } = parameters;
+  signal?.throwIfAborted();
   const readers = await readersForCategory(client, client.address, category);
   const recipients = [client.identity.publicKey];
   for (const reader of readers) recipients.push(await encryptionKeyOf(client, reader));
-  const envelope = await encryptRecord({ data, metadata, recipients });
+  onProgress?.({ phase: 'encrypting', done: 0, total: data.length });
+  const envelope = await encryptRecord({
+    data,
+    metadata,
+    recipients,
+    ...(onProgress
+      ? { onProgress: ({ bytes }) => onProgress({ phase: 'encrypting', done: bytes, total: data.length }) }
+      : {}),
+  });
+  signal?.throwIfAborted();
   // Intent first (what to store and anchor, never the plaintext), then store + pin, then anchor: a crash before the
   // anchor leaves a pinned, unanchored envelope that resumePendingActions anchors or releases; nothing is readable
   // from the chain before the anchor.
@@ -71,10 +99,30 @@ export async function addRecord(client: ConsentClient, parameters: AddRecordPara
     category,
     readers,
   });
-  await putBlocks(client.store, envelope.blocks);
-  await client.store.pin?.(envelope.cid);
-  await recordReaders(client, envelope.cid, readers);
-  await markStep(client, action, 'stored');
+  try {
+    const total = envelope.blocks.reduce((sum, block) => sum + block.bytes.length, 0);
+    let done = 0;
+    onProgress?.({ phase: 'storing', done, total });
+    for (const block of envelope.blocks) {
+      signal?.throwIfAborted();
+      await client.store.put(block.cid, block.bytes);
+      done += block.bytes.length;
+      onProgress?.({ phase: 'storing', done, total });
+    }
+    await client.store.pin?.(envelope.cid);
+    await recordReaders(client, envelope.cid, readers);
+    await markStep(client, action, 'stored');
+    signal?.throwIfAborted();
+  } catch (error) {
+    if (!signal?.aborted) throw error; // a store failure: the journal keeps the intent for resumePendingActions
+    // Cancelled before the anchor: nothing of the record stays behind.
+    await client.store.unpin?.(envelope.cid);
+    for (const block of envelope.blocks) await client.store.delete?.(block.cid);
+    await forgetReaders(client, envelope.cid);
+    await endAction(client, action);
+    throw error;
+  }
+  onProgress?.({ phase: 'anchoring', done: 0, total: 0 });
   const receipt = await anchorStoredRecord(client, envelope.cid, category);
   await endAction(client, action);
   const recordId = recordIdOf(client.address, envelope.cid);

@@ -19,7 +19,12 @@ export {
   type ListActiveGrantsParameters,
   listActiveGrants,
 } from './activeGrants.js';
-export { type AddRecordParameters, type AddRecordReturnType, addRecord } from './addRecord.js';
+export {
+  type AddRecordParameters,
+  type AddRecordProgress,
+  type AddRecordReturnType,
+  addRecord,
+} from './addRecord.js';
 export {
   type ApproveRequestParameters,
   approveRequest,
@@ -37,6 +42,7 @@ export {
 export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
 export {
   type ConsentClient,
+  type ConsentEventIndexOptions,
   type ConsentIdentitySource,
   type CreateConsentClientParameters,
   createConsentClient,
