@@ -95,8 +95,13 @@ export async function runIotWearableDemo(options: IotWearableDemoOptions = {}): 
     const device = generateLiveDeviceKey();
     const streamId = generateStreamId();
 
-    // The wearable: publisher + archive.
-    const wearableTransport = await createMqttTransport({ url: broker.url });
+    // The wearable: publisher + archive. Persistent sessions (stable client ids) on both sides: frames sent while a
+    // doctor's console is away wait on the broker, across a broker restart too.
+    const wearableTransport = await createMqttTransport({
+      url: broker.url,
+      clientId: `wearable-${streamId}`,
+      sessionExpirySeconds: 3_600,
+    });
     cleanup.push(() => wearableTransport.close());
     const archive = createStreamArchive({
       storage,
@@ -125,7 +130,11 @@ export async function runIotWearableDemo(options: IotWearableDemoOptions = {}): 
     log(`stream ${publisher.descriptor.streamId} on topic ${publisher.descriptor.topic}`);
 
     // The doctors' consoles.
-    const doctorTransport = await createMqttTransport({ url: broker.url });
+    const doctorTransport = await createMqttTransport({
+      url: broker.url,
+      clientId: `doctors-${streamId}`,
+      sessionExpirySeconds: 3_600,
+    });
     cleanup.push(() => doctorTransport.close());
     const monitor = createLiveMonitor({ samples: false });
     const alerts: string[] = [];
