@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,11 @@ describe('the demo', () => {
     for (const round of [1, 2]) {
       const { code, output } = await run({ MHR_DEMO_DATA: directory, MHR_DEMO_ECG_SECONDS: '4' });
       expect(code, output).toBe(0);
+      // one patient action went to the relayer service over HTTP, paid for by the service's account
+      expect(output).toMatch(
+        /patient registered through the relayer service over HTTP: action identityRegistry:0x[0-9a-f]{40}:0 mined in block \d+, tx 0x[0-9a-f]{6}…[0-9a-f]{4}, gas paid by the relayer 0x[0-9a-fA-F]{6}…[0-9a-fA-F]{4}/,
+      );
+      await expect(stat(join(directory, 'relayer')), 'the relayer queue is removed with the service').rejects.toThrow();
       expect(output).toContain('records the doctor can list: 0');
       expect(output).toMatch(/access granted; data keys of 3 records re-wrapped/);
       expect(output).toContain('the decrypted PDF is byte-identical to the original');

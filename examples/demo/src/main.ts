@@ -29,13 +29,14 @@ import {
   verifyAccess,
 } from '@mhrchain/consent';
 import { createFileJournalStore } from '@mhrchain/consent/node';
-import { deployMhrChain } from '@mhrchain/contracts';
+import { deployMhrChain, noteWrittenBlock, signRelayedAction } from '@mhrchain/contracts';
 import { startAnvil } from '@mhrchain/contracts/anvil';
 import { createHeliaStorage, DecryptionError, generateIdentity } from '@mhrchain/core';
-import { Wallet } from 'ethers';
+import { hexlify, Wallet } from 'ethers';
 import { clock, createProgress, short } from './console.js';
 import { streamLiveEcg } from './liveEcg.js';
 import { showWhatTheChainShows } from './privacyScan.js';
+import { startRelayerService } from './relayerService.js';
 import { type Outcome, type ReportData, renderReport } from './report.js';
 import { runStatistics } from './statistics.js';
 
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
   progress.step('Starting the embedded defaults: an IPFS node on disk and a local chain');
   const store = await createHeliaStorage({ directory: `${dataDirectory}/ipfs` });
   const anvil = await startAnvil();
+  let stopRelayerService = async () => {};
   const cleanup = async () => {
+    await stopRelayerService();
     await anvil.stop();
     await store.close();
   };
@@ -91,7 +94,24 @@ async function main(): Promise<void> {
     const doctor = await createConsentClient({ signer: doctorWallet!, addresses, store });
     const colleague = await createConsentClient({ signer: colleagueWallet!, addresses, store });
     await mhr.chain.identityRegistry.write.setRegistrar(deployer!.address, true);
-    await registerPatient(patient);
+    // the patient's registration goes to the relayer service over HTTP, as a patient's app would send it
+    const relayerService = await startRelayerService({
+      chain: mhr.chain,
+      signer: anvil.signers[4]!,
+      directory: `${dataDirectory}/relayer`,
+    });
+    stopRelayerService = relayerService.stop;
+    const registration = await signRelayedAction({
+      chain: mhr.chain,
+      signer: patientWallet,
+      action: 'Register',
+      message: { account: patient.address, encryptionKey: hexlify(patient.identity.publicKey) },
+    });
+    const registered = await relayerService.relay(registration);
+    noteWrittenBlock(anvil.provider, registered.blockNumber);
+    progress.ok(
+      `patient registered through the relayer service over HTTP: action ${registered.id} mined in block ${registered.blockNumber}, tx ${short(registered.txHash)}, gas paid by the relayer ${short(relayerService.address)}`,
+    );
     const validUntil = (await anvil.provider.getBlock('latest'))!.timestamp + 365 * 86_400;
     for (const account of [doctor, colleague]) {
       await registerDoctor(account);
@@ -338,6 +358,7 @@ async function main(): Promise<void> {
       [colleague.address, 'the colleague'],
       [registrar.address, 'the registrar'],
       [relayerWallet!.address, 'the patient (relayed)'],
+      [relayerService.address, 'the patient (relayed)'],
     ]);
     const who = (address: string) => names.get(address) ?? short(address);
     const rows = timeline.map((event) => ({
