@@ -9,8 +9,7 @@ import {
   generateIdentity,
   type Storage,
 } from '@mhrchain/core';
-import { type KuboInstance, startKubo } from '@mhrchain/core/kubo';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   addRecord,
   approveRequest,
@@ -22,28 +21,16 @@ import {
   registerPatient,
   requestAccess,
 } from '../src/index.js';
+import { useKuboNodes } from './kuboNodes.js';
 
 describe('erasure with records on Kubo nodes', () => {
-  let home: KuboInstance;
-  let replica: KuboInstance;
-  let hospital: KuboInstance;
-  let hospitalGateway: Storage;
-
-  beforeAll(async () => {
-    [home, replica, hospital] = await Promise.all([startKubo(), startKubo(), startKubo()]);
-    await hospital.connect(home);
-    await hospital.connect(replica);
-    hospitalGateway = await createGatewayStorage({ gateways: [hospital.gatewayUrl], allowInsecure: true });
-  });
-  afterAll(async () => {
-    await hospitalGateway?.close();
-    await Promise.all([home, replica, hospital].map((node) => node?.destroy()));
-  });
+  const kubo = useKuboNodes();
 
   anvilTest(
     'every version leaves both patient nodes at once; the hospital cache is the hospital’s until it collects',
     { timeout: 120_000 },
     async ({ anvil, mhrChain }) => {
+      const { home, replica, hospital, hospitalGateway } = kubo;
       const { addresses } = mhrChain;
       const fromBlock = await anvil.provider.getBlockNumber();
       const [admin, patientWallet, doctorWallet] = [0, 1, 2].map((i) => anvil.signers[i]!);

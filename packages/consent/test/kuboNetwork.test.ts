@@ -2,16 +2,8 @@
 // doctor reads through a third node's gateway (the hospital's), which fetches them over bitswap; once one of the
 // patient's nodes is gone the doctor still reads, from the other.
 import { anvilTest } from '@mhrchain/contracts/testing';
-import {
-  createGatewayStorage,
-  createKuboStorage,
-  createReplicatedStorage,
-  generateIdentity,
-  type KuboStorage,
-  type Storage,
-} from '@mhrchain/core';
-import { type KuboInstance, startKubo } from '@mhrchain/core/kubo';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { createKuboStorage, createReplicatedStorage, generateIdentity, type KuboStorage } from '@mhrchain/core';
+import { describe, expect } from 'vitest';
 import {
   addRecord,
   approveRequest,
@@ -23,28 +15,16 @@ import {
   registerPatient,
   requestAccess,
 } from '../src/index.js';
+import { useKuboNodes } from './kuboNodes.js';
 
 describe('consent with records on Kubo nodes', () => {
-  let home: KuboInstance; // the patient's node
-  let replica: KuboInstance; // the patient's second node
-  let hospital: KuboInstance; // the doctor's side
-  let hospitalGateway: Storage;
-
-  beforeAll(async () => {
-    [home, replica, hospital] = await Promise.all([startKubo(), startKubo(), startKubo()]);
-    await hospital.connect(home);
-    await hospital.connect(replica);
-    hospitalGateway = await createGatewayStorage({ gateways: [hospital.gatewayUrl], allowInsecure: true });
-  });
-  afterAll(async () => {
-    await hospitalGateway?.close();
-    await Promise.all([home, replica, hospital].map((node) => node?.destroy()));
-  });
+  const kubo = useKuboNodes();
 
   anvilTest(
     'a doctor granted access reads through the hospital node, also after one patient node is lost',
     { timeout: 120_000 },
     async ({ anvil, mhrChain }) => {
+      const { home, replica, hospital, hospitalGateway } = kubo;
       const { addresses } = mhrChain;
       const fromBlock = await anvil.provider.getBlockNumber();
       const [admin, patientWallet, doctorWallet] = [0, 1, 2].map((i) => anvil.signers[i]!);
