@@ -42,7 +42,7 @@ export {
   type StoreProgress,
   storeEnvelope,
 } from './envelopeStorage.js';
-export { type ErasableStore, type EraseDagReturnType, eraseDag } from './eraseDag.js';
+export { type ErasableStore, type EraseDagOptions, type EraseDagReturnType, eraseDag } from './eraseDag.js';
 export {
   BlockNotFoundError,
   DecryptionError,
