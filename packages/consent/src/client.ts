@@ -1,11 +1,14 @@
 import type { MhrChain, MhrChainAddresses } from '@mhrchain/contracts';
 import {
   assertDeployed,
+  type CreateTransactionManagerParameters,
   connectMhrChain,
   createEventIndex,
   createLogReader,
+  createTransactionManager,
   type EventIndex,
   type EventIndexStore,
+  type TransactionManager,
   withManagedNonce,
 } from '@mhrchain/contracts';
 import { deriveBoundIdentity, deriveIdentityFromSigner, type Identity, type IdentityKeyStore } from '@mhrchain/core';
@@ -56,7 +59,14 @@ export interface ConsentClient {
   readonly journal: JournalStore;
   /** The event index the client's reads go through, when it has one (see `CreateConsentClientParameters.eventIndex`). */
   readonly eventIndex?: EventIndex;
+  /** The transaction manager of the account's writes, when it has one (see `CreateConsentClientParameters.transactions`). */
+  readonly transactions?: TransactionManager;
+  /** The transaction manager of the relayer's submissions, when the client has a relayer and `transactions` is set. */
+  readonly relayerTransactions?: TransactionManager;
 }
+
+/** Options of the transaction managers {@link createConsentClient} builds (see `CreateConsentClientParameters.transactions`). */
+export type ConsentTransactionOptions = Omit<CreateTransactionManagerParameters, 'signer'>;
 
 /** Options of the event index {@link createConsentClient} builds (see `CreateConsentClientParameters.eventIndex`). */
 export interface ConsentEventIndexOptions {
@@ -140,6 +150,31 @@ export interface CreateConsentClientParameters {
    * (`createEventIndex`), shared by several clients. Default: no index.
    */
   eventIndex?: true | ConsentEventIndexOptions | EventIndex;
+  /**
+   * Send every write through a transaction manager (`createTransactionManager` from `@mhrchain/contracts`): EIP-1559
+   * fees, a fee-bumped replacement when a transaction is not mined in time, a rebroadcast when the node drops it, a
+   * re-send after a reorg, and `confirmations` before a flow goes on; a replaced transaction resolves with its
+   * replacement's receipt. `true` or options: a manager for the signer, and one for the relayer (same options) that
+   * submits the patient's relayed actions. Or a manager of your own created for `signer` (shared by several clients of
+   * the account); the relayer then gets one with the default options. Default: the signer sends, one confirmation.
+   */
+  transactions?: true | ConsentTransactionOptions | TransactionManager;
+}
+
+/** The managers a client's writes go through, from its `transactions` option. */
+function transactionManagersOf(
+  option: CreateConsentClientParameters['transactions'],
+  signer: Signer,
+  relayer: Signer | undefined,
+): { transactions?: TransactionManager; relayerTransactions?: TransactionManager } {
+  if (option === undefined) return {};
+  if (option !== true && 'sendAndWait' in option)
+    return { transactions: option, relayerTransactions: relayer && createTransactionManager({ signer: relayer }) };
+  const options: ConsentTransactionOptions = option === true ? {} : option;
+  return {
+    transactions: createTransactionManager({ ...options, signer }),
+    relayerTransactions: relayer && createTransactionManager({ ...options, signer: relayer }),
+  };
 }
 
 /** The index a client reads through, from its `eventIndex` option. */
@@ -165,7 +200,8 @@ function eventIndexOf(
  * Creates the client of one account: a patient, a doctor or a colleague.
  *
  * The signer (and relayer) are wrapped with `withManagedNonce`, so the flows' back-to-back transactions never reuse a
- * nonce, whatever the provider caches.
+ * nonce, whatever the provider caches. With `transactions`, writes go through transaction managers of the signer and
+ * the relayer instead (see {@link CreateConsentClientParameters.transactions}).
  *
  * The identity comes from `identity` (see {@link CreateConsentClientParameters.identity}): pass `{ origin }` for a
  * wallet-derived identity bound to the app and deployment, `{ keyStore }` for a random one that can be shredded.
@@ -174,6 +210,7 @@ function eventIndexOf(
  * @throws `IdentityDerivationError`, `InvalidParametersError` or `IdentityShreddedError` (from `@mhrchain/core`) when
  * the identity cannot be derived or loaded.
  * @throws `ContractNotDeployedError` (from `@mhrchain/contracts`) when an address in `addresses` has no contract code.
+ * @throws `InvalidParametersError` (from `@mhrchain/core`) for out-of-range `transactions` options.
  * @example
  * ```ts
  * import { createConsentClient, createMemoryRecordStore } from '@mhrchain/consent';
@@ -200,6 +237,7 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
   // would otherwise give the same nonce.
   const signer = withManagedNonce(parameters.signer);
   const relayer = parameters.relayer && withManagedNonce(parameters.relayer);
+  const { transactions, relayerTransactions } = transactionManagersOf(parameters.transactions, signer, relayer);
   const networkRead = provider.getNetwork();
   const [address, network, identity] = await Promise.all([
     signer.getAddress(),
@@ -212,8 +250,8 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
     signer,
     provider,
     chainId: network.chainId,
-    chain: connectMhrChain(signer, addresses),
-    relayerChain: relayer ? connectMhrChain(relayer, addresses) : undefined,
+    chain: connectMhrChain(signer, addresses, { transactions }),
+    relayerChain: relayer ? connectMhrChain(relayer, addresses, { transactions: relayerTransactions }) : undefined,
     identity,
     store,
     otp: createOtpConfirmations(parameters.otp),
@@ -221,6 +259,8 @@ export async function createConsentClient(parameters: CreateConsentClientParamet
     fromBlock: parameters.fromBlock ?? 0,
     journal: parameters.journal ?? createMemoryJournalStore(),
     eventIndex: eventIndexOf(parameters.eventIndex, provider, addresses, parameters.fromBlock ?? 0),
+    transactions,
+    relayerTransactions,
   };
 }
 

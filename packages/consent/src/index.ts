@@ -44,6 +44,7 @@ export {
   type ConsentClient,
   type ConsentEventIndexOptions,
   type ConsentIdentitySource,
+  type ConsentTransactionOptions,
   type CreateConsentClientParameters,
   createConsentClient,
   type PendingOtpRequest,

@@ -99,6 +99,7 @@ export {
 export { withManagedNonce } from './managedNonce.js';
 export {
   addressesForChain,
+  type ConnectMhrChainOptions,
   connectMhrChain,
   type DeployMhrChainParameters,
   type DeployMhrChainReturnType,
@@ -145,6 +146,7 @@ export {
   type EventQuery,
   type ReadMethods,
   type TypedContract,
+  type TypedContractOptions,
   typedContract,
   type WriteMethods,
   type WriteResult,

@@ -10,6 +10,7 @@ import {
 } from './generated/index.js';
 import { withManagedNonce } from './managedNonce.js';
 import { type MhrChainContractName, mhrChainAbis } from './mhrChainAbis.js';
+import type { TransactionManager } from './transactionManager.js';
 import { type TypedContract, typedContract } from './typedContract.js';
 
 /** The address of every MHR Chain contract on one chain. */
@@ -23,6 +24,16 @@ export type MhrChain = { readonly [K in MhrChainContractName]: TypedContract<(ty
   /** The addresses the contracts live at. */
   readonly addresses: MhrChainAddresses;
 };
+
+/** Options of {@link connectMhrChain}. */
+export interface ConnectMhrChainOptions {
+  /**
+   * Send every `write` through this transaction manager (see `createTransactionManager`): it owns the account's nonce
+   * sequence, EIP-1559 fees, fee-bumped replacement and confirmations, and a replaced transaction resolves with the
+   * replacement's receipt. Create it for the signer connected to. Default: the signer sends, one confirmation.
+   */
+  transactions?: TransactionManager;
+}
 
 /** Parameters of {@link deployMhrChain}. */
 export interface DeployMhrChainParameters {
@@ -61,7 +72,8 @@ export const deployments: DeploymentManifest = {
 
 /**
  * Connects typed bindings of every contract at `addresses` to `connectTo` (a provider to read, a signer to write; a
- * signer is wrapped with {@link withManagedNonce}).
+ * signer is wrapped with {@link withManagedNonce}). With `options.transactions`, writes are sent by that transaction
+ * manager instead (reads still go through `connectTo`).
  *
  * @example
  * ```ts
@@ -71,19 +83,30 @@ export const deployments: DeploymentManifest = {
  * const provider = new JsonRpcProvider('http://127.0.0.1:8545');
  * // const chain = connectMhrChain(provider, addressesForChain(31337n, myManifest));
  * // await chain.consentManager.read.keyEpochOf(patient);
+ *
+ * // Writes through a transaction manager (replacement with higher fees, two confirmations):
+ * // const managed = connectMhrChain(signer, addresses, {
+ * //   transactions: createTransactionManager({ signer, confirmations: 2 }),
+ * // });
  * ```
  */
-export function connectMhrChain(connectTo: ContractRunner, addresses: MhrChainAddresses): MhrChain {
-  // A signer sends through the SDK's nonce management, so back-to-back writes never reuse a nonce.
+export function connectMhrChain(
+  connectTo: ContractRunner,
+  addresses: MhrChainAddresses,
+  options: ConnectMhrChainOptions = {},
+): MhrChain {
+  // A signer sends through the SDK's nonce management, so back-to-back writes never reuse a nonce. With a manager,
+  // writes take their nonces from the manager's sequence (the same record) and never from the runner.
   const runner = isSigner(connectTo) ? withManagedNonce(connectTo) : connectTo;
+  const typed = { transactions: options.transactions };
   return {
     addresses,
-    identityRegistry: typedContract(mhrChainAbis.identityRegistry, addresses.identityRegistry, runner),
-    recordRegistry: typedContract(mhrChainAbis.recordRegistry, addresses.recordRegistry, runner),
-    consentManager: typedContract(mhrChainAbis.consentManager, addresses.consentManager, runner),
-    delegationRegistry: typedContract(mhrChainAbis.delegationRegistry, addresses.delegationRegistry, runner),
-    streamAnchors: typedContract(mhrChainAbis.streamAnchors, addresses.streamAnchors, runner),
-    diseaseReports: typedContract(mhrChainAbis.diseaseReports, addresses.diseaseReports, runner),
+    identityRegistry: typedContract(mhrChainAbis.identityRegistry, addresses.identityRegistry, runner, typed),
+    recordRegistry: typedContract(mhrChainAbis.recordRegistry, addresses.recordRegistry, runner, typed),
+    consentManager: typedContract(mhrChainAbis.consentManager, addresses.consentManager, runner, typed),
+    delegationRegistry: typedContract(mhrChainAbis.delegationRegistry, addresses.delegationRegistry, runner, typed),
+    streamAnchors: typedContract(mhrChainAbis.streamAnchors, addresses.streamAnchors, runner, typed),
+    diseaseReports: typedContract(mhrChainAbis.diseaseReports, addresses.diseaseReports, runner, typed),
   };
 }
 

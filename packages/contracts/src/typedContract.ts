@@ -9,8 +9,10 @@ import type {
   ReadFunctionName,
   WriteFunctionName,
 } from './abiTypes.js';
+import { TransactionDroppedError, TransactionReplacedError, TransactionRevertedError } from './chainErrors.js';
 import { ContractCallError, decodeContractError } from './errors.js';
 import { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
+import type { TransactionManager } from './transactionManager.js';
 
 /**
  * A decoded event of a contract with ABI `TAbi`: a union discriminated by `eventName`.
@@ -60,6 +62,16 @@ export type EstimateGasMethods<TAbi extends Abi> = {
   [F in WriteFunctionName<TAbi>]: (...args: FunctionArgs<TAbi, F>) => Promise<bigint>;
 };
 
+/** Options of {@link typedContract}. */
+export interface TypedContractOptions {
+  /**
+   * Send every `write` through this transaction manager (see `createTransactionManager`), which owns the account's
+   * nonce sequence, fees, replacement and confirmations. It must send from the account of the runner. Default: the
+   * runner sends and `write` waits for one confirmation.
+   */
+  transactions?: TransactionManager;
+}
+
 /** An ethers v6 contract typed from an `as const` ABI; reverts surface as typed SDK errors. */
 export interface TypedContract<TAbi extends Abi> {
   /** The contract's address. */
@@ -78,7 +90,7 @@ export interface TypedContract<TAbi extends Abi> {
   events<E extends EventName<TAbi>>(name: E, query?: EventQuery): Promise<DecodedEvent<TAbi, E>[]>;
   /** Decodes the logs this contract emitted (others are skipped). */
   decodeLogs(logs: readonly Log[]): DecodedEvent<TAbi>[];
-  /** The same contract with another runner (e.g. another signer). */
+  /** The same contract with another runner (e.g. another signer); writes then go through that runner. */
   connect(runner: ContractRunner): TypedContract<TAbi>;
 }
 
@@ -112,6 +124,12 @@ function plainResult(result: ArrayLike<unknown>, outputs: readonly AbiParameter[
  * ABI: a wrong argument type, an unknown function or an unknown event name fails to compile. Reverts are thrown as
  * {@link ContractRevertError} (decoded by custom-error name) or {@link ContractCallError}.
  *
+ * With `options.transactions`, each `write` is encoded here and sent with the manager's `sendAndWait` (a trailing
+ * overrides argument passes its `gasLimit`, `value` and fees on): the result has the same shape, and a transaction the
+ * manager replaced with higher fees resolves with the receipt of the replacement. A revert found by gas estimation is
+ * decoded as without the manager; a failure after broadcast is the manager's typed error (`TransactionRevertedError`,
+ * `TransactionReplacedError`, `TransactionDroppedError`).
+ *
  * @example
  * ```ts
  * import { JsonRpcProvider } from 'ethers';
@@ -126,7 +144,9 @@ export function typedContract<const TAbi extends Abi>(
   abi: TAbi,
   address: string,
   runner: ContractRunner | null,
+  options: TypedContractOptions = {},
 ): TypedContract<TAbi> {
+  const { transactions } = options;
   const contract = new Contract(address, abi as never, runner);
   const functions = abi.filter((item) => item.type === 'function');
   const read: Record<string, unknown> = {};
@@ -187,6 +207,23 @@ export function typedContract<const TAbi extends Abi>(
     write[name] = async (...args: unknown[]) => {
       let receipt: TransactionReceipt | null;
       let hash: string;
+      if (transactions) {
+        try {
+          // Arguments and a trailing overrides object resolved and encoded as ethers would before sending.
+          const request = await contract.getFunction(name).populateTransaction(...args);
+          receipt = await transactions.sendAndWait(request);
+        } catch (error) {
+          throw error instanceof TransactionRevertedError ||
+            error instanceof TransactionReplacedError ||
+            error instanceof TransactionDroppedError
+            ? error
+            : decodeContractError(error);
+        }
+        // The manager noted the block for its provider; the contract's runner may read through another.
+        const provider = contract.runner?.provider;
+        if (provider) noteWrittenBlock(provider, receipt.blockNumber);
+        return { hash: receipt.hash, receipt, events: decodeLogs(receipt.logs) };
+      }
       try {
         const tx = await contract.getFunction(name).send(...args);
         hash = tx.hash;

@@ -1,5 +1,12 @@
-import { decodeContractError, noteWrittenBlock } from '@mhrchain/contracts';
-import type { TransactionReceipt, TransactionResponse } from 'ethers';
+import {
+  decodeContractError,
+  noteWrittenBlock,
+  TransactionDroppedError,
+  type TransactionManager,
+  TransactionReplacedError,
+  TransactionRevertedError,
+} from '@mhrchain/contracts';
+import type { TransactionReceipt, TransactionRequest, TransactionResponse } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
@@ -49,6 +56,33 @@ async function sendWindowed(
 }
 
 /**
+ * {@link sendWindowed} through a transaction manager: each window's transactions are broadcast one after the other
+ * (so their nonces follow the batches' order, which relayed batches' EIP-712 nonces need) and their receipts awaited
+ * together; a batch replaced with higher fees resolves with the replacement's receipt.
+ */
+async function sendWindowedManaged(
+  manager: TransactionManager,
+  count: number,
+  request: (index: number) => Promise<TransactionRequest>,
+): Promise<TransactionReceipt[]> {
+  const receipts: TransactionReceipt[] = [];
+  for (let offset = 0; offset < count; offset += WINDOW) {
+    try {
+      const sent = [];
+      for (let i = offset; i < Math.min(count, offset + WINDOW); i++) sent.push(await manager.send(await request(i)));
+      receipts.push(...(await Promise.all(sent.map((tx) => tx.wait()))));
+    } catch (error) {
+      throw error instanceof TransactionRevertedError ||
+        error instanceof TransactionReplacedError ||
+        error instanceof TransactionDroppedError
+        ? error
+        : decodeContractError(error);
+    }
+  }
+  return receipts;
+}
+
+/**
  * Anchors many new record versions with `supersedeRecords`, up to 64 per transaction (each batch all or none), the
  * transactions pipelined with consecutive nonces. Through the relayer when the client has one: the patient signs
  * one `SupersedeRecords` per batch, with consecutive EIP-712 nonces, and the relayer submits them. Returns, per
@@ -67,11 +101,19 @@ export async function anchorVersions(
   let receipts: TransactionReceipt[];
   if (!client.relayerChain) {
     const supersede = client.chain.recordRegistry.contract.getFunction('supersedeRecords');
-    receipts = await sendWindowed(batches.length, (i) =>
-      supersede.send(batches[i]!.recordIds, batches[i]!.cids, {
-        gasLimit: batchGas(batches[i]!.recordIds.length, false),
-      }),
-    );
+    const manager = client.transactions;
+    if (manager)
+      receipts = await sendWindowedManaged(manager, batches.length, (i) =>
+        supersede.populateTransaction(batches[i]!.recordIds, batches[i]!.cids, {
+          gasLimit: batchGas(batches[i]!.recordIds.length, false),
+        }),
+      );
+    else
+      receipts = await sendWindowed(batches.length, (i) =>
+        supersede.send(batches[i]!.recordIds, batches[i]!.cids, {
+          gasLimit: batchGas(batches[i]!.recordIds.length, false),
+        }),
+      );
   } else {
     const registry = client.chain.recordRegistry.contract;
     const [fields, firstNonce, latest] = await Promise.all([
@@ -94,11 +136,26 @@ export async function anchorVersions(
       );
     const relayed = client.relayerChain.recordRegistry.contract;
     const supersede = relayed.getFunction('supersedeRecordsBySig');
-    receipts = await sendWindowed(batches.length, (i) =>
-      supersede.send(client.address, batches[i]!.recordIds, batches[i]!.cids, deadline, signatures[i]!, {
-        gasLimit: batchGas(batches[i]!.recordIds.length, true),
-      }),
-    );
+    const manager = client.relayerTransactions;
+    if (manager)
+      receipts = await sendWindowedManaged(manager, batches.length, (i) =>
+        supersede.populateTransaction(
+          client.address,
+          batches[i]!.recordIds,
+          batches[i]!.cids,
+          deadline,
+          signatures[i]!,
+          {
+            gasLimit: batchGas(batches[i]!.recordIds.length, true),
+          },
+        ),
+      );
+    else
+      receipts = await sendWindowed(batches.length, (i) =>
+        supersede.send(client.address, batches[i]!.recordIds, batches[i]!.cids, deadline, signatures[i]!, {
+          gasLimit: batchGas(batches[i]!.recordIds.length, true),
+        }),
+      );
   }
   // The client's reads see these versions at once, whatever the provider caches.
   for (const receipt of receipts) noteWrittenBlock(client.provider, receipt.blockNumber);
