@@ -3,6 +3,7 @@ import type { Provider, Signer, TransactionReceipt, TransactionRequest } from 'e
 import { TransactionDroppedError, TransactionReplacedError, TransactionRevertedError } from './chainErrors.js';
 import { decodeContractError } from './errors.js';
 import { noteWrittenBlock } from './freshBlock.js';
+import { sleep } from './internal/retry.js';
 import { classifyLogError } from './logReader.js';
 import { withManagedNonce } from './managedNonce.js';
 
@@ -75,7 +76,6 @@ const REPLACED_AFTER_MS = 1_000;
 /** Without a new block, a pending transaction is still looked at this often. */
 const RECHECK_MS = 1_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 

@@ -1,5 +1,6 @@
 import type { CID } from 'multiformats/cid';
 import { InvalidParametersError, RemotePinningError } from './errors.js';
+import { sleep } from './internal/sleep.js';
 import type { StorageCallOptions } from './storage.js';
 
 /** Parameters of {@link createRemotePinning}. */
@@ -153,18 +154,4 @@ export async function createRemotePinning(parameters: CreateRemotePinningParamet
       return [...(await requestsFor(cid, options?.signal))].some((r) => r.status === Status.Pinned);
     },
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

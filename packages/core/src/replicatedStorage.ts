@@ -10,6 +10,7 @@ import {
   ReadOnlyStorageError,
   ReplicationError,
 } from './errors.js';
+import { sleep } from './internal/sleep.js';
 import { linksOf } from './internal/walkDag.js';
 import type { Storage, StorageCallOptions } from './storage.js';
 
@@ -384,18 +385,4 @@ async function hashesTo(cid: CID, bytes: Uint8Array): Promise<boolean> {
   // Other hash functions are left to the node's own check (every storage verifies what it returns).
   if (cid.multihash.code !== sha256.code) return true;
   return equals((await sha256.digest(bytes)).digest, cid.multihash.digest);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

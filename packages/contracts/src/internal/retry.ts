@@ -9,7 +9,8 @@ export interface RetryOptions {
   retryDelayMs: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The delay before retry `attempt` (0-based): doubling from `base`, capped at 5 s, with ±50 % jitter. */
 export function retryDelay(base: number, attempt: number): number {
