@@ -137,17 +137,19 @@ export async function resumeEraseRecords(
   const ids = new Set(action.data.records as string[]);
   const records = (await recordsOf(client, client.address, { includeErased: true })).filter((r) => ids.has(r.recordId));
   const pending = records.filter((record) => !record.erased).map((record) => record.recordId);
+  let sent = false;
   if (pending.length > 0) {
     if (action.step === 'send-failed') return 'rolledBack';
     if (action.step === 'intent') {
       await sendErasure(client, pending);
       await markStep(client, action, 'erased-on-chain');
+      sent = true;
     }
   }
-  const erased = (await recordsOf(client, client.address, { includeErased: true })).filter(
-    (record) => ids.has(record.recordId) && record.erased,
+  await removeFromStore(
+    client,
+    records.filter((record) => record.erased || sent),
   );
-  await removeFromStore(client, erased);
   // Versions journalled at the intent that the chain no longer lists (none expected) are released too.
   for (const cid of action.data.versions as string[]) await forgetReaders(client, CID.parse(cid));
   return 'finished';
