@@ -21,7 +21,7 @@ import {
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
-import { grantAccess } from './approveRequest.js';
+import { grantAccess } from './grantAccess.js';
 import { recordsOf } from './internal/chain.js';
 import { readRecord } from './readRecords.js';
 import { revokeAccess } from './revokeAccess.js';

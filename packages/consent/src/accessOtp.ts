@@ -1,7 +1,9 @@
 import { getAddress, isHexString, toBeHex, zeroPadValue } from 'ethers';
-import { approveRequest, type GrantAccessReturnType, getPendingRequest } from './approveRequest.js';
+import { approveRequest } from './approveRequest.js';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError, OtpRejectedError } from './errors.js';
+import { getPendingRequest } from './getPendingRequest.js';
+import type { GrantAccessReturnType } from './grantAccess.js';
 import { chainNow, encryptionKeyOf } from './internal/chain.js';
 import { openOtpResponse, sealOtpResponse } from './otpResponse.js';
 import { type PurposeOfUse, purposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';

@@ -3,9 +3,9 @@ import { anvilTest } from '@mhrchain/contracts/testing';
 import { describe, expect } from 'vitest';
 import { farFuture, note, setUp, useCrashWorld } from '../test/crashWorld.js';
 import { addRecord } from './addRecord.js';
-import { grantAccess } from './approveRequest.js';
 import { cancelSignedActions } from './cancelSignedActions.js';
 import { getTimeline } from './getTimeline.js';
+import { grantAccess } from './grantAccess.js';
 
 useCrashWorld();
 

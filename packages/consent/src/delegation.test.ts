@@ -3,9 +3,9 @@ import type { HeliaStorage } from '@mhrchain/core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../test/fixtures.js';
 import { addRecord } from './addRecord.js';
-import { grantAccess } from './approveRequest.js';
 import { approveDelegation, requestDelegation } from './delegation.js';
 import { InvalidConsentParametersError } from './errors.js';
+import { grantAccess } from './grantAccess.js';
 import { listReadableRecords } from './readRecords.js';
 import { toScopeTuple } from './scope.js';
 

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../test/fixtures.js';
 import { listActiveGrants } from './activeGrants.js';
 import { addRecord } from './addRecord.js';
-import { approveRequest, getPendingRequest, listPendingRequests } from './approveRequest.js';
+import { approveRequest } from './approveRequest.js';
 import { type ConsentClient, createConsentClient } from './client.js';
+import { getPendingRequest } from './getPendingRequest.js';
 import { getTimeline } from './getTimeline.js';
+import { listPendingRequests } from './listPendingRequests.js';
 import { listReadableRecords, readRecord } from './readRecords.js';
 import { requestAccess } from './requestAccess.js';
 

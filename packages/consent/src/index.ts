@@ -27,17 +27,8 @@ export {
 } from './addRecord.js';
 export {
   type ApproveRequestParameters,
+  type ApproveRequestReturnType,
   approveRequest,
-  type GetPendingRequestParameters,
-  type GrantAccessParameters,
-  type GrantAccessReturnType,
-  getPendingRequest,
-  grantAccess,
-  type ListPendingRequestsParameters,
-  listPendingRequests,
-  type PendingRequest,
-  type RejectRequestParameters,
-  rejectRequest,
 } from './approveRequest.js';
 export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
 export {
@@ -84,7 +75,14 @@ export {
   timelineToFhirBundle,
   timelineToFhirConsents,
 } from './fhir.js';
+export {
+  type GetPendingRequestParameters,
+  type GetPendingRequestReturnType,
+  getPendingRequest,
+  type PendingRequest,
+} from './getPendingRequest.js';
 export { type GetTimelineParameters, getTimeline } from './getTimeline.js';
+export { type GrantAccessParameters, type GrantAccessReturnType, grantAccess } from './grantAccess.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
 export { type CreateIndexedDbJournalStoreParameters, createIndexedDbJournalStore } from './indexedDbJournalStore.js';
 export type { TransactionInfo } from './internal/chain.js';
@@ -95,6 +93,11 @@ export {
   type JournalValue,
   type PendingAction,
 } from './journal.js';
+export {
+  type ListPendingRequestsParameters,
+  type ListPendingRequestsReturnType,
+  listPendingRequests,
+} from './listPendingRequests.js';
 export { createOtpauthUri, type OtpauthParameters, parseOtpauthUri } from './otpauthUri.js';
 export {
   type ConfirmOtpParameters,
@@ -140,6 +143,7 @@ export {
   registerDoctor,
   registerPatient,
 } from './register.js';
+export { type RejectRequestParameters, type RejectRequestReturnType, rejectRequest } from './rejectRequest.js';
 export {
   type RequestAccessParameters,
   type RequestAccessReturnType,
@@ -151,11 +155,14 @@ export {
   type PublishedVersion,
   type RevokeAccessParameters,
   type RevokeAccessReturnType,
-  type RotateExpiredAccessParameters,
   type Rotation,
   revokeAccess,
-  rotateExpiredAccess,
 } from './revokeAccess.js';
+export {
+  type RotateExpiredAccessParameters,
+  type RotateExpiredAccessReturnType,
+  rotateExpiredAccess,
+} from './rotateExpiredAccess.js';
 export {
   type AccessScope,
   fromScopeTuple,

@@ -21,10 +21,10 @@ import {
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
-import { grantAccess } from './approveRequest.js';
 import { createConsentClient } from './client.js';
 import { approveDelegation, requestDelegation, revokeDelegation } from './delegation.js';
 import { getTimeline } from './getTimeline.js';
+import { grantAccess } from './grantAccess.js';
 import { recordsOf } from './internal/chain.js';
 import { pendingActions, readersOf } from './internal/journal.js';
 import { readRecord } from './readRecords.js';

@@ -10,10 +10,7 @@ import {
 } from './internal/access.js';
 import {
   type ChainRecord,
-  chainNow,
-  DELEGATION_APPROVED,
   delegationOf,
-  GRANT_ACTIVE,
   grantees,
   grantOf,
   patientAction,
@@ -112,55 +109,4 @@ export async function revokeAccess(
     keyEpoch: revoked?.eventName === 'AccessRevoked' ? BigInt(revoked.args.keyEpoch) : 0n,
     rotated,
   };
-}
-
-/** Parameters of {@link rotateExpiredAccess}. */
-export interface RotateExpiredAccessParameters {
-  /** Default `'lazy'`. */
-  rotation?: Rotation;
-}
-
-/**
- * Expiry needs no transaction, but the envelopes still name the expired grantee: this publishes new versions,
- * without every grantee whose grant or delegation has expired, of the records whose current version was published
- * before the expiry. Run it when the patient's app starts (any later flow that publishes a version drops expired
- * readers anyway).
- *
- * @example
- * ```ts
- * import { type ConsentClient, rotateExpiredAccess } from '@mhrchain/consent';
- *
- * declare const patient: ConsentClient;
- * const rotated = await rotateExpiredAccess(patient);
- * ```
- */
-export async function rotateExpiredAccess(
-  client: ConsentClient,
-  parameters: RotateExpiredAccessParameters = {},
-): Promise<PublishedVersion[]> {
-  const now = await chainNow(client);
-  const records = await recordsOf(client, client.address);
-  const affected = new Map<string, ChainRecord>();
-  const blockTimes = new Map<number, number>();
-  const publishedAt = async (record: ChainRecord) => {
-    const blockNumber = record.versions.at(-1)!.blockNumber;
-    if (!blockTimes.has(blockNumber))
-      blockTimes.set(blockNumber, (await client.provider.getBlock(blockNumber))?.timestamp ?? 0);
-    return blockTimes.get(blockNumber)!;
-  };
-  for (const account of await grantees(client, client.address)) {
-    const grant = await grantOf(client, client.address, account);
-    if (grant.status === GRANT_ACTIVE && Number(grant.expiresAt) <= now) {
-      const latest = await latestGrant(client, client.address, account);
-      for (const record of recordsInScope(records, latest?.scope ?? { kind: 'all' }))
-        if ((await publishedAt(record)) < Number(grant.expiresAt)) affected.set(record.recordId, record);
-    }
-    const delegation = await delegationOf(client, client.address, account);
-    if (delegation.status === DELEGATION_APPROVED && Number(delegation.expiresAt) <= now) {
-      const request = await latestDelegationRequest(client, client.address, account);
-      for (const record of recordsInScope(records, request?.scope ?? { kind: 'all' }))
-        if ((await publishedAt(record)) < Number(delegation.expiresAt)) affected.set(record.recordId, record);
-    }
-  }
-  return rotateRecords(client, [...affected.values()], parameters.rotation ?? 'lazy');
 }

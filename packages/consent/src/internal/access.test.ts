@@ -3,7 +3,7 @@ import type { HeliaStorage } from '@mhrchain/core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../../test/fixtures.js';
 import { addRecord } from '../addRecord.js';
-import { grantAccess } from '../approveRequest.js';
+import { grantAccess } from '../grantAccess.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };
 beforeAll(async () => {

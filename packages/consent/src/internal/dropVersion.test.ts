@@ -12,7 +12,7 @@ import {
   useCrashWorld,
 } from '../../test/crashWorld.js';
 import { addRecord } from '../addRecord.js';
-import { grantAccess } from '../approveRequest.js';
+import { grantAccess } from '../grantAccess.js';
 import { readRecord } from '../readRecords.js';
 import { revokeAccess } from '../revokeAccess.js';
 import { recordsOf } from './chain.js';

@@ -1,0 +1,42 @@
+import { getAddress } from 'ethers';
+import type { ConsentClient } from './client.js';
+import { type PendingRequest, pendingRequestOf } from './getPendingRequest.js';
+import { lastPerKey, queryLogs, REQUEST_PENDING, requestOf } from './internal/chain.js';
+
+/** Parameters of {@link listPendingRequests}. */
+export interface ListPendingRequestsParameters {
+  /** The patient (default: the client's account). */
+  patient?: string;
+}
+
+/** What {@link listPendingRequests} returns: one pending request per doctor, oldest first. */
+export type ListPendingRequestsReturnType = PendingRequest[];
+
+/**
+ * Every pending access request to a patient, one per doctor, oldest first: the patient app's inbox, without knowing
+ * beforehand who asked. Read from the `AccessRequested` logs and checked against the contract's state, so answered,
+ * rejected or superseded requests are left out.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, listPendingRequests } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * for (const request of await listPendingRequests(patient)) {
+ *   console.log(request.doctor, request.scope, request.duration);
+ * }
+ * ```
+ */
+export async function listPendingRequests(
+  client: ConsentClient,
+  parameters: ListPendingRequestsParameters = {},
+): Promise<ListPendingRequestsReturnType> {
+  const patient = getAddress(parameters.patient ?? client.address);
+  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, null);
+  // The latest request of each doctor is the one the contract holds.
+  const requests = lastPerKey(client.chain.consentManager.decodeLogs(logs), (event) => event.args.doctor).flatMap(
+    (event): PendingRequest[] => (event.eventName === 'AccessRequested' ? [pendingRequestOf(event)] : []),
+  );
+  const states = await Promise.all(requests.map((request) => requestOf(client, patient, request.doctor)));
+  return requests.filter((_, i) => states[i]!.status === REQUEST_PENDING);
+}

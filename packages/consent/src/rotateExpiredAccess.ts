@@ -1,0 +1,73 @@
+import type { ConsentClient } from './client.js';
+import {
+  latestDelegationRequest,
+  latestGrant,
+  type PublishedVersion,
+  type Rotation,
+  recordsInScope,
+  rotateRecords,
+} from './internal/access.js';
+import {
+  type ChainRecord,
+  chainNow,
+  DELEGATION_APPROVED,
+  delegationOf,
+  GRANT_ACTIVE,
+  grantees,
+  grantOf,
+  recordsOf,
+} from './internal/chain.js';
+
+/** Parameters of {@link rotateExpiredAccess}. */
+export interface RotateExpiredAccessParameters {
+  /** Default `'lazy'`. */
+  rotation?: Rotation;
+}
+
+/** What {@link rotateExpiredAccess} returns: the record versions published without the expired readers. */
+export type RotateExpiredAccessReturnType = PublishedVersion[];
+
+/**
+ * Expiry needs no transaction, but the envelopes still name the expired grantee: this publishes new versions,
+ * without every grantee whose grant or delegation has expired, of the records whose current version was published
+ * before the expiry. Run it when the patient's app starts (any later flow that publishes a version drops expired
+ * readers anyway).
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, rotateExpiredAccess } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const rotated = await rotateExpiredAccess(patient);
+ * ```
+ */
+export async function rotateExpiredAccess(
+  client: ConsentClient,
+  parameters: RotateExpiredAccessParameters = {},
+): Promise<RotateExpiredAccessReturnType> {
+  const now = await chainNow(client);
+  const records = await recordsOf(client, client.address);
+  const affected = new Map<string, ChainRecord>();
+  const blockTimes = new Map<number, number>();
+  const publishedAt = async (record: ChainRecord) => {
+    const blockNumber = record.versions.at(-1)!.blockNumber;
+    if (!blockTimes.has(blockNumber))
+      blockTimes.set(blockNumber, (await client.provider.getBlock(blockNumber))?.timestamp ?? 0);
+    return blockTimes.get(blockNumber)!;
+  };
+  for (const account of await grantees(client, client.address)) {
+    const grant = await grantOf(client, client.address, account);
+    if (grant.status === GRANT_ACTIVE && Number(grant.expiresAt) <= now) {
+      const latest = await latestGrant(client, client.address, account);
+      for (const record of recordsInScope(records, latest?.scope ?? { kind: 'all' }))
+        if ((await publishedAt(record)) < Number(grant.expiresAt)) affected.set(record.recordId, record);
+    }
+    const delegation = await delegationOf(client, client.address, account);
+    if (delegation.status === DELEGATION_APPROVED && Number(delegation.expiresAt) <= now) {
+      const request = await latestDelegationRequest(client, client.address, account);
+      for (const record of recordsInScope(records, request?.scope ?? { kind: 'all' }))
+        if ((await publishedAt(record)) < Number(delegation.expiresAt)) affected.set(record.recordId, record);
+    }
+  }
+  return rotateRecords(client, [...affected.values()], parameters.rotation ?? 'lazy');
+}
