@@ -171,9 +171,9 @@ contract ConsentManagerTest is Fixture {
         assertEq(serial, 1, "serial");
         assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Granted, "granted");
         assertTrue(consent.isGrantActive(patient, doctor), "active");
-        assertTrue(consent.hasAccess(patient, doctor, ecgRecord), "ECG in scope");
-        assertFalse(consent.hasAccess(patient, doctor, labRecord), "lab out of scope");
-        assertFalse(consent.hasAccess(patient, colleague, ecgRecord), "other doctor has nothing");
+        assertTrue(consent.grantCovers(patient, doctor, ecgRecord), "ECG in scope");
+        assertFalse(consent.grantCovers(patient, doctor, labRecord), "lab out of scope");
+        assertFalse(consent.grantCovers(patient, colleague, ecgRecord), "other doctor has nothing");
     }
 
     /// The grant and the latest request of a pair share one storage slot: writing either leaves the other intact.
@@ -214,13 +214,13 @@ contract ConsentManagerTest is Fixture {
 
     function test_grantAccess_allAndRecordsScopes() public {
         _grant(_all(), 1 days);
-        assertTrue(consent.hasAccess(patient, doctor, labRecord), "all covers lab");
+        assertTrue(consent.grantCovers(patient, doctor, labRecord), "all covers lab");
         bytes32 foreign = _anchor(stranger, "other", ECG);
-        assertFalse(consent.hasAccess(patient, doctor, foreign), "all covers only the patient's records");
+        assertFalse(consent.grantCovers(patient, doctor, foreign), "all covers only the patient's records");
         _grant(_records(labRecord), 1 days);
         assertEq(consent.grantOf(patient, doctor).serial, 2, "replaced");
-        assertTrue(consent.hasAccess(patient, doctor, labRecord), "listed");
-        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "not listed");
+        assertTrue(consent.grantCovers(patient, doctor, labRecord), "listed");
+        assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "not listed");
         assertTrue(consent.isListed(patient, doctor, 2, labRecord), "isListed");
     }
 
@@ -254,10 +254,10 @@ contract ConsentManagerTest is Fixture {
     function test_grant_expires() public {
         _grant(_all(), 1 hours);
         vm.warp(START + 1 hours - 1);
-        assertTrue(consent.hasAccess(patient, doctor, ecgRecord), "live before expiry");
+        assertTrue(consent.grantCovers(patient, doctor, ecgRecord), "live before expiry");
         vm.warp(START + 1 hours);
         assertFalse(consent.isGrantActive(patient, doctor), "expired");
-        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "no access after expiry");
+        assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "no access after expiry");
     }
 
     function test_grantAccessBySig() public {
@@ -320,7 +320,7 @@ contract ConsentManagerTest is Fixture {
         assertEq(consent.revokeAccess(doctor), 1, "epoch");
         assertEq(consent.keyEpochOf(patient), 1, "stored epoch");
         assertFalse(consent.isGrantActive(patient, doctor), "revoked");
-        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "no access");
+        assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "no access");
     }
 
     function test_revokeAccess_revertsWithoutGrant() public {
@@ -376,12 +376,12 @@ contract ConsentManagerTest is Fixture {
         vm.prank(patient);
         consent.revokeAccess(doctor);
         assertFalse(consent.isGrantActive(patient, doctor), "revoked grant is never active");
-        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "and gives no access");
+        assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "and gives no access");
     }
 
     function test_fuzz_categoryScope(uint16 granted, uint16 recordCategory) public {
         bytes32 recordId = _anchor(patient, abi.encode(recordCategory), recordCategory);
         _grant(_category(granted), 1 days);
-        assertEq(consent.hasAccess(patient, doctor, recordId), granted == recordCategory, "category match");
+        assertEq(consent.grantCovers(patient, doctor, recordId), granted == recordCategory, "category match");
     }
 }

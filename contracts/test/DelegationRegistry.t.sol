@@ -34,14 +34,14 @@ contract DelegationRegistryTest is Fixture {
         vm.expectEmit(address(delegations));
         emit IDelegationRegistry.DelegationRequested(patient, doctor, colleague, 1, 1, _category(ECG), grantExpiry);
         _request(_category(ECG), grantExpiry);
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "pending gives nothing");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "pending gives nothing");
         vm.expectEmit(address(delegations));
         emit IDelegationRegistry.DelegationApproved(patient, colleague, patient, doctor, 1, grantExpiry);
         _approve();
         assertTrue(delegations.isDelegationActive(patient, colleague), "active");
-        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "delegated ECG");
-        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "lab not delegated");
-        assertTrue(delegations.hasAccess(patient, doctor, labRecord), "doctor's own grant answers too");
+        assertTrue(delegations.canRead(patient, colleague, ecgRecord), "delegated ECG");
+        assertFalse(delegations.canRead(patient, colleague, labRecord), "lab not delegated");
+        assertTrue(delegations.canRead(patient, doctor, labRecord), "doctor's own grant answers too");
         IDelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
         assertEq(d.doctor, doctor, "doctor");
         assertEq(d.parentSerial, 1, "parent serial");
@@ -54,7 +54,7 @@ contract DelegationRegistryTest is Fixture {
         vm.prank(patient);
         consent.revokeAccess(doctor);
         assertFalse(delegations.isDelegationActive(patient, colleague), "cascaded");
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "colleague lost access");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "colleague lost access");
         _grant(_all(), 30 days);
         assertFalse(delegations.isDelegationActive(patient, colleague), "a new grant does not revive it");
     }
@@ -64,22 +64,22 @@ contract DelegationRegistryTest is Fixture {
         _request(_all(), uint40(START + 1 days));
         _approve();
         vm.warp(START + 1 days);
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "expired");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "expired");
     }
 
     function test_recordsScope_subsetOfCategoryGrant() public {
         _grant(_category(ECG), 30 days);
         _request(_records(ecgRecord), grantExpiry);
         _approve();
-        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "listed");
-        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "not listed");
+        assertTrue(delegations.canRead(patient, colleague, ecgRecord), "listed");
+        assertFalse(delegations.canRead(patient, colleague, labRecord), "not listed");
     }
 
     function test_recordsScope_subsetOfRecordsGrant() public {
         _grant(_records(ecgRecord), 30 days);
         _request(_records(ecgRecord), grantExpiry);
         _approve();
-        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "listed");
+        assertTrue(delegations.canRead(patient, colleague, ecgRecord), "listed");
     }
 
     function test_requestDelegation_revertsWhenScopeExceedsGrant() public {
@@ -224,7 +224,7 @@ contract DelegationRegistryTest is Fixture {
         emit IDelegationRegistry.DelegationRevoked(patient, colleague, doctor, 1);
         vm.prank(doctor);
         delegations.revokeDelegation(patient, colleague);
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "revoked");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "revoked");
         _request(_all(), grantExpiry);
         vm.prank(patient);
         delegations.revokeDelegation(patient, colleague);

@@ -49,7 +49,7 @@ contract HostilePartiesTest is Fixture {
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.approveDelegationBySig(patient, colleague, terms, deadline, sig);
-        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "colleague reads LAB after an ECG approval");
+        assertFalse(delegations.canRead(patient, colleague, labRecord), "colleague reads LAB after an ECG approval");
     }
 
     function test_attack_frontRunDirectApproval() public {
@@ -57,7 +57,7 @@ contract HostilePartiesTest is Fixture {
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.approveDelegation(colleague, _ecgTerms());
-        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "colleague reads LAB after an ECG approval");
+        assertFalse(delegations.canRead(patient, colleague, labRecord), "colleague reads LAB after an ECG approval");
     }
 
     /// Same serial, other scope or expiry or doctor: any term that differs from the request refuses the approval.
@@ -77,8 +77,8 @@ contract HostilePartiesTest is Fixture {
         }
         vm.prank(patient);
         delegations.approveDelegation(colleague, terms);
-        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "approved as requested");
-        assertFalse(delegations.hasAccess(patient, colleague, labRecord), "and no more");
+        assertTrue(delegations.canRead(patient, colleague, ecgRecord), "approved as requested");
+        assertFalse(delegations.canRead(patient, colleague, labRecord), "and no more");
     }
 
     /// The approval of the new request, named by its own terms, still works after a swap.
@@ -86,7 +86,7 @@ contract HostilePartiesTest is Fixture {
         _swapToAll();
         _approveDelegation(colleague, _all());
         assertEq(delegations.delegationOf(patient, colleague).serial, 2, "serial");
-        assertTrue(delegations.hasAccess(patient, colleague, labRecord), "the patient approved ALL knowingly");
+        assertTrue(delegations.canRead(patient, colleague, labRecord), "the patient approved ALL knowingly");
     }
 
     function test_fuzz_approvalWithAnyOtherScopeHashReverts(bytes32 scopeHash) public {
@@ -262,10 +262,10 @@ contract HostilePartiesTest is Fixture {
         vm.prank(registrar);
         identity.revokeDoctor(doctor);
         assertFalse(consent.isGrantActive(patient, doctor), "de-attested doctor's grant reads as live");
-        assertFalse(consent.hasAccess(patient, doctor, labRecord), "de-attested doctor reads");
-        assertFalse(delegations.hasAccess(patient, doctor, labRecord), "de-attested doctor reads (registry)");
+        assertFalse(consent.grantCovers(patient, doctor, labRecord), "de-attested doctor reads");
+        assertFalse(delegations.canRead(patient, doctor, labRecord), "de-attested doctor reads (registry)");
         assertFalse(delegations.isDelegationActive(patient, colleague), "its delegation outlives its attestation");
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "colleague reads through it");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "colleague reads through it");
         // Nothing new may be built on it either.
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, patient, doctor));
@@ -280,11 +280,11 @@ contract HostilePartiesTest is Fixture {
         consent.grantAccess(doctor, _all(), uint40(START + 400 days)); // outlives the attestation (365 days)
         vm.warp(START + 366 days);
         assertFalse(consent.isGrantActive(patient, doctor), "grant of a doctor with an expired attestation live");
-        assertFalse(delegations.hasAccess(patient, doctor, labRecord), "doctor with an expired attestation reads");
+        assertFalse(delegations.canRead(patient, doctor, labRecord), "doctor with an expired attestation reads");
         // Renewed by the registrar, the unexpired, unrevoked grant reads again.
         vm.prank(registrar);
         identity.attestDoctor(doctor, uint40(START + 730 days));
-        assertTrue(delegations.hasAccess(patient, doctor, labRecord), "re-attested doctor reads again");
+        assertTrue(delegations.canRead(patient, doctor, labRecord), "re-attested doctor reads again");
     }
 
     function test_attack_deattestedColleagueStillReads() public {
@@ -292,7 +292,7 @@ contract HostilePartiesTest is Fixture {
         vm.prank(registrar);
         identity.revokeDoctor(colleague);
         assertFalse(delegations.isDelegationActive(patient, colleague), "delegation to a de-attested colleague live");
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "de-attested colleague reads");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "de-attested colleague reads");
     }
 
     /// An approval given while the colleague is not attested records the patient's decision, but reads nothing until
@@ -302,16 +302,16 @@ contract HostilePartiesTest is Fixture {
         identity.revokeDoctor(colleague);
         _approveDelegation(colleague, _category(ECG));
         assertFalse(delegations.isDelegationActive(patient, colleague), "live without an attestation");
-        assertFalse(delegations.hasAccess(patient, colleague, ecgRecord), "reads without an attestation");
+        assertFalse(delegations.canRead(patient, colleague, ecgRecord), "reads without an attestation");
         vm.prank(registrar);
         identity.attestDoctor(colleague, uint40(START + 365 days));
-        assertTrue(delegations.hasAccess(patient, colleague, ecgRecord), "attested again");
+        assertTrue(delegations.canRead(patient, colleague, ecgRecord), "attested again");
     }
 
     function test_removedRegistrarVoidsAccess() public {
         vm.prank(admin);
         identity.setRegistrar(registrar, false);
-        assertFalse(consent.hasAccess(patient, doctor, ecgRecord), "attested by a removed registrar");
+        assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "attested by a removed registrar");
     }
 
     // ------------------------------------------------------------ audit: replacing a grant says what it ended

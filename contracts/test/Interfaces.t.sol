@@ -88,7 +88,7 @@ contract InterfacesTest is Fixture {
         own[26] = i.isGrantActive.selector;
         own[27] = i.liveGrantOf.selector;
         own[28] = i.isListed.selector;
-        own[29] = i.hasAccess.selector;
+        own[29] = i.grantCovers.selector;
         own[30] = i.keyEpochOf.selector;
         _checkContract("ConsentManager", address(i), type(IConsentManager).interfaceId, own);
     }
@@ -111,7 +111,7 @@ contract InterfacesTest is Fixture {
         own[12] = i.revokeDelegationBySig.selector;
         own[13] = i.delegationOf.selector;
         own[14] = i.isDelegationActive.selector;
-        own[15] = i.hasAccess.selector;
+        own[15] = i.canRead.selector;
         _checkContract("DelegationRegistry", address(i), type(IDelegationRegistry).interfaceId, own);
     }
 

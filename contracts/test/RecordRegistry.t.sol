@@ -273,16 +273,16 @@ contract RecordRegistryTest is Fixture {
     function test_erasedRecord_endsEveryAccess() public {
         bytes32 recordId = _anchor(patient, CID, ECG);
         _grant(_records(recordId), 1 days);
-        assertTrue(consent.hasAccess(patient, doctor, recordId), "granted before");
+        assertTrue(consent.grantCovers(patient, doctor, recordId), "granted before");
         bytes32 other = _anchor(patient, CID2, ECG);
         vm.prank(patient);
         consent.grantAccess(colleague, _all(), uint40(block.timestamp + 1 days));
         vm.prank(patient);
         records.eraseRecords(_ids(recordId));
-        assertFalse(consent.hasAccess(patient, doctor, recordId), "listed grant");
-        assertFalse(consent.hasAccess(patient, colleague, recordId), "all-records grant");
-        assertFalse(delegations.hasAccess(patient, colleague, recordId), "through the delegation registry");
-        assertTrue(consent.hasAccess(patient, colleague, other), "other records stay readable");
+        assertFalse(consent.grantCovers(patient, doctor, recordId), "listed grant");
+        assertFalse(consent.grantCovers(patient, colleague, recordId), "all-records grant");
+        assertFalse(delegations.canRead(patient, colleague, recordId), "through the delegation registry");
+        assertTrue(consent.grantCovers(patient, colleague, other), "other records stay readable");
     }
 
     function test_eraseRecordsBySig_bindsTheListAndCannotReplay() public {

@@ -215,7 +215,7 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
     }
 
     /// @inheritdoc IConsentManager
-    function hasAccess(address patient, address doctor, bytes32 recordId) external view returns (bool) {
+    function grantCovers(address patient, address doctor, bytes32 recordId) external view returns (bool) {
         if (!isGrantActive(patient, doctor)) return false;
         Pair storage pair = _pairs[patient][doctor];
         IRecordRegistry.Record memory record = records.recordOf(recordId);

@@ -15,7 +15,7 @@ import {Scope, ScopeKind, ScopeLib} from "./Scope.sol";
 /// expiry never exceed the doctor's grant, and a delegation lives only as long as the exact grant it was made under:
 /// when the patient revokes the doctor (or the grant expires or is replaced), the colleague's access ends with it, and
 /// it is void while the doctor or the colleague is not an attested doctor. There is one delegation per
-/// (patient, colleague). `hasAccess` here answers for direct grants and delegations alike.
+/// (patient, colleague). `canRead` here answers for direct grants and delegations alike.
 contract DelegationRegistry is IDelegationRegistry, EIP712Relayed {
     using ScopeLib for Scope;
 
@@ -183,8 +183,8 @@ contract DelegationRegistry is IDelegationRegistry, EIP712Relayed {
     }
 
     /// @inheritdoc IDelegationRegistry
-    function hasAccess(address patient, address reader, bytes32 recordId) external view returns (bool) {
-        if (consent.hasAccess(patient, reader, recordId)) return true;
+    function canRead(address patient, address reader, bytes32 recordId) external view returns (bool) {
+        if (consent.grantCovers(patient, reader, recordId)) return true;
         Stored storage delegation = _delegations[patient][reader];
         if (!_isLive(patient, reader, delegation)) return false;
         IRecordRegistry.Record memory record = records.recordOf(recordId);

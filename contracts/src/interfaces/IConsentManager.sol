@@ -323,7 +323,7 @@ interface IConsentManager is IEIP712Relayed, IConsentErrors, IRecordOwnerErrors 
     /// @param doctor The reader.
     /// @param recordId The record.
     /// @return Whether the doctor's own live grant covers the record.
-    function hasAccess(address patient, address doctor, bytes32 recordId) external view returns (bool);
+    function grantCovers(address patient, address doctor, bytes32 recordId) external view returns (bool);
 
     /// @notice The key epoch of `patient`: the number of revocations so far.
     /// @param patient The patient.

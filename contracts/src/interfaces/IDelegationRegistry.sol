@@ -15,7 +15,7 @@ import {IRecordRegistry} from "./IRecordRegistry.sol";
 /// expiry never exceed the doctor's grant, and a delegation lives only as long as the exact grant it was made under:
 /// when the patient revokes the doctor (or the grant expires or is replaced), the colleague's access ends with it, and
 /// it is void while the doctor or the colleague is not an attested doctor. There is one delegation per
-/// (patient, colleague). `hasAccess` here answers for direct grants and delegations alike.
+/// (patient, colleague). `canRead` here answers for direct grants and delegations alike.
 /// @dev Also raises the errors of `IConsentErrors`.
 interface IDelegationRegistry is IEIP712Relayed, IConsentErrors {
     /// @notice Where a delegation stands.
@@ -255,5 +255,5 @@ interface IDelegationRegistry is IEIP712Relayed, IConsentErrors {
     /// @param reader The doctor or colleague.
     /// @param recordId The record.
     /// @return Whether a live grant or delegation covers the record.
-    function hasAccess(address patient, address reader, bytes32 recordId) external view returns (bool);
+    function canRead(address patient, address reader, bytes32 recordId) external view returns (bool);
 }

@@ -83,7 +83,7 @@ abstract contract ConsentInvariantBase is Test {
         }
         if (live) return;
         for (uint256 r; r < 2; ++r) {
-            assertFalse(consent.hasAccess(patient, doctor, handler.recordIdOf(patient, r)), "access without a live grant");
+            assertFalse(consent.grantCovers(patient, doctor, handler.recordIdOf(patient, r)), "access without a live grant");
         }
     }
 
@@ -101,10 +101,10 @@ abstract contract ConsentInvariantBase is Test {
         }
         for (uint256 r; r < 2; ++r) {
             bytes32 recordId = handler.recordIdOf(patient, r);
-            if (!delegations.hasAccess(patient, colleague, recordId)) continue;
-            if (consent.hasAccess(patient, colleague, recordId)) continue;
+            if (!delegations.canRead(patient, colleague, recordId)) continue;
+            if (consent.grantCovers(patient, colleague, recordId)) continue;
             assertTrue(active, "delegated access without a live delegation");
-            assertTrue(consent.hasAccess(patient, delegation.doctor, recordId), "delegate exceeds the doctor's scope");
+            assertTrue(consent.grantCovers(patient, delegation.doctor, recordId), "delegate exceeds the doctor's scope");
         }
     }
 }

@@ -29,7 +29,7 @@ import { eraseRecords } from './eraseRecords.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { timelineToFhirAuditEvents } from './fhir.js';
 import { getTimeline } from './getTimeline.js';
-import { hasAccess, recordsOf } from './internal/chain.js';
+import { canRead, recordsOf } from './internal/chain.js';
 import { pendingActions } from './internal/journal.js';
 import { listReadableRecords, readRecord } from './readRecords.js';
 import { revokeAccess } from './revokeAccess.js';
@@ -185,7 +185,7 @@ describe('eraseRecords: the three cases', () => {
       const current = (await versionsOf(patient, first.recordId)).at(-1)!;
 
       await eraseRecords(patient, { recordIds: [first.recordId] });
-      expect(await hasAccess(patient, patient.address, doctorA.address, first.recordId)).toBe(false);
+      expect(await canRead(patient, patient.address, doctorA.address, first.recordId)).toBe(false);
       expect((await listReadableRecords(doctorA)).map((r) => r.recordId)).toEqual([second.recordId]);
       await expect(readRecord(doctorA, { cid: current })).rejects.toBeInstanceOf(BlockNotFoundError);
       const [stillShared] = await listReadableRecords(doctorA);
@@ -233,7 +233,7 @@ describe('eraseRecords crash points', () => {
       const head = await world.mhrChain.chain.recordRegistry.read.recordOf(first.recordId);
       expect(head.erased).toBe(expected === 'erased');
       for (const cid of blocks) expect(await storage.store.has(cid)).toBe(expected === 'kept');
-      expect(await hasAccess(world.patient, world.patient.address, world.doctorA.address, first.recordId)).toBe(
+      expect(await canRead(world.patient, world.patient.address, world.doctorA.address, first.recordId)).toBe(
         expected === 'kept',
       );
       const secondNow = (await versionsOf(world.patient, second.recordId)).at(-1)!;

@@ -3,7 +3,7 @@ import { getAddress } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { blockTimes, hasAccess, queryLogs, recordsOf } from './internal/chain.js';
+import { blockTimes, canRead, queryLogs, recordsOf } from './internal/chain.js';
 import { payloadStream } from './internal/payload.js';
 import type { Hex } from './scope.js';
 
@@ -62,7 +62,7 @@ export async function listReadableRecords(
   const blockTime = blockTimes(client);
   for (const patient of patients)
     for (const record of await recordsOf(client, patient)) {
-      if (!(await hasAccess(client, patient, client.address, record.recordId))) continue;
+      if (!(await canRead(client, patient, client.address, record.recordId))) continue;
       const current = record.versions.at(-1)!;
       readable.push({
         patient,

@@ -13,7 +13,7 @@ import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type ConsentClient, createConsentClient } from '../src/client.js';
 import { createFileJournalStore } from '../src/fileJournalStore.js';
-import { hasAccess, recordsOf } from '../src/internal/chain.js';
+import { canRead, recordsOf } from '../src/internal/chain.js';
 import { pendingActions } from '../src/internal/journal.js';
 import { readRecord } from '../src/readRecords.js';
 import { attestDoctor, registerDoctor, registerPatient } from '../src/register.js';
@@ -135,7 +135,7 @@ export async function assertInvariant(world: World): Promise<void> {
   }
   for (const doctor of [world.doctorA, world.doctorB])
     for (const record of records) {
-      const allowed = await hasAccess(patient, patient.address, doctor.address, record.recordId);
+      const allowed = await canRead(patient, patient.address, doctor.address, record.recordId);
       const read = readRecord(doctor, { cid: record.versions.at(-1)!.cid });
       if (allowed) await expect(read).resolves.toBeDefined();
       else await expect(read).rejects.toThrow(DecryptionError);

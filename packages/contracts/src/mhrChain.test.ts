@@ -91,8 +91,8 @@ describe('MHR Chain on anvil', () => {
     expect(request.status).toBe(1n);
     expect(request.duration).toBe(86400n);
     await p.consentManager.write.grantAccess(doctor.address, scopeCategory(ECG), now + 86400n);
-    expect(await p.consentManager.read.hasAccess(patient.address, doctor.address, ecgRecord)).toBe(true);
-    expect(await p.consentManager.read.hasAccess(patient.address, doctor.address, labRecord)).toBe(false);
+    expect(await p.consentManager.read.grantCovers(patient.address, doctor.address, ecgRecord)).toBe(true);
+    expect(await p.consentManager.read.grantCovers(patient.address, doctor.address, labRecord)).toBe(false);
     const grant = await p.consentManager.read.grantOf(patient.address, doctor.address);
     expect(grant).toMatchObject({ serial: 1n, status: 1n, kind: 1n, category: BigInt(ECG), expiresAt: now + 86400n });
 
@@ -103,7 +103,7 @@ describe('MHR Chain on anvil', () => {
       scopeRecords([ecgRecord]),
       now + 3600n,
     );
-    expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(false);
+    expect(await p.delegationRegistry.read.canRead(patient.address, colleague.address, ecgRecord)).toBe(false);
     // The approval names the request it approves; any other terms are refused with a typed error.
     const pending = await p.delegationRegistry.read.delegationOf(patient.address, colleague.address);
     const terms = {
@@ -118,7 +118,7 @@ describe('MHR Chain on anvil', () => {
     if (!isContractRevert(mismatch, 'DelegationMismatch')) throw new Error('expected DelegationMismatch');
     expect(mismatch.args).toEqual({ patient: patient.address, colleague: colleague.address, serial: 1n });
     await p.delegationRegistry.write.approveDelegation(colleague.address, terms);
-    expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(true);
+    expect(await p.delegationRegistry.read.canRead(patient.address, colleague.address, ecgRecord)).toBe(true);
     const tooWide = await as(doctor)
       .delegationRegistry.write.requestDelegation(patient.address, doctor.address, scopeAll(), now + 60n)
       .catch((e: unknown) => e);
@@ -130,7 +130,7 @@ describe('MHR Chain on anvil', () => {
     expect(revokedEvent?.eventName === 'AccessRevoked' && revokedEvent.args.keyEpoch).toBe(1n);
     expect(await p.consentManager.read.keyEpochOf(patient.address)).toBe(1n);
     expect(await p.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(false);
-    expect(await p.delegationRegistry.read.hasAccess(patient.address, colleague.address, ecgRecord)).toBe(false);
+    expect(await p.delegationRegistry.read.canRead(patient.address, colleague.address, ecgRecord)).toBe(false);
 
     // A second revoke reverts with a typed error carrying the named arguments.
     const error = await p.consentManager.write.revokeAccess(doctor.address).catch((e: unknown) => e);
@@ -208,7 +208,7 @@ describe('MHR Chain on anvil', () => {
     });
     expect(grant.nonce).toBe(0n);
     await submitRelayedAction(relay, grant);
-    expect(await chain.consentManager.read.hasAccess(patient.address, doctor.address, recordId)).toBe(true);
+    expect(await chain.consentManager.read.grantCovers(patient.address, doctor.address, recordId)).toBe(true);
     const replay = await submitRelayedAction(relay, grant).catch((e: unknown) => e);
     expect(isContractRevert(replay, 'InvalidSignature')).toBe(true);
 
@@ -233,7 +233,7 @@ describe('MHR Chain on anvil', () => {
     const erased = await submitRelayedAction(relay, erase);
     expect(erased.events.map((e) => e.eventName)).toEqual(['RecordErased']);
     expect((await chain.recordRegistry.read.recordOf(recordId)).erased).toBe(true);
-    expect(await chain.consentManager.read.hasAccess(patient.address, doctor.address, recordId)).toBe(false);
+    expect(await chain.consentManager.read.grantCovers(patient.address, doctor.address, recordId)).toBe(false);
 
     // A signature for another deployment (another verifying contract) fails here.
     const other = await deployMhrChain({ deployer: anvil.signers[0]! });

@@ -6,11 +6,11 @@ import { type AccessScope, fromScopeTuple, type Hex } from '../scope.js';
 import { anchorVersions, type PreparedVersion } from './anchorVersions.js';
 import {
   type ChainRecord,
+  canRead,
   delegationOf,
   encryptionKeyOf,
   grantees,
   grantOf,
-  hasAccess,
   putBlocks,
   queryLogs,
   recordsOf,
@@ -70,7 +70,7 @@ export async function latestDelegationRequest(client: ConsentClient, patient: st
 export async function currentReaders(client: ConsentClient, record: ChainRecord, candidates: readonly string[]) {
   const readers: string[] = [];
   for (const account of candidates)
-    if (await hasAccess(client, record.patient, account, record.recordId)) readers.push(account);
+    if (await canRead(client, record.patient, account, record.recordId)) readers.push(account);
   return readers;
 }
 

@@ -205,7 +205,7 @@ export function lastPerKey<T extends { blockNumber: number; logIndex: number; ev
   return [...last.values()];
 }
 
-/** Every account that was ever granted by, or delegated to by, `patient` (candidates for `hasAccess`). */
+/** Every account that was ever granted by, or delegated to by, `patient` (candidates for `canRead`). */
 export async function grantees(client: ConsentClient, patient: string): Promise<string[]> {
   const [granted, delegated] = await Promise.all([
     queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient),
@@ -270,8 +270,8 @@ export async function delegationOf(client: ConsentClient, patient: string, colle
 }
 
 /** Whether `reader` may read `recordId` of `patient` now, through a grant or a live delegation. */
-export async function hasAccess(client: ConsentClient, patient: string, reader: string, recordId: string) {
-  return (await client.chain.delegationRegistry.read.hasAccess(patient, reader, recordId)) as boolean;
+export async function canRead(client: ConsentClient, patient: string, reader: string, recordId: string) {
+  return (await client.chain.delegationRegistry.read.canRead(patient, reader, recordId)) as boolean;
 }
 
 /** The latest block's timestamp. */

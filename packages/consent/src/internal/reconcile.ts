@@ -2,7 +2,7 @@ import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
 import { type PublishedVersion, type Rotation, rotateRecords } from './access.js';
-import { type ChainRecord, hasAccess } from './chain.js';
+import { type ChainRecord, canRead } from './chain.js';
 import { readersOf } from './journal.js';
 
 /** A current record version that someone may open without the chain allowing it (or whose readers are unknown). */
@@ -30,7 +30,7 @@ export async function accessViolations(
       continue;
     }
     for (const account of readers)
-      if (!(await hasAccess(client, record.patient, account, record.recordId)))
+      if (!(await canRead(client, record.patient, account, record.recordId)))
         violations.push({ recordId: record.recordId, cid, account, reason: 'no-access' });
   }
   return violations;
