@@ -5,20 +5,7 @@
  *
  * @packageDocumentation
  */
-export {
-  type AnswerAccessOtpParameters,
-  type ApproveWithOtpParameters,
-  answerAccessOtp,
-  approveWithOtp,
-  type IssueAccessOtpParameters,
-  type IssueAccessOtpReturnType,
-  issueAccessOtp,
-} from './accessOtp.js';
-export {
-  type ActiveGrant,
-  type ListActiveGrantsParameters,
-  listActiveGrants,
-} from './activeGrants.js';
+
 export {
   type AddRecordParameters,
   type AddRecordProgress,
@@ -26,10 +13,20 @@ export {
   addRecord,
 } from './addRecord.js';
 export {
+  type AnswerAccessOtpParameters,
+  type AnswerAccessOtpReturnType,
+  answerAccessOtp,
+} from './answerAccessOtp.js';
+export {
   type ApproveRequestParameters,
   type ApproveRequestReturnType,
   approveRequest,
 } from './approveRequest.js';
+export {
+  type ApproveWithOtpParameters,
+  type ApproveWithOtpReturnType,
+  approveWithOtp,
+} from './approveWithOtp.js';
 export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
 export {
   type ConsentClient,
@@ -87,12 +84,23 @@ export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
 export { type CreateIndexedDbJournalStoreParameters, createIndexedDbJournalStore } from './indexedDbJournalStore.js';
 export type { TransactionInfo } from './internal/chain.js';
 export {
+  type IssueAccessOtpParameters,
+  type IssueAccessOtpReturnType,
+  issueAccessOtp,
+} from './issueAccessOtp.js';
+export {
   createMemoryJournalStore,
   type JournalActionKind,
   type JournalStore,
   type JournalValue,
   type PendingAction,
 } from './journal.js';
+export {
+  type ActiveGrant,
+  type ListActiveGrantsParameters,
+  type ListActiveGrantsReturnType,
+  listActiveGrants,
+} from './listActiveGrants.js';
 export {
   type ListPendingRequestsParameters,
   type ListPendingRequestsReturnType,

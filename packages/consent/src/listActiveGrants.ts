@@ -24,6 +24,9 @@ export interface ListActiveGrantsParameters {
   patient?: string;
 }
 
+/** What {@link listActiveGrants} returns: one live grant per doctor, oldest first. */
+export type ListActiveGrantsReturnType = ActiveGrant[];
+
 /**
  * Every doctor that can read a patient's records now through a grant of its own (granted, not revoked, not expired),
  * oldest grant first: what a patient's app shows under "who has access". Read from the `AccessGranted` logs and
@@ -42,7 +45,7 @@ export interface ListActiveGrantsParameters {
 export async function listActiveGrants(
   client: ConsentClient,
   parameters: ListActiveGrantsParameters = {},
-): Promise<ActiveGrant[]> {
+): Promise<ListActiveGrantsReturnType> {
   const patient = getAddress(parameters.patient ?? client.address);
   const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient, null);
   // The latest grant event of each doctor: the one whose serial the contract holds, if still live.
