@@ -56,7 +56,7 @@ export function createMemoryRecordStore(): RecordStore & { readonly size: number
     },
     async get(cid) {
       const bytes = blocks.get(cid.toString());
-      if (!bytes) throw new BlockNotFoundError(cid.toString());
+      if (!bytes) throw new BlockNotFoundError({ cid: cid.toString() });
       return bytes;
     },
     async has(cid) {

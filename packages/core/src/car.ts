@@ -101,21 +101,22 @@ export async function importCar(
         ? await CarBlockIterator.fromBytes(source)
         : await CarBlockIterator.fromIterable(iterateStream(source));
   } catch (cause) {
-    throw new InvalidBlockError('not a CAR file', { cause });
+    throw new InvalidBlockError({ details: 'not a CAR file', cause });
   }
   const roots = await blocks.getRoots();
   let count = 0;
   try {
     for await (const { cid, bytes } of blocks) {
-      if (cid.multihash.code !== sha256.code) throw new InvalidBlockError(`unsupported hash in ${cid.toString()}`);
+      if (cid.multihash.code !== sha256.code)
+        throw new InvalidBlockError({ details: `unsupported hash in ${cid.toString()}` });
       if (!equalBytes((await sha256.digest(bytes)).digest, cid.multihash.digest))
-        throw new InvalidBlockError(`block does not match ${cid.toString()}`);
+        throw new InvalidBlockError({ details: `block does not match ${cid.toString()}` });
       await storage.put(cid, bytes, callOptions);
       count++;
     }
   } catch (cause) {
     if (cause instanceof InvalidBlockError) throw cause;
-    throw new InvalidBlockError('malformed CAR file', { cause });
+    throw new InvalidBlockError({ details: 'malformed CAR file', cause });
   }
   if (options.pin !== false) for (const root of roots) await storage.pin(root, callOptions);
   return { roots, blocks: count };

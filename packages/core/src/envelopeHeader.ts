@@ -96,30 +96,34 @@ export function decodeHeader(bytes: Uint8Array): EnvelopeHeaderNode {
   try {
     value = dagCbor.decode(bytes);
   } catch (cause) {
-    throw new InvalidEnvelopeError('not dag-cbor', { cause });
+    throw new InvalidEnvelopeError({ details: 'not dag-cbor', cause });
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InvalidEnvelopeError('not a map');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidEnvelopeError({ details: 'not a map' });
   const node = value as Record<string, unknown>;
   const keys = Object.keys(node).sort();
   if (keys.length !== FIELDS.length || keys.some((k, i) => k !== FIELDS[i]))
-    throw new InvalidEnvelopeError('unexpected fields');
-  if (node.type !== ENVELOPE_TYPE) throw new InvalidEnvelopeError('not an envelope');
-  if (node.version !== ENVELOPE_VERSION) throw new InvalidEnvelopeError(`unsupported version ${String(node.version)}`);
-  if (node.aead !== ENVELOPE_AEAD) throw new InvalidEnvelopeError('unsupported AEAD');
-  if (node.chunkSize !== CHUNK_SIZE) throw new InvalidEnvelopeError('unsupported chunk size');
+    throw new InvalidEnvelopeError({ details: 'unexpected fields' });
+  if (node.type !== ENVELOPE_TYPE) throw new InvalidEnvelopeError({ details: 'not an envelope' });
+  if (node.version !== ENVELOPE_VERSION)
+    throw new InvalidEnvelopeError({ details: `unsupported version ${String(node.version)}` });
+  if (node.aead !== ENVELOPE_AEAD) throw new InvalidEnvelopeError({ details: 'unsupported AEAD' });
+  if (node.chunkSize !== CHUNK_SIZE) throw new InvalidEnvelopeError({ details: 'unsupported chunk size' });
   if (!isBytes(node.salt, 16) || !isBytes(node.commitment, 32) || !isBytes(node.mac, 32))
-    throw new InvalidEnvelopeError('invalid salt, commitment or MAC');
-  if (!isBytes(node.metadata) || node.metadata.length < 16) throw new InvalidEnvelopeError('invalid metadata');
+    throw new InvalidEnvelopeError({ details: 'invalid salt, commitment or MAC' });
+  if (!isBytes(node.metadata) || node.metadata.length < 16)
+    throw new InvalidEnvelopeError({ details: 'invalid metadata' });
   const payload = CID.asCID(node.payload);
-  if (payload?.version !== 1) throw new InvalidEnvelopeError('invalid payload link');
+  if (payload?.version !== 1) throw new InvalidEnvelopeError({ details: 'invalid payload link' });
   const recipients = node.recipients;
   if (!Array.isArray(recipients) || recipients.length === 0 || recipients.length > MAX_RECIPIENTS)
-    throw new InvalidEnvelopeError('invalid recipients');
+    throw new InvalidEnvelopeError({ details: 'invalid recipients' });
   for (const stanza of recipients) {
-    if (stanza === null || typeof stanza !== 'object') throw new InvalidEnvelopeError('invalid recipient stanza');
+    if (stanza === null || typeof stanza !== 'object')
+      throw new InvalidEnvelopeError({ details: 'invalid recipient stanza' });
     const s = stanza as Record<string, unknown>;
     if (Object.keys(s).length !== 2 || !isBytes(s.epk, 32) || !isBytes(s.key, 48))
-      throw new InvalidEnvelopeError('invalid recipient stanza');
+      throw new InvalidEnvelopeError({ details: 'invalid recipient stanza' });
   }
   return node as unknown as EnvelopeHeaderNode;
 }

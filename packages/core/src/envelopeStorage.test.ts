@@ -167,7 +167,7 @@ describe('storeEnvelope / loadEnvelope', () => {
     const lossy: Storage = {
       ...storage,
       async get(c, o) {
-        if (c.code === 0x55 && c.toString().endsWith('a')) throw new BlockNotFoundError(c.toString());
+        if (c.code === 0x55 && c.toString().endsWith('a')) throw new BlockNotFoundError({ cid: c.toString() });
         return storage.get(c, o);
       },
     };

@@ -211,7 +211,7 @@ export async function loadEnvelope(
         else controller.enqueue(next.value);
       } catch (error) {
         controller.error(
-          error instanceof BaseError ? error : new InvalidBlockError('invalid payload DAG', { cause: error }),
+          error instanceof BaseError ? error : new InvalidBlockError({ details: 'invalid payload DAG', cause: error }),
         );
       }
     },

@@ -1,6 +1,14 @@
 import type { CID } from 'multiformats/cid';
 import { BaseError } from './baseError.js';
 
+/** Parameters every SDK error with a caller-supplied message accepts (see `docs/errors.md#conventions`). */
+export interface ErrorParameters {
+  /** The underlying error, when this one wraps another. */
+  cause?: unknown;
+  /** Extra detail for logs; never secret material. */
+  details?: string;
+}
+
 /**
  * The one error every failed decryption throws: wrong key, not a recipient, tampered, truncated, reordered or
  * extended data, malformed header. It never says which, so it cannot be used as an oracle.
@@ -41,13 +49,15 @@ export class DecryptionError extends BaseError {
 export class InvalidKeyError extends BaseError {
   static override name = 'InvalidKeyError';
   override name = 'InvalidKeyError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
     super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md' });
   }
 }
 
 /**
- * The parameters of a call are invalid (missing data, no recipients, wrong types).
+ * The parameters of a call are invalid (missing data, no recipients, wrong types). Every package's parameter error
+ * (`InvalidConsentParametersError`, `InvalidEcgParametersError`, `InvalidStatsParametersError`, …) extends this one,
+ * so `error instanceof InvalidParametersError` catches bad input to any SDK function.
  *
  * @example
  * ```ts
@@ -60,8 +70,12 @@ export class InvalidKeyError extends BaseError {
 export class InvalidParametersError extends BaseError {
   static override name = 'InvalidParametersError';
   override name = 'InvalidParametersError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
-    super(shortMessage, parameters);
+  /**
+   * @param shortMessage - What is wrong with the parameters, as one sentence.
+   * @param parameters - `cause`, `details`; `docsPath` lets a package's subclass point at its own guide.
+   */
+  constructor(shortMessage: string, parameters: ErrorParameters & { docsPath?: string } = {}) {
+    super(shortMessage, { docsPath: 'errors.md#invalid-parameters', ...parameters });
   }
 }
 
@@ -80,7 +94,7 @@ export class InvalidParametersError extends BaseError {
 export class IdentityDerivationError extends BaseError {
   static override name = 'IdentityDerivationError';
   override name = 'IdentityDerivationError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
     super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md' });
   }
 }
@@ -92,15 +106,18 @@ export class IdentityDerivationError extends BaseError {
  * ```ts
  * import { BlockNotFoundError } from '@mhrchain/core';
  *
- * const error = new BlockNotFoundError('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy');
- * console.log(error.details);
+ * const error = new BlockNotFoundError({ cid: 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy' });
+ * console.log(error.cid);
  * ```
  */
 export class BlockNotFoundError extends BaseError {
   static override name = 'BlockNotFoundError';
   override name = 'BlockNotFoundError';
-  constructor(cid: string, parameters: { cause?: unknown } = {}) {
-    super('Block not found.', { ...parameters, details: cid });
+  /** The CID of the missing block. */
+  readonly cid: string;
+  constructor(parameters: { cid: string; cause?: unknown }) {
+    super('Block not found.', { cause: parameters.cause, details: parameters.cid, docsPath: 'errors.md#storage' });
+    this.cid = parameters.cid;
   }
 }
 
@@ -109,19 +126,27 @@ export class BlockNotFoundError extends BaseError {
  *
  * @example
  * ```ts
- * import { ReadOnlyStorageError } from '@mhrchain/core';
+ * import { StorageReadOnlyError } from '@mhrchain/core';
  *
- * const error = new ReadOnlyStorageError('put');
+ * const error = new StorageReadOnlyError({ operation: 'put' });
  * console.log(error.shortMessage); // 'Storage is read-only.'
  * ```
  */
-export class ReadOnlyStorageError extends BaseError {
-  static override name = 'ReadOnlyStorageError';
-  override name = 'ReadOnlyStorageError';
-  constructor(operation: string) {
-    super('Storage is read-only.', { details: `operation: ${operation}` });
+export class StorageReadOnlyError extends BaseError {
+  static override name = 'StorageReadOnlyError';
+  override name = 'StorageReadOnlyError';
+  /** The write that was refused (`put`, `pin`, …). */
+  readonly operation: string;
+  constructor(parameters: { operation: string }) {
+    super('Storage is read-only.', { details: `operation: ${parameters.operation}`, docsPath: 'errors.md#storage' });
+    this.operation = parameters.operation;
   }
 }
+
+/** @deprecated Use {@link StorageReadOnlyError} (renamed to follow `docs/errors.md#conventions`). */
+export const ReadOnlyStorageError = StorageReadOnlyError;
+/** @deprecated Use {@link StorageReadOnlyError}. */
+export type ReadOnlyStorageError = StorageReadOnlyError;
 
 /**
  * A block received from storage or a gateway does not hash to its CID, or is otherwise invalid.
@@ -130,15 +155,15 @@ export class ReadOnlyStorageError extends BaseError {
  * ```ts
  * import { InvalidBlockError } from '@mhrchain/core';
  *
- * const error = new InvalidBlockError('hash mismatch');
+ * const error = new InvalidBlockError({ details: 'hash mismatch' });
  * console.log(error.shortMessage); // 'Invalid block.'
  * ```
  */
 export class InvalidBlockError extends BaseError {
   static override name = 'InvalidBlockError';
   override name = 'InvalidBlockError';
-  constructor(details: string, parameters: { cause?: unknown } = {}) {
-    super('Invalid block.', { ...parameters, details });
+  constructor(parameters: ErrorParameters = {}) {
+    super('Invalid block.', { ...parameters, docsPath: 'errors.md#storage' });
   }
 }
 
@@ -160,8 +185,8 @@ export class InvalidBlockError extends BaseError {
 export class InvalidEnvelopeError extends BaseError {
   static override name = 'InvalidEnvelopeError';
   override name = 'InvalidEnvelopeError';
-  constructor(details: string, parameters: { cause?: unknown } = {}) {
-    super('Invalid envelope.', { ...parameters, details, docsPath: 'spec/envelope.md' });
+  constructor(parameters: ErrorParameters = {}) {
+    super('Invalid envelope.', { ...parameters, docsPath: 'spec/envelope.md#header' });
   }
 }
 
@@ -171,19 +196,28 @@ export class InvalidEnvelopeError extends BaseError {
  *
  * @example
  * ```ts
- * import { UnsupportedPlatformError } from '@mhrchain/core';
+ * import { PlatformNotSupportedError } from '@mhrchain/core';
  *
- * const error = new UnsupportedPlatformError('createHeliaStorage', 'no filesystem in browsers');
+ * const error = new PlatformNotSupportedError({ operation: 'createHeliaStorage', details: 'no filesystem in browsers' });
  * console.log(error.shortMessage); // 'createHeliaStorage is not available on this platform.'
  * ```
  */
-export class UnsupportedPlatformError extends BaseError {
-  static override name = 'UnsupportedPlatformError';
-  override name = 'UnsupportedPlatformError';
-  constructor(operation: string, details: string) {
-    super(`${operation} is not available on this platform.`, { details });
+export class PlatformNotSupportedError extends BaseError {
+  static override name = 'PlatformNotSupportedError';
+  override name = 'PlatformNotSupportedError';
+  /** The function that cannot run here. */
+  readonly operation: string;
+  constructor(parameters: { operation: string } & ErrorParameters) {
+    const { operation, ...rest } = parameters;
+    super(`${operation} is not available on this platform.`, { ...rest, docsPath: 'errors.md#storage' });
+    this.operation = operation;
   }
 }
+
+/** @deprecated Use {@link PlatformNotSupportedError} (renamed to follow `docs/errors.md#conventions`). */
+export const UnsupportedPlatformError = PlatformNotSupportedError;
+/** @deprecated Use {@link PlatformNotSupportedError}. */
+export type UnsupportedPlatformError = PlatformNotSupportedError;
 
 /**
  * A Kubo node could not be reached over its RPC API (connection refused, timed out, wrong URL).
@@ -192,15 +226,19 @@ export class UnsupportedPlatformError extends BaseError {
  * ```ts
  * import { KuboUnreachableError } from '@mhrchain/core';
  *
- * const error = new KuboUnreachableError('http://127.0.0.1:5001');
+ * const error = new KuboUnreachableError({ url: 'http://127.0.0.1:5001' });
  * console.log(error.shortMessage); // 'Kubo node unreachable.'
  * ```
  */
 export class KuboUnreachableError extends BaseError {
   static override name = 'KuboUnreachableError';
   override name = 'KuboUnreachableError';
-  constructor(url: string, parameters: { cause?: unknown } = {}) {
-    super('Kubo node unreachable.', { ...parameters, metaMessages: [`URL: ${url}`] });
+  /** The RPC URL that did not answer. */
+  readonly url: string;
+  constructor(parameters: { url: string } & ErrorParameters) {
+    const { url, ...rest } = parameters;
+    super('Kubo node unreachable.', { ...rest, metaMessages: [`URL: ${url}`], docsPath: 'errors.md#storage' });
+    this.url = url;
   }
 }
 
@@ -212,15 +250,19 @@ export class KuboUnreachableError extends BaseError {
  * ```ts
  * import { KuboRpcError } from '@mhrchain/core';
  *
- * const error = new KuboRpcError('block/put', 'answered bafy… for bafk…');
+ * const error = new KuboRpcError({ call: 'block/put', details: 'answered bafy… for bafk…' });
  * console.log(error.shortMessage); // 'Kubo RPC call block/put failed.'
  * ```
  */
 export class KuboRpcError extends BaseError {
   static override name = 'KuboRpcError';
   override name = 'KuboRpcError';
-  constructor(call: string, details: string, parameters: { cause?: unknown } = {}) {
-    super(`Kubo RPC call ${call} failed.`, { ...parameters, details });
+  /** The RPC call that failed (`block/put`, `pin/add`, …). */
+  readonly call: string;
+  constructor(parameters: { call: string } & ErrorParameters) {
+    const { call, ...rest } = parameters;
+    super(`Kubo RPC call ${call} failed.`, { ...rest, docsPath: 'errors.md#storage' });
+    this.call = call;
   }
 }
 
@@ -232,7 +274,7 @@ export class KuboRpcError extends BaseError {
  * ```ts
  * import { ReplicationError } from '@mhrchain/core';
  *
- * const error = new ReplicationError('pin', { required: 2, succeeded: 1, nodes: 3 });
+ * const error = new ReplicationError({ operation: 'pin', required: 2, succeeded: 1, nodes: 3 });
  * console.log(error.succeeded, 'of', error.required);
  * ```
  */
@@ -245,16 +287,25 @@ export class ReplicationError extends BaseError {
   readonly succeeded: number;
   /** The DAG root of a `pin` or `unpin` that fell short: call the same operation on it again to resume. */
   readonly cid: CID | undefined;
-  constructor(
-    operation: string,
-    parameters: { required: number; succeeded: number; nodes: number; cid?: CID; cause?: unknown },
-  ) {
+  /** The operation that fell short (`put`, `pin`, `unpin`, `delete`). */
+  readonly operation: string;
+  constructor(parameters: {
+    operation: string;
+    required: number;
+    succeeded: number;
+    nodes: number;
+    cid?: CID;
+    cause?: unknown;
+  }) {
+    const { operation } = parameters;
     super(`Replicated ${operation} reached ${parameters.succeeded} of the ${parameters.required} nodes required.`, {
       cause: parameters.cause,
       details: `${parameters.succeeded}/${parameters.nodes} nodes succeeded, ${parameters.required} required${
         parameters.cid ? ` (${parameters.cid})` : ''
       }`,
+      docsPath: 'errors.md#storage',
     });
+    this.operation = operation;
     this.required = parameters.required;
     this.succeeded = parameters.succeeded;
     this.cid = parameters.cid;
@@ -277,8 +328,8 @@ export class ReplicationError extends BaseError {
 export class KuboStartError extends BaseError {
   static override name = 'KuboStartError';
   override name = 'KuboStartError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
-    super(shortMessage, parameters);
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'errors.md#storage' });
   }
 }
 
@@ -290,15 +341,19 @@ export class KuboStartError extends BaseError {
  * ```ts
  * import { RemotePinningError } from '@mhrchain/core';
  *
- * const error = new RemotePinningError('pin', { details: 'HTTP 401 from https://pinning.example.org' });
+ * const error = new RemotePinningError({ operation: 'pin', details: 'HTTP 401 from https://pinning.example.org' });
  * console.log(error.shortMessage); // 'Remote pinning: pin failed.'
  * ```
  */
 export class RemotePinningError extends BaseError {
   static override name = 'RemotePinningError';
   override name = 'RemotePinningError';
-  constructor(operation: string, parameters: { cause?: unknown; details?: string } = {}) {
-    super(`Remote pinning: ${operation} failed.`, parameters);
+  /** The request that failed (`pin`, `unpin`, `status`, …). */
+  readonly operation: string;
+  constructor(parameters: { operation: string } & ErrorParameters) {
+    const { operation, ...rest } = parameters;
+    super(`Remote pinning: ${operation} failed.`, { ...rest, docsPath: 'errors.md#storage' });
+    this.operation = operation;
   }
 }
 
@@ -317,7 +372,7 @@ export class RemotePinningError extends BaseError {
 export class IdentityShreddedError extends BaseError {
   static override name = 'IdentityShreddedError';
   override name = 'IdentityShreddedError';
-  constructor(parameters: { cause?: unknown; details?: string } = {}) {
+  constructor(parameters: ErrorParameters = {}) {
     super('The identity was shredded: its secret key no longer exists.', { ...parameters, docsPath: 'gdpr.md' });
   }
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnvelope, storeEnvelope } from './envelopeStorage.js';
-import { ReadOnlyStorageError } from './errors.js';
+import { StorageReadOnlyError } from './errors.js';
 import { createGatewayStorage } from './gatewayStorage.js';
 import { generateIdentity } from './identity.js';
 import { equalBytes } from './internal/bytes.js';
@@ -59,8 +59,8 @@ describe('gateway storage (trustless gateway over loopback)', () => {
     try {
       const record = await loadEnvelope(remote, cid, patient);
       expect(equalBytes(await record.bytes(), data)).toBe(true);
-      await expect(remote.put(cid, new Uint8Array(1))).rejects.toThrow(ReadOnlyStorageError);
-      await expect(remote.pin(cid)).rejects.toThrow(ReadOnlyStorageError);
+      await expect(remote.put(cid, new Uint8Array(1))).rejects.toThrow(StorageReadOnlyError);
+      await expect(remote.pin(cid)).rejects.toThrow(StorageReadOnlyError);
     } finally {
       await remote.close();
     }

@@ -1,6 +1,6 @@
 import type { HeliaInit } from 'helia';
 import type { CID } from 'multiformats/cid';
-import { BlockNotFoundError, InvalidBlockError, ReadOnlyStorageError } from './errors.js';
+import { BlockNotFoundError, InvalidBlockError, StorageReadOnlyError } from './errors.js';
 import { concatBytes } from './internal/bytes.js';
 import type { Storage } from './storage.js';
 
@@ -63,7 +63,7 @@ export async function createGatewayStorage(parameters: CreateGatewayStorageParam
   await helia.start();
   const timeout = parameters.timeout ?? 30_000;
   const readOnly = (operation: string) => async () => {
-    throw new ReadOnlyStorageError(operation);
+    throw new StorageReadOnlyError({ operation });
   };
 
   return {
@@ -76,8 +76,9 @@ export async function createGatewayStorage(parameters: CreateGatewayStorageParam
       try {
         for await (const part of helia.blockstore.get(cid, { signal })) parts.push(part);
       } catch (cause) {
-        if (isHashMismatch(cause)) throw new InvalidBlockError(`gateway answer for ${cid.toString()}`, { cause });
-        throw new BlockNotFoundError(cid.toString(), { cause });
+        if (isHashMismatch(cause))
+          throw new InvalidBlockError({ details: `gateway answer for ${cid.toString()}`, cause });
+        throw new BlockNotFoundError({ cid: cid.toString(), cause });
       } finally {
         // Blocks are not kept: memory stays bounded while streaming large records.
         await blockstore.delete(cid);

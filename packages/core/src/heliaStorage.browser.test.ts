@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encryptRecord } from './envelope.js';
 import { loadEnvelope, storeEnvelope } from './envelopeStorage.js';
-import { BlockNotFoundError, UnsupportedPlatformError } from './errors.js';
+import { BlockNotFoundError, PlatformNotSupportedError } from './errors.js';
 import { createHeliaStorage } from './heliaStorage.browser.js';
 import { generateIdentity } from './identity.js';
 import { equalBytes } from './internal/bytes.js';
@@ -79,6 +79,6 @@ describe('embedded Helia node in browsers (IndexedDB)', () => {
 
   it('refuses with a typed error where IndexedDB is unavailable', async () => {
     delete global.indexedDB;
-    await expect(createHeliaStorage({ directory: 'x' })).rejects.toBeInstanceOf(UnsupportedPlatformError);
+    await expect(createHeliaStorage({ directory: 'x' })).rejects.toBeInstanceOf(PlatformNotSupportedError);
   });
 });

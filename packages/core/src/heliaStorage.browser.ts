@@ -1,4 +1,4 @@
-import { UnsupportedPlatformError } from './errors.js';
+import { PlatformNotSupportedError } from './errors.js';
 import type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.js';
 import { startHeliaStorage } from './internal/heliaBackedStorage.js';
 
@@ -21,7 +21,10 @@ export type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.
  */
 export async function createHeliaStorage(parameters: CreateHeliaStorageParameters): Promise<HeliaStorage> {
   if (typeof indexedDB === 'undefined')
-    throw new UnsupportedPlatformError('createHeliaStorage', 'IndexedDB is not available here');
+    throw new PlatformNotSupportedError({
+      operation: 'createHeliaStorage',
+      details: 'IndexedDB is not available here',
+    });
   const [{ IDBBlockstore }, { IDBDatastore }] = await Promise.all([import('blockstore-idb'), import('datastore-idb')]);
   const blockstore = new IDBBlockstore(`${parameters.directory}/blocks`);
   const datastore = new IDBDatastore(`${parameters.directory}/datastore`);
@@ -30,7 +33,10 @@ export async function createHeliaStorage(parameters: CreateHeliaStorageParameter
     await datastore.open();
   } catch (error) {
     await blockstore.close().catch(() => {});
-    throw new UnsupportedPlatformError('createHeliaStorage', `IndexedDB refused to open: ${String(error)}`);
+    throw new PlatformNotSupportedError({
+      operation: 'createHeliaStorage',
+      details: `IndexedDB refused to open: ${String(error)}`,
+    });
   }
   return startHeliaStorage({ blockstore, datastore });
 }

@@ -92,9 +92,9 @@ export async function createKuboStorage(parameters: CreateKuboStorageParameters)
     } catch (cause) {
       if (options?.signal?.aborted) throw options.signal.reason;
       if (cause instanceof KuboRpcError) throw cause;
-      if (isHttpError(cause)) throw new KuboRpcError(name, messageOf(cause), { cause });
-      if (timer.aborted) throw new KuboRpcError(name, `no answer within ${timeout} ms`, { cause });
-      throw new KuboUnreachableError(url, { cause });
+      if (isHttpError(cause)) throw new KuboRpcError({ call: name, details: messageOf(cause), cause });
+      if (timer.aborted) throw new KuboRpcError({ call: name, details: `no answer within ${timeout} ms`, cause });
+      throw new KuboUnreachableError({ url, cause });
     }
   };
 
@@ -118,18 +118,23 @@ export async function createKuboStorage(parameters: CreateKuboStorageParameters)
         blockPut.put(bytes, { 'cid-codec': codec, mhtype: 'sha2-256' }, signal),
       );
       if (stored !== cid.toString())
-        throw new KuboRpcError('block/put', `stored the block under ${stored}, not ${cid.toString()}`);
+        throw new KuboRpcError({
+          call: 'block/put',
+          details: `stored the block under ${stored}, not ${cid.toString()}`,
+        });
     },
     async get(cid, options) {
       let bytes: Uint8Array;
       try {
         bytes = await call('block/get', options, (signal) => client.block.get(cid, { signal, ...offlineQuery }));
       } catch (error) {
-        if (error instanceof KuboRpcError) throw new BlockNotFoundError(cid.toString(), { cause: error });
+        if (error instanceof KuboRpcError) throw new BlockNotFoundError({ cid: cid.toString(), cause: error });
         throw error;
       }
       if (!(await hashesTo(cid, bytes)))
-        throw new InvalidBlockError(`the Kubo node at ${url} answered bytes that do not hash to ${cid.toString()}`);
+        throw new InvalidBlockError({
+          details: `the Kubo node at ${url} answered bytes that do not hash to ${cid.toString()}`,
+        });
       return bytes;
     },
     async has(cid, options) {
@@ -146,7 +151,7 @@ export async function createKuboStorage(parameters: CreateKuboStorageParameters)
         client.pin.add(cid, { signal, recursive: true, ...offlineQuery }),
       );
       if (pinned.toString() !== cid.toString())
-        throw new KuboRpcError('pin/add', `pinned ${pinned.toString()}, not ${cid.toString()}`);
+        throw new KuboRpcError({ call: 'pin/add', details: `pinned ${pinned.toString()}, not ${cid.toString()}` });
     },
     async unpin(cid, options) {
       try {
@@ -172,7 +177,7 @@ export async function createKuboStorage(parameters: CreateKuboStorageParameters)
     async delete(cid, options) {
       await call('block/rm', options, async (signal) => {
         for await (const result of client.block.rm(cid, { signal, force: true }))
-          if (result.error) throw new KuboRpcError('block/rm', result.error.message);
+          if (result.error) throw new KuboRpcError({ call: 'block/rm', details: result.error.message });
       });
     },
     async gc(options) {

@@ -46,6 +46,7 @@ export { type ErasableStore, type EraseDagOptions, type EraseDagReturnType, eras
 export {
   BlockNotFoundError,
   DecryptionError,
+  type ErrorParameters,
   IdentityDerivationError,
   IdentityShreddedError,
   InvalidBlockError,
@@ -55,9 +56,11 @@ export {
   KuboRpcError,
   KuboStartError,
   KuboUnreachableError,
+  PlatformNotSupportedError,
   ReadOnlyStorageError,
   RemotePinningError,
   ReplicationError,
+  StorageReadOnlyError,
   UnsupportedPlatformError,
 } from './errors.js';
 export { type CreateGatewayStorageParameters, createGatewayStorage } from './gatewayStorage.js';

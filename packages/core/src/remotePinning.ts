@@ -84,7 +84,8 @@ export async function createRemotePinning(parameters: CreateRemotePinningParamet
       if (signal?.aborted) throw signal.reason;
       // The generated client throws the fetch Response itself for an HTTP error.
       const status = cause instanceof Response ? cause.status : undefined;
-      throw new RemotePinningError(operation, {
+      throw new RemotePinningError({
+        operation,
         cause,
         details: typeof status === 'number' ? `HTTP ${status} from ${endpoint}` : `no answer from ${endpoint}`,
       });
@@ -132,11 +133,15 @@ export async function createRemotePinning(parameters: CreateRemotePinningParamet
         ));
       while (request.status !== Status.Pinned) {
         if (request.status === Status.Failed)
-          throw new RemotePinningError('pin', {
+          throw new RemotePinningError({
+            operation: 'pin',
             details: `the service reports the pin of ${cid} failed${request.info ? `: ${JSON.stringify(request.info)}` : ''}`,
           });
         if (Date.now() > deadline)
-          throw new RemotePinningError('pin', { details: `still ${request.status} after ${timeout} ms (${cid})` });
+          throw new RemotePinningError({
+            operation: 'pin',
+            details: `still ${request.status} after ${timeout} ms (${cid})`,
+          });
         await sleep(pollIntervalMs, signal);
         const id = request.requestid;
         request = await call('pin status', () => client.pinsRequestidGet({ requestid: id }, { signal }), signal);

@@ -7,8 +7,8 @@ import {
   BlockNotFoundError,
   InvalidBlockError,
   InvalidParametersError,
-  ReadOnlyStorageError,
   ReplicationError,
+  StorageReadOnlyError,
 } from './errors.js';
 import { sleep } from './internal/sleep.js';
 import { linksOf } from './internal/walkDag.js';
@@ -160,7 +160,8 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       if (node === skip) continue;
       try {
         const bytes = await node.get(cid, options);
-        if (!(await hashesTo(cid, bytes))) throw new InvalidBlockError(`a node answered other bytes for ${cid}`);
+        if (!(await hashesTo(cid, bytes)))
+          throw new InvalidBlockError({ details: `a node answered other bytes for ${cid}` });
         return bytes;
       } catch (error) {
         if (options?.signal?.aborted) throw options.signal.reason;
@@ -169,8 +170,8 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
     }
     const cause = new AggregateError(errors, `no node could provide ${cid}`);
     if (errors.length > 0 && errors.every((e) => e instanceof InvalidBlockError))
-      throw new InvalidBlockError(`every node answered other bytes for ${cid}`, { cause });
-    throw new BlockNotFoundError(cid.toString(), { cause });
+      throw new InvalidBlockError({ details: `every node answered other bytes for ${cid}`, cause });
+    throw new BlockNotFoundError({ cid: cid.toString(), cause });
   };
 
   /**
@@ -243,7 +244,7 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       const results = await Promise.allSettled(
         writable.map((node) =>
           isDown(node)
-            ? Promise.reject(new ReplicationError('put', { required: 1, succeeded: 0, nodes: 1 }))
+            ? Promise.reject(new ReplicationError({ operation: 'put', required: 1, succeeded: 0, nodes: 1 }))
             : withRetries(node, options, () => node.put(cid, bytes, options)).then(() => {
                 const written = acknowledged.get(node)!;
                 written.add(id);
@@ -258,7 +259,8 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
         remember(innerBlocks, INNER_BLOCKS_REMEMBERED);
       }
       if (succeeded < writeQuorum)
-        throw new ReplicationError('put', {
+        throw new ReplicationError({
+          operation: 'put',
           required: writeQuorum,
           succeeded,
           nodes: writable.length,
@@ -298,7 +300,8 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       );
       const pinned = perNode.filter((p) => p === true).length;
       if (pinned < k)
-        throw new ReplicationError('pin', {
+        throw new ReplicationError({
+          operation: 'pin',
           required: k,
           succeeded: pinned,
           nodes: holders.length,
@@ -312,7 +315,8 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       );
       const succeeded = results.filter((r) => r.status === 'fulfilled').length;
       if (succeeded < holders.length)
-        throw new ReplicationError('unpin', {
+        throw new ReplicationError({
+          operation: 'unpin',
           required: holders.length,
           succeeded,
           nodes: holders.length,
@@ -328,7 +332,8 @@ export function createReplicatedStorage(parameters: CreateReplicatedStorageParam
       );
       const succeeded = results.filter((r) => r.status === 'fulfilled').length;
       if (succeeded < erasable.length)
-        throw new ReplicationError('delete', {
+        throw new ReplicationError({
+          operation: 'delete',
           required: erasable.length,
           succeeded,
           nodes: erasable.length,
@@ -374,7 +379,7 @@ async function forEachLimit<T>(items: readonly T[], limit: number, task: (item: 
 
 /** Whether trying again may help (a node down or slow), as opposed to a request that can never succeed. */
 function retryable(error: unknown): boolean {
-  return !(error instanceof InvalidParametersError || error instanceof ReadOnlyStorageError);
+  return !(error instanceof InvalidParametersError || error instanceof StorageReadOnlyError);
 }
 
 function failures(results: PromiseSettledResult<unknown>[]): unknown[] {

@@ -81,7 +81,7 @@ export function createMemoryStorage(): Storage {
     },
     async get(cid) {
       const bytes = blocks.get(key(cid));
-      if (!bytes) throw new BlockNotFoundError(cid.toString());
+      if (!bytes) throw new BlockNotFoundError({ cid: cid.toString() });
       return bytes;
     },
     async has(cid) {

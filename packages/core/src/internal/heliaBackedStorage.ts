@@ -38,7 +38,7 @@ function heliaBackedStorage(helia: Helia, closeStores: () => Promise<void>): Hel
       await helia.blockstore.put(cid, bytes, options);
     },
     async get(cid, options) {
-      if (!(await helia.blockstore.has(cid, options))) throw new BlockNotFoundError(cid.toString());
+      if (!(await helia.blockstore.has(cid, options))) throw new BlockNotFoundError({ cid: cid.toString() });
       const parts: Uint8Array[] = [];
       for await (const part of helia.blockstore.get(cid, { ...options, offline: true })) parts.push(part);
       return parts.length === 1 ? parts[0]! : concatBytes(parts);

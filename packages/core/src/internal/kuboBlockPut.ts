@@ -46,10 +46,11 @@ export function createKuboBlockPut(
       } catch {
         // not JSON: keep the text
       }
-      throw new KuboRpcError('block/put', `HTTP ${status}: ${message}`);
+      throw new KuboRpcError({ call: 'block/put', details: `HTTP ${status}: ${message}` });
     }
     const key = (JSON.parse(text) as { Key?: unknown }).Key;
-    if (typeof key !== 'string') throw new KuboRpcError('block/put', `answered no CID: ${text.slice(0, 200)}`);
+    if (typeof key !== 'string')
+      throw new KuboRpcError({ call: 'block/put', details: `answered no CID: ${text.slice(0, 200)}` });
     return key;
   };
 

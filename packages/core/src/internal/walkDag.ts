@@ -22,7 +22,7 @@ export function linksOf(cid: CID, bytes: Uint8Array): CID[] {
     visit(dagCbor.decode(bytes));
     return out;
   }
-  throw new InvalidBlockError(`unsupported codec 0x${cid.code.toString(16)}`);
+  throw new InvalidBlockError({ details: `unsupported codec 0x${cid.code.toString(16)}` });
 }
 
 /** Yields every block of the DAG under `root` once, depth-first (children in link order). */
