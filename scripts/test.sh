@@ -16,6 +16,10 @@ step "tests, examples and the demo read only the repository"
 node scripts/check-repo-paths.mjs --self-test
 node scripts/check-repo-paths.mjs
 
+step "every error's docsPath leads to an existing guide and heading"
+node scripts/check-docs-paths.mjs --self-test
+node scripts/check-docs-paths.mjs
+
 step "build packages (tsup)"
 pnpm -r --filter "./packages/*" run build
 
@@ -42,7 +46,6 @@ pnpm exec vitest run --config vitest.workspace.ts --testTimeout=60000 --hookTime
 step "docs (typedoc, README and guide code blocks)"
 pnpm run docs
 pnpm run test:docs
-node scripts/check-docs-paths.mjs
 
 step "summary"
 node -e '

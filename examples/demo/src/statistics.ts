@@ -4,8 +4,8 @@ import {
   createMemoryReportLedger,
   createPrivacyBudget,
   createReporter,
-  DuplicateReportError,
   defineSchema,
+  ReportAlreadySubmittedError,
   seededRandom,
 } from '@mhrchain/stats';
 import { createChainReportLedger } from '@mhrchain/stats/chain';
@@ -60,7 +60,7 @@ export async function runStatistics(parameters: RunStatisticsParameters): Promis
     await ledger.submitReport({ round, patient: onChainPatients[0]!, report: onChain[0]!.report });
     throw new Error('a second report of the same patient was accepted');
   } catch (error) {
-    if (!(error instanceof DuplicateReportError)) throw error;
+    if (!(error instanceof ReportAlreadySubmittedError)) throw error;
     progress.denied(`a second report from the same patient in the round: ${error.shortMessage}`);
   }
 

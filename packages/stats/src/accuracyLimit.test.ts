@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyLimit } from './accuracyLimit.js';
-import { InvalidStatsParameterError } from './errors.js';
+import { InvalidStatsParametersError } from './errors.js';
 import { perReportVariance } from './estimate.js';
 import { BENCHMARK_PREVALENCES } from './internal/benchmarkPrevalences.js';
 import { erf } from './internal/erf.js';
@@ -296,6 +296,6 @@ describe('accuracyLimit: the probability bound', () => {
       { ...ok, tolerance: 0 },
       { ...ok, reference: 'sample' as never },
     ])
-      expect(() => accuracyLimit(bad)).toThrow(InvalidStatsParameterError);
+      expect(() => accuracyLimit(bad)).toThrow(InvalidStatsParametersError);
   });
 });

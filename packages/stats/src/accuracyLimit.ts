@@ -1,4 +1,4 @@
-import { InvalidStatsParameterError } from './errors.js';
+import { InvalidStatsParametersError } from './errors.js';
 import { erf } from './internal/erf.js';
 
 /**
@@ -60,23 +60,28 @@ function logWithin(tolerance: number, variance: number): number {
 
 function check(parameters: AccuracyLimitParameters): void {
   const { prevalences, epsilon, reports, tolerance, reference = 'prevalence' } = parameters;
-  if (prevalences.length === 0) throw new InvalidStatsParameterError('At least one prevalence is needed.');
+  if (prevalences.length === 0) throw new InvalidStatsParametersError('At least one prevalence is needed.');
   for (let i = 0; i < prevalences.length; i++) {
     const theta = prevalences[i] as number;
     if (!(theta > 0 && theta < 1))
-      throw new InvalidStatsParameterError(
-        'Every prevalence must lie strictly between 0 and 1.',
-        `index ${i}: ${theta}`,
-      );
+      throw new InvalidStatsParametersError('Every prevalence must lie strictly between 0 and 1.', {
+        details: `index ${i}: ${theta}`,
+      });
   }
   if (!(epsilon > 0 && Number.isFinite(epsilon)))
-    throw new InvalidStatsParameterError('ε must be a positive finite number.', String(epsilon));
+    throw new InvalidStatsParametersError('ε must be a positive finite number.', { details: String(epsilon) });
   if (!(Number.isSafeInteger(reports) && reports >= 1))
-    throw new InvalidStatsParameterError('The number of reports must be a positive integer.', String(reports));
+    throw new InvalidStatsParametersError('The number of reports must be a positive integer.', {
+      details: String(reports),
+    });
   if (!(tolerance > 0 && Number.isFinite(tolerance)))
-    throw new InvalidStatsParameterError('The tolerance must be a positive finite share.', String(tolerance));
+    throw new InvalidStatsParametersError('The tolerance must be a positive finite share.', {
+      details: String(tolerance),
+    });
   if (reference !== 'prevalence' && reference !== 'population')
-    throw new InvalidStatsParameterError("The reference must be 'prevalence' or 'population'.", String(reference));
+    throw new InvalidStatsParametersError("The reference must be 'prevalence' or 'population'.", {
+      details: String(reference),
+    });
 }
 
 /**

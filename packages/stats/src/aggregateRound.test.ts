@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRound } from './aggregateRound.js';
-import { InvalidReportError, InvalidStatsParameterError } from './errors.js';
+import { InvalidReportError, InvalidStatsParametersError } from './errors.js';
 import { tallyReports } from './estimate.js';
 import { createPrivacyBudget } from './privacyBudget.js';
 import { seededRandom } from './random.js';
@@ -43,6 +43,6 @@ describe('aggregateRound', () => {
     const ledger = createMemoryReportLedger();
     const round = await ledger.openRound({ schemaHash: other.hash });
     await expect(aggregateRound({ ledger, round, schema })).rejects.toThrow(/another schema/);
-    await expect(aggregateRound({ ledger, round: 5n, schema })).rejects.toThrow(InvalidStatsParameterError);
+    await expect(aggregateRound({ ledger, round: 5n, schema })).rejects.toThrow(InvalidStatsParametersError);
   });
 });

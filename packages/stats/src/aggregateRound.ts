@@ -1,4 +1,4 @@
-import { InvalidStatsParameterError } from './errors.js';
+import { InvalidStatsParametersError } from './errors.js';
 import { type Aggregate, type AggregateOptions, aggregateReports } from './estimate.js';
 import type { ReportLedger } from './reportLedger.js';
 import type { StatsSchema } from './schema.js';
@@ -31,12 +31,11 @@ export interface AggregateRoundParameters extends AggregateOptions {
 export async function aggregateRound(parameters: AggregateRoundParameters): Promise<Aggregate> {
   const { ledger, round, schema, ...options } = parameters;
   const info = await ledger.getRound(round);
-  if (!info) throw new InvalidStatsParameterError('Unknown round.', String(round));
+  if (!info) throw new InvalidStatsParametersError('Unknown round.', { details: String(round) });
   if (info.schemaHash.toLowerCase() !== schema.hash)
-    throw new InvalidStatsParameterError(
-      'The round was opened for another schema.',
-      `${info.schemaHash} ≠ ${schema.hash}`,
-    );
+    throw new InvalidStatsParametersError('The round was opened for another schema.', {
+      details: `${info.schemaHash} ≠ ${schema.hash}`,
+    });
   const reports = await ledger.listReports(round);
   return aggregateReports(
     schema,

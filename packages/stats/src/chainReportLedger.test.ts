@@ -4,7 +4,7 @@ import { keccak256, toUtf8Bytes } from 'ethers';
 import { describe, expect } from 'vitest';
 import { aggregateRound } from './aggregateRound.js';
 import { createChainReportLedger } from './chainReportLedger.js';
-import { DuplicateReportError, RoundNotOpenError, UnregisteredReporterError } from './errors.js';
+import { ReportAlreadySubmittedError, ReporterNotRegisteredError, RoundNotOpenError } from './errors.js';
 import { tallyReports } from './estimate.js';
 import { createPrivacyBudget } from './privacyBudget.js';
 import { seededRandom } from './random.js';
@@ -25,7 +25,7 @@ describe('chain report ledger (DiseaseReports on anvil)', () => {
       // Only registered patients report: an unregistered address (a Sybil) is refused with a typed error.
       const sybil = patients.pop()!;
       await expect(ledger.submitReport({ round, patient: sybil, report: new Uint8Array([1]) })).rejects.toThrow(
-        UnregisteredReporterError,
+        ReporterNotRegisteredError,
       );
       expect(await ledger.hasReported(round, sybil.address)).toBe(false);
       for (const patient of patients)
@@ -44,7 +44,7 @@ describe('chain report ledger (DiseaseReports on anvil)', () => {
       const first = patients[0]!;
       expect(await ledger.hasReported(round, first.address)).toBe(true);
       await expect(ledger.submitReport({ round, patient: first, report: sent[0]! })).rejects.toThrow(
-        DuplicateReportError,
+        ReportAlreadySubmittedError,
       );
 
       const listed = await ledger.listReports(round);

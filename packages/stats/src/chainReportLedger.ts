@@ -1,10 +1,10 @@
 import { type diseaseReportsAbi, isContractRevert, type TypedContract } from '@mhrchain/contracts';
 import { type EventLog, getBytes, hexlify, type Signer } from 'ethers';
 import {
-  DuplicateReportError,
-  InvalidStatsParameterError,
+  InvalidStatsParametersError,
+  ReportAlreadySubmittedError,
+  ReporterNotRegisteredError,
   RoundNotOpenError,
-  UnregisteredReporterError,
 } from './errors.js';
 import type { LedgerReport, ReportLedger } from './reportLedger.js';
 import type { Hex } from './schema.js';
@@ -27,8 +27,8 @@ const SEVEN_DAYS = 7n * 24n * 3600n;
 /**
  * A {@link ReportLedger} over the `DiseaseReports` contract: `openRound` opens a round for the schema hash,
  * `submitReport` sends the report from the patient's own signer (the contract refuses a second report of the same
- * address in a round, and this ledger turns that revert into {@link DuplicateReportError}; it accepts reports only
- * from patients registered in the `IdentityRegistry`, {@link UnregisteredReporterError} otherwise), and
+ * address in a round, and this ledger turns that revert into {@link ReportAlreadySubmittedError}; it accepts reports only
+ * from patients registered in the `IdentityRegistry`, {@link ReporterNotRegisteredError} otherwise), and
  * `listReports` reads the round's `ReportSubmitted` events. Anyone can recount a round from the chain alone.
  *
  * @example
@@ -55,19 +55,21 @@ export function createChainReportLedger(parameters: CreateChainReportLedgerParam
   const fromBlock = parameters.fromBlock ?? 0;
   const duration = parameters.defaultDurationSeconds ?? SEVEN_DAYS;
   const translate = (error: unknown, round: bigint, patient: string): never => {
-    if (isContractRevert(error, 'ReportAlreadySubmitted')) throw new DuplicateReportError(round, patient, error);
-    if (isContractRevert(error, 'RoundNotOpen')) throw new RoundNotOpenError(round, error);
-    if (isContractRevert(error, 'UnregisteredReporter')) throw new UnregisteredReporterError(patient, error);
+    if (isContractRevert(error, 'ReportAlreadySubmitted'))
+      throw new ReportAlreadySubmittedError({ round, patient, cause: error });
+    if (isContractRevert(error, 'RoundNotOpen')) throw new RoundNotOpenError({ round, cause: error });
+    if (isContractRevert(error, 'UnregisteredReporter'))
+      throw new ReporterNotRegisteredError({ patient, cause: error });
     throw error;
   };
   return {
     async openRound({ schemaHash, closesAt }) {
       if (!/^0x[0-9a-fA-F]{64}$/.test(schemaHash))
-        throw new InvalidStatsParameterError('The schema hash must be 32 bytes of hex.', schemaHash);
+        throw new InvalidStatsParametersError('The schema hash must be 32 bytes of hex.', { details: schemaHash });
       let closing = closesAt;
       if (closing === undefined) {
         const block = await contract.contract.runner?.provider?.getBlock('latest');
-        if (!block) throw new InvalidStatsParameterError('The contract runner has no provider to read the time.');
+        if (!block) throw new InvalidStatsParametersError('The contract runner has no provider to read the time.');
         closing = BigInt(block.timestamp) + duration;
       }
       try {
@@ -75,10 +77,10 @@ export function createChainReportLedger(parameters: CreateChainReportLedgerParam
         for (const event of events) if (event.eventName === 'RoundOpened') return BigInt(event.args.roundId);
       } catch (error) {
         if (isContractRevert(error, 'InvalidClosingTime'))
-          throw new InvalidStatsParameterError('A round must close in the future.', String(closing));
+          throw new InvalidStatsParametersError('A round must close in the future.', { details: String(closing) });
         throw error;
       }
-      throw new InvalidStatsParameterError('The transaction did not open a round.');
+      throw new InvalidStatsParametersError('The transaction did not open a round.');
     },
     async getRound(round) {
       const { opener, closesAt, schemaHash } = await contract.read.roundOf(round);

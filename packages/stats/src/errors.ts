@@ -1,52 +1,65 @@
-import { BaseError } from '@mhrchain/core';
+import { BaseError, type ErrorParameters, InvalidParametersError } from '@mhrchain/core';
+
+const docsPath = 'errors.md#statistics';
 
 /**
- * A statistics schema or a parameter (ε, category list, condition bound, confidence level, k) is invalid.
+ * A statistics schema or a parameter (ε, category list, condition bound, confidence level, k) is invalid. Extends
+ * `InvalidParametersError` from `@mhrchain/core`.
  *
  * @example
  * ```ts
- * import { defineSchema, InvalidStatsParameterError } from '@mhrchain/stats';
+ * import { defineSchema, InvalidStatsParametersError } from '@mhrchain/stats';
  *
  * try {
  *   defineSchema({ categories: ['A'], epsilon: -1, maxConditions: 1 });
  * } catch (error) {
- *   if (error instanceof InvalidStatsParameterError) console.log(error.shortMessage);
+ *   if (error instanceof InvalidStatsParametersError) console.log(error.shortMessage);
  * }
  * ```
  */
-export class InvalidStatsParameterError extends BaseError {
-  static override name = 'InvalidStatsParameterError';
-  override name = 'InvalidStatsParameterError';
-  constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'statistics.md' });
+export class InvalidStatsParametersError extends InvalidParametersError {
+  static override name = 'InvalidStatsParametersError';
+  override name = 'InvalidStatsParametersError';
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath });
   }
 }
+
+/** @deprecated Use {@link InvalidStatsParametersError} (renamed to follow `docs/errors.md#conventions`). */
+export const InvalidStatsParameterError = InvalidStatsParametersError;
+/** @deprecated Use {@link InvalidStatsParametersError}. */
+export type InvalidStatsParameterError = InvalidStatsParametersError;
 
 /**
  * A patient's condition is not a category of the schema.
  *
  * @example
  * ```ts
- * import { defineSchema, randomizeConditions, UnknownConditionError } from '@mhrchain/stats';
+ * import { defineSchema, InvalidConditionError, randomizeConditions } from '@mhrchain/stats';
  *
  * const schema = defineSchema({ categories: ['I10', 'E11'], epsilon: 1, maxConditions: 2 });
  * try {
  *   randomizeConditions(schema, ['J45']);
  * } catch (error) {
- *   if (error instanceof UnknownConditionError) console.log(error.shortMessage);
+ *   if (error instanceof InvalidConditionError) console.log(error.condition);
  * }
  * ```
  */
-export class UnknownConditionError extends BaseError {
-  static override name = 'UnknownConditionError';
-  override name = 'UnknownConditionError';
+export class InvalidConditionError extends BaseError {
+  static override name = 'InvalidConditionError';
+  override name = 'InvalidConditionError';
   /** The condition that is not in the schema. */
   readonly condition: string;
-  constructor(condition: string) {
-    super('The condition is not a category of the schema.', { details: condition, docsPath: 'statistics.md' });
-    this.condition = condition;
+  constructor(parameters: { condition: string }) {
+    super('The condition is not a category of the schema.', { details: parameters.condition, docsPath });
+    this.condition = parameters.condition;
   }
 }
+
+/** @deprecated Use {@link InvalidConditionError} (renamed to follow `docs/errors.md#conventions`). */
+export const UnknownConditionError = InvalidConditionError;
+/** @deprecated Use {@link InvalidConditionError}. */
+export type UnknownConditionError = InvalidConditionError;
 
 /**
  * A report's bytes are malformed: wrong length or version, a category index out of range, or a report made for
@@ -67,8 +80,8 @@ export class UnknownConditionError extends BaseError {
 export class InvalidReportError extends BaseError {
   static override name = 'InvalidReportError';
   override name = 'InvalidReportError';
-  constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'statistics.md' });
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath });
   }
 }
 
@@ -94,10 +107,11 @@ export class PrivacyBudgetExceededError extends BaseError {
   readonly requested: number;
   /** ε still available. */
   readonly remaining: number;
-  constructor(requested: number, remaining: number) {
+  constructor(parameters: { requested: number; remaining: number }) {
+    const { requested, remaining } = parameters;
     super('The contribution would exceed the privacy budget.', {
       details: `requested ε = ${requested}, remaining ε = ${remaining}`,
-      docsPath: 'statistics.md',
+      docsPath,
     });
     this.requested = requested;
     this.remaining = remaining;
@@ -109,7 +123,7 @@ export class PrivacyBudgetExceededError extends BaseError {
  *
  * @example
  * ```ts
- * import { createMemoryReportLedger, DuplicateReportError } from '@mhrchain/stats';
+ * import { createMemoryReportLedger, ReportAlreadySubmittedError } from '@mhrchain/stats';
  *
  * const ledger = createMemoryReportLedger();
  * const round = await ledger.openRound({ schemaHash: `0x${'00'.repeat(32)}` });
@@ -117,27 +131,33 @@ export class PrivacyBudgetExceededError extends BaseError {
  * try {
  *   await ledger.submitReport({ round, patient: 'alice', report: new Uint8Array([1]) });
  * } catch (error) {
- *   if (error instanceof DuplicateReportError) console.log(error.shortMessage);
+ *   if (error instanceof ReportAlreadySubmittedError) console.log(error.shortMessage);
  * }
  * ```
  */
-export class DuplicateReportError extends BaseError {
-  static override name = 'DuplicateReportError';
-  override name = 'DuplicateReportError';
+export class ReportAlreadySubmittedError extends BaseError {
+  static override name = 'ReportAlreadySubmittedError';
+  override name = 'ReportAlreadySubmittedError';
   /** The round. */
   readonly round: bigint;
   /** The patient who already reported. */
   readonly patient: string;
-  constructor(round: bigint, patient: string, cause?: unknown) {
+  constructor(parameters: { round: bigint; patient: string; cause?: unknown }) {
+    const { round, patient, cause } = parameters;
     super('The patient already reported in this round.', {
       details: `round ${round}, patient ${patient}`,
-      docsPath: 'statistics.md',
+      docsPath,
       cause,
     });
     this.round = round;
     this.patient = patient;
   }
 }
+
+/** @deprecated Use {@link ReportAlreadySubmittedError} (renamed to follow `docs/errors.md#conventions`). */
+export const DuplicateReportError = ReportAlreadySubmittedError;
+/** @deprecated Use {@link ReportAlreadySubmittedError}. */
+export type DuplicateReportError = ReportAlreadySubmittedError;
 
 /**
  * The round does not exist or is closed.
@@ -159,9 +179,9 @@ export class RoundNotOpenError extends BaseError {
   override name = 'RoundNotOpenError';
   /** The round. */
   readonly round: bigint;
-  constructor(round: bigint, cause?: unknown) {
-    super('The round is not open.', { details: `round ${round}`, docsPath: 'statistics.md', cause });
-    this.round = round;
+  constructor(parameters: { round: bigint; cause?: unknown }) {
+    super('The round is not open.', { details: `round ${parameters.round}`, docsPath, cause: parameters.cause });
+    this.round = parameters.round;
   }
 }
 
@@ -171,19 +191,28 @@ export class RoundNotOpenError extends BaseError {
  *
  * @example
  * ```ts
- * import { UnregisteredReporterError } from '@mhrchain/stats';
+ * import { ReporterNotRegisteredError } from '@mhrchain/stats';
  *
- * const error = new UnregisteredReporterError('0x0000000000000000000000000000000000000001');
+ * const error = new ReporterNotRegisteredError({ patient: '0x0000000000000000000000000000000000000001' });
  * console.log(error.patient, error.shortMessage);
  * ```
  */
-export class UnregisteredReporterError extends BaseError {
-  static override name = 'UnregisteredReporterError';
-  override name = 'UnregisteredReporterError';
+export class ReporterNotRegisteredError extends BaseError {
+  static override name = 'ReporterNotRegisteredError';
+  override name = 'ReporterNotRegisteredError';
   /** The unregistered reporter. */
   readonly patient: string;
-  constructor(patient: string, cause?: unknown) {
-    super('Only registered patients may report.', { details: `patient ${patient}`, docsPath: 'statistics.md', cause });
-    this.patient = patient;
+  constructor(parameters: { patient: string; cause?: unknown }) {
+    super('Only registered patients may report.', {
+      details: `patient ${parameters.patient}`,
+      docsPath,
+      cause: parameters.cause,
+    });
+    this.patient = parameters.patient;
   }
 }
+
+/** @deprecated Use {@link ReporterNotRegisteredError} (renamed to follow `docs/errors.md#conventions`). */
+export const UnregisteredReporterError = ReporterNotRegisteredError;
+/** @deprecated Use {@link ReporterNotRegisteredError}. */
+export type UnregisteredReporterError = ReporterNotRegisteredError;

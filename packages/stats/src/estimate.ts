@@ -1,4 +1,4 @@
-import { InvalidReportError, InvalidStatsParameterError } from './errors.js';
+import { InvalidReportError, InvalidStatsParametersError } from './errors.js';
 import { normalQuantile } from './internal/normalQuantile.js';
 import { type MechanismParameters, mechanismParameters } from './mechanism.js';
 import { decodeReportIndex } from './report.js';
@@ -120,7 +120,7 @@ export function estimateFromCounts(
  * ```
  */
 export function estimatePrevalence(schema: StatsSchema, tally: ReportTally): PrevalenceEstimates {
-  if (tally.total <= 0) throw new InvalidStatsParameterError('No reports to estimate from.');
+  if (tally.total <= 0) throw new InvalidStatsParametersError('No reports to estimate from.');
   return estimateFromCounts(mechanismParameters(schema), tally.counts, tally.total);
 }
 
@@ -210,9 +210,9 @@ export function aggregateReports(
 ): Aggregate {
   const k = options.k ?? 10;
   const confidence = options.confidence ?? 0.95;
-  if (!Number.isFinite(k) || k < 0) throw new InvalidStatsParameterError('k must be a non-negative number.');
+  if (!Number.isFinite(k) || k < 0) throw new InvalidStatsParametersError('k must be a non-negative number.');
   if (!(confidence > 0 && confidence < 1))
-    throw new InvalidStatsParameterError('The confidence level must be in (0, 1).', String(confidence));
+    throw new InvalidStatsParametersError('The confidence level must be in (0, 1).', { details: String(confidence) });
   const z = normalQuantile(0.5 + confidence / 2);
   const tally = tallyReports(schema, reports, { invalid: options.invalid ?? 'skip' });
   const n = tally.total;

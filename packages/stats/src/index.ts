@@ -18,9 +18,13 @@ export {
 export { type AggregateRoundParameters, aggregateRound } from './aggregateRound.js';
 export {
   DuplicateReportError,
+  InvalidConditionError,
   InvalidReportError,
   InvalidStatsParameterError,
+  InvalidStatsParametersError,
   PrivacyBudgetExceededError,
+  ReportAlreadySubmittedError,
+  ReporterNotRegisteredError,
   RoundNotOpenError,
   UnknownConditionError,
   UnregisteredReporterError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnknownConditionError } from './errors.js';
+import { InvalidConditionError } from './errors.js';
 import { mechanismParameters, randomizeConditions, randomizeIndices, reportDistribution } from './mechanism.js';
 import { seededRandom } from './random.js';
 import { defineSchema } from './schema.js';
@@ -86,7 +86,7 @@ describe('set randomised response', () => {
 
   it('refuses a condition outside the schema', () => {
     const schema = defineSchema({ categories, epsilon: 1, maxConditions: 2 });
-    expect(() => randomizeConditions(schema, ['Z'])).toThrow(UnknownConditionError);
+    expect(() => randomizeConditions(schema, ['Z'])).toThrow(InvalidConditionError);
   });
 
   it('returns a schema category or null, with the platform CSPRNG by default', () => {

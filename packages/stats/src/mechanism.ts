@@ -1,4 +1,4 @@
-import { UnknownConditionError } from './errors.js';
+import { InvalidConditionError } from './errors.js';
 import { cryptoRandom, type RandomSource, uniform } from './random.js';
 import type { StatsSchema } from './schema.js';
 
@@ -53,7 +53,7 @@ export function conditionIndices(schema: StatsSchema, conditions: Iterable<strin
   const seen = new Set<number>();
   for (const condition of conditions) {
     const index = schema.index.get(condition);
-    if (index === undefined) throw new UnknownConditionError(condition);
+    if (index === undefined) throw new InvalidConditionError({ condition });
     seen.add(index);
   }
   return [...seen];

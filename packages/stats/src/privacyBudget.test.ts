@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidStatsParameterError, PrivacyBudgetExceededError } from './errors.js';
+import { InvalidStatsParametersError, PrivacyBudgetExceededError } from './errors.js';
 import { createPrivacyBudget } from './privacyBudget.js';
 import { seededRandom } from './random.js';
 import { decodeReport } from './report.js';
@@ -54,12 +54,12 @@ describe('privacy budget', () => {
   });
 
   it('rejects bad limits, entries and double charges', () => {
-    expect(() => createPrivacyBudget({ limit: Number.NaN })).toThrow(InvalidStatsParameterError);
+    expect(() => createPrivacyBudget({ limit: Number.NaN })).toThrow(InvalidStatsParametersError);
     const budget = createPrivacyBudget({ limit: 3 });
     budget.spend({ round: 'r', epsilon: 1, report: new Uint8Array(11) });
     expect(() => budget.spend({ round: 'r', epsilon: 1, report: new Uint8Array(11) })).toThrow(/already charged/);
     expect(() => budget.spend({ round: 's', epsilon: -1, report: new Uint8Array(11) })).toThrow(
-      InvalidStatsParameterError,
+      InvalidStatsParametersError,
     );
   });
 });

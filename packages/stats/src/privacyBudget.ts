@@ -1,4 +1,4 @@
-import { InvalidStatsParameterError, PrivacyBudgetExceededError } from './errors.js';
+import { InvalidStatsParametersError, PrivacyBudgetExceededError } from './errors.js';
 
 /** One contribution charged to a patient's budget. */
 export interface BudgetEntry {
@@ -54,17 +54,20 @@ const SLACK = 1e-9;
 export function createPrivacyBudget(parameters: CreatePrivacyBudgetParameters): PrivacyBudget {
   const { limit } = parameters;
   if (typeof limit !== 'number' || !Number.isFinite(limit) || limit < 0)
-    throw new InvalidStatsParameterError('The budget limit must be a finite, non-negative number.', String(limit));
+    throw new InvalidStatsParametersError('The budget limit must be a finite, non-negative number.', {
+      details: String(limit),
+    });
   const byRound = new Map<string, BudgetEntry>();
   let spent = 0;
   const spend = (entry: BudgetEntry) => {
     if (typeof entry.round !== 'string' || entry.round.length === 0)
-      throw new InvalidStatsParameterError('A budget entry needs a round key.');
+      throw new InvalidStatsParametersError('A budget entry needs a round key.');
     if (!Number.isFinite(entry.epsilon) || entry.epsilon <= 0)
-      throw new InvalidStatsParameterError('ε must be a positive, finite number.', String(entry.epsilon));
+      throw new InvalidStatsParametersError('ε must be a positive, finite number.', { details: String(entry.epsilon) });
     if (byRound.has(entry.round))
-      throw new InvalidStatsParameterError('This round is already charged to the budget.', entry.round);
-    if (spent + entry.epsilon > limit + SLACK) throw new PrivacyBudgetExceededError(entry.epsilon, limit - spent);
+      throw new InvalidStatsParametersError('This round is already charged to the budget.', { details: entry.round });
+    if (spent + entry.epsilon > limit + SLACK)
+      throw new PrivacyBudgetExceededError({ requested: entry.epsilon, remaining: limit - spent });
     byRound.set(entry.round, Object.freeze({ ...entry, report: Uint8Array.from(entry.report) }));
     spent += entry.epsilon;
   };

@@ -1,4 +1,4 @@
-import { InvalidStatsParameterError } from './errors.js';
+import { InvalidStatsParametersError } from './errors.js';
 
 /**
  * A source of uniformly distributed 32-bit unsigned integers. The randomiser draws all its randomness from one.
@@ -51,7 +51,7 @@ export function cryptoRandom(): RandomSource {
  * ```
  */
 export function seededRandom(seed: number): RandomSource {
-  if (!Number.isSafeInteger(seed)) throw new InvalidStatsParameterError('The seed must be a safe integer.');
+  if (!Number.isSafeInteger(seed)) throw new InvalidStatsParametersError('The seed must be a safe integer.');
   let state = (seed ^ Math.floor(seed / 0x1_0000_0000)) >>> 0;
   const splitmix = () => {
     state = (state + 0x9e3779b9) >>> 0;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { InvalidReportError, InvalidStatsParameterError } from './errors.js';
+import { InvalidReportError, InvalidStatsParametersError } from './errors.js';
 import { decodeReport, decodeReportIndex, encodeReport, REPORT_LENGTH } from './report.js';
 import { defineSchema } from './schema.js';
 
@@ -38,7 +38,7 @@ describe('schema', () => {
     [{ categories: ['A'], epsilon: 1, maxConditions: 2 }],
     [{ categories: ['A'], epsilon: 1, maxConditions: 0.5 }],
   ])('rejects %j', (parameters) => {
-    expect(() => defineSchema(parameters)).toThrow(InvalidStatsParameterError);
+    expect(() => defineSchema(parameters)).toThrow(InvalidStatsParametersError);
   });
 });
 

@@ -23,7 +23,7 @@ export function encodeReport(schema: StatsSchema, category: string | null): Uint
   let symbol = 0;
   if (category !== null) {
     const index = schema.index.get(category);
-    if (index === undefined) throw new InvalidReportError('The category is not in the schema.', category);
+    if (index === undefined) throw new InvalidReportError('The category is not in the schema.', { details: category });
     symbol = index + 1;
   }
   const out = new Uint8Array(REPORT_LENGTH);
@@ -48,12 +48,14 @@ export function encodeReport(schema: StatsSchema, category: string | null): Uint
  */
 export function decodeReportIndex(schema: StatsSchema, report: Uint8Array): number {
   if (!(report instanceof Uint8Array) || report.length !== REPORT_LENGTH)
-    throw new InvalidReportError('A report must be 11 bytes.', `got ${report?.length} bytes`);
-  if (report[0] !== REPORT_VERSION) throw new InvalidReportError('Unknown report version.', String(report[0]));
+    throw new InvalidReportError('A report must be 11 bytes.', { details: `got ${report?.length} bytes` });
+  if (report[0] !== REPORT_VERSION)
+    throw new InvalidReportError('Unknown report version.', { details: String(report[0]) });
   for (let i = 0; i < HASH_PREFIX; i++)
     if (report[1 + i] !== schema.hashBytes[i]) throw new InvalidReportError('The report was made for another schema.');
   const symbol = ((report[9] as number) << 8) | (report[10] as number);
-  if (symbol > schema.categories.length) throw new InvalidReportError('Category index out of range.', String(symbol));
+  if (symbol > schema.categories.length)
+    throw new InvalidReportError('Category index out of range.', { details: String(symbol) });
   return symbol - 1;
 }
 

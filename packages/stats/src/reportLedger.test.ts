@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateReportError, InvalidStatsParameterError, RoundNotOpenError } from './errors.js';
+import { InvalidStatsParametersError, ReportAlreadySubmittedError, RoundNotOpenError } from './errors.js';
 import { createMemoryReportLedger } from './reportLedger.js';
 import { defineSchema } from './schema.js';
 
@@ -13,7 +13,7 @@ describe('memory report ledger', () => {
     expect([r1, r2]).toEqual([1n, 2n]);
     await ledger.submitReport({ round: r1, patient: 'alice', report: new Uint8Array([1]) });
     await expect(ledger.submitReport({ round: r1, patient: 'alice', report: new Uint8Array([2]) })).rejects.toThrow(
-      DuplicateReportError,
+      ReportAlreadySubmittedError,
     );
     // Another round, another patient: fine.
     await ledger.submitReport({ round: r2, patient: 'alice', report: new Uint8Array([3]) });
@@ -40,9 +40,9 @@ describe('memory report ledger', () => {
       RoundNotOpenError,
     );
     await expect(ledger.openRound({ schemaHash: schema.hash, closesAt: 1000n })).rejects.toThrow(
-      InvalidStatsParameterError,
+      InvalidStatsParametersError,
     );
-    await expect(ledger.openRound({ schemaHash: '0x1234' })).rejects.toThrow(InvalidStatsParameterError);
+    await expect(ledger.openRound({ schemaHash: '0x1234' })).rejects.toThrow(InvalidStatsParametersError);
   });
 
   it('keeps its own copy of a report', async () => {

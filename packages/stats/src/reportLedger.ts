@@ -1,4 +1,4 @@
-import { DuplicateReportError, InvalidStatsParameterError, RoundNotOpenError } from './errors.js';
+import { InvalidStatsParametersError, ReportAlreadySubmittedError, RoundNotOpenError } from './errors.js';
 import type { Hex } from './schema.js';
 
 /** A report as a ledger holds it. */
@@ -46,7 +46,7 @@ export interface ReportLedger<Patient = string> {
   /** The round, or `undefined` when unknown. */
   getRound(round: bigint): Promise<LedgerRound | undefined>;
   /**
-   * Accepts one report per patient per round. Throws {@link DuplicateReportError} on a second one and
+   * Accepts one report per patient per round. Throws {@link ReportAlreadySubmittedError} on a second one and
    * {@link RoundNotOpenError} when the round is unknown or closed.
    */
   submitReport(parameters: SubmitReportParameters<Patient>): Promise<void>;
@@ -85,9 +85,9 @@ export function createMemoryReportLedger(parameters: CreateMemoryReportLedgerPar
   return {
     async openRound({ schemaHash, closesAt }) {
       if (!/^0x[0-9a-fA-F]{64}$/.test(schemaHash))
-        throw new InvalidStatsParameterError('The schema hash must be 32 bytes of hex.', schemaHash);
+        throw new InvalidStatsParametersError('The schema hash must be 32 bytes of hex.', { details: schemaHash });
       if (closesAt !== undefined && closesAt <= now())
-        throw new InvalidStatsParameterError('A round must close in the future.', String(closesAt));
+        throw new InvalidStatsParametersError('A round must close in the future.', { details: String(closesAt) });
       rounds.push({ round: Object.freeze({ schemaHash, closesAt }), reports: new Map() });
       return BigInt(rounds.length);
     },
@@ -97,10 +97,10 @@ export function createMemoryReportLedger(parameters: CreateMemoryReportLedgerPar
     async submitReport({ round, patient, report }) {
       const entry = lookup(round);
       if (!entry || (entry.round.closesAt !== undefined && now() >= entry.round.closesAt))
-        throw new RoundNotOpenError(round);
+        throw new RoundNotOpenError({ round });
       if (typeof patient !== 'string' || patient.length === 0)
-        throw new InvalidStatsParameterError('A patient id must be a non-empty string.');
-      if (entry.reports.has(patient)) throw new DuplicateReportError(round, patient);
+        throw new InvalidStatsParametersError('A patient id must be a non-empty string.');
+      if (entry.reports.has(patient)) throw new ReportAlreadySubmittedError({ round, patient });
       entry.reports.set(patient, Uint8Array.from(report));
     },
     async hasReported(round, patient) {

@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { InvalidStatsParameterError } from './errors.js';
+import { InvalidStatsParametersError } from './errors.js';
 
 /** A 0x-prefixed hex string. */
 export type Hex = `0x${string}`;
@@ -63,22 +63,22 @@ const TAG = utf8ToBytes('mhrchain/stats/schema/v1');
 export function defineSchema(parameters: DefineSchemaParameters): StatsSchema {
   const { categories, epsilon, maxConditions } = parameters;
   if (!Array.isArray(categories) || categories.length === 0 || categories.length > MAX_CATEGORIES)
-    throw new InvalidStatsParameterError(`A schema needs between 1 and ${MAX_CATEGORIES} categories.`);
+    throw new InvalidStatsParametersError(`A schema needs between 1 and ${MAX_CATEGORIES} categories.`);
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0 || epsilon > 50)
-    throw new InvalidStatsParameterError('ε must be a finite number in (0, 50].', String(epsilon));
+    throw new InvalidStatsParametersError('ε must be a finite number in (0, 50].', { details: String(epsilon) });
   if (!Number.isInteger(maxConditions) || maxConditions < 1 || maxConditions > categories.length)
-    throw new InvalidStatsParameterError(
-      'maxConditions must be an integer between 1 and the number of categories.',
-      String(maxConditions),
-    );
+    throw new InvalidStatsParametersError('maxConditions must be an integer between 1 and the number of categories.', {
+      details: String(maxConditions),
+    });
   const index = new Map<string, number>();
   const encoded: Uint8Array[] = [];
   for (const [i, category] of categories.entries()) {
     if (typeof category !== 'string' || category.length === 0)
-      throw new InvalidStatsParameterError('Categories must be non-empty strings.');
-    if (index.has(category)) throw new InvalidStatsParameterError('Categories must be unique.', category);
+      throw new InvalidStatsParametersError('Categories must be non-empty strings.');
+    if (index.has(category)) throw new InvalidStatsParametersError('Categories must be unique.', { details: category });
     const bytes = utf8ToBytes(category);
-    if (bytes.length > 0xffff) throw new InvalidStatsParameterError('A category name is too long.', category);
+    if (bytes.length > 0xffff)
+      throw new InvalidStatsParametersError('A category name is too long.', { details: category });
     index.set(category, i);
     encoded.push(bytes);
   }
