@@ -1,4 +1,4 @@
-import { BaseError } from '@mhrchain/core';
+import { BaseError, type ErrorParameters } from '@mhrchain/core';
 
 const docsPath = 'errors.md#chain-reads-and-transactions';
 
@@ -74,7 +74,7 @@ export class RpcUnavailableError extends BaseError {
 export class LogQueryError extends BaseError {
   static override name = 'LogQueryError';
   override name = 'LogQueryError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
     super(shortMessage, { ...parameters, docsPath });
   }
 }
@@ -93,7 +93,7 @@ export class LogQueryError extends BaseError {
 export class EventIndexError extends BaseError {
   static override name = 'EventIndexError';
   override name = 'EventIndexError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
     super(shortMessage, { ...parameters, docsPath });
   }
 }

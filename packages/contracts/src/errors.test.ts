@@ -1,6 +1,8 @@
-import { BaseError } from '@mhrchain/core';
+import { BaseError, docsBaseUrl } from '@mhrchain/core';
 import { Interface } from 'ethers';
 import { describe, expect, it } from 'vitest';
+import * as chainErrors from './chainErrors.js';
+import * as errors from './errors.js';
 import {
   ContractCallError,
   ContractRevertError,
@@ -53,5 +55,59 @@ describe('decodeContractError', () => {
     expect(error).toBeInstanceOf(ContractCallError);
     expect(error.cause).toBe(cause);
     expect(isContractRevert(error)).toBe(false);
+  });
+});
+
+/** One instance of every error class `errors.ts` and `chainErrors.ts` export, built the way the package throws it. */
+const instances: Record<string, BaseError> = {
+  ContractRevertError: new ContractRevertError({
+    errorName: 'NoActiveGrant',
+    args: { patient, doctor } as never,
+    data: '0x',
+  }),
+  ContractCallError: new ContractCallError('The contract call failed.', { details: 'timeout' }),
+  DeploymentNotFoundError: new errors.DeploymentNotFoundError({ chainId: 5n }),
+  ContractNotDeployedError: new errors.ContractNotDeployedError({
+    chainId: 1n,
+    contract: 'consentManager',
+    address: doctor,
+  }),
+  AnvilStartError: new errors.AnvilStartError('anvil exited with code 1.'),
+  AnvilNotInstalledError: new errors.AnvilNotInstalledError(),
+  InvalidSegmentBatchError: new errors.InvalidSegmentBatchError('A stream batch needs at least one segment.'),
+  LogRangeError: new chainErrors.LogRangeError({ fromBlock: 7, toBlock: 7 }),
+  RpcUnavailableError: new chainErrors.RpcUnavailableError({ method: 'eth_getLogs', attempts: 6 }),
+  LogQueryError: new chainErrors.LogQueryError('The provider rejected the log query.'),
+  EventIndexError: new chainErrors.EventIndexError('The index was built for chain 1, not 31337.'),
+  TransactionReplacedError: new chainErrors.TransactionReplacedError({ nonce: 4, hashes: ['0x01'] }),
+  TransactionDroppedError: new chainErrors.TransactionDroppedError({ nonce: 4, hashes: ['0x01'], reason: 'deadline' }),
+  TransactionRevertedError: new chainErrors.TransactionRevertedError({ hash: '0x01', blockNumber: 9 }),
+};
+
+/** Old names kept as deprecated aliases of the renamed classes. */
+const deprecated: Record<string, string> = { UnknownDeploymentError: 'DeploymentNotFoundError' };
+
+describe('contracts errors', () => {
+  const classes = { ...errors, ...chainErrors } as unknown as Record<string, unknown>;
+  const isClass = (value: unknown) => typeof value === 'function' && value.prototype instanceof BaseError;
+
+  it('covers every exported error class', () => {
+    const exported = Object.keys(classes).filter((name) => isClass(classes[name]) && !(name in deprecated));
+    expect(exported.sort()).toEqual(Object.keys(instances).sort());
+  });
+
+  it.each(Object.entries(instances))('%s: a BaseError named after its class, with a Docs line', (name, error) => {
+    const Class = classes[name] as new (...args: never[]) => BaseError;
+    expect(error).toBeInstanceOf(BaseError);
+    expect(error).toBeInstanceOf(Class);
+    expect(Class.name).toBe(name);
+    expect(error.name).toBe(name);
+    expect(error.docsPath).toBeTruthy();
+    expect(error.message).toContain(`Docs: ${docsBaseUrl}${error.docsPath}`);
+    expect(docsBaseUrl).toMatch(/^https:\/\//);
+  });
+
+  it('keeps the old names as aliases of the renamed classes', () => {
+    for (const [old, current] of Object.entries(deprecated)) expect(classes[old]).toBe(classes[current]);
   });
 });

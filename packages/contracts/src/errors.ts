@@ -1,4 +1,4 @@
-import { BaseError } from '@mhrchain/core';
+import { BaseError, type ErrorParameters } from '@mhrchain/core';
 import { type ErrorDescription, Interface } from 'ethers';
 import type { AbiParameter, ErrorArgs, ErrorName } from './abiTypes.js';
 import { type MhrChainAbiItems, mhrChainAbis } from './mhrChainAbis.js';
@@ -33,7 +33,8 @@ export class ContractRevertError<N extends ContractErrorName = ContractErrorName
   /** The raw revert data. */
   readonly data: string;
 
-  constructor(errorName: N, args: ContractErrorArgs<N>, data: string, cause?: unknown) {
+  constructor(parameters: { errorName: N; args: ContractErrorArgs<N>; data: string; cause?: unknown }) {
+    const { errorName, args, data, cause } = parameters;
     super(`The contract reverted with ${errorName}.`, {
       cause,
       details: `${errorName}(${Object.values(args as object)
@@ -60,6 +61,9 @@ export class ContractRevertError<N extends ContractErrorName = ContractErrorName
 export class ContractCallError extends BaseError {
   static override name = 'ContractCallError';
   override name = 'ContractCallError';
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'errors.md#contract-reverts' });
+  }
 }
 
 /**
@@ -67,18 +71,20 @@ export class ContractCallError extends BaseError {
  *
  * @example
  * ```ts
- * import { UnknownDeploymentError } from '@mhrchain/contracts';
+ * import { DeploymentNotFoundError } from '@mhrchain/contracts';
  *
- * const error = new UnknownDeploymentError(5n);
+ * const error = new DeploymentNotFoundError({ chainId: 5n });
+ * error.chainId; // 5n
  * ```
  */
-export class UnknownDeploymentError extends BaseError {
-  static override name = 'UnknownDeploymentError';
-  override name = 'UnknownDeploymentError';
+export class DeploymentNotFoundError extends BaseError {
+  static override name = 'DeploymentNotFoundError';
+  override name = 'DeploymentNotFoundError';
   /** The chain id that has no known deployment. */
   readonly chainId: bigint;
 
-  constructor(chainId: bigint) {
+  constructor(parameters: { chainId: bigint }) {
+    const { chainId } = parameters;
     super(`No MHR Chain deployment is known for chain id ${chainId}.`, {
       docsPath: 'errors.md#deployments',
       metaMessages: [
@@ -88,6 +94,11 @@ export class UnknownDeploymentError extends BaseError {
     this.chainId = chainId;
   }
 }
+
+/** @deprecated Use {@link DeploymentNotFoundError} (renamed to follow `docs/errors.md#conventions`). */
+export const UnknownDeploymentError = DeploymentNotFoundError;
+/** @deprecated Use {@link DeploymentNotFoundError}. */
+export type UnknownDeploymentError = DeploymentNotFoundError;
 
 /**
  * A configured contract address holds no contract code on the chain: the contracts are not deployed there (a fresh
@@ -184,7 +195,12 @@ export function decodeRevertData(data: string, cause?: unknown): ContractRevertE
   description.fragment.inputs.forEach((input, i) => {
     args[input.name] = description.args[i];
   });
-  return new ContractRevertError(description.name as ContractErrorName, args as never, data, cause);
+  return new ContractRevertError({
+    errorName: description.name as ContractErrorName,
+    args: args as never,
+    data,
+    cause,
+  });
 }
 
 /**
@@ -243,6 +259,9 @@ export function isContractRevert<N extends ContractErrorName>(
 export class AnvilStartError extends BaseError {
   static override name = 'AnvilStartError';
   override name = 'AnvilStartError';
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'errors.md#local-chains' });
+  }
 }
 
 /**
@@ -283,4 +302,7 @@ export class AnvilNotInstalledError extends AnvilStartError {
 export class InvalidSegmentBatchError extends BaseError {
   static override name = 'InvalidSegmentBatchError';
   override name = 'InvalidSegmentBatchError';
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'live-streaming.md#archive-and-anchors' });
+  }
 }

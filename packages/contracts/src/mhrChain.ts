@@ -1,5 +1,5 @@
 import { ContractFactory, type ContractRunner, type Signer } from 'ethers';
-import { UnknownDeploymentError } from './errors.js';
+import { DeploymentNotFoundError } from './errors.js';
 import {
   consentManagerBytecode,
   delegationRegistryBytecode,
@@ -138,7 +138,7 @@ async function deployOne(deployer: Signer, name: MhrChainContractName, bytecode:
 export async function deployMhrChain(parameters: DeployMhrChainParameters): Promise<DeployMhrChainReturnType> {
   const deployer = withManagedNonce(parameters.deployer);
   const provider = deployer.provider;
-  if (!provider) throw new UnknownDeploymentError(0n);
+  if (!provider) throw new DeploymentNotFoundError({ chainId: 0n });
   const admin = parameters.admin ?? (await deployer.getAddress());
   const identityRegistry = await deployOne(deployer, 'identityRegistry', identityRegistryBytecode, [admin]);
   const recordRegistry = await deployOne(deployer, 'recordRegistry', recordRegistryBytecode, []);
@@ -166,7 +166,7 @@ export async function deployMhrChain(parameters: DeployMhrChainParameters): Prom
 /**
  * The addresses for `chainId` in `manifest` (default: the known public {@link deployments}).
  *
- * @throws {@link UnknownDeploymentError} when the manifest has no entry for the chain.
+ * @throws {@link DeploymentNotFoundError} when the manifest has no entry for the chain.
  * @example
  * ```ts
  * import { addressesForChain, withDeployment } from '@mhrchain/contracts';
@@ -187,7 +187,7 @@ export function addressesForChain(
   manifest: DeploymentManifest = deployments,
 ): MhrChainAddresses {
   const addresses = manifest[String(chainId)];
-  if (!addresses) throw new UnknownDeploymentError(BigInt(chainId));
+  if (!addresses) throw new DeploymentNotFoundError({ chainId: BigInt(chainId) });
   return addresses;
 }
 
