@@ -1,4 +1,4 @@
-import { FilterDesignError } from './errors.js';
+import { InvalidFilterParametersError } from './errors.js';
 
 /** One second-order section, normalised so that a0 = 1: `y = b0 x + b1 x[-1] + b2 x[-2] - a1 y[-1] - a2 y[-2]`. */
 export interface Biquad {
@@ -23,12 +23,12 @@ export interface DesignButterworthParameters {
 
 function checkFrequency(frequency: number, sampleRate: number, what: string): void {
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) {
-    throw new FilterDesignError('Sample rate must be a positive number.', String(sampleRate));
+    throw new InvalidFilterParametersError('Sample rate must be a positive number.', { details: String(sampleRate) });
   }
   if (!(frequency > 0) || !(frequency < sampleRate / 2)) {
-    throw new FilterDesignError(
+    throw new InvalidFilterParametersError(
       `${what} must lie strictly between 0 Hz and Nyquist (${sampleRate / 2} Hz).`,
-      String(frequency),
+      { details: String(frequency) },
     );
   }
 }
@@ -47,9 +47,12 @@ function checkFrequency(frequency: number, sampleRate: number, what: string): vo
 export function designButterworth(parameters: DesignButterworthParameters): Biquad[] {
   const { type, cutoff, sampleRate } = parameters;
   const order = parameters.order ?? 2;
-  if (type !== 'lowpass' && type !== 'highpass') throw new FilterDesignError('Unknown filter type.', String(type));
+  if (type !== 'lowpass' && type !== 'highpass')
+    throw new InvalidFilterParametersError('Unknown filter type.', { details: String(type) });
   if (!Number.isInteger(order) || order < 1 || order > 16) {
-    throw new FilterDesignError('Butterworth order must be an integer from 1 to 16.', String(order));
+    throw new InvalidFilterParametersError('Butterworth order must be an integer from 1 to 16.', {
+      details: String(order),
+    });
   }
   checkFrequency(cutoff, sampleRate, 'Cutoff');
   const w0 = (2 * Math.PI * cutoff) / sampleRate;
@@ -101,7 +104,8 @@ export function designNotch(parameters: DesignNotchParameters): Biquad {
   const { frequency, sampleRate } = parameters;
   const q = parameters.q ?? 30;
   checkFrequency(frequency, sampleRate, 'Notch frequency');
-  if (!(q > 0) || !Number.isFinite(q)) throw new FilterDesignError('Notch Q must be a positive number.', String(q));
+  if (!(q > 0) || !Number.isFinite(q))
+    throw new InvalidFilterParametersError('Notch Q must be a positive number.', { details: String(q) });
   const w0 = (2 * Math.PI * frequency) / sampleRate;
   const alpha = Math.sin(w0) / (2 * q);
   const a0 = 1 + alpha;
@@ -134,14 +138,16 @@ export interface DesignEcgFilterParameters {
 export function designEcgFilter(parameters: DesignEcgFilterParameters): Biquad[] {
   const { preset, sampleRate } = parameters;
   const band = preset === 'monitoring' ? [0.5, 40] : preset === 'diagnostic' ? [0.05, 150] : undefined;
-  if (!band) throw new FilterDesignError('Unknown ECG filter preset.', String(preset));
+  if (!band) throw new InvalidFilterParametersError('Unknown ECG filter preset.', { details: String(preset) });
   const sections = [
     ...designButterworth({ type: 'highpass', order: 2, cutoff: band[0]!, sampleRate }),
     ...designButterworth({ type: 'lowpass', order: 4, cutoff: band[1]!, sampleRate }),
   ];
   if (parameters.mains !== undefined) {
     if (parameters.mains !== 50 && parameters.mains !== 60) {
-      throw new FilterDesignError('Mains frequency must be 50 or 60 Hz.', String(parameters.mains));
+      throw new InvalidFilterParametersError('Mains frequency must be 50 or 60 Hz.', {
+        details: String(parameters.mains),
+      });
     }
     if (parameters.mains < sampleRate / 2) sections.push(designNotch({ frequency: parameters.mains, sampleRate }));
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRecord } from '../test/data.js';
 import { decodeEcg, encodeEcg } from './codec.js';
 import { createEcgDecoderStream, createEcgEncoderStream } from './codecStreams.js';
-import { EcgFrameError, EcgParameterError } from './errors.js';
+import { InvalidEcgFrameError, InvalidEcgParametersError } from './errors.js';
 import { decodeEcgFrame, ECG_FRAME_VERSION, type EcgFrame, encodeEcgFrame, readEcgFrameHeader } from './frame.js';
 import { crc16 } from './internal/crc16.js';
 
@@ -134,9 +134,9 @@ describe('ECG frame codec', () => {
       [new Int32Array(2), { sampleRate: 360, channels: 1, timestamp: -1 }],
       [new Int32Array(2), { sampleRate: 360, channels: 1, firstSampleIndex: 2 ** 53 }],
     ];
-    for (const [x, p] of bad) expect(() => encodeEcgFrame(x, p)).toThrow(EcgParameterError);
+    for (const [x, p] of bad) expect(() => encodeEcgFrame(x, p)).toThrow(InvalidEcgParametersError);
     expect(() => encodeEcg(new Int32Array(4), { sampleRate: 4, channels: 1, frameSamples: 0 })).toThrow(
-      EcgParameterError,
+      InvalidEcgParametersError,
     );
   });
 
@@ -151,8 +151,9 @@ describe('malformed frames (fuzz)', () => {
   const frame = encodeEcgFrame(x, { sampleRate: 360, channels: 2, bitDepth: 12, firstSampleIndex: 7, timestamp: 1 });
 
   it('every truncation gives EcgFrameError', () => {
-    for (let n = 0; n < frame.length; n++) expect(() => decodeEcgFrame(frame.subarray(0, n))).toThrow(EcgFrameError);
-    expect(() => decodeEcgFrame(new Uint8Array([...frame, 0]))).toThrow(EcgFrameError);
+    for (let n = 0; n < frame.length; n++)
+      expect(() => decodeEcgFrame(frame.subarray(0, n))).toThrow(InvalidEcgFrameError);
+    expect(() => decodeEcgFrame(new Uint8Array([...frame, 0]))).toThrow(InvalidEcgFrameError);
   });
 
   it('every single-bit flip gives EcgFrameError', () => {
@@ -160,7 +161,7 @@ describe('malformed frames (fuzz)', () => {
       for (let b = 0; b < 8; b++) {
         const bad = frame.slice();
         bad[i]! ^= 1 << b;
-        expect(() => decodeEcgFrame(bad)).toThrow(EcgFrameError);
+        expect(() => decodeEcgFrame(bad)).toThrow(InvalidEcgFrameError);
       }
     }
   });
@@ -183,7 +184,7 @@ describe('malformed frames (fuzz)', () => {
           try {
             decodeEcgFrame(bytes);
           } catch (error) {
-            expect(error).toBeInstanceOf(EcgFrameError);
+            expect(error).toBeInstanceOf(InvalidEcgFrameError);
           }
         },
       ),
@@ -211,7 +212,7 @@ describe('malformed frames (fuzz)', () => {
             expect(samples.length).toBe(count * channels);
             for (const v of samples) expect(v >= -lim && v < lim).toBe(true);
           } catch (error) {
-            expect(error).toBeInstanceOf(EcgFrameError);
+            expect(error).toBeInstanceOf(InvalidEcgFrameError);
             rejected++;
           }
         },
@@ -228,7 +229,7 @@ describe('malformed frames (fuzz)', () => {
     const crc = crc16(v1, 0, v1.length - 2);
     v1[v1.length - 2] = crc >> 8;
     v1[v1.length - 1] = crc & 0xff;
-    expect(() => decodeEcgFrame(v1)).toThrow(EcgFrameError);
+    expect(() => decodeEcgFrame(v1)).toThrow(InvalidEcgFrameError);
     expect(() => decodeEcgFrame(v1)).toThrow(/Unsupported ECG frame version/);
   });
 
@@ -318,17 +319,17 @@ describe('codec streams', () => {
     const bytes = encodeEcg(new Int32Array(500), { sampleRate: 250, channels: 1 });
     await expect(
       collect(streamOf([bytes.subarray(0, bytes.length - 1)]).pipeThrough(createEcgDecoderStream())),
-    ).rejects.toThrow(EcgFrameError);
+    ).rejects.toThrow(InvalidEcgFrameError);
     await expect(
       collect(streamOf([new Int32Array(3)]).pipeThrough(createEcgEncoderStream({ sampleRate: 250, channels: 2 }))),
-    ).rejects.toThrow(EcgParameterError);
+    ).rejects.toThrow(InvalidEcgParametersError);
   });
 
   it('rejects non-contiguous or inconsistent frame sequences in one-shot decoding', () => {
     const a = encodeEcgFrame(new Int32Array(4), { sampleRate: 4, channels: 1, firstSampleIndex: 0 });
     const b = encodeEcgFrame(new Int32Array(4), { sampleRate: 4, channels: 1, firstSampleIndex: 8 });
     const c = encodeEcgFrame(new Int32Array(4), { sampleRate: 4, channels: 2, firstSampleIndex: 4 });
-    expect(() => decodeEcg(new Uint8Array([...a, ...b]))).toThrow(EcgFrameError);
-    expect(() => decodeEcg(new Uint8Array([...a, ...c]))).toThrow(EcgFrameError);
+    expect(() => decodeEcg(new Uint8Array([...a, ...b]))).toThrow(InvalidEcgFrameError);
+    expect(() => decodeEcg(new Uint8Array([...a, ...c]))).toThrow(InvalidEcgFrameError);
   });
 });

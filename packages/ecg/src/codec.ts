@@ -1,8 +1,9 @@
-import { EcgFrameError, EcgParameterError } from './errors.js';
+import { InvalidEcgFrameError, InvalidEcgParametersError } from './errors.js';
 import {
   checkFrameParameters,
   checkFrameSampleCount,
   decodeFrameAt,
+  ECG_FRAME_VERSION,
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
@@ -28,7 +29,9 @@ export interface EncodeEcgParameters extends EncodeEcgFrameParameters {
 export function frameSamplesOf(parameters: EncodeEcgParameters): number {
   const frameSamples = parameters.frameSamples ?? parameters.sampleRate;
   if (!Number.isSafeInteger(frameSamples) || frameSamples < 1) {
-    throw new EcgParameterError('Frame length must be a positive integer number of samples.', String(frameSamples));
+    throw new InvalidEcgParametersError('Frame length must be a positive integer number of samples.', {
+      details: String(frameSamples),
+    });
   }
   return frameSamples;
 }
@@ -56,7 +59,9 @@ export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEc
   const frameSamples = frameSamplesOf(parameters);
   const { channels } = parameters;
   if (samples.length % channels !== 0) {
-    throw new EcgParameterError('Sample count is not a multiple of the channel count.', `${samples.length}`);
+    throw new InvalidEcgParametersError('Sample count is not a multiple of the channel count.', {
+      details: `${samples.length}`,
+    });
   }
   const total = samples.length / channels;
   checkFrameSampleCount(Math.min(frameSamples, total) * channels);
@@ -76,6 +81,7 @@ export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEc
     firstSampleIndex: 0,
     timestamp: undefined,
     bitDepth,
+    version: parameters.version ?? ECG_FRAME_VERSION,
   });
   const fields = fieldsOf();
   const fields2 = fieldsOf();
@@ -130,13 +136,12 @@ export function decodeEcg(bytes: Uint8Array): DecodeEcgReturnType {
     const previous = parsedFrames[parsedFrames.length - 1]?.header;
     if (previous) {
       if (h.channels !== previous.channels || h.sampleRate !== previous.sampleRate) {
-        throw new EcgFrameError('ECG frames change channel count or sample rate mid-recording.');
+        throw new InvalidEcgFrameError('ECG frames change channel count or sample rate mid-recording.');
       }
       if (h.firstSampleIndex !== previous.firstSampleIndex + previous.sampleCount) {
-        throw new EcgFrameError(
-          'ECG frames are not contiguous.',
-          `expected ${previous.firstSampleIndex + previous.sampleCount}, got ${h.firstSampleIndex}`,
-        );
+        throw new InvalidEcgFrameError('ECG frames are not contiguous.', {
+          details: `expected ${previous.firstSampleIndex + previous.sampleCount}, got ${h.firstSampleIndex}`,
+        });
       }
     }
     parsedFrames.push(parsed);

@@ -1,5 +1,5 @@
 import { type EncodeEcgParameters, frameSamplesOf, frameTimestamp } from './codec.js';
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 import { checkFrameParameters, decodeFrameAt, type EcgFrame, encodeEcgFrame, parseFrameHeader } from './frame.js';
 
 /**
@@ -42,6 +42,7 @@ export function createEcgEncoderStream(
         bitDepth,
         firstSampleIndex: first + emitted,
         ...(timestamp !== undefined ? { timestamp } : {}),
+        ...(parameters.version !== undefined ? { version: parameters.version } : {}),
       }),
     );
     emitted += count / channels;
@@ -50,7 +51,7 @@ export function createEcgEncoderStream(
   return new TransformStream({
     transform(chunk, controller) {
       if (!(chunk instanceof Int32Array || chunk instanceof Int16Array)) {
-        throw new EcgParameterError('ECG encoder stream chunks must be Int32Array or Int16Array.');
+        throw new InvalidEcgParametersError('ECG encoder stream chunks must be Int32Array or Int16Array.');
       }
       let pos = 0;
       while (pos < chunk.length) {
@@ -63,7 +64,9 @@ export function createEcgEncoderStream(
     },
     flush(controller) {
       if (filled % channels !== 0) {
-        throw new EcgParameterError('ECG stream ended inside a sample set.', `${filled % channels} samples left over`);
+        throw new InvalidEcgParametersError('ECG stream ended inside a sample set.', {
+          details: `${filled % channels} samples left over`,
+        });
       }
       if (filled > 0) emit(controller, filled);
     },

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { designButterworth, designEcgFilter, designNotch, magnitudeResponse } from './biquad.js';
-import { FilterDesignError } from './errors.js';
+import { InvalidFilterParametersError } from './errors.js';
 import { createFilterStream, createStreamingFilter, filterSignal, filterZeroPhase } from './filter.js';
 
 const dB = (x: number) => 20 * Math.log10(x);
@@ -86,7 +86,7 @@ describe('filter design', () => {
       () => designEcgFilter({ preset: 'diagnostic', sampleRate: 128 }),
       () => designEcgFilter({ preset: 'monitoring', sampleRate: 360, mains: 55 as 50 }),
     ];
-    for (const f of bad) expect(f).toThrow(FilterDesignError);
+    for (const f of bad) expect(f).toThrow(InvalidFilterParametersError);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Biquad } from './biquad.js';
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 
 /** Options shared by the filter functions. */
 export interface FilterOptions {
@@ -21,7 +21,7 @@ export interface StreamingFilter {
 function channelsOf(options: FilterOptions | undefined): number {
   const channels = options?.channels ?? 1;
   if (!Number.isInteger(channels) || channels < 1)
-    throw new EcgParameterError('Invalid channel count.', String(channels));
+    throw new InvalidEcgParametersError('Invalid channel count.', { details: String(channels) });
   return channels;
 }
 
@@ -179,7 +179,9 @@ export function filterZeroPhase(
 ): Float64Array {
   const channels = channelsOf(options);
   if (samples.length % channels !== 0) {
-    throw new EcgParameterError('Sample count is not a multiple of the channel count.', String(samples.length));
+    throw new InvalidEcgParametersError('Sample count is not a multiple of the channel count.', {
+      details: String(samples.length),
+    });
   }
   const n = samples.length / channels;
   const out = new Float64Array(samples.length);

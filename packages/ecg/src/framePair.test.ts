@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRecord } from '../test/data.js';
 import { lcg } from '../test/random.js';
 import { decodeEcg, encodeEcg } from './codec.js';
-import { EcgFrameError, EcgParameterError } from './errors.js';
+import { InvalidEcgFrameError, InvalidEcgParametersError } from './errors.js';
 import { decodeEcgFrame, ECG_MAX_FRAME_SAMPLES, encodeEcgFrame, parseFrameAt } from './frame.js';
 import { crc16 } from './internal/crc16.js';
 import { wasmFrameBodyReady } from './internal/frameBodyWasm.js';
@@ -40,7 +40,7 @@ function decodeOneByOne(bytes: Uint8Array): Int32Array | string {
       pos += frameLength;
     }
   } catch (error) {
-    expect(error).toBeInstanceOf(EcgFrameError);
+    expect(error).toBeInstanceOf(InvalidEcgFrameError);
     return (error as Error).message;
   }
   return Int32Array.from(out);
@@ -50,7 +50,7 @@ function decodeAll(bytes: Uint8Array): Int32Array | string {
   try {
     return decodeEcg(bytes).samples;
   } catch (error) {
-    expect(error).toBeInstanceOf(EcgFrameError);
+    expect(error).toBeInstanceOf(InvalidEcgFrameError);
     return (error as Error).message;
   }
 }
@@ -117,7 +117,7 @@ describe('frames coded two at a time', () => {
   it('refuse frames over the size limit with a typed error, before any work', () => {
     const x = new Int32Array(ECG_MAX_FRAME_SAMPLES + 2);
     expect(() => encodeEcg(x, { sampleRate: 1000, channels: 2, frameSamples: x.length / 2 })).toThrow(
-      EcgParameterError,
+      InvalidEcgParametersError,
     );
     // The same samples in frames under the limit are fine.
     expect(decodeEcg(encodeEcg(x, { sampleRate: 1000, channels: 2 })).samples.length).toBe(x.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 import { createHeartRateAlerts, type HeartRateAlert } from './heartRateAlerts.js';
 
 function run(rates: number[], options: Partial<Parameters<typeof createHeartRateAlerts>[0]> = {}): HeartRateAlert[] {
@@ -56,10 +56,10 @@ describe('heart-rate alerts', () => {
 
   it('rejects impossible limits', () => {
     expect(() => createHeartRateAlerts({ sampleRate: 360, bradycardiaBelow: 130, tachycardiaAbove: 120 })).toThrow(
-      EcgParameterError,
+      InvalidEcgParametersError,
     );
-    expect(() => createHeartRateAlerts({ sampleRate: 0 })).toThrow(EcgParameterError);
-    expect(() => createHeartRateAlerts({ sampleRate: 360, pauseAfter: -1 })).toThrow(EcgParameterError);
-    expect(() => createHeartRateAlerts({ sampleRate: 360, sustainBeats: 0 })).toThrow(EcgParameterError);
+    expect(() => createHeartRateAlerts({ sampleRate: 0 })).toThrow(InvalidEcgParametersError);
+    expect(() => createHeartRateAlerts({ sampleRate: 360, pauseAfter: -1 })).toThrow(InvalidEcgParametersError);
+    expect(() => createHeartRateAlerts({ sampleRate: 360, sustainBeats: 0 })).toThrow(InvalidEcgParametersError);
   });
 });

@@ -1,4 +1,4 @@
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 import type { QrsBeat } from './qrsDetector.js';
 
 /** Kinds of heart-rate alert. */
@@ -70,12 +70,14 @@ export function createHeartRateAlerts(parameters: HeartRateAlertsParameters): He
   const sustain = parameters.sustainBeats ?? 4;
   const positive = (x: number) => Number.isFinite(x) && x > 0;
   if (!positive(fs) || !positive(brady) || !positive(tachy) || !positive(pauseAfter)) {
-    throw new EcgParameterError('Heart-rate alert limits and sample rate must be positive numbers.');
+    throw new InvalidEcgParametersError('Heart-rate alert limits and sample rate must be positive numbers.');
   }
   if (brady >= tachy)
-    throw new EcgParameterError('Bradycardia limit must be below the tachycardia limit.', `${brady} >= ${tachy}`);
+    throw new InvalidEcgParametersError('Bradycardia limit must be below the tachycardia limit.', {
+      details: `${brady} >= ${tachy}`,
+    });
   if (!Number.isInteger(averageBeats) || averageBeats < 1 || !Number.isInteger(sustain) || sustain < 1) {
-    throw new EcgParameterError('averageBeats and sustainBeats must be positive integers.');
+    throw new InvalidEcgParametersError('averageBeats and sustainBeats must be positive integers.');
   }
   const active = new Set<HeartRateAlertType>();
   const rrs: number[] = [];

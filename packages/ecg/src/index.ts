@@ -22,7 +22,16 @@ export {
   encodeEcg,
 } from './codec.js';
 export { createEcgDecoderStream, createEcgEncoderStream } from './codecStreams.js';
-export { EcgFrameError, EcgParameterError, FilterDesignError, WfdbFormatError } from './errors.js';
+export {
+  EcgFrameError,
+  EcgParameterError,
+  FilterDesignError,
+  InvalidEcgFrameError,
+  InvalidEcgParametersError,
+  InvalidFilterParametersError,
+  InvalidWfdbFileError,
+  WfdbFormatError,
+} from './errors.js';
 export {
   createFilterStream,
   createStreamingFilter,

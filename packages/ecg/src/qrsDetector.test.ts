@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadAnnotations, loadRecord } from '../test/data.js';
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 import { createQrsDetector, detectQrs, type QrsBeat } from './qrsDetector.js';
 import { scoreBeats } from './scoreBeats.js';
 import { flutterEpisodes, isBeatSymbol } from './wfdbAnnotations.js';
@@ -199,9 +199,9 @@ describe('QRS detector', () => {
   });
 
   it('rejects invalid parameters', () => {
-    expect(() => createQrsDetector({ sampleRate: 50 })).toThrow(EcgParameterError);
-    expect(() => createQrsDetector({ sampleRate: 360, channels: 2, leads: [2] })).toThrow(EcgParameterError);
-    expect(() => createQrsDetector({ sampleRate: 360, channels: 0 })).toThrow(EcgParameterError);
-    expect(() => createQrsDetector({ sampleRate: 360, leads: [] })).toThrow(EcgParameterError);
+    expect(() => createQrsDetector({ sampleRate: 50 })).toThrow(InvalidEcgParametersError);
+    expect(() => createQrsDetector({ sampleRate: 360, channels: 2, leads: [2] })).toThrow(InvalidEcgParametersError);
+    expect(() => createQrsDetector({ sampleRate: 360, channels: 0 })).toThrow(InvalidEcgParametersError);
+    expect(() => createQrsDetector({ sampleRate: 360, leads: [] })).toThrow(InvalidEcgParametersError);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 import { grossScore, scoreBeats } from './scoreBeats.js';
 import { flutterEpisodes, parseWfdbAnnotations } from './wfdbAnnotations.js';
 
@@ -42,7 +42,7 @@ describe('scoreBeats (EC57-style)', () => {
   });
 
   it('rejects unsorted input', () => {
-    expect(() => scoreBeats({ reference: [2, 1], detected: [], sampleRate: 360 })).toThrow(EcgParameterError);
+    expect(() => scoreBeats({ reference: [2, 1], detected: [], sampleRate: 360 })).toThrow(InvalidEcgParametersError);
   });
 
   it('extracts flutter episodes from [ and ] annotations', () => {

@@ -1,4 +1,4 @@
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 
 /** Parameters of {@link scoreBeats}. */
 export interface ScoreBeatsParameters {
@@ -59,7 +59,8 @@ function stats(truePositives: number, falseNegatives: number, falsePositives: nu
  */
 export function scoreBeats(parameters: ScoreBeatsParameters): BeatScore {
   const { sampleRate } = parameters;
-  if (!(sampleRate > 0)) throw new EcgParameterError('Sample rate must be positive.', String(sampleRate));
+  if (!(sampleRate > 0))
+    throw new InvalidEcgParametersError('Sample rate must be positive.', { details: String(sampleRate) });
   const w = Math.round((parameters.window ?? 0.15) * sampleRate);
   const start = parameters.start ?? 0;
   const end = parameters.end ?? Number.POSITIVE_INFINITY;
@@ -70,7 +71,7 @@ export function scoreBeats(parameters: ScoreBeatsParameters): BeatScore {
   const det = inRange(parameters.detected);
   for (const xs of [ref, det]) {
     for (let i = 1; i < xs.length; i++) {
-      if (xs[i]! < xs[i - 1]!) throw new EcgParameterError('Beat positions must be ascending.');
+      if (xs[i]! < xs[i - 1]!) throw new InvalidEcgParametersError('Beat positions must be ascending.');
     }
   }
   let tp = 0;

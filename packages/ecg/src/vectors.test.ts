@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EcgFrameError } from './errors.js';
+import { InvalidEcgFrameError } from './errors.js';
 import { decodeEcgFrame, ECG_FRAME_VERSION, type EncodeEcgFrameParameters, encodeEcgFrame } from './frame.js';
 import { setWasmFrameBody } from './internal/frameBodyWasm.js';
 
@@ -42,7 +42,7 @@ describe.each([
         timestamp: v.parameters.timestamp,
       });
       // The last byte is part of the checksum: dropping or changing it is detected.
-      expect(() => decodeEcgFrame(bytes.subarray(0, bytes.length - 1))).toThrow(EcgFrameError);
+      expect(() => decodeEcgFrame(bytes.subarray(0, bytes.length - 1))).toThrow(InvalidEcgFrameError);
     });
   }
 });

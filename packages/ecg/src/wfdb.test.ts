@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXCERPTS, EXCERPTS_DIR, loadAnnotations, loadRecord } from '../test/data.js';
-import { WfdbFormatError } from './errors.js';
+import { InvalidWfdbFileError } from './errors.js';
 import { annotationSymbol, isBeatSymbol, parseWfdbAnnotations } from './wfdbAnnotations.js';
 import { parseWfdbHeader } from './wfdbHeader.js';
 import { decodeWfdbSignalFile, readWfdbRecord } from './wfdbSignals.js';
@@ -42,7 +42,7 @@ describe('parseWfdbHeader', () => {
       '100 1 -5\na.dat 212',
       '100 1 360\na.dat zz',
     ]) {
-      expect(() => parseWfdbHeader(text)).toThrow(WfdbFormatError);
+      expect(() => parseWfdbHeader(text)).toThrow(InvalidWfdbFileError);
     }
   });
 });
@@ -63,9 +63,11 @@ describe('decodeWfdbSignalFile', () => {
   });
 
   it('rejects unsupported formats and offsets', () => {
-    expect(() => decodeWfdbSignalFile(new Uint8Array(4), { format: 310, signalCount: 1 })).toThrow(WfdbFormatError);
+    expect(() => decodeWfdbSignalFile(new Uint8Array(4), { format: 310, signalCount: 1 })).toThrow(
+      InvalidWfdbFileError,
+    );
     expect(() => decodeWfdbSignalFile(new Uint8Array(4), { format: 16, signalCount: 1, byteOffset: 9 })).toThrow(
-      WfdbFormatError,
+      InvalidWfdbFileError,
     );
   });
 });
@@ -106,9 +108,9 @@ describe('parseWfdbAnnotations', () => {
   });
 
   it('rejects truncated files', () => {
-    expect(() => parseWfdbAnnotations(new Uint8Array([1]))).toThrow(WfdbFormatError);
-    expect(() => parseWfdbAnnotations(new Uint8Array([0, 0xec, 1, 0]))).toThrow(WfdbFormatError);
-    expect(() => parseWfdbAnnotations(new Uint8Array([5, 0xfc, 0x41]))).toThrow(WfdbFormatError);
+    expect(() => parseWfdbAnnotations(new Uint8Array([1]))).toThrow(InvalidWfdbFileError);
+    expect(() => parseWfdbAnnotations(new Uint8Array([0, 0xec, 1, 0]))).toThrow(InvalidWfdbFileError);
+    expect(() => parseWfdbAnnotations(new Uint8Array([5, 0xfc, 0x41]))).toThrow(InvalidWfdbFileError);
   });
 
   it('names codes', () => {
@@ -177,6 +179,6 @@ describe('real PhysioNet records', () => {
     const ok = new Uint8Array([1, 0, 1, 0, 1, 0, 1, 0]);
     await expect(readWfdbRecord({ header, readFile: () => ok })).resolves.toMatchObject({ length: 4 });
     const bad = new Uint8Array([1, 0, 1, 0, 2, 0, 1, 0]);
-    await expect(readWfdbRecord({ header, readFile: () => bad })).rejects.toThrow(WfdbFormatError);
+    await expect(readWfdbRecord({ header, readFile: () => bad })).rejects.toThrow(InvalidWfdbFileError);
   });
 });

@@ -1,4 +1,4 @@
-import { WfdbFormatError } from './errors.js';
+import { InvalidWfdbFileError } from './errors.js';
 
 /** One annotation of a WFDB (MIT format) annotation file. */
 export interface WfdbAnnotation {
@@ -103,13 +103,15 @@ export function parseWfdbAnnotations(bytes: Uint8Array): WfdbAnnotation[] {
   let current: WfdbAnnotation | undefined;
   let p = 0;
   const word = (): number => {
-    if (p + 2 > bytes.length) throw new WfdbFormatError('WFDB annotation file is truncated.', `at byte ${p}`);
+    if (p + 2 > bytes.length)
+      throw new InvalidWfdbFileError('WFDB annotation file is truncated.', { details: `at byte ${p}` });
     const w = bytes[p]! | (bytes[p + 1]! << 8);
     p += 2;
     return w;
   };
   while (p < bytes.length) {
-    if (p + 1 === bytes.length) throw new WfdbFormatError('WFDB annotation file is truncated.', `at byte ${p}`);
+    if (p + 1 === bytes.length)
+      throw new InvalidWfdbFileError('WFDB annotation file is truncated.', { details: `at byte ${p}` });
     const w = word();
     const code = w >> 10;
     const value = w & 0x3ff;
@@ -134,7 +136,7 @@ export function parseWfdbAnnotations(bytes: Uint8Array): WfdbAnnotation[] {
         if (current) current.channel = channel;
         break;
       case AUX: {
-        if (p + value > bytes.length) throw new WfdbFormatError('WFDB annotation AUX string is truncated.');
+        if (p + value > bytes.length) throw new InvalidWfdbFileError('WFDB annotation AUX string is truncated.');
         let end = p;
         while (end < p + value && bytes[end] !== 0) end++;
         const aux = new TextDecoder('latin1').decode(bytes.subarray(p, end));

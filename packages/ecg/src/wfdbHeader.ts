@@ -1,4 +1,4 @@
-import { WfdbFormatError } from './errors.js';
+import { InvalidWfdbFileError } from './errors.js';
 
 /** One signal line of a WFDB header. */
 export interface WfdbSignalSpec {
@@ -50,13 +50,14 @@ export interface WfdbHeader {
 
 function num(text: string, what: string): number {
   const value = Number(text);
-  if (text === '' || !Number.isFinite(value)) throw new WfdbFormatError(`Invalid ${what} in WFDB header.`, text);
+  if (text === '' || !Number.isFinite(value))
+    throw new InvalidWfdbFileError(`Invalid ${what} in WFDB header.`, { details: text });
   return value;
 }
 
 function int(text: string, what: string): number {
   const value = num(text, what);
-  if (!Number.isInteger(value)) throw new WfdbFormatError(`Invalid ${what} in WFDB header.`, text);
+  if (!Number.isInteger(value)) throw new InvalidWfdbFileError(`Invalid ${what} in WFDB header.`, { details: text });
   return value;
 }
 
@@ -85,37 +86,38 @@ export function parseWfdbHeader(text: string): WfdbHeader {
     lines.push(line);
   }
   const recordLine = lines[0];
-  if (recordLine === undefined) throw new WfdbFormatError('WFDB header has no record line.');
+  if (recordLine === undefined) throw new InvalidWfdbFileError('WFDB header has no record line.');
   const fields = recordLine.split(/\s+/);
   const [nameField = '', countField = ''] = fields;
-  if (nameField.includes('/')) throw new WfdbFormatError('Multi-segment WFDB records are not supported.', nameField);
+  if (nameField.includes('/'))
+    throw new InvalidWfdbFileError('Multi-segment WFDB records are not supported.', { details: nameField });
   const signalCount = int(countField, 'signal count');
-  if (signalCount < 0) throw new WfdbFormatError('Negative signal count in WFDB header.');
+  if (signalCount < 0) throw new InvalidWfdbFileError('Negative signal count in WFDB header.');
   let sampleRate = 250;
   if (fields[2] !== undefined) {
     const freq = fields[2].split('/')[0] ?? '';
     sampleRate = num(freq, 'sampling frequency');
-    if (sampleRate <= 0) throw new WfdbFormatError('Non-positive sampling frequency in WFDB header.', freq);
+    if (sampleRate <= 0)
+      throw new InvalidWfdbFileError('Non-positive sampling frequency in WFDB header.', { details: freq });
   }
   const sampleCount = fields[3] !== undefined ? int(fields[3], 'sample count') : undefined;
   if (lines.length - 1 < signalCount) {
-    throw new WfdbFormatError(
-      'WFDB header has fewer signal lines than signals.',
-      `${lines.length - 1} < ${signalCount}`,
-    );
+    throw new InvalidWfdbFileError('WFDB header has fewer signal lines than signals.', {
+      details: `${lines.length - 1} < ${signalCount}`,
+    });
   }
   const signals: WfdbSignalSpec[] = [];
   for (let i = 0; i < signalCount; i++) {
     const parts = (lines[i + 1] ?? '').split(/\s+/);
     const fileName = parts[0] ?? '';
     const fmt = /^(\d+)(?:x(\d+))?(?::(-?\d+))?(?:\+(\d+))?$/.exec(parts[1] ?? '');
-    if (!fmt) throw new WfdbFormatError('Invalid signal format in WFDB header.', parts[1]);
+    if (!fmt) throw new InvalidWfdbFileError('Invalid signal format in WFDB header.', { details: parts[1] });
     let gain = 200;
     let baseline: number | undefined;
     let units = 'mV';
     if (parts[2] !== undefined) {
       const g = /^([-+0-9.eE]+)(?:\((-?\d+)\))?(?:\/(\S+))?$/.exec(parts[2]);
-      if (!g) throw new WfdbFormatError('Invalid gain in WFDB header.', parts[2]);
+      if (!g) throw new InvalidWfdbFileError('Invalid gain in WFDB header.', { details: parts[2] });
       gain = num(g[1] ?? '', 'gain');
       if (gain === 0) gain = 200;
       if (g[2] !== undefined) baseline = int(g[2], 'baseline');

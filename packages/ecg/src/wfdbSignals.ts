@@ -1,4 +1,4 @@
-import { WfdbFormatError } from './errors.js';
+import { InvalidWfdbFileError } from './errors.js';
 import type { WfdbHeader } from './wfdbHeader.js';
 
 /** Parameters of {@link decodeWfdbSignalFile}. */
@@ -28,9 +28,9 @@ export function decodeWfdbSignalFile(bytes: Uint8Array, parameters: DecodeWfdbSi
   const { format, signalCount } = parameters;
   const offset = parameters.byteOffset ?? 0;
   if (!Number.isInteger(signalCount) || signalCount < 1) {
-    throw new WfdbFormatError('A WFDB signal file needs at least one signal.', String(signalCount));
+    throw new InvalidWfdbFileError('A WFDB signal file needs at least one signal.', { details: String(signalCount) });
   }
-  if (offset < 0 || offset > bytes.length) throw new WfdbFormatError('WFDB byte offset lies outside the file.');
+  if (offset < 0 || offset > bytes.length) throw new InvalidWfdbFileError('WFDB byte offset lies outside the file.');
   const available = bytes.length - offset;
   if (format === 16) {
     const frames = Math.floor(available / 2 / signalCount);
@@ -57,7 +57,9 @@ export function decodeWfdbSignalFile(bytes: Uint8Array, parameters: DecodeWfdbSi
     if (i < n) out[i] = ((bytes[p]! | ((bytes[p + 1]! & 0x0f) << 8)) << 20) >> 20;
     return out;
   }
-  throw new WfdbFormatError('Unsupported WFDB signal format (212 and 16 are supported).', String(format));
+  throw new InvalidWfdbFileError('Unsupported WFDB signal format (212 and 16 are supported).', {
+    details: String(format),
+  });
 }
 
 /** A WFDB record's samples, all signals interleaved. */
@@ -102,7 +104,7 @@ export async function readWfdbRecord(parameters: ReadWfdbRecordParameters): Prom
   const selected = parameters.signals ?? header.signals.map((_, index) => index);
   for (const index of selected) {
     if (!Number.isInteger(index) || index < 0 || index >= header.signalCount) {
-      throw new WfdbFormatError('Requested WFDB signal does not exist.', String(index));
+      throw new InvalidWfdbFileError('Requested WFDB signal does not exist.', { details: String(index) });
     }
   }
   const channels = selected.length;
@@ -110,7 +112,7 @@ export async function readWfdbRecord(parameters: ReadWfdbRecordParameters): Prom
   header.signals.forEach((signal, index) => {
     if (!selected.includes(index)) return;
     if (signal.samplesPerFrame !== 1) {
-      throw new WfdbFormatError('Multi-frequency WFDB records are not supported.', signal.fileName);
+      throw new InvalidWfdbFileError('Multi-frequency WFDB records are not supported.', { details: signal.fileName });
     }
     const group = groups.get(signal.fileName) ?? [];
     group.push(index);
@@ -123,7 +125,9 @@ export async function readWfdbRecord(parameters: ReadWfdbRecordParameters): Prom
     for (const index of indices) {
       const s = header.signals[index]!;
       if (s.format !== first.format || s.byteOffset !== first.byteOffset) {
-        throw new WfdbFormatError('Signals sharing a WFDB file must share format and offset.', fileName);
+        throw new InvalidWfdbFileError('Signals sharing a WFDB file must share format and offset.', {
+          details: fileName,
+        });
       }
     }
     const bytes = await parameters.readFile(fileName);
@@ -135,7 +139,9 @@ export async function readWfdbRecord(parameters: ReadWfdbRecordParameters): Prom
     });
     const fileLength = data.length / inFile;
     if (header.sampleCount && fileLength < header.sampleCount) {
-      throw new WfdbFormatError('WFDB signal file is shorter than the header says.', `${fileName}: ${fileLength}`);
+      throw new InvalidWfdbFileError('WFDB signal file is shorter than the header says.', {
+        details: `${fileName}: ${fileLength}`,
+      });
     }
     length = Math.min(length, fileLength);
     decoded.push({ indices, data, length: fileLength });
@@ -157,10 +163,14 @@ export async function readWfdbRecord(parameters: ReadWfdbRecordParameters): Prom
         sum = (sum + v) | 0;
       }
       if (spec.checksum !== undefined && (sum & 0xffff) !== (spec.checksum & 0xffff)) {
-        throw new WfdbFormatError('WFDB signal checksum mismatch.', `${spec.fileName} signal ${signal}`);
+        throw new InvalidWfdbFileError('WFDB signal checksum mismatch.', {
+          details: `${spec.fileName} signal ${signal}`,
+        });
       }
       if (spec.initialValue !== undefined && length > 0 && data[j] !== spec.initialValue) {
-        throw new WfdbFormatError('WFDB signal initial value mismatch.', `${spec.fileName} signal ${signal}`);
+        throw new InvalidWfdbFileError('WFDB signal initial value mismatch.', {
+          details: `${spec.fileName} signal ${signal}`,
+        });
       }
     });
   }

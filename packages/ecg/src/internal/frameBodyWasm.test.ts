@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadRecord } from '../../test/data.js';
 import { lcg } from '../../test/random.js';
-import { EcgFrameError, EcgParameterError } from '../errors.js';
+import { InvalidEcgFrameError, InvalidEcgParametersError } from '../errors.js';
 import { decodeEcgFrame, encodeEcgFrame } from '../frame.js';
 import { crc16 } from './crc16.js';
 import { setWasmFrameBody, wasmFrameBodyReady } from './frameBodyWasm.js';
@@ -31,7 +31,7 @@ function decodeWith(wasm: boolean, bytes: Uint8Array): Int32Array | string {
   try {
     return decodeEcgFrame(bytes).samples;
   } catch (error) {
-    expect(error).toBeInstanceOf(EcgFrameError);
+    expect(error).toBeInstanceOf(InvalidEcgFrameError);
     return (error as Error).message;
   } finally {
     setWasmFrameBody(true);
@@ -130,8 +130,8 @@ describe('the WebAssembly frame body', () => {
     const parameters = { sampleRate: 360, channels: 2, bitDepth: 12 };
     const wasm = encodeWith(true, samples, parameters);
     const js = encodeWith(false, samples, parameters);
-    expect(wasm).toBeInstanceOf(EcgParameterError);
-    expect((wasm as EcgParameterError).details).toBe('samples[3] = 2048');
+    expect(wasm).toBeInstanceOf(InvalidEcgParametersError);
+    expect((wasm as InvalidEcgParametersError).details).toBe('samples[3] = 2048');
     expect(hex(wasm)).toBe(hex(js));
   });
 
