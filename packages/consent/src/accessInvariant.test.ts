@@ -22,7 +22,7 @@ import {
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
 import { grantAccess } from './grantAccess.js';
-import { recordsOf } from './internal/chain.js';
+import { recordsOf } from './internal/records.js';
 import { readRecord } from './readRecords.js';
 import { revokeAccess } from './revokeAccess.js';
 import type { AccessScope } from './scope.js';

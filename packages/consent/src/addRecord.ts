@@ -4,8 +4,9 @@ import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { readersForCategory } from './internal/access.js';
 import { anchorStoredRecord, recordIdOf } from './internal/anchorRecord.js';
-import { encryptionKeyOf, type TransactionInfo, transactionInfo } from './internal/chain.js';
 import { beginAction, endAction, forgetReaders, markStep, recordReaders } from './internal/journal.js';
+import { encryptionKeyOf } from './internal/state.js';
+import { type TransactionInfo, transactionInfo } from './internal/transactions.js';
 import type { Hex } from './scope.js';
 
 /** Parameters of {@link addRecord}. */

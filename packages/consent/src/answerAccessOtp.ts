@@ -2,7 +2,7 @@ import { getAddress, isHexString } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { getPendingRequest } from './getPendingRequest.js';
-import { encryptionKeyOf } from './internal/chain.js';
+import { encryptionKeyOf } from './internal/state.js';
 import { sealOtpResponse } from './otpResponse.js';
 import type { Hex } from './scope.js';
 

@@ -2,7 +2,7 @@ import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { getPendingRequest } from './getPendingRequest.js';
 import { type GrantAccessReturnType, grantAccess } from './grantAccess.js';
-import { chainNow } from './internal/chain.js';
+import { chainNow } from './internal/blockTimes.js';
 import type { AccessScope } from './scope.js';
 
 /** Parameters of {@link approveRequest}. */
@@ -43,6 +43,3 @@ export async function approveRequest(
     expiresAt: parameters.expiresAt ?? (await chainNow(client)) + request.duration,
   });
 }
-
-/** @internal Until the test that imports it from here moves to ./grantAccess.js. */
-export { grantAccess } from './grantAccess.js';

@@ -4,7 +4,7 @@ import type { ConsentClient } from './client.js';
 import { OtpRejectedError } from './errors.js';
 import { getPendingRequest } from './getPendingRequest.js';
 import type { GrantAccessReturnType, grantAccess } from './grantAccess.js';
-import { chainNow } from './internal/chain.js';
+import { chainNow } from './internal/blockTimes.js';
 import { bindingOf } from './internal/otpBinding.js';
 import { openOtpResponse } from './otpResponse.js';
 import { purposeOfUseFromNumber } from './purposeOfUse.js';

@@ -1,5 +1,5 @@
 import type { ConsentClient } from './client.js';
-import { patientAction, type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 
 /** The contracts that verify the patient's signed (relayed) actions. */
 const SIGNED_BY_PATIENT = ['consentManager', 'delegationRegistry', 'recordRegistry', 'identityRegistry'] as const;

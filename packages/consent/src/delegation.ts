@@ -1,4 +1,4 @@
-import { delegationScopeHash } from '@mhrchain/contracts';
+import { DelegationStatus, delegationScopeHash } from '@mhrchain/contracts';
 import { getAddress, type TransactionReceipt } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
@@ -10,15 +10,10 @@ import {
   releaseTo,
   rotateRecords,
 } from './internal/access.js';
-import {
-  DELEGATION_PENDING,
-  delegationOf,
-  patientAction,
-  recordsOf,
-  type TransactionInfo,
-  transactionInfo,
-} from './internal/chain.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
+import { recordsOf } from './internal/records.js';
+import { delegationOf } from './internal/state.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 import type { JournalValue } from './journal.js';
 import { type AccessScope, toScopeTuple } from './scope.js';
 
@@ -103,7 +98,11 @@ export async function approveDelegation(
   const colleague = getAddress(parameters.colleague);
   const delegation = await delegationOf(client, client.address, colleague);
   const request = await latestDelegationRequest(client, client.address, colleague);
-  if (delegation.status !== DELEGATION_PENDING || !request || Number(delegation.serial) !== request.serial)
+  if (
+    Number(delegation.status) !== DelegationStatus.Pending ||
+    !request ||
+    Number(delegation.serial) !== request.serial
+  )
     throw new InvalidConsentParametersError(`No pending delegation to ${colleague}.`);
   if (parameters.serial !== undefined && parameters.serial !== request.serial)
     throw new InvalidConsentParametersError(
@@ -167,7 +166,7 @@ export async function rejectDelegation(
   const colleague = getAddress(parameters.colleague);
   if (parameters.serial !== undefined) {
     const pending = await delegationOf(client, client.address, colleague);
-    if (pending.status !== DELEGATION_PENDING || Number(pending.serial) !== parameters.serial)
+    if (Number(pending.status) !== DelegationStatus.Pending || Number(pending.serial) !== parameters.serial)
       throw new InvalidConsentParametersError(
         `Delegation request ${parameters.serial} to ${colleague} is not pending.`,
       );

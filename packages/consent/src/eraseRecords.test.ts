@@ -23,14 +23,15 @@ import {
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
-import { grantAccess } from './approveRequest.js';
 import { type ConsentClient, createConsentClient } from './client.js';
 import { eraseRecords } from './eraseRecords.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { timelineToFhirAuditEvents } from './fhir.js';
 import { getTimeline } from './getTimeline.js';
-import { canRead, recordsOf } from './internal/chain.js';
+import { grantAccess } from './grantAccess.js';
 import { pendingActions } from './internal/journal.js';
+import { recordsOf } from './internal/records.js';
+import { canRead } from './internal/state.js';
 import { listReadableRecords, readRecord } from './readRecords.js';
 import { revokeAccess } from './revokeAccess.js';
 import { shredKeys } from './shredKeys.js';

@@ -3,8 +3,9 @@ import type { TransactionReceipt } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { type ChainRecord, patientAction, recordsOf, type TransactionInfo, transactionInfo } from './internal/chain.js';
 import { beginAction, endAction, forgetReaders, markStep } from './internal/journal.js';
+import { type ChainRecord, recordsOf } from './internal/records.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 import type { PendingAction } from './journal.js';
 import type { Hex } from './scope.js';
 

@@ -1,7 +1,9 @@
 import type { consentManagerAbi, DecodedEvent } from '@mhrchain/contracts';
+import { RequestStatus } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { queryLogs, REQUEST_PENDING, requestOf } from './internal/chain.js';
+import { queryLogs } from './internal/logs.js';
+import { requestOf } from './internal/state.js';
 import { type PurposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
@@ -64,7 +66,7 @@ export async function getPendingRequest(
   const patient = getAddress(parameters.patient ?? client.address);
   const doctor = getAddress(parameters.doctor);
   const state = await requestOf(client, patient, doctor);
-  if (state.status !== REQUEST_PENDING) return undefined;
+  if (Number(state.status) !== RequestStatus.Pending) return undefined;
   const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, doctor);
   const last = client.chain.consentManager.decodeLogs(logs).at(-1);
   if (last?.eventName !== 'AccessRequested') return undefined;

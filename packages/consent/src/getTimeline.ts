@@ -5,10 +5,10 @@ import {
   readTimeline,
   type TimelineEntry,
 } from '@mhrchain/contracts';
-import { getAddress, type Log, zeroPadValue } from 'ethers';
+import { getAddress, getBytes, type Log, zeroPadValue } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
-import { blockTimes, chainNow, hexToBytes } from './internal/chain.js';
+import { blockTimes, chainNow } from './internal/blockTimes.js';
 import { purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { fromScopeTuple, type Hex } from './scope.js';
@@ -28,7 +28,7 @@ export interface GetTimelineParameters {
 
 const cidString = (hex: string) => {
   try {
-    return CID.decode(hexToBytes(hex)).toString();
+    return CID.decode(getBytes(hex)).toString();
   } catch {
     return hex;
   }

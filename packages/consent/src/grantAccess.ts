@@ -1,18 +1,14 @@
+import { GrantStatus } from '@mhrchain/contracts';
 import type { TransactionReceipt } from 'ethers';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { latestGrant, type PublishedVersion } from './internal/access.js';
-import {
-  chainNow,
-  GRANT_ACTIVE,
-  grantOf,
-  patientAction,
-  type TransactionInfo,
-  transactionInfo,
-} from './internal/chain.js';
+import { chainNow } from './internal/blockTimes.js';
 import { finishGrant } from './internal/grant.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
+import { grantOf } from './internal/state.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 import type { JournalValue } from './journal.js';
 import { type AccessScope, toScopeTuple } from './scope.js';
 
@@ -65,7 +61,8 @@ export async function grantAccess(
     throw new InvalidConsentParametersError(`${doctor} is not an attested doctor.`);
   // Replacing a live grant may narrow it: the records of the old scope are checked again once the new one lands.
   const current = await grantOf(client, client.address, doctor);
-  const previous = current.status === GRANT_ACTIVE ? await latestGrant(client, client.address, doctor) : undefined;
+  const previous =
+    Number(current.status) === GrantStatus.Active ? await latestGrant(client, client.address, doctor) : undefined;
   // The grant lands before any key is released: a crash or a refused transaction in between leaves less access than
   // the chain shows, never more. resumePendingActions finishes the release.
   const action = await beginAction(client, 'grantAccess', {

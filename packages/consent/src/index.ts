@@ -82,7 +82,7 @@ export { type GetTimelineParameters, getTimeline } from './getTimeline.js';
 export { type GrantAccessParameters, type GrantAccessReturnType, grantAccess } from './grantAccess.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
 export { type CreateIndexedDbJournalStoreParameters, createIndexedDbJournalStore } from './indexedDbJournalStore.js';
-export type { TransactionInfo } from './internal/chain.js';
+export type { TransactionInfo } from './internal/transactions.js';
 export {
   type IssueAccessOtpParameters,
   type IssueAccessOtpReturnType,

@@ -1,6 +1,7 @@
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { grantOf, lastPerKey, queryLogs } from './internal/chain.js';
+import { lastPerKey, queryLogs } from './internal/logs.js';
+import { grantOf } from './internal/state.js';
 import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
 
 /** A doctor's live grant from a patient: who may read what, since when and until when. */

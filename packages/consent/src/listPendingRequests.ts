@@ -1,7 +1,9 @@
+import { RequestStatus } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { type PendingRequest, pendingRequestOf } from './getPendingRequest.js';
-import { lastPerKey, queryLogs, REQUEST_PENDING, requestOf } from './internal/chain.js';
+import { lastPerKey, queryLogs } from './internal/logs.js';
+import { requestOf } from './internal/state.js';
 
 /** Parameters of {@link listPendingRequests}. */
 export interface ListPendingRequestsParameters {
@@ -38,5 +40,5 @@ export async function listPendingRequests(
     (event): PendingRequest[] => (event.eventName === 'AccessRequested' ? [pendingRequestOf(event)] : []),
   );
   const states = await Promise.all(requests.map((request) => requestOf(client, patient, request.doctor)));
-  return requests.filter((_, i) => states[i]!.status === REQUEST_PENDING);
+  return requests.filter((_, i) => Number(states[i]!.status) === RequestStatus.Pending);
 }

@@ -3,8 +3,11 @@ import { getAddress } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { blockTimes, canRead, queryLogs, recordsOf } from './internal/chain.js';
+import { blockTimes } from './internal/blockTimes.js';
+import { queryLogs } from './internal/logs.js';
 import { payloadStream } from './internal/payload.js';
+import { recordsOf } from './internal/records.js';
+import { canRead } from './internal/state.js';
 import type { Hex } from './scope.js';
 
 /** A record a doctor or colleague may read now. */

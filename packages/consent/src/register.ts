@@ -1,5 +1,6 @@
+import { hexlify } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { bytesToHex, patientAction, type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 
 /** What the register flows return. */
 export type RegisterReturnType = TransactionInfo;
@@ -17,7 +18,7 @@ export type RegisterReturnType = TransactionInfo;
  * ```
  */
 export async function registerPatient(client: ConsentClient): Promise<RegisterReturnType> {
-  const encryptionKey = bytesToHex(client.identity.publicKey);
+  const encryptionKey = hexlify(client.identity.publicKey);
   const receipt = await patientAction(client, 'Register', { account: client.address, encryptionKey }, () =>
     client.chain.identityRegistry.write.register(encryptionKey),
   );

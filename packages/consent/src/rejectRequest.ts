@@ -2,7 +2,7 @@ import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { getPendingRequest } from './getPendingRequest.js';
-import { patientAction, type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 
 /** Parameters of {@link rejectRequest}. */
 export interface RejectRequestParameters {

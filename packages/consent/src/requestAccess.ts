@@ -1,5 +1,5 @@
 import type { ConsentClient } from './client.js';
-import { type TransactionInfo, transactionInfo } from './internal/chain.js';
+import { type TransactionInfo, transactionInfo } from './internal/transactions.js';
 import { type PurposeOfUse, purposeOfUse } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
 import { type AccessScope, type Hex, toScopeTuple } from './scope.js';

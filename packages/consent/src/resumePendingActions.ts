@@ -1,3 +1,4 @@
+import { GrantStatus } from '@mhrchain/contracts';
 import { rewrapEnvelope } from '@mhrchain/core';
 import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
@@ -5,12 +6,14 @@ import type { ConsentClient } from './client.js';
 import { resumeEraseRecords } from './eraseRecords.js';
 import { type Rotation, readersForCategory, releaseTo } from './internal/access.js';
 import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
-import { encryptionKeyOf, GRANT_ACTIVE, grantOf, patientAction, recordsOf } from './internal/chain.js';
 import { delegationApproved } from './internal/delegationState.js';
 import { dropVersion } from './internal/dropVersion.js';
 import { finishGrant, grantLanded } from './internal/grant.js';
 import { endAction, forgetReaders, markStep, pendingActions, recordReaders } from './internal/journal.js';
 import { reconcileRecords } from './internal/reconcile.js';
+import { recordsOf } from './internal/records.js';
+import { encryptionKeyOf, grantOf } from './internal/state.js';
+import { patientAction } from './internal/transactions.js';
 import type { PendingAction } from './journal.js';
 import type { AccessScope } from './scope.js';
 
@@ -75,7 +78,7 @@ async function resumeRevoke(client: ConsentClient, action: PendingAction): Promi
   const serial = action.data.serial as number;
   const grant = await grantOf(client, client.address, doctor);
   // Only the grant the patient meant to end: a grant given after the crash (another serial) stays.
-  if (action.step === 'intent' && grant.status === GRANT_ACTIVE && Number(grant.serial) === serial) {
+  if (action.step === 'intent' && Number(grant.status) === GrantStatus.Active && Number(grant.serial) === serial) {
     await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
       client.chain.consentManager.write.revokeAccess(doctor),
     );

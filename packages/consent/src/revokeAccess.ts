@@ -8,17 +8,11 @@ import {
   recordsInScope,
   rotateRecords,
 } from './internal/access.js';
-import {
-  type ChainRecord,
-  delegationOf,
-  grantees,
-  grantOf,
-  patientAction,
-  recordsOf,
-  type TransactionInfo,
-  transactionInfo,
-} from './internal/chain.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
+import { grantees } from './internal/logs.js';
+import { type ChainRecord, recordsOf } from './internal/records.js';
+import { delegationOf, grantOf } from './internal/state.js';
+import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 
 export type { PublishedVersion, Rotation } from './internal/access.js';
 

@@ -1,3 +1,4 @@
+import { DelegationStatus, GrantStatus } from '@mhrchain/contracts';
 import type { ConsentClient } from './client.js';
 import {
   latestDelegationRequest,
@@ -7,16 +8,10 @@ import {
   recordsInScope,
   rotateRecords,
 } from './internal/access.js';
-import {
-  type ChainRecord,
-  chainNow,
-  DELEGATION_APPROVED,
-  delegationOf,
-  GRANT_ACTIVE,
-  grantees,
-  grantOf,
-  recordsOf,
-} from './internal/chain.js';
+import { chainNow } from './internal/blockTimes.js';
+import { grantees } from './internal/logs.js';
+import { type ChainRecord, recordsOf } from './internal/records.js';
+import { delegationOf, grantOf } from './internal/state.js';
 
 /** Parameters of {@link rotateExpiredAccess}. */
 export interface RotateExpiredAccessParameters {
@@ -57,13 +52,13 @@ export async function rotateExpiredAccess(
   };
   for (const account of await grantees(client, client.address)) {
     const grant = await grantOf(client, client.address, account);
-    if (grant.status === GRANT_ACTIVE && Number(grant.expiresAt) <= now) {
+    if (Number(grant.status) === GrantStatus.Active && Number(grant.expiresAt) <= now) {
       const latest = await latestGrant(client, client.address, account);
       for (const record of recordsInScope(records, latest?.scope ?? { kind: 'all' }))
         if ((await publishedAt(record)) < Number(grant.expiresAt)) affected.set(record.recordId, record);
     }
     const delegation = await delegationOf(client, client.address, account);
-    if (delegation.status === DELEGATION_APPROVED && Number(delegation.expiresAt) <= now) {
+    if (Number(delegation.status) === DelegationStatus.Approved && Number(delegation.expiresAt) <= now) {
       const request = await latestDelegationRequest(client, client.address, account);
       for (const record of recordsInScope(records, request?.scope ?? { kind: 'all' }))
         if ((await publishedAt(record)) < Number(delegation.expiresAt)) affected.set(record.recordId, record);

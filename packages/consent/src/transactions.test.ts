@@ -15,7 +15,7 @@ import { describe, expect } from 'vitest';
 import { addRecord } from './addRecord.js';
 import { type ConsentClient, type CreateConsentClientParameters, createConsentClient } from './client.js';
 import { grantAccess } from './grantAccess.js';
-import { recordsOf } from './internal/chain.js';
+import { recordsOf } from './internal/records.js';
 import { createMemoryRecordStore } from './recordStore.js';
 import { attestDoctor, registerDoctor, registerPatient } from './register.js';
 import { revokeAccess } from './revokeAccess.js';

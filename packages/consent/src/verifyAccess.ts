@@ -1,7 +1,7 @@
 import type { ConsentClient } from './client.js';
 import type { PublishedVersion } from './internal/access.js';
-import { recordsOf } from './internal/chain.js';
 import { type AccessViolation, accessViolations, reconcileRecords } from './internal/reconcile.js';
+import { recordsOf } from './internal/records.js';
 
 export type { AccessViolation } from './internal/reconcile.js';
 

@@ -4,21 +4,13 @@ import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import { type AccessScope, fromScopeTuple, type Hex } from '../scope.js';
 import { anchorVersions, type PreparedVersion } from './anchorVersions.js';
-import {
-  type ChainRecord,
-  canRead,
-  delegationOf,
-  encryptionKeyOf,
-  grantees,
-  grantOf,
-  putBlocks,
-  queryLogs,
-  recordsOf,
-  type TransactionInfo,
-} from './chain.js';
 import { dropVersion } from './dropVersion.js';
 import { forgetReaders, readersOf as ledgerReaders, recordReaders } from './journal.js';
+import { grantees, queryLogs } from './logs.js';
 import { payloadStream } from './payload.js';
+import { type ChainRecord, putBlocks, recordsOf } from './records.js';
+import { canRead, delegationOf, encryptionKeyOf, grantOf } from './state.js';
+import type { TransactionInfo } from './transactions.js';
 
 /** The records of `records` that `scope` covers. */
 export function recordsInScope(records: readonly ChainRecord[], scope: AccessScope): ChainRecord[] {

@@ -1,8 +1,8 @@
-import { AbiCoder, keccak256, type TransactionReceipt } from 'ethers';
+import { AbiCoder, hexlify, keccak256, type TransactionReceipt } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
-import { bytesToHex, patientAction } from './chain.js';
+import { patientAction } from './transactions.js';
 
 /** The record id the registry gives `cid` anchored by `patient` (its `recordIdOf`, computed here). */
 export function recordIdOf(patient: string, cid: CID): Hex {
@@ -22,7 +22,7 @@ export async function anchorStoredRecord(
   cid: CID,
   category: number,
 ): Promise<TransactionReceipt> {
-  const hex = bytesToHex(cid.bytes);
+  const hex = hexlify(cid.bytes);
   return patientAction(client, 'AnchorRecord', { patient: client.address, cid: hex, category }, () =>
     client.chain.recordRegistry.write.anchorRecord(hex, category),
   );

@@ -7,10 +7,12 @@ import {
   TransactionRevertedError,
 } from '@mhrchain/contracts';
 import type { TransactionReceipt, TransactionRequest, TransactionResponse } from 'ethers';
+import { hexlify } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
-import { blockTimes, bytesToHex, type TransactionInfo } from './chain.js';
+import { blockTimes } from './blockTimes.js';
+import type { TransactionInfo } from './transactions.js';
 
 /** A new envelope version ready to be anchored. */
 export interface PreparedVersion {
@@ -96,7 +98,7 @@ export async function anchorVersions(
   const batches: { recordIds: Hex[]; cids: string[] }[] = [];
   for (let offset = 0; offset < versions.length; offset += BATCH) {
     const slice = versions.slice(offset, offset + BATCH);
-    batches.push({ recordIds: slice.map((v) => v.recordId), cids: slice.map((v) => bytesToHex(v.cid.bytes)) });
+    batches.push({ recordIds: slice.map((v) => v.recordId), cids: slice.map((v) => hexlify(v.cid.bytes)) });
   }
   let receipts: TransactionReceipt[];
   if (!client.relayerChain) {

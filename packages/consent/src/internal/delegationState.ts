@@ -1,8 +1,9 @@
+import { DelegationStatus } from '@mhrchain/contracts';
 import type { ConsentClient } from '../client.js';
-import { DELEGATION_APPROVED, delegationOf } from './chain.js';
+import { delegationOf } from './state.js';
 
 /** Whether the chain holds the delegation to `colleague` from request `serial` as approved. */
 export async function delegationApproved(client: ConsentClient, colleague: string, serial: number): Promise<boolean> {
   const delegation = await delegationOf(client, client.address, colleague);
-  return delegation.status === DELEGATION_APPROVED && Number(delegation.serial) === serial;
+  return Number(delegation.status) === DelegationStatus.Approved && Number(delegation.serial) === serial;
 }

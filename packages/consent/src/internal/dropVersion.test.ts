@@ -15,7 +15,7 @@ import { addRecord } from '../addRecord.js';
 import { grantAccess } from '../grantAccess.js';
 import { readRecord } from '../readRecords.js';
 import { revokeAccess } from '../revokeAccess.js';
-import { recordsOf } from './chain.js';
+import { recordsOf } from './records.js';
 
 useCrashWorld();
 

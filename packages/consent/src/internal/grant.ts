@@ -1,8 +1,10 @@
+import { GrantStatus } from '@mhrchain/contracts';
 import type { ConsentClient } from '../client.js';
 import { type AccessScope, isScopeWithin } from '../scope.js';
 import { latestGrant, type PublishedVersion, recordsInScope, releaseTo } from './access.js';
-import { GRANT_ACTIVE, grantOf, recordsOf } from './chain.js';
 import { reconcileRecords } from './reconcile.js';
+import { recordsOf } from './records.js';
+import { grantOf } from './state.js';
 
 /** Whether two scopes cover exactly the same records. */
 function sameScope(a: AccessScope, b: AccessScope): boolean {
@@ -17,7 +19,7 @@ export async function grantLanded(
   expiresAt: number,
 ): Promise<boolean> {
   const grant = await grantOf(client, client.address, doctor);
-  if (grant.status !== GRANT_ACTIVE || Number(grant.expiresAt) !== expiresAt) return false;
+  if (Number(grant.status) !== GrantStatus.Active || Number(grant.expiresAt) !== expiresAt) return false;
   const latest = await latestGrant(client, client.address, doctor);
   return latest !== undefined && latest.expiresAt === expiresAt && sameScope(latest.scope, scope);
 }

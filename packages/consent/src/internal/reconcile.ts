@@ -2,8 +2,9 @@ import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
 import { type PublishedVersion, type Rotation, rotateRecords } from './access.js';
-import { type ChainRecord, canRead } from './chain.js';
 import { readersOf } from './journal.js';
+import type { ChainRecord } from './records.js';
+import { canRead } from './state.js';
 
 /** A current record version that someone may open without the chain allowing it (or whose readers are unknown). */
 export interface AccessViolation {
