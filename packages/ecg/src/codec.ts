@@ -3,7 +3,6 @@ import {
   checkFrameParameters,
   checkFrameSampleCount,
   decodeFrameAt,
-  ECG_FRAME_VERSION,
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
@@ -81,7 +80,6 @@ export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEc
     firstSampleIndex: 0,
     timestamp: undefined,
     bitDepth,
-    version: parameters.version ?? ECG_FRAME_VERSION,
   });
   const fields = fieldsOf();
   const fields2 = fieldsOf();

@@ -42,7 +42,6 @@ export function createEcgEncoderStream(
         bitDepth,
         firstSampleIndex: first + emitted,
         ...(timestamp !== undefined ? { timestamp } : {}),
-        ...(parameters.version !== undefined ? { version: parameters.version } : {}),
       }),
     );
     emitted += count / channels;

@@ -179,27 +179,19 @@ if (corpus) {
   const halfB = ds1.filter((_, i) => i % 2 === 1);
 
   // ------------------------------------------------------------------------------------------ tuning on half A
-  // leadSearchBack from "never" to the most permissive: a tie keeps the more conservative setting.
-  const grid = {
-    ratioCap: [1.2, 1.35, 1.5, 1.7, 2],
-    qualityPower: [1, 2, 3],
-    rate: [0.02, 0.05, 0.1],
-    leadSearchBack: [2, 0.5, 0.25],
-  };
+  const grid = { ratioCap: [1.2, 1.35, 1.5, 1.7, 2], qualityPower: [1, 2, 3], rate: [0.02, 0.05, 0.1] };
   let chosen = shipped;
   let chosenErrors = Number.POSITIVE_INFINITY;
   let tried = 0;
   for (const ratioCap of grid.ratioCap) {
     for (const qualityPower of grid.qualityPower) {
       for (const rate of grid.rate) {
-        for (const leadSearchBack of grid.leadSearchBack) {
-          Object.assign(QRS_TUNING, { ...shipped, ratioCap, qualityPower, rate, leadSearchBack });
-          const e = errors(grossScore(halfA.map((c) => score(c, detect(c, [0, 1])))));
-          tried++;
-          if (e < chosenErrors) {
-            chosenErrors = e;
-            chosen = { ...QRS_TUNING };
-          }
+        Object.assign(QRS_TUNING, { ...shipped, ratioCap, qualityPower, rate });
+        const e = errors(grossScore(halfA.map((c) => score(c, detect(c, [0, 1])))));
+        tried++;
+        if (e < chosenErrors) {
+          chosenErrors = e;
+          chosen = { ...QRS_TUNING };
         }
       }
     }
