@@ -52,7 +52,7 @@ describe('approveDelegation against a hostile doctor', () => {
       await doctorA.chain.delegationRegistry.write.requestDelegation(
         patient.address,
         colleague.address,
-        toScopeTuple({ kind: 'all' }) as never,
+        toScopeTuple({ kind: 'all' }),
         expiresAt,
       );
       await expect(approveDelegation(patient, { colleague: colleague.address, serial: 1 })).rejects.toBeInstanceOf(

@@ -53,7 +53,7 @@ export async function requestDelegation(
   const { receipt } = await client.chain.delegationRegistry.write.requestDelegation(
     parameters.patient,
     parameters.colleague,
-    toScopeTuple(parameters.scope) as never,
+    toScopeTuple(parameters.scope),
     parameters.expiresAt,
   );
   return transactionInfo(client, receipt);
@@ -122,7 +122,7 @@ export async function approveDelegation(
   const terms = {
     doctor: request.doctor,
     serial: request.serial,
-    scopeHash: delegationScopeHash(request.scopeTuple as never),
+    scopeHash: delegationScopeHash(request.scopeTuple),
     expiresAt: request.expiresAt,
   };
   // The approval lands before any key is released to the colleague (the ordering rule); the journal keeps the release

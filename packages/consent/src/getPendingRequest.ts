@@ -28,7 +28,7 @@ export function pendingRequestOf(event: DecodedEvent<typeof consentManagerAbi, '
     requestId: requestIdOf({ transactionHash: event.transactionHash, logIndex: event.logIndex }),
     patient: getAddress(event.args.patient),
     doctor: getAddress(event.args.doctor),
-    scope: fromScopeTuple(event.args.scope as never),
+    scope: fromScopeTuple(event.args.scope),
     purpose: purposeOfUseFromNumber(event.args.purpose),
     duration: Number(event.args.duration),
     serial: Number(event.args.serial),

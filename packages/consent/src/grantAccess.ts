@@ -76,8 +76,8 @@ export async function grantAccess(
     receipt = await patientAction(
       client,
       'GrantAccess',
-      { patient: client.address, doctor, scope: tuple as never, expiresAt },
-      () => client.chain.consentManager.write.grantAccess(doctor, tuple as never, expiresAt),
+      { patient: client.address, doctor, scope: tuple, expiresAt },
+      () => client.chain.consentManager.write.grantAccess(doctor, tuple, expiresAt),
     );
   } catch (error) {
     // Nothing was released. The transaction may still land (broadcast, then the answer lost): the journal keeps the

@@ -65,7 +65,7 @@ export async function listActiveGrants(
         patient,
         doctor,
         serial: Number(state.serial),
-        scope: fromScopeTuple(event.args.scope as never),
+        scope: fromScopeTuple(event.args.scope),
         grantedAt: Number(state.grantedAt),
         expiresAt: Number(state.expiresAt),
         transactionHash: event.transactionHash as Hex,

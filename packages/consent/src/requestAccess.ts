@@ -50,7 +50,7 @@ export async function requestAccess(
   const { number: purpose } = purposeOfUse(parameters.purpose);
   const { receipt, events } = await client.chain.consentManager.write.requestAccess(
     patient,
-    toScopeTuple(scope) as never,
+    toScopeTuple(scope),
     purpose,
     duration,
   );

@@ -1,3 +1,4 @@
+import { type Scope, ScopeKind } from '@mhrchain/contracts';
 import { AbiCoder, isHexString, keccak256, solidityPacked } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
 
@@ -6,7 +7,8 @@ export type Hex = `0x${string}`;
 
 /**
  * What a request, grant or delegation covers: every record of the patient, one category of records, or listed
- * record ids (1 to 64). Mirrors the `Scope` struct of the Consent contract.
+ * record ids (1 to 64). The SDK's form of the contracts' `Scope` struct (`Scope` in `@mhrchain/contracts`): convert
+ * with {@link toScopeTuple} and {@link fromScopeTuple}.
  */
 export type AccessScope =
   | { readonly kind: 'all' }
@@ -16,17 +18,17 @@ export type AccessScope =
 /** The most record ids a `records` scope may list (the contract's limit). */
 export const MAX_SCOPE_RECORD_IDS = 64;
 
-const KIND_CODES = { all: 0, category: 1, records: 2 } as const;
-
-/** The scope as the contract's `Scope(uint8 kind,uint16 category,bytes32[] recordIds)` tuple. */
-export interface ScopeTuple {
-  kind: number;
-  category: number;
-  recordIds: Hex[];
-}
+const KIND_CODES = { all: ScopeKind.All, category: ScopeKind.Category, records: ScopeKind.Records } as const;
 
 /**
- * Checks a scope and returns its contract tuple.
+ * The scope as the contract's `Scope(uint8 kind,uint16 category,bytes32[] recordIds)` tuple.
+ *
+ * @deprecated Use `Scope` from `@mhrchain/contracts` (the same type, one name for it).
+ */
+export type ScopeTuple = Scope;
+
+/**
+ * Checks a scope and returns its contract tuple (`Scope` of `@mhrchain/contracts`).
  *
  * @throws {@link InvalidConsentParametersError} when the scope is malformed.
  * @example
@@ -36,7 +38,7 @@ export interface ScopeTuple {
  * toScopeTuple({ kind: 'category', category: 3 }); // { kind: 1, category: 3, recordIds: [] }
  * ```
  */
-export function toScopeTuple(scope: AccessScope): ScopeTuple {
+export function toScopeTuple(scope: AccessScope): Scope {
   switch (scope?.kind) {
     case 'all':
       return { kind: KIND_CODES.all, category: 0, recordIds: [] };

@@ -465,7 +465,7 @@ describe('relayed signatures', () => {
         message: {
           patient: patient.address,
           doctor: doctorA.address,
-          scope: toScopeTuple({ kind: 'all' }) as never,
+          scope: toScopeTuple({ kind: 'all' }),
           expiresAt,
         },
       });

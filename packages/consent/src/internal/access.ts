@@ -1,3 +1,4 @@
+import type { Scope, ScopeKind } from '@mhrchain/contracts';
 import { decryptRecord, encryptRecord, readEnvelopeHeader, rewrapEnvelope } from '@mhrchain/core';
 import { getAddress } from 'ethers';
 import type { CID } from 'multiformats/cid';
@@ -28,7 +29,7 @@ export async function latestGrant(client: ConsentClient, patient: string, doctor
   if (last?.eventName !== 'AccessGranted') return undefined;
   return {
     serial: Number(last.args.serial),
-    scope: fromScopeTuple(last.args.scope as never),
+    scope: fromScopeTuple(last.args.scope),
     expiresAt: Number(last.args.expiresAt),
     blockNumber: last.blockNumber,
   };
@@ -50,9 +51,13 @@ export async function latestDelegationRequest(client: ConsentClient, patient: st
     doctor: getAddress(last.args.doctor),
     /** The request's serial: an approval names it, with the scope hash and the expiry. */
     serial: Number(last.args.serial),
-    scope: fromScopeTuple(last.args.scope as never),
+    scope: fromScopeTuple(last.args.scope),
     /** The scope exactly as the chain logged it (the contracts' tuple), for its EIP-712 hash. */
-    scopeTuple: last.args.scope,
+    scopeTuple: {
+      kind: Number(last.args.scope.kind) as ScopeKind,
+      category: Number(last.args.scope.category),
+      recordIds: last.args.scope.recordIds,
+    } satisfies Scope,
     expiresAt: Number(last.args.expiresAt),
     blockNumber: last.blockNumber,
   };
