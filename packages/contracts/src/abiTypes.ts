@@ -115,6 +115,47 @@ export type EventArgs<TAbi extends Abi, E extends string> = Extract<
   ? AbiTupleType<I, 'out'>
   : never;
 
+/** The indexed inputs of event `E`: the arguments its log carries as topics, which a query can filter on. */
+export type EventIndexedInput<TAbi extends Abi, E extends string> = Extract<
+  NonNullable<Extract<AbiEventItem<TAbi>, { name: E }>['inputs']>[number],
+  { indexed: true }
+>;
+
+/**
+ * What a topic filter accepts for one indexed parameter: a value of its Solidity type (an address or a `bytes32` as a
+ * hex string, a `uintN` as a bigint or a number; a `string` or `bytes` is hashed as the log's topic is). A struct or an
+ * array is logged as a hash of its encoding and cannot be filtered on (`never`).
+ */
+export type AbiTopicValue<P extends AbiParameter> = P['type'] extends 'tuple' | `${string}]`
+  ? never
+  : AbiParameterType<P, 'in'>;
+
+/**
+ * A filter on the indexed arguments of event `E`, by name: a value matches that value, an array of values matches any
+ * of them (OR), and `null` or a missing name matches anything. Only indexed arguments can be named. For an ABI known
+ * only as {@link Abi}, any name is accepted and checked when the query is built.
+ *
+ * @example
+ * ```ts
+ * import type { consentManagerAbi, EventFilterArgs } from '@mhrchain/contracts';
+ *
+ * const args: EventFilterArgs<typeof consentManagerAbi, 'AccessGranted'> = {
+ *   patient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+ *   doctor: ['0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '0x90F79bf6EB2c4f870365E785982E1f101E93b906'],
+ * };
+ * ```
+ */
+export type EventFilterArgs<TAbi extends Abi, E extends string> = Abi extends TAbi
+  ? { readonly [name: string]: unknown }
+  : [EventIndexedInput<TAbi, E>] extends [never]
+    ? { readonly [name: string]: never }
+    : {
+        readonly [P in EventIndexedInput<TAbi, E> as P['name'] & string]?:
+          | AbiTopicValue<P>
+          | readonly AbiTopicValue<P>[]
+          | null;
+      };
+
 /** The custom-error items of an ABI. */
 export type AbiErrorItem<TAbi extends Abi> = Extract<TAbi[number], { type: 'error'; name: string }>;
 

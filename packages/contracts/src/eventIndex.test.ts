@@ -78,7 +78,9 @@ describe('createEventIndex', () => {
         await fullScan(anvil, address, start, toBlock, [ANCHORED, null, bobTopic] as never),
       );
       expect(index.query().map(key)).toEqual(await fullScan(anvil, address, start, toBlock));
-      const events = await index.events(mhrChain.chain.recordRegistry, 'RecordAnchored', [null, bob.address]);
+      const events = await index.events(mhrChain.chain.recordRegistry, 'RecordAnchored', {
+        args: { patient: bob.address },
+      });
       expect(events.map((event) => event.args.patient)).toEqual(Array(5).fill(bob.address));
     },
   );

@@ -1,6 +1,6 @@
 import { InvalidParametersError } from '@mhrchain/core';
 import type { Log, Provider, TopicFilter } from 'ethers';
-import type { Abi, EventName } from './abiTypes.js';
+import type { Abi, EventFilterArgs, EventName } from './abiTypes.js';
 import { EventIndexError } from './chainErrors.js';
 import {
   applyChange,
@@ -9,6 +9,7 @@ import {
   type EventIndexStore,
   type IndexedLog,
 } from './eventIndexStore.js';
+import { eventTopicFilter } from './eventTopics.js';
 import { withRetries } from './internal/retry.js';
 import { createLogReader, type LogReader } from './logReader.js';
 import type { DecodedEvent, TypedContract } from './typedContract.js';
@@ -50,6 +51,17 @@ export interface EventIndexQuery {
   toBlock?: number;
 }
 
+/**
+ * A query of {@link EventIndex.events}: indexed arguments by name (as in `TypedContract.events`) and an inclusive block
+ * range within the indexed blocks.
+ */
+export interface EventIndexEventsQuery<TAbi extends Abi = Abi, E extends string = string> {
+  /** Indexed arguments to match: a value, an array of values (any of them), or `null` / missing (anything). */
+  args?: EventFilterArgs<TAbi, E>;
+  fromBlock?: number;
+  toBlock?: number;
+}
+
 /** What one {@link EventIndex.sync} did. */
 export interface EventIndexSyncResult {
   /** The indexed head after the sync (`fromBlock - 1` when nothing is indexed yet). */
@@ -72,11 +84,14 @@ export interface EventIndex {
   sync(options?: { toBlock?: number }): Promise<EventIndexSyncResult>;
   /** The indexed logs matching `query`, in chain order, up to the indexed head (no request). */
   query(query?: EventIndexQuery): IndexedLog[];
-  /** The indexed logs of event `name` of a typed contract (indexed arguments filter, `null` matches anything), decoded. */
+  /**
+   * The indexed logs of event `name` of a typed contract, filtered by its indexed arguments (`query.args`, by name, as
+   * in `TypedContract.events`), decoded, in chain order (no request).
+   */
   events<TAbi extends Abi, E extends EventName<TAbi>>(
     contract: TypedContract<TAbi>,
     name: E,
-    args?: readonly unknown[],
+    query?: EventIndexEventsQuery<TAbi, E>,
   ): Promise<DecodedEvent<TAbi, E>[]>;
   /** The last block indexed (`fromBlock - 1` before the first sync). */
   readonly indexedBlock: number;
@@ -180,7 +195,7 @@ class LogTable {
  * const provider = new JsonRpcProvider('http://127.0.0.1:8545');
  * // const index = createEventIndex({ provider, address: Object.values(chain.addresses) });
  * // await index.sync();
- * // const anchored = await index.events(chain.recordRegistry, 'RecordAnchored', [null, patient]);
+ * // const anchored = await index.events(chain.recordRegistry, 'RecordAnchored', { args: { patient } });
  * ```
  */
 export function createEventIndex(parameters: CreateEventIndexParameters): EventIndex {
@@ -321,9 +336,18 @@ export function createEventIndex(parameters: CreateEventIndexParameters): EventI
   return {
     sync,
     query: (query = {}) => table.query(query, indexedBlock()),
-    async events(contract, name, args = []) {
-      const topics = await contract.contract.filters[name as string]!(...args).getTopicFilter();
-      return contract.decodeLogs(table.query({ address: contract.address, topics }, indexedBlock()) as never) as never;
+    async events<TAbi extends Abi, E extends EventName<TAbi>>(
+      contract: TypedContract<TAbi>,
+      name: E,
+      query: EventIndexEventsQuery<TAbi, E> = {},
+    ) {
+      const topics = eventTopicFilter(contract.contract.interface, name, query.args);
+      if (!topics) return [];
+      const logs = table.query(
+        { address: contract.address, topics, fromBlock: query.fromBlock, toBlock: query.toBlock },
+        indexedBlock(),
+      );
+      return contract.decodeLogs(logs).filter((event): event is DecodedEvent<TAbi, E> => event.eventName === name);
     },
     get indexedBlock() {
       return indexedBlock();

@@ -20,10 +20,13 @@ export type {
   AbiParameterType,
   AbiPrimitiveType,
   AbiResultType,
+  AbiTopicValue,
   AbiTupleType,
   ErrorArgs,
   ErrorName,
   EventArgs,
+  EventFilterArgs,
+  EventIndexedInput,
   EventName,
   FunctionArgs,
   FunctionResult,
@@ -58,6 +61,7 @@ export {
   type CreateEventIndexParameters,
   createEventIndex,
   type EventIndex,
+  type EventIndexEventsQuery,
   type EventIndexQuery,
   type EventIndexSyncResult,
 } from './eventIndex.js';
@@ -69,6 +73,7 @@ export {
   type EventIndexStore,
   type IndexedLog,
 } from './eventIndexStore.js';
+export { encodeEventTopics } from './eventTopics.js';
 export { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
 export {
   consentManagerAbi,
@@ -141,6 +146,7 @@ export {
   type TransactionManager,
 } from './transactionManager.js';
 export {
+  type DecodableLog,
   type DecodedEvent,
   type EstimateGasMethods,
   type EventQuery,
@@ -151,3 +157,4 @@ export {
   type WriteMethods,
   type WriteResult,
 } from './typedContract.js';
+export type { AccessRequest, Delegation, Grant, LoggedScope } from './views.js';

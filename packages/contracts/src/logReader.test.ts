@@ -99,7 +99,7 @@ describe('createLogReader', () => {
     const { provider } = await proxied(anvil, { maxBlockRange: 2, maxLogs: 3 });
     const reader = createLogReader({ provider, maxBlockRange: 100 });
     const events = await readContractEvents(reader, mhrChain.chain.recordRegistry, 'RecordAnchored', {
-      args: [null, alice.address],
+      args: { patient: alice.address },
       fromBlock: 0,
       toBlock,
     });

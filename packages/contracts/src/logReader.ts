@@ -1,7 +1,8 @@
 import { InvalidParametersError } from '@mhrchain/core';
 import type { Log, Provider, TopicFilter } from 'ethers';
-import type { Abi, EventName } from './abiTypes.js';
+import type { Abi, EventFilterArgs, EventName } from './abiTypes.js';
 import { LogQueryError, LogRangeError, RpcUnavailableError } from './chainErrors.js';
+import { eventTopicFilter } from './eventTopics.js';
 import { withRetries } from './internal/retry.js';
 import type { DecodedEvent, TypedContract } from './typedContract.js';
 
@@ -225,15 +226,19 @@ export function createLogReader(parameters: CreateLogReaderParameters): LogReade
 }
 
 /** Parameters of {@link readContractEvents}. */
-export interface ReadContractEventsParameters {
-  /** Values of the event's indexed arguments, in order (`null` matches anything). */
-  args?: readonly unknown[];
+export interface ReadContractEventsParameters<TAbi extends Abi = Abi, E extends string = string> {
+  /**
+   * Indexed arguments to match, by name (as in `TypedContract.events`): a value, an array of values (any of them), or
+   * `null` / missing (anything).
+   */
+  args?: EventFilterArgs<TAbi, E>;
   fromBlock: number;
   toBlock: number;
 }
 
 /**
- * Reads and decodes the events `name` of a typed contract over any block range through a {@link LogReader}.
+ * Reads and decodes the events `name` of a typed contract, filtered by their indexed arguments, over any block range
+ * through a {@link LogReader}, in chain order.
  *
  * @example
  * ```ts
@@ -241,7 +246,7 @@ export interface ReadContractEventsParameters {
  *
  * // const reader = createLogReader({ provider });
  * // const anchored = await readContractEvents(reader, chain.recordRegistry, 'RecordAnchored', {
- * //   args: [null, patient], fromBlock: 0, toBlock: head,
+ * //   args: { patient }, fromBlock: 0, toBlock: head,
  * // });
  * ```
  */
@@ -249,14 +254,15 @@ export async function readContractEvents<TAbi extends Abi, E extends EventName<T
   reader: LogReader,
   contract: TypedContract<TAbi>,
   name: E,
-  parameters: ReadContractEventsParameters,
+  parameters: ReadContractEventsParameters<TAbi, E>,
 ): Promise<DecodedEvent<TAbi, E>[]> {
-  const topics = await contract.contract.filters[name as string]!(...(parameters.args ?? [])).getTopicFilter();
+  const topics = eventTopicFilter(contract.contract.interface, name, parameters.args);
+  if (!topics) return [];
   const logs = await reader.getLogs({
     address: contract.address,
     topics,
     fromBlock: parameters.fromBlock,
     toBlock: parameters.toBlock,
   });
-  return contract.decodeLogs(logs) as DecodedEvent<TAbi, E>[];
+  return contract.decodeLogs(logs).filter((event): event is DecodedEvent<TAbi, E> => event.eventName === name);
 }

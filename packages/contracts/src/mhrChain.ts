@@ -115,7 +115,7 @@ function isSigner(runner: ContractRunner): runner is Signer {
 }
 
 async function deployOne(deployer: Signer, name: MhrChainContractName, bytecode: string, args: unknown[]) {
-  const factory = new ContractFactory(mhrChainAbis[name] as never, bytecode, deployer);
+  const factory = new ContractFactory(mhrChainAbis[name], bytecode, deployer);
   const contract = await factory.deploy(...args);
   await contract.waitForDeployment();
   return contract.getAddress();

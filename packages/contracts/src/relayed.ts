@@ -388,7 +388,7 @@ export async function submitRelayedAction(
         return chain.delegationRegistry.write.approveDelegationBySig(
           signed.message.patient,
           signed.message.colleague,
-          { doctor, serial, scopeHash, expiresAt } as never,
+          { doctor, serial, scopeHash, expiresAt },
           deadline,
           signature,
         );
@@ -442,5 +442,5 @@ export async function submitRelayedAction(
         );
     }
   })();
-  return result as never;
+  return result;
 }

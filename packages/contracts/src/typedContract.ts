@@ -3,6 +3,7 @@ import type {
   Abi,
   AbiParameter,
   EventArgs,
+  EventFilterArgs,
   EventName,
   FunctionArgs,
   FunctionResult,
@@ -11,6 +12,7 @@ import type {
 } from './abiTypes.js';
 import { TransactionDroppedError, TransactionReplacedError, TransactionRevertedError } from './chainErrors.js';
 import { ContractCallError, decodeContractError } from './errors.js';
+import { eventTopicFilter } from './eventTopics.js';
 import { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
 import type { TransactionManager } from './transactionManager.js';
 
@@ -31,6 +33,9 @@ export type DecodedEvent<TAbi extends Abi, E extends EventName<TAbi> = EventName
     }
   : never;
 
+/** The fields of a log that decoding reads: an ethers `Log`, or an `IndexedLog` from an event index, fits. */
+export type DecodableLog = Pick<Log, 'address' | 'topics' | 'data' | 'blockNumber' | 'index' | 'transactionHash'>;
+
 /** What a sent transaction gives back once mined. */
 export interface WriteResult<TAbi extends Abi> {
   /** The transaction hash. */
@@ -41,8 +46,26 @@ export interface WriteResult<TAbi extends Abi> {
   events: DecodedEvent<TAbi>[];
 }
 
-/** Block range of an event query (inclusive; default: the whole chain). */
-export interface EventQuery {
+/**
+ * An event query: the values of indexed arguments to match, and an inclusive block range (default: the whole chain, up
+ * to a block that holds this process's last write).
+ *
+ * @example
+ * ```ts
+ * import type { consentManagerAbi, EventQuery } from '@mhrchain/contracts';
+ *
+ * const query: EventQuery<typeof consentManagerAbi, 'AccessGranted'> = {
+ *   args: { patient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+ *   fromBlock: 1,
+ * };
+ * ```
+ */
+export interface EventQuery<TAbi extends Abi = Abi, E extends string = string> {
+  /**
+   * Indexed arguments to match, by name: a value, an array of values (any of them), or `null` / missing (anything).
+   * Only the event's indexed arguments can be named. Default: every event of that name.
+   */
+  args?: EventFilterArgs<TAbi, E>;
   fromBlock?: number | bigint;
   toBlock?: number | bigint | 'latest';
 }
@@ -86,10 +109,13 @@ export interface TypedContract<TAbi extends Abi> {
   readonly write: WriteMethods<TAbi>;
   /** Gas estimates of the state-changing functions. */
   readonly estimateGas: EstimateGasMethods<TAbi>;
-  /** Fetches and decodes the logs of event `name` in a block range. */
-  events<E extends EventName<TAbi>>(name: E, query?: EventQuery): Promise<DecodedEvent<TAbi, E>[]>;
+  /**
+   * Fetches and decodes the logs of event `name`, filtered by its indexed arguments (`query.args`) in a block range,
+   * in chain order. One `eth_getLogs`: for a provider that limits the range, use `readContractEvents` with a log reader.
+   */
+  events<E extends EventName<TAbi>>(name: E, query?: EventQuery<TAbi, E>): Promise<DecodedEvent<TAbi, E>[]>;
   /** Decodes the logs this contract emitted (others are skipped). */
-  decodeLogs(logs: readonly Log[]): DecodedEvent<TAbi>[];
+  decodeLogs(logs: readonly DecodableLog[]): DecodedEvent<TAbi>[];
   /** The same contract with another runner (e.g. another signer); writes then go through that runner. */
   connect(runner: ContractRunner): TypedContract<TAbi>;
 }
@@ -147,13 +173,13 @@ export function typedContract<const TAbi extends Abi>(
   options: TypedContractOptions = {},
 ): TypedContract<TAbi> {
   const { transactions } = options;
-  const contract = new Contract(address, abi as never, runner);
+  const contract = new Contract(address, abi, runner);
   const functions = abi.filter((item) => item.type === 'function');
   const read: Record<string, unknown> = {};
   const write: Record<string, unknown> = {};
   const estimateGas: Record<string, unknown> = {};
 
-  const decodeLogs = (logs: readonly Log[]): DecodedEvent<TAbi>[] => {
+  const decodeLogs = (logs: readonly DecodableLog[]): DecodedEvent<TAbi>[] => {
     const decoded: DecodedEvent<TAbi>[] = [];
     for (const log of logs) {
       if (log.address.toLowerCase() !== address.toLowerCase()) continue;
@@ -245,18 +271,23 @@ export function typedContract<const TAbi extends Abi>(
     read: read as ReadMethods<TAbi>,
     write: write as WriteMethods<TAbi>,
     estimateGas: estimateGas as EstimateGasMethods<TAbi>,
-    async events(name, query = {}) {
+    async events<E extends EventName<TAbi>>(name: E, query: EventQuery<TAbi, E> = {}) {
+      const topics = eventTopicFilter(contract.interface, name, query.args);
+      if (!topics) return [];
+      const provider = contract.runner?.provider;
+      if (!provider)
+        throw new ContractCallError(`Reading ${name} events needs a runner with a provider.`, { details: address });
       try {
-        const logs = await contract.queryFilter(
-          contract.getEvent(name as string),
-          query.fromBlock === undefined ? 0 : Number(query.fromBlock),
-          query.toBlock === undefined || query.toBlock === 'latest'
-            ? contract.runner?.provider
-              ? await freshBlockTag(contract.runner.provider)
-              : 'latest'
-            : Number(query.toBlock),
-        );
-        return decodeLogs(logs) as never;
+        const logs = await provider.getLogs({
+          address,
+          topics,
+          fromBlock: query.fromBlock === undefined ? 0 : Number(query.fromBlock),
+          toBlock:
+            query.toBlock === undefined || query.toBlock === 'latest'
+              ? await freshBlockTag(provider)
+              : Number(query.toBlock),
+        });
+        return decodeLogs(logs).filter((event): event is DecodedEvent<TAbi, E> => event.eventName === name);
       } catch (error) {
         throw decodeContractError(error);
       }
