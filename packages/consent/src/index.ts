@@ -106,6 +106,12 @@ export {
   type ListPendingRequestsReturnType,
   listPendingRequests,
 } from './listPendingRequests.js';
+export {
+  type ListRecordsParameters,
+  type ListRecordsReturnType,
+  listRecords,
+  type PatientRecord,
+} from './listRecords.js';
 export { createOtpauthUri, type OtpauthParameters, parseOtpauthUri } from './otpauthUri.js';
 export {
   type ConfirmOtpParameters,
