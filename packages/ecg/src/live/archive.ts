@@ -2,7 +2,7 @@ import { buildSegmentMerkleTree, type MhrChain } from '@mhrchain/contracts';
 import { type Storage, storeEnvelope } from '@mhrchain/core';
 import { CID } from 'multiformats/cid';
 import type { LiveStreamDescriptor } from './device.js';
-import { LiveParameterError } from './errors.js';
+import { InvalidLiveParametersError } from './errors.js';
 import type { PublishedFrame, PublishedFrameSink } from './publisher.js';
 
 /** Media type of an archived ECG segment's plaintext: concatenated ECG codec frames. */
@@ -126,9 +126,12 @@ export function createStreamArchive(parameters: CreateStreamArchiveParameters): 
   const { storage, recipients, descriptor, anchor } = parameters;
   const segmentSeconds = parameters.segmentSeconds ?? 10;
   const segmentsPerBatch = parameters.segmentsPerBatch ?? 6;
-  if (!(segmentSeconds > 0)) throw new LiveParameterError('segmentSeconds must be positive.', String(segmentSeconds));
+  if (!(segmentSeconds > 0))
+    throw new InvalidLiveParametersError('segmentSeconds must be positive.', { details: String(segmentSeconds) });
   if (!Number.isSafeInteger(segmentsPerBatch) || segmentsPerBatch < 1 || segmentsPerBatch > 2 ** 32 - 1) {
-    throw new LiveParameterError('segmentsPerBatch must be a positive integer.', String(segmentsPerBatch));
+    throw new InvalidLiveParametersError('segmentsPerBatch must be a positive integer.', {
+      details: String(segmentsPerBatch),
+    });
   }
   const segmentSamples = Math.max(1, Math.round(segmentSeconds * descriptor.sampleRate));
   const segments: ArchivedSegment[] = [];

@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { LiveParameterError } from './errors.js';
+import { InvalidLiveParametersError } from './errors.js';
 import { fromHex, STREAM_ID_LENGTH, toHex } from './internal/wire.js';
 
 /** The Ed25519 key pair of a wearable: it signs the stream's key announcements, so nobody else can inject keys. */
@@ -43,7 +43,7 @@ export interface LiveStreamDescriptor {
  */
 export function generateLiveDeviceKey(seed?: Uint8Array): LiveDeviceKey {
   if (seed !== undefined && (!(seed instanceof Uint8Array) || seed.length !== 32)) {
-    throw new LiveParameterError('A device key seed is 32 bytes.');
+    throw new InvalidLiveParametersError('A device key seed is 32 bytes.');
   }
   const { secretKey, publicKey } = ed25519.keygen(seed);
   return { secretKey, publicKey };
@@ -84,19 +84,22 @@ export function parseDescriptor(descriptor: LiveStreamDescriptor): {
 } {
   const streamId = typeof descriptor?.streamId === 'string' ? fromHex(descriptor.streamId) : undefined;
   if (!streamId || streamId.length !== STREAM_ID_LENGTH) {
-    throw new LiveParameterError('A stream id is 16 bytes of hex.', String(descriptor?.streamId));
+    throw new InvalidLiveParametersError('A stream id is 16 bytes of hex.', { details: String(descriptor?.streamId) });
   }
   const devicePublicKey =
     typeof descriptor.devicePublicKey === 'string' ? fromHex(descriptor.devicePublicKey) : undefined;
   if (devicePublicKey?.length !== 32) {
-    throw new LiveParameterError('A device public key is 32 bytes of hex.', String(descriptor.devicePublicKey));
+    throw new InvalidLiveParametersError('A device public key is 32 bytes of hex.', {
+      details: String(descriptor.devicePublicKey),
+    });
   }
   if (typeof descriptor.topic !== 'string' || descriptor.topic.length === 0) {
-    throw new LiveParameterError('A stream descriptor needs a topic.');
+    throw new InvalidLiveParametersError('A stream descriptor needs a topic.');
   }
   for (const name of ['sampleRate', 'channels', 'bitDepth'] as const) {
     const value = descriptor[name];
-    if (!Number.isSafeInteger(value) || value < 1) throw new LiveParameterError(`Invalid ${name}.`, String(value));
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new InvalidLiveParametersError(`Invalid ${name}.`, { details: String(value) });
   }
   return { streamId, devicePublicKey };
 }

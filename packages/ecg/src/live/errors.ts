@@ -1,4 +1,4 @@
-import { BaseError } from '@mhrchain/core';
+import { BaseError, type ErrorParameters, InvalidParametersError } from '@mhrchain/core';
 
 /** Why a message on a live stream topic was rejected. */
 export type LiveMessageRejection =
@@ -23,26 +23,35 @@ export type LiveMessageRejection =
 
 /**
  * A message on a live stream topic was rejected. The stream goes on; the subscription counts these by
- * {@link LiveMessageError.reason}.
+ * {@link LiveMessageRejectedError.reason}.
  *
  * @example
  * ```ts
- * import { LiveMessageError } from '@mhrchain/ecg/live';
+ * import { LiveMessageRejectedError } from '@mhrchain/ecg/live';
  *
- * const error = new LiveMessageError('replay', 'sequence 41');
+ * const error = new LiveMessageRejectedError({ reason: 'replay', details: 'sequence 41' });
  * console.log(error.reason); // 'replay'
  * ```
  */
-export class LiveMessageError extends BaseError {
-  static override name = 'LiveMessageError';
-  override name = 'LiveMessageError';
+export class LiveMessageRejectedError extends BaseError {
+  static override name = 'LiveMessageRejectedError';
+  override name = 'LiveMessageRejectedError';
   /** Why the message was rejected. */
   readonly reason: LiveMessageRejection;
-  constructor(reason: LiveMessageRejection, details?: string, cause?: unknown) {
-    super(`Live stream message rejected: ${reason}.`, { details, cause, docsPath: 'live-streaming.md' });
+  constructor(parameters: { reason: LiveMessageRejection } & ErrorParameters) {
+    const { reason, ...rest } = parameters;
+    super(`Live stream message rejected: ${reason}.`, {
+      ...rest,
+      docsPath: 'live-streaming.md#what-the-doctors-side-checks',
+    });
     this.reason = reason;
   }
 }
+
+/** @deprecated Use {@link LiveMessageRejectedError} (renamed to follow `docs/errors.md#conventions`). */
+export const LiveMessageError = LiveMessageRejectedError;
+/** @deprecated Use {@link LiveMessageRejectedError}. */
+export type LiveMessageError = LiveMessageRejectedError;
 
 /**
  * The subscriber's identity is not among the recipients of the stream's current key: it may not read the stream.
@@ -51,7 +60,7 @@ export class LiveMessageError extends BaseError {
  * ```ts
  * import { LiveAccessDeniedError } from '@mhrchain/ecg/live';
  *
- * const error = new LiveAccessDeniedError(3);
+ * const error = new LiveAccessDeniedError({ epoch: 3 });
  * console.log(error.epoch); // 3
  * ```
  */
@@ -60,32 +69,37 @@ export class LiveAccessDeniedError extends BaseError {
   override name = 'LiveAccessDeniedError';
   /** The key epoch this identity cannot open. */
   readonly epoch: number;
-  constructor(epoch: number) {
+  constructor(parameters: { epoch: number }) {
     super('This identity is not authorised for the stream key.', {
-      details: `epoch ${epoch}`,
-      docsPath: 'live-streaming.md',
+      details: `epoch ${parameters.epoch}`,
+      docsPath: 'live-streaming.md#keys',
     });
-    this.epoch = epoch;
+    this.epoch = parameters.epoch;
   }
 }
 
 /**
- * Parameters given to a live stream function are invalid.
+ * Parameters given to a live stream function are invalid. Extends `InvalidParametersError` from `@mhrchain/core`.
  *
  * @example
  * ```ts
- * import { LiveParameterError } from '@mhrchain/ecg/live';
+ * import { InvalidLiveParametersError } from '@mhrchain/ecg/live';
  *
- * console.log(new LiveParameterError('frameSamples must be positive.').shortMessage);
+ * console.log(new InvalidLiveParametersError('frameSamples must be positive.').shortMessage);
  * ```
  */
-export class LiveParameterError extends BaseError {
-  static override name = 'LiveParameterError';
-  override name = 'LiveParameterError';
-  constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'live-streaming.md' });
+export class InvalidLiveParametersError extends InvalidParametersError {
+  static override name = 'InvalidLiveParametersError';
+  override name = 'InvalidLiveParametersError';
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'errors.md#live-streaming' });
   }
 }
+
+/** @deprecated Use {@link InvalidLiveParametersError} (renamed to follow `docs/errors.md#conventions`). */
+export const LiveParameterError = InvalidLiveParametersError;
+/** @deprecated Use {@link InvalidLiveParametersError}. */
+export type LiveParameterError = InvalidLiveParametersError;
 
 /**
  * The transport failed: could not connect, publish or subscribe, or is closed.
@@ -100,8 +114,8 @@ export class LiveParameterError extends BaseError {
 export class LiveTransportError extends BaseError {
   static override name = 'LiveTransportError';
   override name = 'LiveTransportError';
-  constructor(shortMessage: string, parameters: { details?: string; cause?: unknown } = {}) {
-    super(shortMessage, { ...parameters, docsPath: 'live-streaming.md' });
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'live-streaming.md#transport' });
   }
 }
 
@@ -118,8 +132,8 @@ export class LiveTransportError extends BaseError {
 export class MosquittoStartError extends BaseError {
   static override name = 'MosquittoStartError';
   override name = 'MosquittoStartError';
-  constructor(shortMessage: string, parameters: { details?: string; cause?: unknown } = {}) {
-    super(shortMessage, { ...parameters, docsPath: 'live-streaming.md' });
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'live-streaming.md#transport' });
   }
 }
 
@@ -137,7 +151,7 @@ export class MosquittoStartError extends BaseError {
 export class SegmentVerificationError extends BaseError {
   static override name = 'SegmentVerificationError';
   override name = 'SegmentVerificationError';
-  constructor(shortMessage: string, details?: string) {
-    super(shortMessage, { details, docsPath: 'live-streaming.md' });
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'live-streaming.md#archive-and-anchors' });
   }
 }

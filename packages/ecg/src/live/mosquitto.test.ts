@@ -95,7 +95,7 @@ describe('createMqttTransport', () => {
       { url, clientId: 'a', sessionExpirySeconds: 1.5 },
       { url, reconnectPeriodMs: 0 },
     ]) {
-      await expect(createMqttTransport(parameters)).rejects.toMatchObject({ name: 'LiveParameterError' });
+      await expect(createMqttTransport(parameters)).rejects.toMatchObject({ name: 'InvalidLiveParametersError' });
     }
   });
 

@@ -1,5 +1,5 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { LiveParameterError, LiveTransportError } from './errors.js';
+import { InvalidLiveParametersError, LiveTransportError } from './errors.js';
 import type { LiveMessageHandler, LiveTransport, LiveTransportEvent } from './transport.js';
 
 /** Messages of a resumed session kept until their topic is subscribed. */
@@ -56,16 +56,18 @@ export interface CreateMqttTransportParameters {
  */
 export async function createMqttTransport(parameters: CreateMqttTransportParameters): Promise<LiveTransport> {
   if (typeof parameters?.url !== 'string' || parameters.url.length === 0) {
-    throw new LiveParameterError('An MQTT broker URL is required.');
+    throw new InvalidLiveParametersError('An MQTT broker URL is required.');
   }
   const qos = parameters.qos ?? 1;
-  if (qos !== 0 && qos !== 1) throw new LiveParameterError('qos must be 0 or 1.', String(qos));
+  if (qos !== 0 && qos !== 1) throw new InvalidLiveParametersError('qos must be 0 or 1.', { details: String(qos) });
   const sessionExpiry = parameters.sessionExpirySeconds ?? 0;
   if (!Number.isSafeInteger(sessionExpiry) || sessionExpiry < 0 || sessionExpiry > 0xffffffff) {
-    throw new LiveParameterError('sessionExpirySeconds must be a whole number of seconds.', String(sessionExpiry));
+    throw new InvalidLiveParametersError('sessionExpirySeconds must be a whole number of seconds.', {
+      details: String(sessionExpiry),
+    });
   }
   if (sessionExpiry > 0 && !parameters.clientId) {
-    throw new LiveParameterError('A persistent session (sessionExpirySeconds > 0) needs a stable clientId.');
+    throw new InvalidLiveParametersError('A persistent session (sessionExpirySeconds > 0) needs a stable clientId.');
   }
   const period = parameters.reconnectPeriodMs ?? 250;
   const nextPeriod = () => {
@@ -73,7 +75,7 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     return Number.isFinite(ms) && ms >= 1 ? Math.round(ms) : 250;
   };
   if (typeof period === 'number' && !(Number.isFinite(period) && period >= 1)) {
-    throw new LiveParameterError('reconnectPeriodMs must be at least 1.', String(period));
+    throw new InvalidLiveParametersError('reconnectPeriodMs must be at least 1.', { details: String(period) });
   }
   const options: IClientOptions = {
     protocolVersion: 5,
@@ -155,7 +157,8 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     },
     async subscribe(topic, handler) {
       if (closed) throw new LiveTransportError('The transport is closed.');
-      if (/[#+]/.test(topic)) throw new LiveParameterError('Topic wildcards are not supported.', topic);
+      if (/[#+]/.test(topic))
+        throw new InvalidLiveParametersError('Topic wildcards are not supported.', { details: topic });
       let set = handlers.get(topic);
       const first = !set;
       if (!set) {

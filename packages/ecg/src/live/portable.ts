@@ -19,8 +19,10 @@ export {
   liveStreamTopic,
 } from './device.js';
 export {
+  InvalidLiveParametersError,
   LiveAccessDeniedError,
   LiveMessageError,
+  LiveMessageRejectedError,
   type LiveMessageRejection,
   LiveParameterError,
   LiveTransportError,

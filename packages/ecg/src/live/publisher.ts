@@ -2,7 +2,7 @@ import { assertPublicKey, generateIdentity } from '@mhrchain/core';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeEcgFrame } from '../frame.js';
 import { type LiveDeviceKey, type LiveStreamDescriptor, liveStreamTopic, parseDescriptor } from './device.js';
-import { LiveParameterError, LiveTransportError } from './errors.js';
+import { InvalidLiveParametersError, LiveTransportError } from './errors.js';
 import { createKeyAnnouncement } from './internal/keyAnnouncement.js';
 import { KEY_LENGTH, sealFrame, sealGapNotice, toHex } from './internal/wire.js';
 import type { LiveTransport } from './transport.js';
@@ -171,7 +171,7 @@ export interface LivePublisher {
 }
 
 function checkRecipients(recipients: readonly Uint8Array[]): Uint8Array[] {
-  if (!Array.isArray(recipients)) throw new LiveParameterError('recipients must be an array of public keys.');
+  if (!Array.isArray(recipients)) throw new InvalidLiveParametersError('recipients must be an array of public keys.');
   for (const key of recipients) assertPublicKey(key);
   return [...recipients];
 }
@@ -183,7 +183,7 @@ function checkRecipients(recipients: readonly Uint8Array[]): Uint8Array[] {
  * topic, signed by the device key (retained, and again after every reconnection). With no recipients (at the
  * start, or after `rekey([])`) it pauses: frames go to the sink only, see {@link LivePublisherState}.
  *
- * @throws {@link LiveParameterError} for bad parameters.
+ * @throws {@link InvalidLiveParametersError} for bad parameters.
  * @example
  * ```ts
  * import { generateIdentity } from '@mhrchain/core';
@@ -211,10 +211,12 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
   const frameSamples = parameters.frameSamples ?? Math.max(1, Math.floor(sampleRate / 4));
   const clock = parameters.clock ?? Date.now;
   if (!Number.isSafeInteger(frameSamples) || frameSamples < 1 || frameSamples / sampleRate > 0.25) {
-    throw new LiveParameterError('frameSamples must be positive and at most 250 ms of signal.', String(frameSamples));
+    throw new InvalidLiveParametersError('frameSamples must be positive and at most 250 ms of signal.', {
+      details: String(frameSamples),
+    });
   }
   if (!(device?.secretKey instanceof Uint8Array) || !(device.publicKey instanceof Uint8Array)) {
-    throw new LiveParameterError('A device key is required.');
+    throw new InvalidLiveParametersError('A device key is required.');
   }
   const streamIdHex = parameters.streamId ?? toHex(randomBytes(16));
   const descriptor: LiveStreamDescriptor = {
@@ -261,7 +263,9 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
   const limits = { ...LIVE_OFFLINE_QUEUE_DEFAULTS, ...parameters.offlineQueue };
   for (const name of ['maxFrames', 'maxBytes'] as const) {
     if (!Number.isSafeInteger(limits[name]) || limits[name] < 1) {
-      throw new LiveParameterError(`offlineQueue.${name} must be a positive integer.`, String(limits[name]));
+      throw new InvalidLiveParametersError(`offlineQueue.${name} must be a positive integer.`, {
+        details: String(limits[name]),
+      });
     }
   }
 
@@ -422,7 +426,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
   };
 
   const write = (samples: Int32Array | Int16Array) => {
-    if (closed) throw new LiveParameterError('The publisher is closed.');
+    if (closed) throw new InvalidLiveParametersError('The publisher is closed.');
     if (startTime === undefined) startTime = clock() - (samples.length / channels / sampleRate) * 1000;
     let offset = 0;
     while (offset < samples.length) {

@@ -1,7 +1,7 @@
 import type { Identity } from '@mhrchain/core';
 import { decodeEcgFrame } from '../frame.js';
 import { type LiveStreamDescriptor, parseDescriptor } from './device.js';
-import { LiveAccessDeniedError, LiveMessageError, type LiveMessageRejection } from './errors.js';
+import { LiveAccessDeniedError, LiveMessageRejectedError, type LiveMessageRejection } from './errors.js';
 import { openKeyAnnouncement } from './internal/keyAnnouncement.js';
 import { createSequenceTracker } from './internal/sequenceTracker.js';
 import { equalBytes, openFrame, openGapNotice, readPrefix, TYPE_FRAME, TYPE_GAP, TYPE_KEY } from './internal/wire.js';
@@ -57,7 +57,7 @@ export interface LiveAccessDeniedEvent {
 /** A message was rejected (the stream goes on). */
 export interface LiveRejectedEvent {
   readonly type: 'rejected';
-  readonly error: LiveMessageError;
+  readonly error: LiveMessageRejectedError;
 }
 
 /** The transport lost or regained its connection. */
@@ -190,7 +190,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
   };
   const reject = (reason: LiveMessageRejection, details?: string, cause?: unknown) => {
     rejected[reason]++;
-    emit({ type: 'rejected', error: new LiveMessageError(reason, details, cause) });
+    emit({ type: 'rejected', error: new LiveMessageRejectedError({ reason, details, cause }) });
   };
 
   // Frames (and gap notices) that come before the first key announcement: a resumed persistent session delivers
@@ -265,7 +265,7 @@ export async function subscribeLiveStream(parameters: SubscribeLiveStreamParamet
     if (opened.epoch === currentEpoch && !opened.key) return;
     currentEpoch = opened.epoch;
     if (!opened.key) {
-      const error = new LiveAccessDeniedError(opened.epoch);
+      const error = new LiveAccessDeniedError({ epoch: opened.epoch });
       if (!accessSettled) {
         accessSettled = true;
         rejectAccess(error);

@@ -18,7 +18,7 @@ function parseCid(cid: string): CID {
   try {
     return CID.parse(cid);
   } catch (cause) {
-    throw new SegmentVerificationError('Not a CID.', `${cid}: ${String(cause)}`);
+    throw new SegmentVerificationError('Not a CID.', { details: `${cid}: ${String(cause)}` });
   }
 }
 
@@ -48,11 +48,13 @@ export async function verifyArchivedSegment(parameters: VerifyArchivedSegmentPar
     node = keccak256(concat(['0x01', low, high]));
   }
   if (node !== proof.root.toLowerCase()) {
-    throw new SegmentVerificationError('The proof does not lead to the anchored root.', proof.cid);
+    throw new SegmentVerificationError('The proof does not lead to the anchored root.', { details: proof.cid });
   }
   const included = await streamAnchors.read.verifySegment(proof.patient, proof.root, cid.bytes, [...proof.proof]);
   if (!included) {
-    throw new SegmentVerificationError('The chain does not confirm this segment for this patient.', proof.cid);
+    throw new SegmentVerificationError('The chain does not confirm this segment for this patient.', {
+      details: proof.cid,
+    });
   }
 }
 
@@ -86,7 +88,7 @@ export interface ReadArchivedSegmentParameters {
 export async function readArchivedSegment(parameters: ReadArchivedSegmentParameters): Promise<DecodeEcgReturnType> {
   const record = await loadEnvelope(parameters.storage, parseCid(parameters.cid), parameters.identity);
   if (record.metadata.mediaType !== ECG_SEGMENT_MEDIA_TYPE) {
-    throw new SegmentVerificationError('Not an archived ECG segment.', record.metadata.mediaType);
+    throw new SegmentVerificationError('Not an archived ECG segment.', { details: record.metadata.mediaType });
   }
   return decodeEcg(await record.bytes());
 }
