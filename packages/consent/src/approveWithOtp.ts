@@ -46,14 +46,14 @@ export async function approveWithOtp(
     response.consent !== getAddress(client.chain.addresses.consentManager) ||
     response.patient !== client.address
   )
-    throw new OtpRejectedError('wrong-request');
+    throw new OtpRejectedError({ reason: 'wrong-request' });
   const stored = client.pendingOtp.get(response.requestId);
-  if (!stored) throw new OtpRejectedError('unknown-request');
+  if (!stored) throw new OtpRejectedError({ reason: 'unknown-request' });
   const pending = { ...stored, purpose: purposeOfUseFromNumber(BigInt(stored.purpose)) };
-  if (pending.doctor !== response.doctor) throw new OtpRejectedError('wrong-request');
+  if (pending.doctor !== response.doctor) throw new OtpRejectedError({ reason: 'wrong-request' });
   client.otp.confirm({ requestId: pending.requestId, binding: bindingOf(client, pending), code: response.code });
   const current = await getPendingRequest(client, { doctor: pending.doctor });
-  if (current?.requestId !== pending.requestId) throw new OtpRejectedError('unknown-request');
+  if (current?.requestId !== pending.requestId) throw new OtpRejectedError({ reason: 'unknown-request' });
   return approveRequest(client, {
     doctor: pending.doctor,
     scope: pending.scope,

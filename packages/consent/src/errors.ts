@@ -1,4 +1,4 @@
-import { BaseError } from '@mhrchain/core';
+import { BaseError, type ErrorParameters, InvalidParametersError } from '@mhrchain/core';
 
 /**
  * A one-time code was rejected: wrong, expired, already used, locked after too many attempts, or presented for
@@ -9,7 +9,7 @@ import { BaseError } from '@mhrchain/core';
  * ```ts
  * import { OtpRejectedError } from '@mhrchain/consent';
  *
- * const error = new OtpRejectedError('expired');
+ * const error = new OtpRejectedError({ reason: 'expired' });
  * error.reason; // 'expired'
  * ```
  */
@@ -21,10 +21,10 @@ export class OtpRejectedError extends BaseError {
   /** Attempts left before the challenge locks (0 once locked or used). */
   readonly attemptsLeft: number;
 
-  constructor(reason: OtpRejectionReason, attemptsLeft = 0) {
-    super(`One-time code rejected: ${reason}.`, { docsPath: 'consent-protocol.md#one-time-codes' });
-    this.reason = reason;
-    this.attemptsLeft = attemptsLeft;
+  constructor(parameters: { reason: OtpRejectionReason; attemptsLeft?: number }) {
+    super(`One-time code rejected: ${parameters.reason}.`, { docsPath: 'consent-protocol.md#one-time-codes' });
+    this.reason = parameters.reason;
+    this.attemptsLeft = parameters.attemptsLeft ?? 0;
   }
 }
 
@@ -32,25 +32,28 @@ export class OtpRejectedError extends BaseError {
 export type OtpRejectionReason = 'mismatch' | 'expired' | 'used' | 'locked' | 'unknown-request' | 'wrong-request';
 
 /**
- * Parameters of an OTP function were out of range (digits, period, secret length, URI syntax).
+ * Parameters of an OTP function were out of range (digits, period, secret length, URI syntax). Extends
+ * `InvalidParametersError` from `@mhrchain/core`.
  *
  * @example
  * ```ts
  * import { InvalidOtpParametersError } from '@mhrchain/consent';
  *
- * throw new InvalidOtpParametersError('digits must be 6, 7 or 8');
+ * const error = new InvalidOtpParametersError('digits must be 6, 7 or 8', { details: '5' });
+ * console.log(error.shortMessage);
  * ```
  */
-export class InvalidOtpParametersError extends BaseError {
+export class InvalidOtpParametersError extends InvalidParametersError {
   static override name = 'InvalidOtpParametersError';
   override name = 'InvalidOtpParametersError';
-  constructor(details: string) {
-    super('Invalid one-time code parameters.', { details });
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'errors.md#consent' });
   }
 }
 
 /**
- * A consent function was called with malformed parameters (scope, address, id, duration).
+ * A consent function was called with malformed parameters (scope, address, id, duration). Extends
+ * `InvalidParametersError` from `@mhrchain/core`.
  *
  * @example
  * ```ts
@@ -59,11 +62,15 @@ export class InvalidOtpParametersError extends BaseError {
  * throw new InvalidConsentParametersError('A records scope lists 1 to 64 record ids.');
  * ```
  */
-export class InvalidConsentParametersError extends BaseError {
+export class InvalidConsentParametersError extends InvalidParametersError {
   static override name = 'InvalidConsentParametersError';
   override name = 'InvalidConsentParametersError';
-  constructor(shortMessage: string, parameters: { cause?: unknown; details?: string } = {}) {
-    super(shortMessage, parameters);
+  /**
+   * @param shortMessage - What is wrong with the parameters, as one sentence.
+   * @param parameters - `cause`, `details`; `docsPath` lets a subclass point at its own guide.
+   */
+  constructor(shortMessage: string, parameters: ErrorParameters & { docsPath?: string } = {}) {
+    super(shortMessage, { docsPath: 'errors.md#consent', ...parameters });
   }
 }
 
@@ -75,7 +82,7 @@ export class InvalidConsentParametersError extends BaseError {
  * ```ts
  * import { InvalidPurposeError } from '@mhrchain/consent';
  *
- * const error = new InvalidPurposeError('treatment');
+ * const error = new InvalidPurposeError({ purpose: 'treatment' });
  * error.purpose; // 'treatment'
  * ```
  */
@@ -83,11 +90,12 @@ export class InvalidPurposeError extends InvalidConsentParametersError {
   static override name = 'InvalidPurposeError';
   override name = 'InvalidPurposeError';
   readonly purpose: unknown;
-  constructor(purpose: unknown) {
+  constructor(parameters: { purpose: unknown }) {
     super('The purpose is not a code of the PurposeOfUse vocabulary.', {
       details: 'Use one of PURPOSES_OF_USE (TREAT, ETREAT, HPAYMT, …); free text is never written on chain.',
+      docsPath: 'consent-protocol.md#purposes-of-use',
     });
-    this.purpose = purpose;
+    this.purpose = parameters.purpose;
   }
 }
 

@@ -141,15 +141,16 @@ export function createOtpConfirmations(options: OtpConfirmationsOptions = {}): O
     },
     confirm({ requestId, binding, code }) {
       const record = store.get(requestId);
-      if (!record) throw new OtpRejectedError('unknown-request');
-      if (record.used) throw new OtpRejectedError('used');
-      if (record.attemptsLeft <= 0) throw new OtpRejectedError('locked');
-      if (now() > record.expiresAt) throw new OtpRejectedError('expired', record.attemptsLeft);
+      if (!record) throw new OtpRejectedError({ reason: 'unknown-request' });
+      if (record.used) throw new OtpRejectedError({ reason: 'used' });
+      if (record.attemptsLeft <= 0) throw new OtpRejectedError({ reason: 'locked' });
+      if (now() > record.expiresAt)
+        throw new OtpRejectedError({ reason: 'expired', attemptsLeft: record.attemptsLeft });
       const candidate = macOf(record.salt, binding, code);
       if (!constantTimeEqual(candidate, record.tag)) {
         const attemptsLeft = record.attemptsLeft - 1;
         store.set(requestId, { ...record, attemptsLeft });
-        throw new OtpRejectedError(attemptsLeft === 0 ? 'locked' : 'mismatch', attemptsLeft);
+        throw new OtpRejectedError({ reason: attemptsLeft === 0 ? 'locked' : 'mismatch', attemptsLeft });
       }
       store.set(requestId, { ...record, used: true, attemptsLeft: 0 });
     },

@@ -65,7 +65,7 @@ export function isPurposeOfUse(value: unknown): value is PurposeOfUse {
  */
 export function purposeOfUse(purpose: PurposeOfUse): PurposeOfUseDefinition {
   const definition = typeof purpose === 'string' ? byCode.get(purpose) : undefined;
-  if (!definition) throw new InvalidPurposeError(purpose);
+  if (!definition) throw new InvalidPurposeError({ purpose });
   return definition;
 }
 
@@ -82,6 +82,6 @@ export function purposeOfUse(purpose: PurposeOfUse): PurposeOfUseDefinition {
  */
 export function purposeOfUseFromNumber(number: number | bigint): PurposeOfUse {
   const definition = byNumber.get(Number(number));
-  if (!definition) throw new InvalidPurposeError(number);
+  if (!definition) throw new InvalidPurposeError({ purpose: number });
   return definition.code;
 }
