@@ -51,6 +51,7 @@ export {
   type ContractErrorName,
   ContractNotDeployedError,
   ContractRevertError,
+  DeploymentNotFoundError,
   decodeContractError,
   decodeRevertData,
   InvalidSegmentBatchError,
