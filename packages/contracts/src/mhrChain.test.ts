@@ -10,7 +10,7 @@ import {
 } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.js';
-import { ContractRevertError, isContractRevert, UnknownDeploymentError } from './errors.js';
+import { ContractRevertError, isContractRevert, DeploymentNotFoundError } from './errors.js';
 import { addressesForChain, connectMhrChain, deployMhrChain, deployments, withDeployment } from './mhrChain.js';
 import { delegationScopeHash, signRelayedAction, submitRelayedAction } from './relayed.js';
 import { scopeAll, scopeCategory, scopeRecords } from './scope.js';
@@ -66,7 +66,7 @@ describe('MHR Chain on anvil', () => {
     expect(await chain.consentManager.read.identities()).toBe(mhrChain.addresses.identityRegistry);
     expect(await chain.delegationRegistry.read.consent()).toBe(mhrChain.addresses.consentManager);
     expect(await chain.identityRegistry.read.admin()).toBe(anvil.signers[0]!.address);
-    expect(() => addressesForChain(1n, manifest)).toThrow(UnknownDeploymentError);
+    expect(() => addressesForChain(1n, manifest)).toThrow(DeploymentNotFoundError);
     // The same code targets any JSON-RPC chain: a second deployment on the same node gets new addresses.
     const again = await deployMhrChain({ deployer: anvil.signers[1]!, admin: anvil.signers[2]!.address });
     expect(again.addresses.consentManager).not.toBe(mhrChain.addresses.consentManager);

@@ -9,7 +9,7 @@ export type { CreateHeliaStorageParameters, HeliaStorage } from './heliaStorage.
  * survive page reloads and browser restarts under the same `directory` name (two IndexedDB databases,
  * `<directory>/blocks` and `<directory>/datastore`, private to the page's origin). Nothing is sent to the network.
  *
- * @throws {@link UnsupportedPlatformError} where IndexedDB is unavailable (some private modes, non-window contexts
+ * @throws {@link PlatformNotSupportedError} where IndexedDB is unavailable (some private modes, non-window contexts
  * without it).
  * @example
  * ```ts

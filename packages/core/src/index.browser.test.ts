@@ -10,7 +10,7 @@ describe('the browser build', () => {
   it('has its own embedded node (IndexedDB: a typed error where there is none) and keeps the portable functions', async () => {
     expect(browser.createHeliaStorage).not.toBe(node.createHeliaStorage);
     await expect(browser.createHeliaStorage({ directory: 'unused' })).rejects.toBeInstanceOf(
-      browser.UnsupportedPlatformError,
+      browser.PlatformNotSupportedError,
     );
     expect(browser.encryptRecord).toBe(node.encryptRecord);
     expect(browser.createMemoryStorage).toBe(node.createMemoryStorage);

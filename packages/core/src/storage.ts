@@ -22,7 +22,7 @@ export interface StorageCallOptions {
  * ```
  */
 export interface Storage {
-  /** True when `put`, `pin` and `unpin` throw {@link ReadOnlyStorageError}. */
+  /** True when `put`, `pin` and `unpin` throw {@link StorageReadOnlyError}. */
   readonly readOnly: boolean;
   /**
    * True when `put` no longer refers to the bytes it was given once it resolves (it copied or wrote them out), so

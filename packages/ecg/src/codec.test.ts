@@ -121,7 +121,7 @@ describe('ECG frame codec', () => {
     }
   }, 60_000);
 
-  it('rejects invalid parameters and out-of-range samples with EcgParameterError', () => {
+  it('rejects invalid parameters and out-of-range samples with InvalidEcgParametersError', () => {
     const bad: [Int32Array, Parameters<typeof encodeEcgFrame>[1]][] = [
       [new Int32Array(2), { sampleRate: 0, channels: 1 }],
       [new Int32Array(2), { sampleRate: 1.5, channels: 1 }],
@@ -150,13 +150,13 @@ describe('malformed frames (fuzz)', () => {
   const x = new Int32Array(720).map((_, i) => Math.round(300 * Math.sin(i / 9) + ((i * 37) % 23)));
   const frame = encodeEcgFrame(x, { sampleRate: 360, channels: 2, bitDepth: 12, firstSampleIndex: 7, timestamp: 1 });
 
-  it('every truncation gives EcgFrameError', () => {
+  it('every truncation gives InvalidEcgFrameError', () => {
     for (let n = 0; n < frame.length; n++)
       expect(() => decodeEcgFrame(frame.subarray(0, n))).toThrow(InvalidEcgFrameError);
     expect(() => decodeEcgFrame(new Uint8Array([...frame, 0]))).toThrow(InvalidEcgFrameError);
   });
 
-  it('every single-bit flip gives EcgFrameError', () => {
+  it('every single-bit flip gives InvalidEcgFrameError', () => {
     for (let i = 0; i < frame.length; i++) {
       for (let b = 0; b < 8; b++) {
         const bad = frame.slice();
@@ -166,7 +166,7 @@ describe('malformed frames (fuzz)', () => {
     }
   });
 
-  it('random bytes and random splices give EcgFrameError or a valid frame, never another error', () => {
+  it('random bytes and random splices give InvalidEcgFrameError or a valid frame, never another error', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -192,7 +192,7 @@ describe('malformed frames (fuzz)', () => {
     );
   });
 
-  it('forged bodies with valid checksums decode to in-range samples or give EcgFrameError (property)', () => {
+  it('forged bodies with valid checksums decode to in-range samples or give InvalidEcgFrameError (property)', () => {
     let rejected = 0;
     fc.assert(
       fc.property(

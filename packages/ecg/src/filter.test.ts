@@ -72,7 +72,7 @@ describe('filter design', () => {
     expect(dB(magnitudeResponse(diagnostic, 60, 500))).toBeLessThan(-40);
   });
 
-  it('impossible designs give FilterDesignError', () => {
+  it('impossible designs give InvalidFilterParametersError', () => {
     const bad = [
       () => designButterworth({ type: 'lowpass', cutoff: 180, sampleRate: 360 }),
       () => designButterworth({ type: 'lowpass', cutoff: 200, sampleRate: 360 }),

@@ -33,7 +33,7 @@ describe('parseWfdbHeader', () => {
     expect(h.comments).toEqual(['leading', 'Age: 69']);
   });
 
-  it('rejects malformed headers with WfdbFormatError', () => {
+  it('rejects malformed headers with InvalidWfdbFileError', () => {
     for (const text of [
       '',
       '100 x 360',

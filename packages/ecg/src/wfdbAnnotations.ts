@@ -84,7 +84,7 @@ const AUX = 63;
 
 /**
  * Parses a WFDB annotation file in MIT format (`.atr`), including SKIP, NUM, SUB, CHN and AUX pseudo-annotations.
- * Truncated input gives a {@link WfdbFormatError}.
+ * Truncated input gives a {@link InvalidWfdbFileError}.
  *
  * @example
  * ```ts
