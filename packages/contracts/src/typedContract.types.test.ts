@@ -1,7 +1,7 @@
 // Type tests: `tsc --noEmit` (the package's typecheck) fails if a `@ts-expect-error` line compiles, i.e. if the
 // bindings ever accept a wrong argument type, an unknown function, or an unknown event or error name.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { EventFilterArgs } from './abiTypes.js';
+import type { Abi, EventFilterArgs, EventName } from './abiTypes.js';
 import { type ContractErrorArgs, type ContractErrorName, isContractRevert } from './errors.js';
 import type { EventIndex } from './eventIndex.js';
 import { encodeEventTopics } from './eventTopics.js';
@@ -10,7 +10,7 @@ import { createLogReader, readContractEvents } from './logReader.js';
 import type { MhrChain } from './mhrChain.js';
 import { scopeAll } from './scope.js';
 import type { TimelineEntry } from './timeline.js';
-import type { DecodedEvent } from './typedContract.js';
+import type { DecodedEvent, TypedContract } from './typedContract.js';
 import type { AccessRequest, Delegation, Grant, LoggedScope } from './views.js';
 
 const patient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -58,6 +58,17 @@ async function compileOnly(chain: MhrChain) {
   return { active, epoch, serial, doctor };
 }
 
+/** A caller's generic reader over either path (what consent does), with no cast: the filter type passes through. */
+async function eventsOf<TAbi extends Abi, E extends EventName<TAbi>>(
+  contract: TypedContract<TAbi>,
+  name: E,
+  args: EventFilterArgs<TAbi, E>,
+  index?: EventIndex,
+): Promise<DecodedEvent<TAbi, E>[]> {
+  if (index) return index.events(contract, name, { args });
+  return contract.events(name, { args, fromBlock: 0 });
+}
+
 /** Never called: only compiled. Event filters by indexed argument, through every query path. */
 async function eventFilters(chain: MhrChain, index: EventIndex) {
   // One indexed argument, two, and arrays (any of them); `null` matches anything.
@@ -97,7 +108,11 @@ async function eventFilters(chain: MhrChain, index: EventIndex) {
   // @ts-expect-error keyEpoch is not indexed
   encodeEventTopics(chain.consentManager.abi, 'AccessRevoked', { keyEpoch: 1n });
 
-  return { granted, read, indexed };
+  const viaHelper = await eventsOf(chain.consentManager, 'AccessRequested', { doctor: patient }, index);
+  // @ts-expect-error purpose is not indexed
+  await eventsOf(chain.consentManager, 'AccessRequested', { purpose: 1 });
+
+  return { granted, read, indexed, viaHelper };
 }
 
 describe('typed bindings (compile-time)', () => {
@@ -123,6 +138,7 @@ describe('typed bindings (compile-time)', () => {
     expectTypeOf<Filtered['granted'][number]['args']['expiresAt']>().toEqualTypeOf<bigint>();
     expectTypeOf<Filtered['read'][number]['args']['colleague']>().toEqualTypeOf<string>();
     expectTypeOf<Filtered['indexed'][number]['args']['recordId']>().toEqualTypeOf<string>();
+    expectTypeOf<Filtered['viaHelper'][number]['args']['duration']>().toEqualTypeOf<bigint>();
     expectTypeOf<EventFilterArgs<typeof consentManagerAbi, 'AccessRevoked'>>().toEqualTypeOf<{
       readonly patient?: string | readonly string[] | null;
       readonly doctor?: string | readonly string[] | null;
