@@ -2,12 +2,14 @@
 // The contracts' test command (`pnpm test:native`):
 // 1. every forge test in the `ci` profile (deep fuzzing, 10,000 invariant runs of the consent state machine);
 // 2. the gas budgets in the `gas` profile (isolation mode: each call is its own transaction), which fail on excess;
-// 3. the committed gas snapshot (.gas-snapshot) must still match.
+// 3. the committed gas snapshot (.gas-snapshot) must still match;
+// 4. the interfaces' NatSpec is complete and every error and event is declared once (scripts/natspec.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forgeBinaryPath } from './forge.mjs';
+import { natspecProblems } from './natspec.mjs';
 
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const forge = forgeBinaryPath();
@@ -51,6 +53,13 @@ if (process.argv.includes('--update-snapshot')) {
 }
 
 step('forge tests, fuzz and invariants', 'ci', ['test', '--no-match-contract', 'GasBudget']);
+console.log('\n--> NatSpec of the interfaces (scripts/natspec.mjs)');
+const problems = natspecProblems(projectDir);
+if (problems.length > 0) {
+  console.error(`${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('    every function, event and error documented; errors and events declared once');
 step('gas budgets', 'gas', ['test', '--match-contract', 'GasBudget']);
 normalizeFigures();
 step('gas snapshot is current', 'gas', ['snapshot', '--check', '--match-contract', 'GasBudget']);

@@ -3,10 +3,9 @@ pragma solidity ^0.8.24;
 
 import {ConsentManager} from "../src/consent/ConsentManager.sol";
 import {Scope, ScopeKind} from "../src/consent/Scope.sol";
-import {IConsentErrors} from "../src/interfaces/IConsentErrors.sol";
 import {IConsentManager} from "../src/interfaces/IConsentManager.sol";
 import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
-import {IRecordOwnerErrors} from "../src/interfaces/ISharedErrors.sol";
+import {IConsentErrors, IRecordOwnerErrors} from "../src/interfaces/ISharedErrors.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract ConsentManagerTest is Fixture {

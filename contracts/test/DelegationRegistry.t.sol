@@ -2,8 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {Scope} from "../src/consent/Scope.sol";
-import {IConsentErrors} from "../src/interfaces/IConsentErrors.sol";
 import {IDelegationRegistry} from "../src/interfaces/IDelegationRegistry.sol";
+import {IConsentErrors} from "../src/interfaces/ISharedErrors.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract DelegationRegistryTest is Fixture {

@@ -2,11 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {Scope} from "../src/consent/Scope.sol";
-import {IConsentErrors} from "../src/interfaces/IConsentErrors.sol";
 import {IConsentManager} from "../src/interfaces/IConsentManager.sol";
 import {IDelegationRegistry} from "../src/interfaces/IDelegationRegistry.sol";
 import {IDiseaseReports} from "../src/interfaces/IDiseaseReports.sol";
 import {IEIP712Relayed} from "../src/interfaces/IEIP712Relayed.sol";
+import {IConsentErrors} from "../src/interfaces/ISharedErrors.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 /// The attacks of the hostile-party review, one test each. Every one of them succeeded before the fix (the same

@@ -2,11 +2,10 @@
 pragma solidity ^0.8.24;
 
 import {Scope, ScopeKind} from "../consent/Scope.sol";
-import {IConsentErrors} from "./IConsentErrors.sol";
 import {IEIP712Relayed} from "./IEIP712Relayed.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IRecordRegistry} from "./IRecordRegistry.sol";
-import {IRecordOwnerErrors} from "./ISharedErrors.sol";
+import {IConsentErrors, IRecordOwnerErrors} from "./ISharedErrors.sol";
 
 /// @title IConsentManager
 /// @notice Access requests and grants between a patient and a doctor. A doctor (attested in the IdentityRegistry)

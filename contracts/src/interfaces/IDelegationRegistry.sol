@@ -2,11 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {Scope, ScopeKind} from "../consent/Scope.sol";
-import {IConsentErrors} from "./IConsentErrors.sol";
 import {IConsentManager} from "./IConsentManager.sol";
 import {IEIP712Relayed} from "./IEIP712Relayed.sol";
 import {IIdentityRegistry} from "./IIdentityRegistry.sol";
 import {IRecordRegistry} from "./IRecordRegistry.sol";
+import {IConsentErrors} from "./ISharedErrors.sol";
 
 /// @title IDelegationRegistry
 /// @notice A doctor holding a live grant asks to share a patient's records with a colleague; only the patient's
