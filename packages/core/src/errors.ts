@@ -50,7 +50,7 @@ export class InvalidKeyError extends BaseError {
   static override name = 'InvalidKeyError';
   override name = 'InvalidKeyError';
   constructor(shortMessage: string, parameters: ErrorParameters = {}) {
-    super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md' });
+    super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md#keys' });
   }
 }
 
@@ -95,7 +95,7 @@ export class IdentityDerivationError extends BaseError {
   static override name = 'IdentityDerivationError';
   override name = 'IdentityDerivationError';
   constructor(shortMessage: string, parameters: ErrorParameters = {}) {
-    super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md' });
+    super(shortMessage, { ...parameters, docsPath: 'spec/envelope.md#keys' });
   }
 }
 
