@@ -1,6 +1,6 @@
 import { BaseError, type ErrorParameters } from '@mhrchain/core';
 import { type ErrorDescription, Interface } from 'ethers';
-import type { AbiParameter, ErrorArgs, ErrorName } from './abiTypes.js';
+import type { AbiItem, AbiParameter, ErrorArgs, ErrorName } from './abiTypes.js';
 import { type MhrChainAbiItems, mhrChainAbis } from './mhrChainAbis.js';
 
 /** The name of any custom error of the MHR Chain contracts, e.g. `'NoActiveGrant'`. */
@@ -145,16 +145,16 @@ const knownSignatures = new Set<string>();
 /** One Interface holding every custom error of every contract (deduplicated by signature). */
 function allErrors(): Interface {
   if (errorInterface) return errorInterface;
-  const seen = new Map<string, (typeof mhrChainAbis)['consentManager'][number]>();
+  const seen = new Map<string, AbiItem>();
   for (const abi of Object.values(mhrChainAbis)) {
     for (const item of abi) {
       if (item.type !== 'error') continue;
       const signature = `${item.name}(${item.inputs.map((input: AbiParameter) => input.type).join(',')})`;
-      seen.set(signature, item as never);
+      seen.set(signature, item);
     }
   }
   for (const signature of seen.keys()) knownSignatures.add(signature);
-  errorInterface = new Interface([...seen.values()] as never);
+  errorInterface = new Interface([...seen.values()]);
   return errorInterface;
 }
 
@@ -197,7 +197,7 @@ export function decodeRevertData(data: string, cause?: unknown): ContractRevertE
   });
   return new ContractRevertError({
     errorName: description.name as ContractErrorName,
-    args: args as never,
+    args: args as ContractErrorArgs<ContractErrorName>,
     data,
     cause,
   });
