@@ -112,6 +112,22 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
   // `subscribe`: such messages are kept (up to UNROUTED_LIMIT) and handed to the first handler of their topic.
   const unrouted = new Map<string, Uint8Array[]>();
   let unroutedCount = 0;
+  // QoS 1: every message received is acknowledged (PUBACK), and mqtt.js writes each acknowledgement on its own, one
+  // system call per message. While the packets of one read are handled the socket is kept corked, so their
+  // acknowledgements leave in one write (a doctor's connection carries many streams: a quarter of its CPU went to
+  // those writes). The socket is uncorked once the packets are handled (Node only: elsewhere nothing is held).
+  let corked = false;
+  client.on('packetreceive', (packet) => {
+    if (corked || qos === 0 || packet.cmd !== 'publish' || typeof setImmediate !== 'function') return;
+    const stream = client.stream as { cork?: () => void; uncork?: () => void } | undefined;
+    if (typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
+    stream.cork();
+    corked = true;
+    setImmediate(() => {
+      corked = false;
+      stream.uncork!();
+    });
+  });
   client.on('message', (topic, payload) => {
     const bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
     const set = handlers.get(topic);
@@ -140,20 +156,26 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     });
   });
 
+  const notRetained = { qos, retain: false } as const;
+  const retained = { qos, retain: true } as const;
   const transport: LiveTransport = {
     get connected() {
       return client.connected;
     },
-    async publish(topic, payload, publishOptions) {
-      if (closed) throw new LiveTransportError('The transport is closed.');
-      try {
-        await client.publishAsync(topic, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength), {
-          qos,
-          retain: publishOptions?.retain ?? false,
-        });
-      } catch (cause) {
-        throw new LiveTransportError('Publish failed.', { details: topic, cause });
-      }
+    publish(topic, payload, publishOptions) {
+      if (closed) return Promise.reject(new LiveTransportError('The transport is closed.'));
+      // One promise per message (this runs for every frame of every stream).
+      return new Promise<void>((resolve, reject) => {
+        client.publish(
+          topic,
+          Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+          publishOptions?.retain ? retained : notRetained,
+          (cause) => {
+            if (cause) reject(new LiveTransportError('Publish failed.', { details: topic, cause }));
+            else resolve();
+          },
+        );
+      });
     },
     async subscribe(topic, handler) {
       if (closed) throw new LiveTransportError('The transport is closed.');

@@ -255,9 +255,11 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
   let startTime = parameters.startTime;
   let sampleIndex = 0; // per channel, of the next frame's first sample
   const frameLength = frameSamples * channels;
-  let buffer = new Int32Array(frameLength);
+  const buffer = new Int32Array(frameLength);
   let buffered = 0;
-  const pending = new Set<Promise<void>>();
+  // Publishes handed to the transport and not settled yet, and who waits for them to be.
+  let inFlight = 0;
+  const settled: (() => void)[] = [];
   const stats = { frames: 0, bytes: 0, failures: 0, announcements: 0, withheld: 0, dropped: 0, gapNotices: 0 };
   let closed = false;
   const limits = { ...LIVE_OFFLINE_QUEUE_DEFAULTS, ...parameters.offlineQueue };
@@ -274,14 +276,22 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     parameters.onStateChange?.(next);
   };
 
-  const track = (promise: Promise<void>) => {
-    const tracked = promise.catch((cause) => {
-      stats.failures++;
+  // One reaction per publish, no promise of its own (this runs for every frame).
+  const done = () => {
+    if (--inFlight === 0) for (const resolve of settled.splice(0)) resolve();
+  };
+  const failed = (cause: unknown) => {
+    stats.failures++;
+    try {
       const error = cause instanceof LiveTransportError ? cause : new LiveTransportError('Publish failed.', { cause });
       parameters.onError?.(error);
-    });
-    pending.add(tracked);
-    void tracked.finally(() => pending.delete(tracked));
+    } finally {
+      done();
+    }
+  };
+  const track = (promise: Promise<void>) => {
+    inFlight++;
+    promise.then(done, failed);
   };
 
   // The offline queue: what is published while the transport is offline waits here, in order, and is sent when it
@@ -403,7 +413,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     return epoch.epoch;
   };
 
-  const emitFrame = (samples: Int32Array) => {
+  const emitFrame = (samples: Int32Array | Int16Array) => {
     if (startTime === undefined) startTime = clock();
     const encoded = encodeEcgFrame(samples, {
       sampleRate,
@@ -430,13 +440,18 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     if (startTime === undefined) startTime = clock() - (samples.length / channels / sampleRate) * 1000;
     let offset = 0;
     while (offset < samples.length) {
+      // Whole frames in the input are encoded from it (no copy); only a partial frame goes through the buffer.
+      if (buffered === 0 && samples.length - offset >= frameLength) {
+        emitFrame(samples.subarray(offset, offset + frameLength));
+        offset += frameLength;
+        continue;
+      }
       const take = Math.min(frameLength - buffered, samples.length - offset);
       buffer.set(samples.subarray(offset, offset + take), buffered);
       buffered += take;
       offset += take;
       if (buffered === frameLength) {
-        emitFrame(buffer);
-        buffer = new Int32Array(frameLength);
+        emitFrame(buffer); // encoded at once: the buffer can be reused
         buffered = 0;
       }
     }
@@ -485,7 +500,7 @@ export async function createLivePublisher(parameters: CreateLivePublisherParamet
     }
     await rekeying.catch(() => undefined);
     while (outboxHead < outbox.length) await new Promise<void>((resolve) => drained.push(resolve));
-    while (pending.size > 0) await Promise.all(pending);
+    while (inFlight > 0) await new Promise<void>((resolve) => settled.push(resolve));
   };
 
   return {
