@@ -41,6 +41,8 @@ const { values } = parseArgs({
     qos: { type: 'string', default: '1' },
     session: { type: 'string', default: 'persistent' },
     'keep-going': { type: 'boolean', default: false },
+    /** Tags the figures (when runs of two code versions are compared); also prints one JSON line per level. */
+    label: { type: 'string' },
   },
 });
 const LEVELS = values.streams.split(',').map(Number);
@@ -193,12 +195,18 @@ interface LevelResult {
   nodeCpu: number;
   brokerCpu: number;
   machineCpu: number;
+  /** CPU time per frame (µs) of the wearables' thread, the doctors' thread and the broker, over the window. */
+  wearableUs: number;
+  doctorUs: number;
+  brokerUs: number;
+  load: [number, number];
   beats: number;
   setupS: number;
 }
 
 async function runLevel(streams: number): Promise<LevelResult> {
   const setupStart = performance.now();
+  const loadBefore = loadavg()[0]!;
   const broker = await startMosquitto();
   const transports: LiveTransport[] = [];
   const publishers: LivePublisher[] = [];
@@ -258,17 +266,18 @@ async function runLevel(streams: number): Promise<LevelResult> {
     const start = now() + 200;
     const origins = publishers.map((_, i) => start + (i / streams) * FRAME_MS - FRAME_MS);
     const measureFrom = start + WARMUP * 1000;
-    worker.postMessage({ type: 'start', origins, measureFrom });
+    const end = measureFrom + SECONDS * 1000;
+    worker.postMessage({ type: 'start', origins, measureFrom, measureTo: end });
     while (now() < start - FRAME_MS) await sleep(5);
 
     // Real-time scheduler: frame k of stream i is written when its last sample exists.
     const nextFrame = new Array<number>(streams).fill(0);
-    const end = measureFrom + SECONDS * 1000;
     let sentInWindow = 0;
     let writtenInWindow = 0;
     let lag = 0; // how far the wearables' scheduler is behind real time, at the end
     let measuring = false;
     let cpu0 = process.cpuUsage();
+    let thread0 = process.threadCpuUsage();
     let broker0 = 0;
     let machine0 = machineBusy();
     let cursor = 0; // streams are ordered by origin: walk them round-robin
@@ -277,6 +286,7 @@ async function runLevel(streams: number): Promise<LevelResult> {
       if (!measuring && t >= measureFrom) {
         measuring = true;
         cpu0 = process.cpuUsage();
+        thread0 = process.threadCpuUsage();
         broker0 = cpuTicks(broker.pid);
         machine0 = machineBusy();
       }
@@ -295,6 +305,7 @@ async function runLevel(streams: number): Promise<LevelResult> {
       await sleep(1);
     }
     const cpu = process.cpuUsage(cpu0);
+    const thread = process.threadCpuUsage(thread0);
     const brokerTicks = cpuTicks(broker.pid) - broker0;
     const machine1 = machineBusy();
     const elapsed = (now() - measureFrom) / 1000;
@@ -322,6 +333,10 @@ async function runLevel(streams: number): Promise<LevelResult> {
       machineCpu: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100 * cores,
       beats: result.beats,
       setupS,
+      wearableUs: (thread.user + thread.system) / Math.max(1, writtenInWindow),
+      doctorUs: result.cpuUs / Math.max(1, result.cpuFrames),
+      brokerUs: (brokerTicks * 1e4) / Math.max(1, writtenInWindow),
+      load: [loadBefore, loadavg()[0]!],
     };
   } finally {
     await worker?.terminate();
@@ -337,6 +352,7 @@ console.log(
     `MQTT QoS ${QOS}, ${PERSISTENT ? 'persistent sessions (stable client ids, broker persistence)' : 'clean sessions'}; ` +
     `${cores} cores; load average before: ${loadavg()[0]!.toFixed(1)}`,
 );
+await baseline(); // warm-up: the figures below are of compiled code
 const base = await baseline();
 console.log('\nBaseline (same run, in process, no broker): CPU time per frame');
 console.table({
@@ -356,6 +372,7 @@ for (const streams of LEVELS) {
   process.stdout.write(`\nrunning ${streams} streams… `);
   const r = await runLevel(streams);
   results.push(r);
+  if (values.label !== undefined) console.log(`RESULT ${JSON.stringify({ label: values.label, ...r, base })}`);
   const ok = r.lost === 0 && r.p99 < P99_TARGET;
   console.log(
     `${ok ? 'meets' : 'misses'} targets (p99 ${r.p99.toFixed(1)} ms, lost ${r.lost}; setup ${r.setupS.toFixed(1)} s)`,
@@ -381,6 +398,8 @@ console.table(
     'machine CPU % (all)': `${r.machineCpu.toFixed(0)} / ${cores * 100}`,
     'µs CPU/frame (node)': (((r.nodeCpu / 100) * 1e6 * SECONDS) / Math.max(1, r.written)).toFixed(0),
     'vs baseline': `${(((r.nodeCpu / 100) * 1e6 * SECONDS) / Math.max(1, r.written) / (base.publishUs + base.receiveUs)).toFixed(2)}x`,
+    'µs/frame wearables | doctors | broker': `${r.wearableUs.toFixed(0)} | ${r.doctorUs.toFixed(0)} | ${r.brokerUs.toFixed(0)}`,
+    'load average': `${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)}`,
     'meets both': r.lost === 0 && r.p99 < P99_TARGET ? 'yes' : 'no',
   })),
 );

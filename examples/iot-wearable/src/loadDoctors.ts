@@ -26,7 +26,17 @@ export interface DoctorsWorkerData {
 
 export type DoctorsMessage =
   | { type: 'ready' }
-  | { type: 'result'; latencies: Float64Array; received: number[]; missing: number; rejected: number; beats: number };
+  | {
+      type: 'result';
+      latencies: Float64Array;
+      received: number[];
+      missing: number;
+      rejected: number;
+      beats: number;
+      /** CPU time of this thread (µs) and frames it handled, between `measureFrom` and `measureTo` (wall clock). */
+      cpuUs: number;
+      cpuFrames: number;
+    };
 
 const data = workerData as DoctorsWorkerData;
 const port = parentPort!;
@@ -43,6 +53,24 @@ let measureFrom = Number.POSITIVE_INFINITY;
 let origins: number[] = [];
 let beats = 0;
 let lastFrameAt = 0;
+// This thread's CPU time over the measured window (wall clock), and the frames it handled meanwhile.
+let measureTo = Number.POSITIVE_INFINITY;
+let cpuAt: NodeJS.CpuUsage | undefined;
+let cpuUs = 0;
+let frames = 0;
+let framesAt = 0;
+let cpuFrames = 0;
+const markCpu = (t: number) => {
+  if (cpuAt === undefined && t >= measureFrom) {
+    cpuAt = process.threadCpuUsage();
+    framesAt = frames;
+  } else if (cpuAt !== undefined && cpuFrames === 0 && t >= measureTo) {
+    const used = process.threadCpuUsage(cpuAt);
+    cpuUs = used.user + used.system;
+    cpuFrames = frames - framesAt;
+  }
+};
+const marker = setInterval(() => markCpu(now()), 20);
 
 for (let i = 0; i < data.descriptors.length; i += data.streamsPerConnection) {
   transports.push(
@@ -66,6 +94,8 @@ await Promise.all(
       onEvent: (event) => {
         if (event.type === 'frame') {
           lastFrameAt = now();
+          frames++;
+          markCpu(lastFrameAt);
           const lastSampleAt = origins[i]! + (event.sequence + 1) * data.frameMs;
           if (lastSampleAt >= measureFrom) {
             if (count === latencies.length) {
@@ -85,31 +115,38 @@ await Promise.all(
   }),
 );
 
-port.on('message', async (message: { type: 'start'; origins: number[]; measureFrom: number } | { type: 'stop' }) => {
-  if (message.type === 'start') {
-    origins = message.origins;
-    measureFrom = message.measureFrom;
-    return;
-  }
-  // Drain: wait until no frame has arrived for 1 s (at most 20 s).
-  const stopAt = now();
-  while (now() - lastFrameAt < 1000 && now() - stopAt < 20_000) await new Promise((r) => setTimeout(r, 100));
-  let missing = 0;
-  let rejected = 0;
-  for (const s of subscriptions) {
-    missing += s.stats.missing;
-    rejected += Object.values(s.stats.rejected).reduce((a, b) => a + b, 0);
-    await s.close();
-  }
-  await Promise.all(transports.map((t) => t.close()));
-  const result: DoctorsMessage = {
-    type: 'result',
-    latencies: latencies.slice(0, count),
-    received,
-    missing,
-    rejected,
-    beats,
-  };
-  port.postMessage(result);
-});
+port.on(
+  'message',
+  async (message: { type: 'start'; origins: number[]; measureFrom: number; measureTo: number } | { type: 'stop' }) => {
+    if (message.type === 'start') {
+      origins = message.origins;
+      measureFrom = message.measureFrom;
+      measureTo = message.measureTo;
+      return;
+    }
+    clearInterval(marker);
+    // Drain: wait until no frame has arrived for 1 s (at most 20 s).
+    const stopAt = now();
+    while (now() - lastFrameAt < 1000 && now() - stopAt < 20_000) await new Promise((r) => setTimeout(r, 100));
+    let missing = 0;
+    let rejected = 0;
+    for (const s of subscriptions) {
+      missing += s.stats.missing;
+      rejected += Object.values(s.stats.rejected).reduce((a, b) => a + b, 0);
+      await s.close();
+    }
+    await Promise.all(transports.map((t) => t.close()));
+    const result: DoctorsMessage = {
+      type: 'result',
+      latencies: latencies.slice(0, count),
+      received,
+      missing,
+      rejected,
+      beats,
+      cpuUs,
+      cpuFrames,
+    };
+    port.postMessage(result);
+  },
+);
 port.postMessage({ type: 'ready' } satisfies DoctorsMessage);
