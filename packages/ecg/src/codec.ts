@@ -3,6 +3,7 @@ import {
   checkFrameParameters,
   checkFrameSampleCount,
   decodeFrameAt,
+  ECG_FRAME_VERSION,
   type EcgFrameHeader,
   type EncodeEcgFrameParameters,
   encodeEcgFrame,
@@ -80,6 +81,7 @@ export function encodeEcg(samples: Int32Array | Int16Array, parameters: EncodeEc
     firstSampleIndex: 0,
     timestamp: undefined,
     bitDepth,
+    version: parameters.version ?? ECG_FRAME_VERSION,
   });
   const fields = fieldsOf();
   const fields2 = fieldsOf();

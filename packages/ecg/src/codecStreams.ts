@@ -42,6 +42,7 @@ export function createEcgEncoderStream(
         bitDepth,
         firstSampleIndex: first + emitted,
         ...(timestamp !== undefined ? { timestamp } : {}),
+        ...(parameters.version !== undefined ? { version: parameters.version } : {}),
       }),
     );
     emitted += count / channels;

@@ -1,13 +1,23 @@
 import { InvalidEcgFrameError, InvalidEcgParametersError } from './errors.js';
 import type { ByteWriter } from './internal/byteWriter.js';
 import { crc16 } from './internal/crc16.js';
-import { type BodyState, chooseOrders, createBodyState, decodeBody, encodeBody } from './internal/frameBody.js';
+import {
+  type BodyState,
+  chooseOrders,
+  createBodyState,
+  decodeBody,
+  decodeBodyV3,
+  encodeBody,
+  encodeBodyV3,
+} from './internal/frameBody.js';
 import { decodeBodyWasm, encodeBodyWasm } from './internal/frameBodyWasm.js';
 import { RangeDecoder, RangeEncoder } from './internal/rangeCoder.js';
 import { readVarint, type VarintCursor, varintLength, writeVarint } from './internal/varint.js';
 
-/** Format version written by this package. */
-export const ECG_FRAME_VERSION = 2;
+/** Format version written by this package by default. */
+export const ECG_FRAME_VERSION = 3;
+/** Format versions this package reads and writes (see docs/spec/ecg-codec.md). */
+export const ECG_FRAME_VERSIONS: readonly number[] = [2, 3];
 /** Most channels a frame may carry. */
 export const ECG_MAX_CHANNELS = 256;
 /** Most samples (all channels together) a frame may carry. */
@@ -20,7 +30,7 @@ const FLAG_RESERVED = 0x20;
 
 /** What every ECG frame says about itself. */
 export interface EcgFrameHeader {
-  /** Format version (1). */
+  /** Format version (2 or 3). */
   version: number;
   /** Samples per second per channel (integer Hz). */
   sampleRate: number;
@@ -58,6 +68,11 @@ export interface EncodeEcgFrameParameters {
   firstSampleIndex?: number;
   /** Device clock at the first sample in ms since the Unix epoch (optional). */
   timestamp?: number;
+  /**
+   * Frame version to write (default {@link ECG_FRAME_VERSION}, 3). Version 2 codes the same samples about 2 %
+   * larger and decodes them about half as fast; write it only for readers that know no later version.
+   */
+  version?: 2 | 3;
 }
 
 function checkUint(value: number, what: string, min = 0): void {
@@ -80,6 +95,10 @@ export function checkFrameParameters(parameters: EncodeEcgFrameParameters): numb
   }
   checkUint(parameters.firstSampleIndex ?? 0, 'first sample index');
   if (parameters.timestamp !== undefined) checkUint(parameters.timestamp, 'timestamp');
+  const version = parameters.version;
+  if (version !== undefined && !ECG_FRAME_VERSIONS.includes(version)) {
+    throw new InvalidEcgParametersError('Unsupported ECG frame version.', { details: String(version) });
+  }
   return bitDepth;
 }
 
@@ -92,7 +111,8 @@ function outsideBitDepth(x: Int32Array, i: number, bitDepth: number): InvalidEcg
 }
 
 /** The JavaScript body encoder (where WebAssembly is unavailable). */
-function encodeBodyJs(x: Int32Array, channels: number, n: number, bitDepth: number): Uint8Array {
+function encodeBodyJs(x: Int32Array, channels: number, n: number, bitDepth: number, version: number): Uint8Array {
+  if (version === 3) return encodeBodyV3(sharedState, x, channels, n, bitDepth, chooseOrders(x, channels, n));
   const rc = new RangeEncoder(new Uint8Array(64 + Math.ceil(x.length * 1.5)), 0);
   encodeBody(rc, sharedState, x, channels, n, bitDepth, chooseOrders(x, channels, n));
   // finish() may grow the buffer: read `rc.buf` only after it.
@@ -115,8 +135,9 @@ function encodeBodyJs(x: Int32Array, channels: number, n: number, bitDepth: numb
 export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: EncodeEcgFrameParameters): Uint8Array {
   const { bitDepth, n, x } = checkFrameSamples(samples, parameters);
   const { channels } = parameters;
+  const version = parameters.version ?? ECG_FRAME_VERSION;
   // Body first (its length goes in the header); the WebAssembly encoder also checks the samples' range.
-  let body = encodeBodyWasm(x, channels, n, bitDepth);
+  let body = encodeBodyWasm(x, channels, n, bitDepth, version);
   if (typeof body === 'number') throw outsideBitDepth(x, body, bitDepth);
   if (body === undefined) {
     const lo = -(2 ** (bitDepth - 1));
@@ -125,7 +146,7 @@ export function encodeEcgFrame(samples: Int32Array | Int16Array, parameters: Enc
       const v = x[i]!;
       if (v < lo || v > hi) throw outsideBitDepth(x, i, bitDepth);
     }
-    body = encodeBodyJs(x, channels, n, bitDepth);
+    body = encodeBodyJs(x, channels, n, bitDepth, version);
   }
   return frameOfBody(body, n, parameters, bitDepth);
 }
@@ -168,6 +189,8 @@ export interface FrameFields {
   firstSampleIndex: number;
   timestamp: number | undefined;
   bitDepth: number;
+  /** Frame version (2 or 3). */
+  version: 2 | 3;
 }
 
 function headerLengthOf(fields: FrameFields, bodyLength: number): number {
@@ -200,7 +223,7 @@ function writeFrameAt(
   let flags = fields.bitDepth - 8;
   if (timestamp !== undefined) flags |= FLAG_TIMESTAMP;
   if (countIsRate) flags |= FLAG_COUNT_IS_RATE;
-  out[start] = MAGIC | ECG_FRAME_VERSION;
+  out[start] = MAGIC | fields.version;
   out[start + 1] = flags;
   let pos = writeVarint(out, start + 2, channels);
   pos = writeVarint(out, pos, sampleRate);
@@ -238,6 +261,7 @@ function frameFieldsOf(n: number, parameters: EncodeEcgFrameParameters, bitDepth
     firstSampleIndex: parameters.firstSampleIndex ?? 0,
     timestamp: parameters.timestamp,
     bitDepth,
+    version: parameters.version ?? ECG_FRAME_VERSION,
   };
 }
 
@@ -277,7 +301,7 @@ export function parseFrameHeader(bytes: Uint8Array, start: number, end: number):
   if ((b0 & 0xf0) !== MAGIC)
     throw new InvalidEcgFrameError('Not an ECG frame (bad magic).', { details: `0x${b0.toString(16)}` });
   const version = b0 & 0x0f;
-  if (version !== ECG_FRAME_VERSION)
+  if (!ECG_FRAME_VERSIONS.includes(version))
     throw new InvalidEcgFrameError('Unsupported ECG frame version.', { details: String(version) });
   const flags = bytes[start + 1]!;
   if (flags & FLAG_RESERVED) throw new InvalidEcgFrameError('Reserved ECG frame flag is set.');
@@ -372,11 +396,13 @@ export function decodeFrameAt(
   const { header, bodyStart, bodyLength, frameLength } = parsed;
   const crcAt = bodyStart + bodyLength;
   if (!frameChecksumOk(bytes, start, parsed)) throw new InvalidEcgFrameError('ECG frame checksum mismatch.');
-  const { channels, sampleCount, bitDepth } = header;
+  const { channels, sampleCount, bitDepth, version } = header;
   const samples = into?.length === sampleCount * channels ? into : new Int32Array(sampleCount * channels);
   const ok =
-    decodeBodyWasm(bytes, bodyStart, crcAt, samples, channels, sampleCount, bitDepth) ??
-    decodeBody(new RangeDecoder(bytes, bodyStart, crcAt), sharedState, samples, channels, sampleCount, bitDepth);
+    decodeBodyWasm(bytes, bodyStart, crcAt, samples, channels, sampleCount, bitDepth, version) ??
+    (version === 3
+      ? decodeBodyV3(bytes, bodyStart, crcAt, sharedState, samples, channels, sampleCount, bitDepth)
+      : decodeBody(new RangeDecoder(bytes, bodyStart, crcAt), sharedState, samples, channels, sampleCount, bitDepth));
   if (!ok) {
     throw new InvalidEcgFrameError(
       'ECG frame body is corrupt (a sample outside its bit depth, or an impossible coder state).',

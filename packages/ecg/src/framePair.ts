@@ -29,8 +29,8 @@ export function appendFramePair(
   fields: FrameFields,
   fields2: FrameFields,
 ): void {
-  const { channels, sampleCount, bitDepth } = fields;
-  const bodies = encodeBodiesWasm(samples, offset, channels, sampleCount, bitDepth);
+  const { channels, sampleCount, bitDepth, version } = fields;
+  const bodies = encodeBodiesWasm(samples, offset, channels, sampleCount, bitDepth, version);
   if (bodies) {
     appendFrame(writer, fields, bodies.bytes, bodies.at, bodies.length);
     appendFrame(writer, fields2, bodies.bytes, bodies.at2, bodies.length2);
@@ -62,6 +62,7 @@ export function decodeFramePairAt(
     a.channels === b.channels &&
     a.sampleCount === b.sampleCount &&
     a.bitDepth === b.bitDepth &&
+    a.version === b.version &&
     wasmFrameBodyAvailable() &&
     frameChecksumOk(bytes, start, parsed) &&
     frameChecksumOk(bytes, start2, parsed2) &&
@@ -76,6 +77,7 @@ export function decodeFramePairAt(
       a.channels,
       a.sampleCount,
       a.bitDepth,
+      a.version,
     ) === true
   )
     return;

@@ -43,6 +43,7 @@ export {
 export {
   decodeEcgFrame,
   ECG_FRAME_VERSION,
+  ECG_FRAME_VERSIONS,
   ECG_MAX_CHANNELS,
   ECG_MAX_FRAME_SAMPLES,
   type EcgFrame,

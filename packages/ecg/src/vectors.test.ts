@@ -11,14 +11,23 @@ interface Vector {
   frame: string;
 }
 
-const { vectors } = JSON.parse(readFileSync(new URL('../test/vectors/ecg-frames.json', import.meta.url), 'utf8')) as {
-  vectors: Vector[];
-};
+/** The golden frames of every version this package reads and writes (version 3: scripts/make-frame-vectors.ts). */
+const files = [
+  ['ecg-frames.json', 2],
+  ['ecg-frames-v3.json', 3],
+] as const;
 
-describe.each([
-  ['WebAssembly', true],
-  ['JavaScript', false],
-])('golden ECG frames (test/vectors/ecg-frames.json), %s frame body', (_, wasm) => {
+it('writes the latest version by default', () => expect(ECG_FRAME_VERSION).toBe(3));
+
+describe.each(
+  files.flatMap(([file, version]) => [
+    [file, version, 'WebAssembly', true],
+    [file, version, 'JavaScript', false],
+  ]),
+)('golden ECG frames (test/vectors/%s, version %i), %s frame body', (file, version, _, wasm) => {
+  const { vectors } = JSON.parse(readFileSync(new URL(`../test/vectors/${file}`, import.meta.url), 'utf8')) as {
+    vectors: Vector[];
+  };
   beforeEach(() => {
     setWasmFrameBody(wasm);
   });
@@ -29,11 +38,12 @@ describe.each([
   for (const v of vectors) {
     it(`encodes and decodes: ${v.description}`, () => {
       const bytes = Uint8Array.from(Buffer.from(v.frame, 'hex'));
-      expect(Buffer.from(encodeEcgFrame(Int32Array.from(v.samples), v.parameters)).toString('hex')).toBe(v.frame);
+      const parameters = { ...v.parameters, version };
+      expect(Buffer.from(encodeEcgFrame(Int32Array.from(v.samples), parameters)).toString('hex')).toBe(v.frame);
       const decoded = decodeEcgFrame(bytes);
       expect(Array.from(decoded.samples)).toEqual(v.samples);
       expect(decoded.header).toEqual({
-        version: ECG_FRAME_VERSION,
+        version,
         sampleRate: v.parameters.sampleRate,
         channels: v.parameters.channels,
         bitDepth: v.parameters.bitDepth ?? 16,

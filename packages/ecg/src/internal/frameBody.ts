@@ -8,6 +8,17 @@
  * LMS predictions agree bit for bit.
  */
 import { PROB_INIT, type RangeDecoder, type RangeEncoder } from './rangeCoder.js';
+import {
+  contextOf,
+  ESCAPE,
+  INITIAL_WEIGHTS_1024,
+  MAGNITUDE_INIT,
+  RANS_LOW,
+  RAW_GROUP,
+  RansDecoder,
+  RansEncoder,
+  STATE_BITS,
+} from './rans.js';
 
 /** LMS taps on the channel's own past fixed residuals. */
 export const OWN_TAPS = 8;
@@ -57,7 +68,7 @@ export function createBodyState(): BodyState {
   };
 }
 
-function prepare(state: BodyState, channels: number, n: number): void {
+function prepare(state: BodyState, channels: number, n: number, version = 2): void {
   const need = channels * (PAD + n);
   if (state.fixed.length < need) state.fixed = new Float64Array(need);
   else state.fixed.fill(0, 0, need);
@@ -72,6 +83,13 @@ function prepare(state: BodyState, channels: number, n: number): void {
     state.meanAbs = new Uint32Array(channels);
   }
   state.weights.fill(0, 0, channels * MAX_TAPS);
+  if (version >= 3) {
+    // Version 3 starts stage 1 from fixed weights (channel 0's set, then the set of every other channel).
+    for (let c = 0; c < channels; c++) {
+      const set = c === 0 ? 0 : MAX_TAPS;
+      for (let j = 0; j < MAX_TAPS; j++) state.weights[c * MAX_TAPS + j] = INITIAL_WEIGHTS_1024[set + j]! / 1024;
+    }
+  }
   state.step.fill(0, 0, channels);
   state.cascadeHistory.fill(0, 0, channels * CASCADE_STRIDE);
   state.cascadeWeights.fill(0, 0, channels * CASCADE_TAPS);
@@ -443,6 +461,255 @@ export function decodeBody(
       out[i] = s;
       const a = v < 0 ? -v : v;
       meanAbs[c] = mean + Math.min(a, 0x8000000) - (mean >>> DECAY);
+    }
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------------ version 3
+
+/**
+ * Stage 1 of version 3: the weights are updated as in {@link lms}, but the products are summed as a tree (own taps
+ * ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)), neighbour taps ((b0 + b1) + (b2 + b3)) + b4, then own +
+ * neighbour), which shortens the chain from one sample to the next; the squares likewise, and `out[0]` gets the
+ * step's factor MU / (1 + their sum).
+ */
+function lms3(
+  fixed: Float64Array,
+  weights: Float64Array,
+  g: number,
+  c: number,
+  channels: number,
+  stride: number,
+  t: number,
+  out: Float64Array,
+): number {
+  const w0 = c * MAX_TAPS;
+  const own = c * stride + PAD + t;
+  const a = scratchProducts;
+  const q = scratchSquares;
+  for (let j = 0; j < OWN_TAPS; j++) {
+    const h = fixed[own - 1 - j]!;
+    const w = weights[w0 + j]! + g * fixed[own - 2 - j]!;
+    weights[w0 + j] = w;
+    a[j] = w * h;
+    q[j] = h * h;
+  }
+  let p = a[0]! + a[1]! + (a[2]! + a[3]!) + (a[4]! + a[5]! + (a[6]! + a[7]!));
+  let power = q[0]! + q[1]! + (q[2]! + q[3]!) + (q[4]! + q[5]! + (q[6]! + q[7]!));
+  if (channels > 1) {
+    // Channel 0: channel 1 at t-1..t-4; channel c > 0: channel c-1 at t..t-4.
+    const other = c === 0 ? stride + PAD + t - 1 : (c - 1) * stride + PAD + t;
+    const taps = c === 0 ? CROSS_PAST : CROSS_PAST + 1;
+    for (let j = 0; j < taps; j++) {
+      const h = fixed[other - j]!;
+      const w = weights[w0 + OWN_TAPS + j]! + g * fixed[other - 1 - j]!;
+      weights[w0 + OWN_TAPS + j] = w;
+      a[j] = w * h;
+      q[j] = h * h;
+    }
+    let pb = a[0]! + a[1]! + (a[2]! + a[3]!);
+    let qb = q[0]! + q[1]! + (q[2]! + q[3]!);
+    if (taps > CROSS_PAST) {
+      pb += a[4]!;
+      qb += q[4]!;
+    }
+    p += pb;
+    power += qb;
+  }
+  out[0] = MU / (1 + power);
+  return p;
+}
+const scratchProducts = new Float64Array(OWN_TAPS);
+const scratchSquares = new Float64Array(OWN_TAPS);
+
+/** {@link adapt} of version 3: each step is the error times a factor computed before it (`out[0]`, and 0.05 / power₂). */
+function adapt3(state: BodyState, c: number, e: number, p1: number, p: number, power: Float64Array): void {
+  state.step[c] = (e - p1) * power[0]!;
+  state.cascadeStep[c] = (e - p) * (CASCADE_MU / power[1]!);
+  const history = state.cascadeHistory;
+  const h0 = c * CASCADE_STRIDE;
+  for (let j = CASCADE_TAPS; j > 0; j--) history[h0 + j] = history[h0 + j - 1]!;
+  history[h0] = e - p1;
+}
+
+/** A scratch array of residuals (grown as needed). */
+let residualScratch = new Int32Array(0);
+let contextScratch = new Uint16Array(0);
+
+/**
+ * The frame's header data of version 3 as bits, most significant first: every channel's order (2 bits), then, when
+ * the frame has samples, every channel's first sample (low `bitDepth` bits).
+ */
+function headerBits(orders: Uint8Array, x: Int32Array, channels: number, n: number, bitDepth: number): Uint8Array {
+  const bits = new Uint8Array(channels * (2 + (n > 0 ? bitDepth : 0)));
+  let k = 0;
+  for (let c = 0; c < channels; c++) {
+    bits[k++] = orders[c]! >>> 1;
+    bits[k++] = orders[c]! & 1;
+  }
+  if (n > 0) for (let c = 0; c < channels; c++) for (let b = bitDepth - 1; b >= 0; b--) bits[k++] = (x[c]! >>> b) & 1;
+  return bits;
+}
+
+/** Stage 1 and the cascade over a frame (version 3): the coded value of every sample after the first. */
+function predictResiduals(
+  state: BodyState,
+  x: Int32Array,
+  channels: number,
+  n: number,
+  bitDepth: number,
+  orders: Uint8Array,
+  v: Int32Array,
+): void {
+  prepare(state, channels, n, 3);
+  const { fixed, weights, step, cascadeHistory, cascadeWeights, cascadeStep } = state;
+  const stride = PAD + n;
+  const limit = 2 ** (bitDepth + 3);
+  for (let t = 1; t < n; t++) {
+    for (let c = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const e = x[i]! - fixedPrediction(x, i, channels, Math.min(orders[c]!, t));
+      fixed[c * stride + PAD + t] = e;
+      const p1 = lms3(fixed, weights, step[c]!, c, channels, stride, t, scratch);
+      const p = p1 + cascade(cascadeHistory, cascadeWeights, cascadeStep[c]!, c, scratch);
+      let pr = Math.floor(p + 0.5);
+      if (pr > limit) pr = limit;
+      else if (pr < -limit) pr = -limit;
+      v[i] = e - pr;
+      adapt3(state, c, e, p1, p, scratch);
+    }
+  }
+}
+
+/** Encodes a version-3 body (samples already range-checked to bitDepth). */
+export function encodeBodyV3(
+  state: BodyState,
+  x: Int32Array,
+  channels: number,
+  n: number,
+  bitDepth: number,
+  orders: Uint8Array,
+): Uint8Array {
+  const count = channels * n;
+  if (residualScratch.length < count) {
+    residualScratch = new Int32Array(count);
+    contextScratch = new Uint16Array(count);
+  }
+  const v = residualScratch;
+  const contexts = contextScratch;
+  predictResiduals(state, x, channels, n, bitDepth, orders, v);
+  // Contexts in coding order (each depends on the channel's earlier values), then the values last to first.
+  const magnitude = new Uint32Array(channels).fill(MAGNITUDE_INIT);
+  for (let i = channels; i < count; i++) {
+    const c = i % channels;
+    const a = magnitude[c]!;
+    contexts[i] = contextOf(a);
+    const value = v[i]!;
+    const abs = value < 0 ? -value : value;
+    magnitude[c] = a + Math.min(abs, 0x8000000) - (a >>> 2);
+  }
+  const bits = headerBits(orders, x, channels, n, bitDepth);
+  const lead = Math.max(0, bits.length - STATE_BITS);
+  let carried = 0;
+  for (let k = lead; k < bits.length; k++) carried = carried * 2 + bits[k]!;
+  const rc = new RansEncoder(64 + Math.ceil(count * 1.5), RANS_LOW + carried);
+  // The leading header bits in groups of 15 (the last shorter), read after every value: coded first, last group first.
+  for (let g = Math.floor((lead - 1) / RAW_GROUP) * RAW_GROUP; g >= 0 && lead > 0; g -= RAW_GROUP) {
+    const size = Math.min(RAW_GROUP, lead - g);
+    let value = 0;
+    for (let k = g; k < g + size; k++) value = value * 2 + bits[k]!;
+    rc.raw(value, size);
+  }
+  for (let i = count - 1; i >= channels; i--) {
+    const value = v[i]!;
+    const u = value >= 0 ? 2 * value : -2 * value - 1;
+    const context = contexts[i]!;
+    const shift = context >>> 4;
+    const symbol = u >>> shift;
+    if (symbol >= ESCAPE) {
+      rc.raw(u, bitDepth + 5);
+      rc.symbol(context & 15, ESCAPE);
+    } else {
+      rc.raw(u & ((1 << shift) - 1), shift);
+      rc.symbol(context & 15, symbol);
+    }
+  }
+  return rc.finish();
+}
+
+/** Decodes a version-3 body `buf[start, end)`; false when it is corrupt. */
+export function decodeBodyV3(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  state: BodyState,
+  out: Int32Array,
+  channels: number,
+  n: number,
+  bitDepth: number,
+): boolean {
+  const count = channels * n;
+  if (residualScratch.length < count) {
+    residualScratch = new Int32Array(count);
+    contextScratch = new Uint16Array(count);
+  }
+  const v = residualScratch;
+  const rc = new RansDecoder(buf, start, end);
+  const magnitude = new Uint32Array(channels).fill(MAGNITUDE_INIT);
+  for (let i = channels; i < count; i++) {
+    const c = i % channels;
+    const a = magnitude[c]!;
+    const context = contextOf(a);
+    const shift = context >>> 4;
+    const symbol = rc.symbol(context & 15);
+    const u = symbol === ESCAPE ? rc.raw(bitDepth + 5) : symbol * (1 << shift) + rc.raw(shift);
+    const value = u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+    v[i] = value;
+    const abs = value < 0 ? -value : value;
+    magnitude[c] = a + Math.min(abs, 0x8000000) - (a >>> 2);
+  }
+  const w = channels * (2 + (n > 0 ? bitDepth : 0));
+  const lead = Math.max(0, w - STATE_BITS);
+  const bits = new Uint8Array(w);
+  for (let g = 0; g < lead; g += RAW_GROUP) {
+    const size = Math.min(RAW_GROUP, lead - g);
+    const value = rc.raw(size);
+    for (let k = 0; k < size; k++) bits[g + k] = (value >>> (size - 1 - k)) & 1;
+  }
+  const carried = rc.final();
+  if (carried < 0) return false;
+  for (let k = lead; k < w; k++) bits[k] = (carried >>> (w - 1 - k)) & 1;
+  if (w - lead < STATE_BITS && carried >>> (w - lead) !== 0) return false;
+  const orders = new Uint8Array(channels);
+  for (let c = 0; c < channels; c++) orders[c] = bits[2 * c]! * 2 + bits[2 * c + 1]!;
+  if (n === 0) return true;
+  const shift = 32 - bitDepth;
+  for (let c = 0; c < channels; c++) {
+    let value = 0;
+    for (let b = 0; b < bitDepth; b++) value = (value << 1) | bits[2 * channels + c * bitDepth + b]!;
+    out[c] = (value << shift) >> shift;
+  }
+  prepare(state, channels, n, 3);
+  const { fixed, weights, step, cascadeHistory, cascadeWeights, cascadeStep } = state;
+  const stride = PAD + n;
+  const limit = 2 ** (bitDepth + 3);
+  const lo = -(2 ** (bitDepth - 1));
+  const hi = 2 ** (bitDepth - 1) - 1;
+  for (let t = 1; t < n; t++) {
+    for (let c = 0; c < channels; c++) {
+      const i = t * channels + c;
+      const p1 = lms3(fixed, weights, step[c]!, c, channels, stride, t, scratch);
+      const p = p1 + cascade(cascadeHistory, cascadeWeights, cascadeStep[c]!, c, scratch);
+      let pr = Math.floor(p + 0.5);
+      if (pr > limit) pr = limit;
+      else if (pr < -limit) pr = -limit;
+      const e = v[i]! + pr;
+      fixed[c * stride + PAD + t] = e;
+      adapt3(state, c, e, p1, p, scratch);
+      const s = e + fixedPrediction(out, i, channels, Math.min(orders[c]!, t));
+      if (s < lo || s > hi) return false;
+      out[i] = s;
     }
   }
   return true;

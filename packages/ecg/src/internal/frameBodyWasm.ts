@@ -20,6 +20,7 @@ interface FrameBodyExports {
     out: number,
     capacity: number,
     work: number,
+    version: number,
   ): number;
   decodeBody(
     body: number,
@@ -29,6 +30,7 @@ interface FrameBodyExports {
     n: number,
     bitDepth: number,
     work: number,
+    version: number,
   ): number;
   pairWorkBytes(channels: number, n: number): number;
   encodeBodies(
@@ -41,6 +43,7 @@ interface FrameBodyExports {
     out2: number,
     capacity: number,
     work: number,
+    version: number,
   ): number;
   secondBodyLength(): number;
   decodeBodies(
@@ -54,6 +57,7 @@ interface FrameBodyExports {
     n: number,
     bitDepth: number,
     work: number,
+    version: number,
   ): number;
 }
 
@@ -140,6 +144,7 @@ export function encodeBodyWasm(
   channels: number,
   n: number,
   bitDepth: number,
+  version: number,
 ): Uint8Array | number | undefined {
   const w = wasm();
   if (!w) return undefined;
@@ -149,7 +154,7 @@ export function encodeBodyWasm(
   const workAt = align(outAt + capacity);
   reserve(w, workAt + w.workBytes(channels, n));
   words.set(x, xAt >> 2);
-  const length = w.encodeBody(xAt, channels, n, bitDepth, outAt, capacity, workAt);
+  const length = w.encodeBody(xAt, channels, n, bitDepth, outAt, capacity, workAt, version);
   if (length <= -2) return -2 - length;
   if (length < 0) return undefined;
   return bytes.subarray(outAt, outAt + length);
@@ -167,6 +172,7 @@ export function decodeBodyWasm(
   channels: number,
   n: number,
   bitDepth: number,
+  version: number,
 ): boolean | undefined {
   const w = wasm();
   if (!w) return undefined;
@@ -175,7 +181,7 @@ export function decodeBodyWasm(
   const workAt = align(outAt + 4 * out.length);
   reserve(w, workAt + w.workBytes(channels, n));
   copyBytes(source, start, end, bodyAt);
-  const ok = w.decodeBody(bodyAt, end - start, outAt, channels, n, bitDepth, workAt) === 1;
+  const ok = w.decodeBody(bodyAt, end - start, outAt, channels, n, bitDepth, workAt, version) === 1;
   if (ok) copyWords(outAt >> 2, out.length, out, 0);
   return ok;
 }
@@ -205,6 +211,7 @@ export function encodeBodiesWasm(
   channels: number,
   n: number,
   bitDepth: number,
+  version: number,
 ): WasmBodies | undefined {
   const w = wasm();
   if (!w) return undefined;
@@ -218,7 +225,7 @@ export function encodeBodiesWasm(
   const workAt = align(out2At + capacity);
   reserve(w, workAt + w.pairWorkBytes(channels, n));
   words.set(samples.subarray(offset, offset + 2 * count), xAt >> 2);
-  const length = w.encodeBodies(xAt, x2At, channels, n, bitDepth, outAt, out2At, capacity, workAt);
+  const length = w.encodeBodies(xAt, x2At, channels, n, bitDepth, outAt, out2At, capacity, workAt, version);
   if (length < 0) return undefined;
   pair.bytes = bytes;
   pair.at = outAt;
@@ -245,6 +252,7 @@ export function decodeBodiesWasm(
   channels: number,
   n: number,
   bitDepth: number,
+  version: number,
 ): boolean | undefined {
   const w = wasm();
   if (!w) return undefined;
@@ -258,7 +266,19 @@ export function decodeBodiesWasm(
   copyBytes(source, start, end, bodyAt);
   copyBytes(source, start2, end2, body2At);
   const ok =
-    w.decodeBodies(bodyAt, end - start, body2At, end2 - start2, outAt, out2At, channels, n, bitDepth, workAt) === 1;
+    w.decodeBodies(
+      bodyAt,
+      end - start,
+      body2At,
+      end2 - start2,
+      outAt,
+      out2At,
+      channels,
+      n,
+      bitDepth,
+      workAt,
+      version,
+    ) === 1;
   if (ok) {
     copyWords(outAt >> 2, count, out, outOffset);
     copyWords(out2At >> 2, count, out, outOffset + count);
