@@ -2,7 +2,7 @@ import type { consentManagerAbi, DecodedEvent } from '@mhrchain/contracts';
 import { RequestStatus } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { queryLogs } from './internal/logs.js';
+import { queryEvents } from './internal/logs.js';
 import { requestOf } from './internal/state.js';
 import { type PurposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';
 import { requestIdOf } from './requestBinding.js';
@@ -67,8 +67,6 @@ export async function getPendingRequest(
   const doctor = getAddress(parameters.doctor);
   const state = await requestOf(client, patient, doctor);
   if (Number(state.status) !== RequestStatus.Pending) return undefined;
-  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, doctor);
-  const last = client.chain.consentManager.decodeLogs(logs).at(-1);
-  if (last?.eventName !== 'AccessRequested') return undefined;
-  return pendingRequestOf(last);
+  const last = (await queryEvents(client, client.chain.consentManager, 'AccessRequested', { patient, doctor })).at(-1);
+  return last && pendingRequestOf(last);
 }

@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { lastPerKey, queryLogs } from './internal/logs.js';
+import { lastPerKey, queryEvents } from './internal/logs.js';
 import { grantOf } from './internal/state.js';
 import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
 
@@ -48,12 +48,11 @@ export async function listActiveGrants(
   parameters: ListActiveGrantsParameters = {},
 ): Promise<ListActiveGrantsReturnType> {
   const patient = getAddress(parameters.patient ?? client.address);
-  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient, null);
+  const events = await queryEvents(client, client.chain.consentManager, 'AccessGranted', { patient });
   // The latest grant event of each doctor: the one whose serial the contract holds, if still live.
-  const latest = lastPerKey(client.chain.consentManager.decodeLogs(logs), (event) => event.args.doctor);
+  const latest = lastPerKey(events, (event) => event.args.doctor);
   const grants = await Promise.all(
     latest.map(async (event): Promise<ActiveGrant | undefined> => {
-      if (event.eventName !== 'AccessGranted') return undefined;
       const doctor = getAddress(event.args.doctor);
       // Live as the contract says: granted, not revoked, not expired, and the doctor still attested.
       const [state, live] = await Promise.all([

@@ -2,7 +2,7 @@ import { RequestStatus } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { type PendingRequest, pendingRequestOf } from './getPendingRequest.js';
-import { lastPerKey, queryLogs } from './internal/logs.js';
+import { lastPerKey, queryEvents } from './internal/logs.js';
 import { requestOf } from './internal/state.js';
 
 /** Parameters of {@link listPendingRequests}. */
@@ -34,11 +34,9 @@ export async function listPendingRequests(
   parameters: ListPendingRequestsParameters = {},
 ): Promise<ListPendingRequestsReturnType> {
   const patient = getAddress(parameters.patient ?? client.address);
-  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessRequested', patient, null);
+  const events = await queryEvents(client, client.chain.consentManager, 'AccessRequested', { patient });
   // The latest request of each doctor is the one the contract holds.
-  const requests = lastPerKey(client.chain.consentManager.decodeLogs(logs), (event) => event.args.doctor).flatMap(
-    (event): PendingRequest[] => (event.eventName === 'AccessRequested' ? [pendingRequestOf(event)] : []),
-  );
+  const requests = lastPerKey(events, (event) => event.args.doctor).map(pendingRequestOf);
   const states = await Promise.all(requests.map((request) => requestOf(client, patient, request.doctor)));
   return requests.filter((_, i) => Number(states[i]!.status) === RequestStatus.Pending);
 }

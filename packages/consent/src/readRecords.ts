@@ -4,7 +4,7 @@ import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { blockTimes } from './internal/blockTimes.js';
-import { queryLogs } from './internal/logs.js';
+import { queryEvents } from './internal/logs.js';
 import { payloadStream } from './internal/payload.js';
 import { recordsOf } from './internal/records.js';
 import { canRead } from './internal/state.js';
@@ -54,11 +54,11 @@ export async function listReadableRecords(
   if (parameters.patient) patients = [getAddress(parameters.patient)];
   else {
     const [granted, delegated] = await Promise.all([
-      queryLogs(client, client.chain.consentManager as never, 'AccessGranted', null, client.address),
-      queryLogs(client, client.chain.delegationRegistry as never, 'DelegationApproved', null, client.address),
+      queryEvents(client, client.chain.consentManager, 'AccessGranted', { doctor: client.address }),
+      queryEvents(client, client.chain.delegationRegistry, 'DelegationApproved', { colleague: client.address }),
     ]);
     const set = new Set<string>();
-    for (const log of [...granted, ...delegated]) set.add(getAddress(`0x${log.topics[1]!.slice(26)}`));
+    for (const event of [...granted, ...delegated]) set.add(getAddress(event.args.patient));
     patients = [...set];
   }
   const readable: ReadableRecord[] = [];

@@ -1,4 +1,4 @@
-import { type Scope, ScopeKind } from '@mhrchain/contracts';
+import { type LoggedScope, type Scope, ScopeKind } from '@mhrchain/contracts';
 import { AbiCoder, isHexString, keccak256, solidityPacked } from 'ethers';
 import { InvalidConsentParametersError } from './errors.js';
 
@@ -69,11 +69,7 @@ export function toScopeTuple(scope: AccessScope): Scope {
  * fromScopeTuple({ kind: 0, category: 0, recordIds: [] }); // { kind: 'all' }
  * ```
  */
-export function fromScopeTuple(tuple: {
-  kind: number | bigint;
-  category: number | bigint;
-  recordIds: readonly string[];
-}): AccessScope {
+export function fromScopeTuple(tuple: Scope | LoggedScope): AccessScope {
   const kind = Number(tuple.kind);
   if (kind === KIND_CODES.all) return { kind: 'all' };
   if (kind === KIND_CODES.category) return { kind: 'category', category: Number(tuple.category) };

@@ -7,7 +7,7 @@ import { type AccessScope, fromScopeTuple, type Hex } from '../scope.js';
 import { anchorVersions, type PreparedVersion } from './anchorVersions.js';
 import { dropVersion } from './dropVersion.js';
 import { forgetReaders, readersOf as ledgerReaders, recordReaders } from './journal.js';
-import { grantees, queryLogs } from './logs.js';
+import { grantees, queryEvents } from './logs.js';
 import { payloadStream } from './payload.js';
 import { type ChainRecord, putBlocks, recordsOf } from './records.js';
 import { canRead, delegationOf, encryptionKeyOf, grantOf } from './state.js';
@@ -23,10 +23,8 @@ export function recordsInScope(records: readonly ChainRecord[], scope: AccessSco
 
 /** The latest grant event of (patient, doctor): serial, scope, expiry. */
 export async function latestGrant(client: ConsentClient, patient: string, doctor: string) {
-  const logs = await queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient, doctor);
-  const events = client.chain.consentManager.decodeLogs(logs);
-  const last = events.at(-1);
-  if (last?.eventName !== 'AccessGranted') return undefined;
+  const last = (await queryEvents(client, client.chain.consentManager, 'AccessGranted', { patient, doctor })).at(-1);
+  if (!last) return undefined;
   return {
     serial: Number(last.args.serial),
     scope: fromScopeTuple(last.args.scope),
@@ -37,16 +35,12 @@ export async function latestGrant(client: ConsentClient, patient: string, doctor
 
 /** The latest delegation request of (patient, colleague): doctor, scope, expiry. */
 export async function latestDelegationRequest(client: ConsentClient, patient: string, colleague: string) {
-  const logs = await queryLogs(
-    client,
-    client.chain.delegationRegistry as never,
-    'DelegationRequested',
+  const requests = await queryEvents(client, client.chain.delegationRegistry, 'DelegationRequested', {
     patient,
-    null,
     colleague,
-  );
-  const last = client.chain.delegationRegistry.decodeLogs(logs).at(-1);
-  if (last?.eventName !== 'DelegationRequested') return undefined;
+  });
+  const last = requests.at(-1);
+  if (!last) return undefined;
   return {
     doctor: getAddress(last.args.doctor),
     /** The request's serial: an approval names it, with the scope hash and the expiry. */

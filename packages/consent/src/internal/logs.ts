@@ -1,34 +1,41 @@
-import { freshBlockTag } from '@mhrchain/contracts';
-import { getAddress, type Log, type TopicFilter } from 'ethers';
+import {
+  type Abi,
+  type DecodedEvent,
+  type EventFilterArgs,
+  type EventName,
+  encodeEventTopics,
+  freshBlockTag,
+  type TypedContract,
+} from '@mhrchain/contracts';
+import { getAddress } from 'ethers';
 import type { ConsentClient } from '../client.js';
 import { compareTimelineEvents } from '../timeline.js';
 
-/** The part of a typed contract {@link queryLogs} uses. */
-interface Filterable {
-  contract: {
-    filters: Record<string, (...args: unknown[]) => { getTopicFilter(): Promise<TopicFilter> }>;
-    getAddress(): Promise<string>;
-    queryFilter(filter: unknown, fromBlock: number, toBlock: number | string): Promise<unknown[]>;
-  };
-}
-
-/** The raw logs of one event, filtered by indexed arguments: from the client's event index when it has one. */
-export async function queryLogs(
+/**
+ * The events `name` of `contract` whose indexed arguments match `args` (by name; `null` or missing matches anything),
+ * decoded, in chain order: from the client's event index when it has one, else one log query from the client's
+ * `fromBlock`. A refused query fails with the provider's own error (`TypedContract.events` would wrap it).
+ */
+export async function queryEvents<TAbi extends Abi, E extends EventName<TAbi>>(
   client: ConsentClient,
-  contract: Filterable,
-  event: string,
-  ...args: unknown[]
-): Promise<Log[]> {
-  const filter = contract.contract.filters[event]!(...args);
+  contract: TypedContract<TAbi>,
+  name: E,
+  args?: EventFilterArgs<TAbi, E>,
+): Promise<DecodedEvent<TAbi, E>[]> {
   // Up to a block that holds every write of this process (a provider's cached `latest` may not yet).
   const toBlock = await freshBlockTag(client.provider);
   if (client.eventIndex) {
     // Only the blocks after the indexed head are read; the answer comes from the index.
     await client.eventIndex.sync(typeof toBlock === 'number' ? { toBlock } : {});
-    const topics = await filter.getTopicFilter();
-    return client.eventIndex.query({ address: await contract.contract.getAddress(), topics }) as unknown as Log[];
+    return client.eventIndex.events(contract, name, { args });
   }
-  return (await contract.contract.queryFilter(filter, client.fromBlock, toBlock)) as Log[];
+  const logs = await client.provider.getLogs({
+    address: contract.address,
+    topics: encodeEventTopics(contract.abi, name, args),
+    fromBlock: client.fromBlock,
+    toBlock,
+  });
+  return contract.decodeLogs(logs).filter((event): event is DecodedEvent<TAbi, E> => event.eventName === name);
 }
 
 /**
@@ -55,13 +62,11 @@ export function lastPerKey<T extends { blockNumber: number; logIndex: number; ev
 /** Every account that was ever granted by, or delegated to by, `patient` (candidates for `canRead`). */
 export async function grantees(client: ConsentClient, patient: string): Promise<string[]> {
   const [granted, delegated] = await Promise.all([
-    queryLogs(client, client.chain.consentManager as never, 'AccessGranted', patient),
-    queryLogs(client, client.chain.delegationRegistry as never, 'DelegationApproved', patient),
+    queryEvents(client, client.chain.consentManager, 'AccessGranted', { patient }),
+    queryEvents(client, client.chain.delegationRegistry, 'DelegationApproved', { patient }),
   ]);
   const accounts = new Set<string>();
-  for (const event of client.chain.consentManager.decodeLogs(granted))
-    if (event.eventName === 'AccessGranted') accounts.add(getAddress(event.args.doctor));
-  for (const event of client.chain.delegationRegistry.decodeLogs(delegated))
-    if (event.eventName === 'DelegationApproved') accounts.add(getAddress(event.args.colleague));
+  for (const event of granted) accounts.add(getAddress(event.args.doctor));
+  for (const event of delegated) accounts.add(getAddress(event.args.colleague));
   return [...accounts];
 }

@@ -5,7 +5,7 @@ import type { ConsentClient } from '../client.js';
 import type { RecordStore } from '../recordStore.js';
 import type { Hex } from '../scope.js';
 import { compareTimelineEvents } from '../timeline.js';
-import { queryLogs } from './logs.js';
+import { queryEvents } from './logs.js';
 
 /** One published version of a record. */
 export interface RecordVersion {
@@ -42,13 +42,12 @@ export async function recordsOf(
 ): Promise<ChainRecord[]> {
   const registry = client.chain.recordRegistry;
   const [anchored, superseded, erased] = await Promise.all([
-    queryLogs(client, registry as never, 'RecordAnchored', null, patient),
-    queryLogs(client, registry as never, 'RecordSuperseded', null, patient),
-    queryLogs(client, registry as never, 'RecordErased', null, patient),
+    queryEvents(client, registry, 'RecordAnchored', { patient }),
+    queryEvents(client, registry, 'RecordSuperseded', { patient }),
+    queryEvents(client, registry, 'RecordErased', { patient }),
   ]);
   const records = new Map<string, ChainRecord>();
-  const events = registry.decodeLogs([...anchored, ...superseded, ...erased]);
-  events.sort(compareTimelineEvents);
+  const events = [...anchored, ...superseded, ...erased].sort(compareTimelineEvents);
   for (const event of events) {
     if (event.eventName === 'RecordAnchored') {
       const recordId = event.args.recordId.toLowerCase() as Hex;
