@@ -10,7 +10,7 @@ import {
 } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { startAnvil } from './anvil.js';
-import { ContractRevertError, isContractRevert, DeploymentNotFoundError } from './errors.js';
+import { ContractRevertError, DeploymentNotFoundError, isContractRevert } from './errors.js';
 import { addressesForChain, connectMhrChain, deployMhrChain, deployments, withDeployment } from './mhrChain.js';
 import { delegationScopeHash, signRelayedAction, submitRelayedAction } from './relayed.js';
 import { scopeAll, scopeCategory, scopeRecords } from './scope.js';
@@ -377,7 +377,7 @@ describe('MHR Chain on anvil', () => {
     });
     await submitRelayedAction(as(relayer), report);
     expect(await chain.diseaseReports.read.hasReported(roundId, other.address)).toBe(true);
-    expect(new Interface(mhrChain.chain.diseaseReports.abi as never).getFunction('hasReported')).not.toBeNull();
+    expect(new Interface(mhrChain.chain.diseaseReports.abi).getFunction('hasReported')).not.toBeNull();
   });
 
   test('the audit timeline is rebuilt from logs alone', async ({ anvil, mhrChain }) => {

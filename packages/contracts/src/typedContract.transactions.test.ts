@@ -26,10 +26,9 @@ describe('typedContract writes through a transaction manager', () => {
     expect(withManager.events[0]!.eventName).toBe('RecordAnchored');
     expect(withManager.events[0]!.transactionHash).toBe(withManager.hash);
     // The next read of this process sees the write.
-    const anchored = withManager.events[0]!.args as { recordId: string };
-    const record = (await managed.recordRegistry.read.recordOf(anchored.recordId as `0x${string}`)) as {
-      patient: string;
-    };
+    const [anchored] = withManager.events;
+    if (anchored?.eventName !== 'RecordAnchored') throw new Error('no RecordAnchored event');
+    const record = await managed.recordRegistry.read.recordOf(anchored.args.recordId);
     expect(record.patient).toBe(signer.address);
   });
 
