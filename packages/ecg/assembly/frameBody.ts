@@ -2081,8 +2081,10 @@ function slowRaw(u: u32, bits: u32, end: usize): u32 {
 
 /**
  * The residuals of two version-3 bodies of frames of the same shape, decoded side by side (two independent coder
- * chains in one loop, which the processor overlaps; with two channels each channel's magnitude in a local); each
- * body's header bits are then read as in {@link decodeResidualsV3}. False when either body is corrupt.
+ * chains in one loop); with two channels, each channel's magnitude stays in a local, and while both bodies have
+ * at least 16 bytes left the renormalisations skip the end-of-input test (a time step reads at most 8 bytes of
+ * each body outside the escape path, which tests it itself). Each body's header bits are then read as in
+ * {@link decodeResidualsV3}. False when either body is corrupt.
  */
 function decodeResidualsV3Pair(
   body1: usize,
@@ -2117,154 +2119,297 @@ function decodeResidualsV3Pair(
     let m20 = MAGNITUDE_INIT;
     let m21 = MAGNITUDE_INIT;
     for (let t: i32 = 1; t < n; t++) {
-      const a1_0 = m10;
-      const context1_0 = contextOf(a1_0);
-      const table1_0 = context1_0 & 15;
-      const shift1_0 = context1_0 >>> 4;
-      const slot1_0 = state1 & ((<u32>1 << PROB_BITS) - 1);
-      const row1_0 = SYMBOL_SLOTS + 256 * <usize>table1_0;
-      let symbol1_0 = <u32>load<u8>(BUCKETS + (<usize>table1_0 << 10) + <usize>(slot1_0 >>> 5));
-      let slots1_0 = load<u32>(row1_0 + 4 * <usize>symbol1_0);
-      while ((slots1_0 & 0xffff) + (slots1_0 >>> 16) <= slot1_0) slots1_0 = load<u32>(row1_0 + 4 * <usize>++symbol1_0);
-      state1 = (slots1_0 >>> 16) * (state1 >>> PROB_BITS) + slot1_0 - (slots1_0 & 0xffff);
-      let need1_0 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
-      pos1 += <usize>need1_0;
-      need1_0 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
-      pos1 += <usize>need1_0;
-      let u1_0: u32;
-      if (symbol1_0 < ESCAPE && shift1_0 <= RAW_GROUP) {
-        // The value's low bits (none when shift is 0), without a branch.
-        u1_0 = (symbol1_0 << shift1_0) | (state1 & ((<u32>1 << shift1_0) - 1));
-        state1 >>>= shift1_0;
+      if (pos1 + 16 <= end1 && pos2 + 16 <= end2) {
+        const a1_0 = m10;
+        const context1_0 = contextOf(a1_0);
+        const table1_0 = context1_0 & 15;
+        const shift1_0 = context1_0 >>> 4;
+        const slot1_0 = state1 & ((<u32>1 << PROB_BITS) - 1);
+        const row1_0 = SYMBOL_SLOTS + 256 * <usize>table1_0;
+        let symbol1_0 = <u32>load<u8>(BUCKETS + (<usize>table1_0 << 10) + <usize>(slot1_0 >>> 5));
+        let slots1_0 = load<u32>(row1_0 + 4 * <usize>symbol1_0);
+        while ((slots1_0 & 0xffff) + (slots1_0 >>> 16) <= slot1_0) slots1_0 = load<u32>(row1_0 + 4 * <usize>++symbol1_0);
+        state1 = (slots1_0 >>> 16) * (state1 >>> PROB_BITS) + slot1_0 - (slots1_0 & 0xffff);
+        let need1_0 = state1 < RANS_LOW;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
+        pos1 += <usize>need1_0;
+        need1_0 = state1 < RANS_LOW;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
+        pos1 += <usize>need1_0;
+        let u1_0: u32;
+        if (symbol1_0 < ESCAPE && shift1_0 <= RAW_GROUP) {
+          u1_0 = (symbol1_0 << shift1_0) | (state1 & ((<u32>1 << shift1_0) - 1));
+          state1 >>>= shift1_0;
+          let need1_0 = state1 < RANS_LOW;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
+          pos1 += <usize>need1_0;
+          need1_0 = state1 < RANS_LOW;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
+          pos1 += <usize>need1_0;
+        } else {
+          slowState = state1;
+          slowPos = pos1;
+          u1_0 = slowRaw(symbol1_0 == ESCAPE ? 0 : symbol1_0 << shift1_0, symbol1_0 == ESCAPE ? escapeBits : shift1_0, end1);
+          state1 = slowState;
+          pos1 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
+        m10 = m10 + ((u1_0 + 1) >>> 1 < 0x8000000 ? (u1_0 + 1) >>> 1 : 0x8000000) - (m10 >>> 2);
+        const a2_0 = m20;
+        const context2_0 = contextOf(a2_0);
+        const table2_0 = context2_0 & 15;
+        const shift2_0 = context2_0 >>> 4;
+        const slot2_0 = state2 & ((<u32>1 << PROB_BITS) - 1);
+        const row2_0 = SYMBOL_SLOTS + 256 * <usize>table2_0;
+        let symbol2_0 = <u32>load<u8>(BUCKETS + (<usize>table2_0 << 10) + <usize>(slot2_0 >>> 5));
+        let slots2_0 = load<u32>(row2_0 + 4 * <usize>symbol2_0);
+        while ((slots2_0 & 0xffff) + (slots2_0 >>> 16) <= slot2_0) slots2_0 = load<u32>(row2_0 + 4 * <usize>++symbol2_0);
+        state2 = (slots2_0 >>> 16) * (state2 >>> PROB_BITS) + slot2_0 - (slots2_0 & 0xffff);
+        let need2_0 = state2 < RANS_LOW;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
+        pos2 += <usize>need2_0;
+        need2_0 = state2 < RANS_LOW;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
+        pos2 += <usize>need2_0;
+        let u2_0: u32;
+        if (symbol2_0 < ESCAPE && shift2_0 <= RAW_GROUP) {
+          u2_0 = (symbol2_0 << shift2_0) | (state2 & ((<u32>1 << shift2_0) - 1));
+          state2 >>>= shift2_0;
+          let need2_0 = state2 < RANS_LOW;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
+          pos2 += <usize>need2_0;
+          need2_0 = state2 < RANS_LOW;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
+          pos2 += <usize>need2_0;
+        } else {
+          slowState = state2;
+          slowPos = pos2;
+          u2_0 = slowRaw(symbol2_0 == ESCAPE ? 0 : symbol2_0 << shift2_0, symbol2_0 == ESCAPE ? escapeBits : shift2_0, end2);
+          state2 = slowState;
+          pos2 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
+        m20 = m20 + ((u2_0 + 1) >>> 1 < 0x8000000 ? (u2_0 + 1) >>> 1 : 0x8000000) - (m20 >>> 2);
+        const a1_1 = m11;
+        const context1_1 = contextOf(a1_1);
+        const table1_1 = context1_1 & 15;
+        const shift1_1 = context1_1 >>> 4;
+        const slot1_1 = state1 & ((<u32>1 << PROB_BITS) - 1);
+        const row1_1 = SYMBOL_SLOTS + 256 * <usize>table1_1;
+        let symbol1_1 = <u32>load<u8>(BUCKETS + (<usize>table1_1 << 10) + <usize>(slot1_1 >>> 5));
+        let slots1_1 = load<u32>(row1_1 + 4 * <usize>symbol1_1);
+        while ((slots1_1 & 0xffff) + (slots1_1 >>> 16) <= slot1_1) slots1_1 = load<u32>(row1_1 + 4 * <usize>++symbol1_1);
+        state1 = (slots1_1 >>> 16) * (state1 >>> PROB_BITS) + slot1_1 - (slots1_1 & 0xffff);
+        let need1_1 = state1 < RANS_LOW;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
+        pos1 += <usize>need1_1;
+        need1_1 = state1 < RANS_LOW;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
+        pos1 += <usize>need1_1;
+        let u1_1: u32;
+        if (symbol1_1 < ESCAPE && shift1_1 <= RAW_GROUP) {
+          u1_1 = (symbol1_1 << shift1_1) | (state1 & ((<u32>1 << shift1_1) - 1));
+          state1 >>>= shift1_1;
+          let need1_1 = state1 < RANS_LOW;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
+          pos1 += <usize>need1_1;
+          need1_1 = state1 < RANS_LOW;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
+          pos1 += <usize>need1_1;
+        } else {
+          slowState = state1;
+          slowPos = pos1;
+          u1_1 = slowRaw(symbol1_1 == ESCAPE ? 0 : symbol1_1 << shift1_1, symbol1_1 == ESCAPE ? escapeBits : shift1_1, end1);
+          state1 = slowState;
+          pos1 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
+        m11 = m11 + ((u1_1 + 1) >>> 1 < 0x8000000 ? (u1_1 + 1) >>> 1 : 0x8000000) - (m11 >>> 2);
+        const a2_1 = m21;
+        const context2_1 = contextOf(a2_1);
+        const table2_1 = context2_1 & 15;
+        const shift2_1 = context2_1 >>> 4;
+        const slot2_1 = state2 & ((<u32>1 << PROB_BITS) - 1);
+        const row2_1 = SYMBOL_SLOTS + 256 * <usize>table2_1;
+        let symbol2_1 = <u32>load<u8>(BUCKETS + (<usize>table2_1 << 10) + <usize>(slot2_1 >>> 5));
+        let slots2_1 = load<u32>(row2_1 + 4 * <usize>symbol2_1);
+        while ((slots2_1 & 0xffff) + (slots2_1 >>> 16) <= slot2_1) slots2_1 = load<u32>(row2_1 + 4 * <usize>++symbol2_1);
+        state2 = (slots2_1 >>> 16) * (state2 >>> PROB_BITS) + slot2_1 - (slots2_1 & 0xffff);
+        let need2_1 = state2 < RANS_LOW;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
+        pos2 += <usize>need2_1;
+        need2_1 = state2 < RANS_LOW;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
+        pos2 += <usize>need2_1;
+        let u2_1: u32;
+        if (symbol2_1 < ESCAPE && shift2_1 <= RAW_GROUP) {
+          u2_1 = (symbol2_1 << shift2_1) | (state2 & ((<u32>1 << shift2_1) - 1));
+          state2 >>>= shift2_1;
+          let need2_1 = state2 < RANS_LOW;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
+          pos2 += <usize>need2_1;
+          need2_1 = state2 < RANS_LOW;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
+          pos2 += <usize>need2_1;
+        } else {
+          slowState = state2;
+          slowPos = pos2;
+          u2_1 = slowRaw(symbol2_1 == ESCAPE ? 0 : symbol2_1 << shift2_1, symbol2_1 == ESCAPE ? escapeBits : shift2_1, end2);
+          state2 = slowState;
+          pos2 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase2 + (<usize>(2 * t + 1) << 2), <i32>(u2_1 >>> 1) ^ -<i32>(u2_1 & 1));
+        m21 = m21 + ((u2_1 + 1) >>> 1 < 0x8000000 ? (u2_1 + 1) >>> 1 : 0x8000000) - (m21 >>> 2);
+      } else {
+        const a1_0 = m10;
+        const context1_0 = contextOf(a1_0);
+        const table1_0 = context1_0 & 15;
+        const shift1_0 = context1_0 >>> 4;
+        const slot1_0 = state1 & ((<u32>1 << PROB_BITS) - 1);
+        const row1_0 = SYMBOL_SLOTS + 256 * <usize>table1_0;
+        let symbol1_0 = <u32>load<u8>(BUCKETS + (<usize>table1_0 << 10) + <usize>(slot1_0 >>> 5));
+        let slots1_0 = load<u32>(row1_0 + 4 * <usize>symbol1_0);
+        while ((slots1_0 & 0xffff) + (slots1_0 >>> 16) <= slot1_0) slots1_0 = load<u32>(row1_0 + 4 * <usize>++symbol1_0);
+        state1 = (slots1_0 >>> 16) * (state1 >>> PROB_BITS) + slot1_0 - (slots1_0 & 0xffff);
         let need1_0 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
-      pos1 += <usize>need1_0;
-      need1_0 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
-      pos1 += <usize>need1_0;
-      } else {
-        slowState = state1;
-        slowPos = pos1;
-        u1_0 = slowRaw(symbol1_0 == ESCAPE ? 0 : symbol1_0 << shift1_0, symbol1_0 == ESCAPE ? escapeBits : shift1_0, end1);
-        state1 = slowState;
-        pos1 = slowPos;
-      }
-      const v1_0: i32 = (u1_0 & 1) == 0 ? <i32>(u1_0 >>> 1) : -<i32>((u1_0 + 1) >>> 1);
-      store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), v1_0);
-      m10 = magnitudeStep(a1_0, v1_0);
-      const a2_0 = m20;
-      const context2_0 = contextOf(a2_0);
-      const table2_0 = context2_0 & 15;
-      const shift2_0 = context2_0 >>> 4;
-      const slot2_0 = state2 & ((<u32>1 << PROB_BITS) - 1);
-      const row2_0 = SYMBOL_SLOTS + 256 * <usize>table2_0;
-      let symbol2_0 = <u32>load<u8>(BUCKETS + (<usize>table2_0 << 10) + <usize>(slot2_0 >>> 5));
-      let slots2_0 = load<u32>(row2_0 + 4 * <usize>symbol2_0);
-      while ((slots2_0 & 0xffff) + (slots2_0 >>> 16) <= slot2_0) slots2_0 = load<u32>(row2_0 + 4 * <usize>++symbol2_0);
-      state2 = (slots2_0 >>> 16) * (state2 >>> PROB_BITS) + slot2_0 - (slots2_0 & 0xffff);
-      let need2_0 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
-      pos2 += <usize>need2_0;
-      need2_0 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
-      pos2 += <usize>need2_0;
-      let u2_0: u32;
-      if (symbol2_0 < ESCAPE && shift2_0 <= RAW_GROUP) {
-        // The value's low bits (none when shift is 0), without a branch.
-        u2_0 = (symbol2_0 << shift2_0) | (state2 & ((<u32>1 << shift2_0) - 1));
-        state2 >>>= shift2_0;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
+        pos1 += <usize>need1_0;
+        need1_0 = state1 < RANS_LOW && pos1 < end1;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
+        pos1 += <usize>need1_0;
+        let u1_0: u32;
+        if (symbol1_0 < ESCAPE && shift1_0 <= RAW_GROUP) {
+          u1_0 = (symbol1_0 << shift1_0) | (state1 & ((<u32>1 << shift1_0) - 1));
+          state1 >>>= shift1_0;
+          let need1_0 = state1 < RANS_LOW && pos1 < end1;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
+          pos1 += <usize>need1_0;
+          need1_0 = state1 < RANS_LOW && pos1 < end1;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_0);
+          pos1 += <usize>need1_0;
+        } else {
+          slowState = state1;
+          slowPos = pos1;
+          u1_0 = slowRaw(symbol1_0 == ESCAPE ? 0 : symbol1_0 << shift1_0, symbol1_0 == ESCAPE ? escapeBits : shift1_0, end1);
+          state1 = slowState;
+          pos1 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
+        m10 = m10 + ((u1_0 + 1) >>> 1 < 0x8000000 ? (u1_0 + 1) >>> 1 : 0x8000000) - (m10 >>> 2);
+        const a2_0 = m20;
+        const context2_0 = contextOf(a2_0);
+        const table2_0 = context2_0 & 15;
+        const shift2_0 = context2_0 >>> 4;
+        const slot2_0 = state2 & ((<u32>1 << PROB_BITS) - 1);
+        const row2_0 = SYMBOL_SLOTS + 256 * <usize>table2_0;
+        let symbol2_0 = <u32>load<u8>(BUCKETS + (<usize>table2_0 << 10) + <usize>(slot2_0 >>> 5));
+        let slots2_0 = load<u32>(row2_0 + 4 * <usize>symbol2_0);
+        while ((slots2_0 & 0xffff) + (slots2_0 >>> 16) <= slot2_0) slots2_0 = load<u32>(row2_0 + 4 * <usize>++symbol2_0);
+        state2 = (slots2_0 >>> 16) * (state2 >>> PROB_BITS) + slot2_0 - (slots2_0 & 0xffff);
         let need2_0 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
-      pos2 += <usize>need2_0;
-      need2_0 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
-      pos2 += <usize>need2_0;
-      } else {
-        slowState = state2;
-        slowPos = pos2;
-        u2_0 = slowRaw(symbol2_0 == ESCAPE ? 0 : symbol2_0 << shift2_0, symbol2_0 == ESCAPE ? escapeBits : shift2_0, end2);
-        state2 = slowState;
-        pos2 = slowPos;
-      }
-      const v2_0: i32 = (u2_0 & 1) == 0 ? <i32>(u2_0 >>> 1) : -<i32>((u2_0 + 1) >>> 1);
-      store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), v2_0);
-      m20 = magnitudeStep(a2_0, v2_0);
-      const a1_1 = m11;
-      const context1_1 = contextOf(a1_1);
-      const table1_1 = context1_1 & 15;
-      const shift1_1 = context1_1 >>> 4;
-      const slot1_1 = state1 & ((<u32>1 << PROB_BITS) - 1);
-      const row1_1 = SYMBOL_SLOTS + 256 * <usize>table1_1;
-      let symbol1_1 = <u32>load<u8>(BUCKETS + (<usize>table1_1 << 10) + <usize>(slot1_1 >>> 5));
-      let slots1_1 = load<u32>(row1_1 + 4 * <usize>symbol1_1);
-      while ((slots1_1 & 0xffff) + (slots1_1 >>> 16) <= slot1_1) slots1_1 = load<u32>(row1_1 + 4 * <usize>++symbol1_1);
-      state1 = (slots1_1 >>> 16) * (state1 >>> PROB_BITS) + slot1_1 - (slots1_1 & 0xffff);
-      let need1_1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
-      pos1 += <usize>need1_1;
-      need1_1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
-      pos1 += <usize>need1_1;
-      let u1_1: u32;
-      if (symbol1_1 < ESCAPE && shift1_1 <= RAW_GROUP) {
-        // The value's low bits (none when shift is 0), without a branch.
-        u1_1 = (symbol1_1 << shift1_1) | (state1 & ((<u32>1 << shift1_1) - 1));
-        state1 >>>= shift1_1;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
+        pos2 += <usize>need2_0;
+        need2_0 = state2 < RANS_LOW && pos2 < end2;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
+        pos2 += <usize>need2_0;
+        let u2_0: u32;
+        if (symbol2_0 < ESCAPE && shift2_0 <= RAW_GROUP) {
+          u2_0 = (symbol2_0 << shift2_0) | (state2 & ((<u32>1 << shift2_0) - 1));
+          state2 >>>= shift2_0;
+          let need2_0 = state2 < RANS_LOW && pos2 < end2;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
+          pos2 += <usize>need2_0;
+          need2_0 = state2 < RANS_LOW && pos2 < end2;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_0);
+          pos2 += <usize>need2_0;
+        } else {
+          slowState = state2;
+          slowPos = pos2;
+          u2_0 = slowRaw(symbol2_0 == ESCAPE ? 0 : symbol2_0 << shift2_0, symbol2_0 == ESCAPE ? escapeBits : shift2_0, end2);
+          state2 = slowState;
+          pos2 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
+        m20 = m20 + ((u2_0 + 1) >>> 1 < 0x8000000 ? (u2_0 + 1) >>> 1 : 0x8000000) - (m20 >>> 2);
+        const a1_1 = m11;
+        const context1_1 = contextOf(a1_1);
+        const table1_1 = context1_1 & 15;
+        const shift1_1 = context1_1 >>> 4;
+        const slot1_1 = state1 & ((<u32>1 << PROB_BITS) - 1);
+        const row1_1 = SYMBOL_SLOTS + 256 * <usize>table1_1;
+        let symbol1_1 = <u32>load<u8>(BUCKETS + (<usize>table1_1 << 10) + <usize>(slot1_1 >>> 5));
+        let slots1_1 = load<u32>(row1_1 + 4 * <usize>symbol1_1);
+        while ((slots1_1 & 0xffff) + (slots1_1 >>> 16) <= slot1_1) slots1_1 = load<u32>(row1_1 + 4 * <usize>++symbol1_1);
+        state1 = (slots1_1 >>> 16) * (state1 >>> PROB_BITS) + slot1_1 - (slots1_1 & 0xffff);
         let need1_1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
-      pos1 += <usize>need1_1;
-      need1_1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
-      pos1 += <usize>need1_1;
-      } else {
-        slowState = state1;
-        slowPos = pos1;
-        u1_1 = slowRaw(symbol1_1 == ESCAPE ? 0 : symbol1_1 << shift1_1, symbol1_1 == ESCAPE ? escapeBits : shift1_1, end1);
-        state1 = slowState;
-        pos1 = slowPos;
-      }
-      const v1_1: i32 = (u1_1 & 1) == 0 ? <i32>(u1_1 >>> 1) : -<i32>((u1_1 + 1) >>> 1);
-      store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), v1_1);
-      m11 = magnitudeStep(a1_1, v1_1);
-      const a2_1 = m21;
-      const context2_1 = contextOf(a2_1);
-      const table2_1 = context2_1 & 15;
-      const shift2_1 = context2_1 >>> 4;
-      const slot2_1 = state2 & ((<u32>1 << PROB_BITS) - 1);
-      const row2_1 = SYMBOL_SLOTS + 256 * <usize>table2_1;
-      let symbol2_1 = <u32>load<u8>(BUCKETS + (<usize>table2_1 << 10) + <usize>(slot2_1 >>> 5));
-      let slots2_1 = load<u32>(row2_1 + 4 * <usize>symbol2_1);
-      while ((slots2_1 & 0xffff) + (slots2_1 >>> 16) <= slot2_1) slots2_1 = load<u32>(row2_1 + 4 * <usize>++symbol2_1);
-      state2 = (slots2_1 >>> 16) * (state2 >>> PROB_BITS) + slot2_1 - (slots2_1 & 0xffff);
-      let need2_1 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
-      pos2 += <usize>need2_1;
-      need2_1 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
-      pos2 += <usize>need2_1;
-      let u2_1: u32;
-      if (symbol2_1 < ESCAPE && shift2_1 <= RAW_GROUP) {
-        // The value's low bits (none when shift is 0), without a branch.
-        u2_1 = (symbol2_1 << shift2_1) | (state2 & ((<u32>1 << shift2_1) - 1));
-        state2 >>>= shift2_1;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
+        pos1 += <usize>need1_1;
+        need1_1 = state1 < RANS_LOW && pos1 < end1;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
+        pos1 += <usize>need1_1;
+        let u1_1: u32;
+        if (symbol1_1 < ESCAPE && shift1_1 <= RAW_GROUP) {
+          u1_1 = (symbol1_1 << shift1_1) | (state1 & ((<u32>1 << shift1_1) - 1));
+          state1 >>>= shift1_1;
+          let need1_1 = state1 < RANS_LOW && pos1 < end1;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
+          pos1 += <usize>need1_1;
+          need1_1 = state1 < RANS_LOW && pos1 < end1;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1_1);
+          pos1 += <usize>need1_1;
+        } else {
+          slowState = state1;
+          slowPos = pos1;
+          u1_1 = slowRaw(symbol1_1 == ESCAPE ? 0 : symbol1_1 << shift1_1, symbol1_1 == ESCAPE ? escapeBits : shift1_1, end1);
+          state1 = slowState;
+          pos1 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
+        m11 = m11 + ((u1_1 + 1) >>> 1 < 0x8000000 ? (u1_1 + 1) >>> 1 : 0x8000000) - (m11 >>> 2);
+        const a2_1 = m21;
+        const context2_1 = contextOf(a2_1);
+        const table2_1 = context2_1 & 15;
+        const shift2_1 = context2_1 >>> 4;
+        const slot2_1 = state2 & ((<u32>1 << PROB_BITS) - 1);
+        const row2_1 = SYMBOL_SLOTS + 256 * <usize>table2_1;
+        let symbol2_1 = <u32>load<u8>(BUCKETS + (<usize>table2_1 << 10) + <usize>(slot2_1 >>> 5));
+        let slots2_1 = load<u32>(row2_1 + 4 * <usize>symbol2_1);
+        while ((slots2_1 & 0xffff) + (slots2_1 >>> 16) <= slot2_1) slots2_1 = load<u32>(row2_1 + 4 * <usize>++symbol2_1);
+        state2 = (slots2_1 >>> 16) * (state2 >>> PROB_BITS) + slot2_1 - (slots2_1 & 0xffff);
         let need2_1 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
-      pos2 += <usize>need2_1;
-      need2_1 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
-      pos2 += <usize>need2_1;
-      } else {
-        slowState = state2;
-        slowPos = pos2;
-        u2_1 = slowRaw(symbol2_1 == ESCAPE ? 0 : symbol2_1 << shift2_1, symbol2_1 == ESCAPE ? escapeBits : shift2_1, end2);
-        state2 = slowState;
-        pos2 = slowPos;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
+        pos2 += <usize>need2_1;
+        need2_1 = state2 < RANS_LOW && pos2 < end2;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
+        pos2 += <usize>need2_1;
+        let u2_1: u32;
+        if (symbol2_1 < ESCAPE && shift2_1 <= RAW_GROUP) {
+          u2_1 = (symbol2_1 << shift2_1) | (state2 & ((<u32>1 << shift2_1) - 1));
+          state2 >>>= shift2_1;
+          let need2_1 = state2 < RANS_LOW && pos2 < end2;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
+          pos2 += <usize>need2_1;
+          need2_1 = state2 < RANS_LOW && pos2 < end2;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2_1);
+          pos2 += <usize>need2_1;
+        } else {
+          slowState = state2;
+          slowPos = pos2;
+          u2_1 = slowRaw(symbol2_1 == ESCAPE ? 0 : symbol2_1 << shift2_1, symbol2_1 == ESCAPE ? escapeBits : shift2_1, end2);
+          state2 = slowState;
+          pos2 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase2 + (<usize>(2 * t + 1) << 2), <i32>(u2_1 >>> 1) ^ -<i32>(u2_1 & 1));
+        m21 = m21 + ((u2_1 + 1) >>> 1 < 0x8000000 ? (u2_1 + 1) >>> 1 : 0x8000000) - (m21 >>> 2);
       }
-      const v2_1: i32 = (u2_1 & 1) == 0 ? <i32>(u2_1 >>> 1) : -<i32>((u2_1 + 1) >>> 1);
-      store<i32>(residualBase2 + (<usize>(2 * t + 1) << 2), v2_1);
-      m21 = magnitudeStep(a2_1, v2_1);
     }
   } else {
     for (let c: i32 = 0; c < channels; c++) {
@@ -2273,80 +2418,78 @@ function decodeResidualsV3Pair(
     }
     for (let t: i32 = 1; t < n; t++) {
       for (let c: i32 = 0; c < channels; c++) {
-      const a1 = load<u32>(meanBase1 + 4 * <usize>c);
-      const context1 = contextOf(a1);
-      const table1 = context1 & 15;
-      const shift1 = context1 >>> 4;
-      const slot1 = state1 & ((<u32>1 << PROB_BITS) - 1);
-      const row1 = SYMBOL_SLOTS + 256 * <usize>table1;
-      let symbol1 = <u32>load<u8>(BUCKETS + (<usize>table1 << 10) + <usize>(slot1 >>> 5));
-      let slots1 = load<u32>(row1 + 4 * <usize>symbol1);
-      while ((slots1 & 0xffff) + (slots1 >>> 16) <= slot1) slots1 = load<u32>(row1 + 4 * <usize>++symbol1);
-      state1 = (slots1 >>> 16) * (state1 >>> PROB_BITS) + slot1 - (slots1 & 0xffff);
-      let need1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
-      pos1 += <usize>need1;
-      need1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
-      pos1 += <usize>need1;
-      let u1: u32;
-      if (symbol1 < ESCAPE && shift1 <= RAW_GROUP) {
-        // The value's low bits (none when shift is 0), without a branch.
-        u1 = (symbol1 << shift1) | (state1 & ((<u32>1 << shift1) - 1));
-        state1 >>>= shift1;
+        const a1 = load<u32>(meanBase1 + 4 * <usize>c);
+        const context1 = contextOf(a1);
+        const table1 = context1 & 15;
+        const shift1 = context1 >>> 4;
+        const slot1 = state1 & ((<u32>1 << PROB_BITS) - 1);
+        const row1 = SYMBOL_SLOTS + 256 * <usize>table1;
+        let symbol1 = <u32>load<u8>(BUCKETS + (<usize>table1 << 10) + <usize>(slot1 >>> 5));
+        let slots1 = load<u32>(row1 + 4 * <usize>symbol1);
+        while ((slots1 & 0xffff) + (slots1 >>> 16) <= slot1) slots1 = load<u32>(row1 + 4 * <usize>++symbol1);
+        state1 = (slots1 >>> 16) * (state1 >>> PROB_BITS) + slot1 - (slots1 & 0xffff);
         let need1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
-      pos1 += <usize>need1;
-      need1 = state1 < RANS_LOW && pos1 < end1;
-      state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
-      pos1 += <usize>need1;
-      } else {
-        slowState = state1;
-        slowPos = pos1;
-        u1 = slowRaw(symbol1 == ESCAPE ? 0 : symbol1 << shift1, symbol1 == ESCAPE ? escapeBits : shift1, end1);
-        state1 = slowState;
-        pos1 = slowPos;
-      }
-      const v1: i32 = (u1 & 1) == 0 ? <i32>(u1 >>> 1) : -<i32>((u1 + 1) >>> 1);
-      store<i32>(residualBase1 + (<usize>(t * channels + c) << 2), v1);
-      store<u32>(meanBase1 + 4 * <usize>c, magnitudeStep(a1, v1));
-      const a2 = load<u32>(meanBase2 + 4 * <usize>c);
-      const context2 = contextOf(a2);
-      const table2 = context2 & 15;
-      const shift2 = context2 >>> 4;
-      const slot2 = state2 & ((<u32>1 << PROB_BITS) - 1);
-      const row2 = SYMBOL_SLOTS + 256 * <usize>table2;
-      let symbol2 = <u32>load<u8>(BUCKETS + (<usize>table2 << 10) + <usize>(slot2 >>> 5));
-      let slots2 = load<u32>(row2 + 4 * <usize>symbol2);
-      while ((slots2 & 0xffff) + (slots2 >>> 16) <= slot2) slots2 = load<u32>(row2 + 4 * <usize>++symbol2);
-      state2 = (slots2 >>> 16) * (state2 >>> PROB_BITS) + slot2 - (slots2 & 0xffff);
-      let need2 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
-      pos2 += <usize>need2;
-      need2 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
-      pos2 += <usize>need2;
-      let u2: u32;
-      if (symbol2 < ESCAPE && shift2 <= RAW_GROUP) {
-        // The value's low bits (none when shift is 0), without a branch.
-        u2 = (symbol2 << shift2) | (state2 & ((<u32>1 << shift2) - 1));
-        state2 >>>= shift2;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
+        pos1 += <usize>need1;
+        need1 = state1 < RANS_LOW && pos1 < end1;
+        state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
+        pos1 += <usize>need1;
+        let u1: u32;
+        if (symbol1 < ESCAPE && shift1 <= RAW_GROUP) {
+          u1 = (symbol1 << shift1) | (state1 & ((<u32>1 << shift1) - 1));
+          state1 >>>= shift1;
+          let need1 = state1 < RANS_LOW && pos1 < end1;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
+          pos1 += <usize>need1;
+          need1 = state1 < RANS_LOW && pos1 < end1;
+          state1 = select<u32>((state1 << 8) | <u32>load<u8>(select<usize>(pos1, last1, pos1 < end1)), state1, need1);
+          pos1 += <usize>need1;
+        } else {
+          slowState = state1;
+          slowPos = pos1;
+          u1 = slowRaw(symbol1 == ESCAPE ? 0 : symbol1 << shift1, symbol1 == ESCAPE ? escapeBits : shift1, end1);
+          state1 = slowState;
+          pos1 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase1 + (<usize>(t * channels + c) << 2), <i32>(u1 >>> 1) ^ -<i32>(u1 & 1));
+        store<u32>(meanBase1 + 4 * <usize>c, a1 + ((u1 + 1) >>> 1 < 0x8000000 ? (u1 + 1) >>> 1 : 0x8000000) - (a1 >>> 2));
+        const a2 = load<u32>(meanBase2 + 4 * <usize>c);
+        const context2 = contextOf(a2);
+        const table2 = context2 & 15;
+        const shift2 = context2 >>> 4;
+        const slot2 = state2 & ((<u32>1 << PROB_BITS) - 1);
+        const row2 = SYMBOL_SLOTS + 256 * <usize>table2;
+        let symbol2 = <u32>load<u8>(BUCKETS + (<usize>table2 << 10) + <usize>(slot2 >>> 5));
+        let slots2 = load<u32>(row2 + 4 * <usize>symbol2);
+        while ((slots2 & 0xffff) + (slots2 >>> 16) <= slot2) slots2 = load<u32>(row2 + 4 * <usize>++symbol2);
+        state2 = (slots2 >>> 16) * (state2 >>> PROB_BITS) + slot2 - (slots2 & 0xffff);
         let need2 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
-      pos2 += <usize>need2;
-      need2 = state2 < RANS_LOW && pos2 < end2;
-      state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
-      pos2 += <usize>need2;
-      } else {
-        slowState = state2;
-        slowPos = pos2;
-        u2 = slowRaw(symbol2 == ESCAPE ? 0 : symbol2 << shift2, symbol2 == ESCAPE ? escapeBits : shift2, end2);
-        state2 = slowState;
-        pos2 = slowPos;
-      }
-      const v2: i32 = (u2 & 1) == 0 ? <i32>(u2 >>> 1) : -<i32>((u2 + 1) >>> 1);
-      store<i32>(residualBase2 + (<usize>(t * channels + c) << 2), v2);
-      store<u32>(meanBase2 + 4 * <usize>c, magnitudeStep(a2, v2));
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
+        pos2 += <usize>need2;
+        need2 = state2 < RANS_LOW && pos2 < end2;
+        state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
+        pos2 += <usize>need2;
+        let u2: u32;
+        if (symbol2 < ESCAPE && shift2 <= RAW_GROUP) {
+          u2 = (symbol2 << shift2) | (state2 & ((<u32>1 << shift2) - 1));
+          state2 >>>= shift2;
+          let need2 = state2 < RANS_LOW && pos2 < end2;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
+          pos2 += <usize>need2;
+          need2 = state2 < RANS_LOW && pos2 < end2;
+          state2 = select<u32>((state2 << 8) | <u32>load<u8>(select<usize>(pos2, last2, pos2 < end2)), state2, need2);
+          pos2 += <usize>need2;
+        } else {
+          slowState = state2;
+          slowPos = pos2;
+          u2 = slowRaw(symbol2 == ESCAPE ? 0 : symbol2 << shift2, symbol2 == ESCAPE ? escapeBits : shift2, end2);
+          state2 = slowState;
+          pos2 = slowPos;
+        }
+        // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
+        store<i32>(residualBase2 + (<usize>(t * channels + c) << 2), <i32>(u2 >>> 1) ^ -<i32>(u2 & 1));
+        store<u32>(meanBase2 + 4 * <usize>c, a2 + ((u2 + 1) >>> 1 < 0x8000000 ? (u2 + 1) >>> 1 : 0x8000000) - (a2 >>> 2));
       }
     }
   }
