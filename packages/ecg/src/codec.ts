@@ -114,7 +114,7 @@ export interface DecodeEcgReturnType {
 
 /**
  * Decodes a sequence of concatenated frames that form one contiguous recording (same rate and channels, each frame
- * starting where the previous ended). Throws {@link EcgFrameError} otherwise.
+ * starting where the previous ended). Throws {@link InvalidEcgFrameError} otherwise.
  *
  * @example
  * ```ts

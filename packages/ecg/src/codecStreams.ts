@@ -75,7 +75,7 @@ export function createEcgEncoderStream(
 
 /**
  * A `TransformStream` that turns bytes (frames concatenated, in chunks of any size) into decoded frames. Errors the
- * stream with {@link EcgFrameError} on a malformed frame, or on bytes left over at the end.
+ * stream with {@link InvalidEcgFrameError} on a malformed frame, or on bytes left over at the end.
  *
  * @example
  * ```ts

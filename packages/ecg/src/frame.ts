@@ -293,7 +293,7 @@ function field(bytes: Uint8Array, cursor: VarintCursor, end: number, what: strin
 
 /**
  * Reads a frame header starting at `start`; returns undefined when more bytes are needed to know the frame's
- * length, or throws {@link EcgFrameError} when the bytes cannot start a valid frame. @internal
+ * length, or throws {@link InvalidEcgFrameError} when the bytes cannot start a valid frame. @internal
  */
 export function parseFrameHeader(bytes: Uint8Array, start: number, end: number): ParsedHeader | undefined {
   if (end - start < 2) return undefined;
@@ -412,7 +412,7 @@ export function decodeFrameAt(
 }
 
 /**
- * Decodes exactly one frame. Malformed, truncated or corrupted input throws {@link EcgFrameError}.
+ * Decodes exactly one frame. Malformed, truncated or corrupted input throws {@link InvalidEcgFrameError}.
  *
  * @example
  * ```ts
