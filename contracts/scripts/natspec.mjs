@@ -96,7 +96,8 @@ export function natspecProblems(projectDir) {
     }
     if (item.type === 'function')
       for (const [i, output] of (item.outputs ?? []).entries())
-        if (!docs.some((d) => d.returns[output.name || `_${i}`])) missing.push(`@return for result ${output.name || i}`);
+        if (!docs.some((d) => d.returns[output.name || `_${i}`]))
+          missing.push(`@return for result ${output.name || i}`);
     if (missing.length > 0) problems.push(`${key} (${where[0]}): missing ${missing.join(', ')}`);
   }
 
