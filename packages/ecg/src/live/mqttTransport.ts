@@ -5,6 +5,13 @@ import type { LiveMessageHandler, LiveTransport, LiveTransportEvent } from './tr
 /** Messages of a resumed session kept until their topic is subscribed. */
 const UNROUTED_LIMIT = 100_000;
 
+const noLog = () => undefined;
+const mqttDebugRequested = () => {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (!env) return true; // a browser: `debug` reads its own setting there
+  return /mqttjs|\*/.test(env.DEBUG ?? '');
+};
+
 /** Parameters of {@link createMqttTransport}. */
 export interface CreateMqttTransportParameters {
   /** Broker URL: `mqtt://127.0.0.1:1883`, `mqtts://...`, or `ws://...` in a browser. */
@@ -86,6 +93,9 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
     reconnectPeriod: nextPeriod(),
     connectTimeout: parameters.connectTimeoutMs ?? 10_000,
     keepalive: 30,
+    // mqtt.js traces every packet through `debug` (a dozen calls per message even when disabled); keep the tracing
+    // only when it is asked for with DEBUG=mqttjs*.
+    ...(mqttDebugRequested() ? {} : { log: noLog }),
     ...(parameters.clientId ? { clientId: parameters.clientId } : {}),
     ...(parameters.username ? { username: parameters.username } : {}),
     ...(parameters.password ? { password: parameters.password } : {}),

@@ -9,9 +9,12 @@ import {
   readPrefix,
   sealFrame,
   sealGapNotice,
+  setNodeAead,
   TYPE_FRAME,
   TYPE_GAP,
   writePrefix,
+  xchachaOpen,
+  xchachaSeal,
 } from './wire.js';
 
 const key = randomBytes(32);
@@ -137,5 +140,84 @@ describe('nonces', () => {
       seen.add(nonce);
     }
     expect(seen.size).toBe(1000);
+  });
+});
+
+const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'));
+// draft-irtf-cfrg-xchacha-03, A.3.1 (AEAD_XChaCha20_Poly1305).
+const XCHACHA_VECTOR = {
+  key: hex('808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f'),
+  nonce: hex('404142434445464748494a4b4c4d4e4f5051525354555657'),
+  aad: hex('50515253c0c1c2c3c4c5c6c7'),
+  plaintext: new TextEncoder().encode(
+    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
+  ),
+  sealed:
+    hex(`bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216
+    cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e
+    c0875924c1c7987947deafd8780acf49`),
+};
+
+describe.each([
+  ['node:crypto (OpenSSL) after HChaCha20', true],
+  ['@noble/ciphers', false],
+])('XChaCha20-Poly1305 through %s', (_name, node) => {
+  const withBackend = <T>(run: () => T): T => {
+    const previous = setNodeAead(node);
+    expect(setNodeAead(node)).toBe(node); // the Node path is there to test (Node ≥ 22.3 has getBuiltinModule)
+    try {
+      return run();
+    } finally {
+      setNodeAead(previous);
+    }
+  };
+
+  it('gives the published vector and opens it', () => {
+    withBackend(() => {
+      const { key, nonce, aad, plaintext, sealed } = XCHACHA_VECTOR;
+      const out = new Uint8Array(plaintext.length + 16);
+      xchachaSeal(key, nonce, aad, plaintext, out);
+      expect(out).toEqual(sealed);
+      expect(xchachaOpen(key, nonce, aad, sealed)).toEqual(plaintext);
+      const tampered = sealed.slice();
+      tampered[tampered.length - 1]! ^= 1;
+      expect(xchachaOpen(key, nonce, aad, tampered)).toBeUndefined();
+      expect(xchachaOpen(key, nonce, aad.subarray(1), sealed)).toBeUndefined();
+    });
+  });
+
+  it('opens what the other implementation sealed, at every length up to 300 bytes', () => {
+    for (let length = 0; length <= 300; length += 7) {
+      const plaintext = randomBytes(length);
+      const nonce = randomBytes(24);
+      const aad = randomBytes(30);
+      const ours = new Uint8Array(length + 16);
+      const theirs = new Uint8Array(length + 16);
+      withBackend(() => xchachaSeal(key, nonce, aad, plaintext, ours));
+      const previous = setNodeAead(!node);
+      try {
+        xchachaSeal(key, nonce, aad, plaintext, theirs);
+        expect(xchachaOpen(key, nonce, aad, ours)).toEqual(plaintext);
+      } finally {
+        setNodeAead(previous);
+      }
+      expect(ours).toEqual(theirs);
+      expect(withBackend(() => xchachaOpen(key, nonce, aad, theirs))).toEqual(plaintext);
+    }
+  });
+
+  it('rejects every single-bit flip of a sealed frame, the wrong key and a short message', () => {
+    withBackend(() => {
+      const sealed = sealFrame(key, streamId, 1, 2, data.subarray(0, 16));
+      expect(openFrame(key, sealed)).toEqual(data.subarray(0, 16));
+      for (let i = 0; i < sealed.length; i++) {
+        const tampered = sealed.slice();
+        tampered[i]! ^= 0x10;
+        expect(openFrame(key, tampered), `byte ${i}`).toBeUndefined();
+      }
+      expect(openFrame(randomBytes(32), sealed)).toBeUndefined();
+      expect(openFrame(key.subarray(0, 31), sealed)).toBeUndefined();
+      expect(xchachaOpen(key, randomBytes(24), new Uint8Array(0), new Uint8Array(15))).toBeUndefined();
+    });
   });
 });

@@ -1,5 +1,5 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { randomBytes } from '@noble/ciphers/utils.js';
+import type * as NodeCrypto from 'node:crypto';
+import { hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 
 /**
  * Wire format of live stream messages (all integers big-endian):
@@ -62,19 +62,119 @@ export function readPrefix(bytes: Uint8Array): MessagePrefix | undefined {
   };
 }
 
-// Nonces come from a pool of CSPRNG bytes refilled 256 nonces at a time (one getRandomValues call instead of one
-// per frame); every byte is used once.
+// Nonces come from a pool of CSPRNG bytes refilled in place 256 nonces at a time (one getRandomValues call instead of
+// one per frame, and no allocation); every byte is used once.
 const noncePool = new Uint8Array(NONCE_LENGTH * 256);
 let noncePoolOffset = noncePool.length;
 
 function writeNonce(out: Uint8Array, offset: number): void {
   if (noncePoolOffset === noncePool.length) {
-    noncePool.set(randomBytes(noncePool.length));
+    crypto.getRandomValues(noncePool);
     noncePoolOffset = 0;
   }
   out.set(noncePool.subarray(noncePoolOffset, noncePoolOffset + NONCE_LENGTH), offset);
   noncePool.fill(0, noncePoolOffset, noncePoolOffset + NONCE_LENGTH);
   noncePoolOffset += NONCE_LENGTH;
+}
+
+// XChaCha20-Poly1305: `@noble/ciphers` everywhere, and in Node the IETF ChaCha20-Poly1305 of OpenSSL through
+// `node:crypto` after noble's HChaCha20 (the construction of draft-irtf-cfrg-xchacha: subkey = HChaCha20(key,
+// nonce[0..16]), IETF nonce = 4 zero bytes ‖ nonce[16..24]). Same bytes either way (tested against the draft's vector
+// and against each other); for a 250 ms frame it is about a third cheaper, on both sides of every stream.
+
+/** `node:crypto` in Node; looked up without an import statement, so browser bundles neither include nor fail on it. */
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as typeof NodeCrypto | undefined;
+const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+let useNode = littleEndian && nodeCrypto?.getCiphers().includes('chacha20-poly1305') === true;
+
+/** Turns the `node:crypto` path on or off (tests compare both). Returns the previous setting. */
+export function setNodeAead(enabled: boolean): boolean {
+  const previous = useNode;
+  useNode = enabled && littleEndian && nodeCrypto?.getCiphers().includes('chacha20-poly1305') === true;
+  return previous;
+}
+
+const SIGMA = Uint32Array.of(0x61707865, 0x3320646e, 0x79622d32, 0x6b206574);
+// Scratch space of the Node path (one call at a time: everything here is synchronous), wiped after each use.
+const key32 = new Uint32Array(8);
+const key8 = new Uint8Array(key32.buffer);
+const nonce32 = new Uint32Array(4);
+const nonce8 = new Uint8Array(nonce32.buffer);
+const subkey32 = new Uint32Array(8);
+const subkey8 = new Uint8Array(subkey32.buffer);
+const ietfNonce = new Uint8Array(12);
+
+function deriveSubkey(key: Uint8Array, nonce: Uint8Array): void {
+  if (key.length !== KEY_LENGTH) throw new RangeError('key must be 32 bytes');
+  if (nonce.length !== NONCE_LENGTH) throw new RangeError('nonce must be 24 bytes');
+  key8.set(key);
+  nonce8.set(nonce.subarray(0, 16));
+  hchacha(SIGMA, key32, nonce32, subkey32);
+  key8.fill(0);
+  ietfNonce.set(nonce.subarray(16, 24), 4);
+}
+
+/** XChaCha20-Poly1305 encryption of `data` into `out` (ciphertext ‖ 16-byte tag, `data.length + 16` bytes). */
+export function xchachaSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  data: Uint8Array,
+  out: Uint8Array,
+): void {
+  if (!useNode) {
+    xchacha20poly1305(key, nonce, aad).encrypt(data, out);
+    return;
+  }
+  if (out.length !== data.length + TAG_LENGTH) throw new RangeError('output must be data.length + 16 bytes');
+  deriveSubkey(key, nonce);
+  try {
+    const cipher = nodeCrypto!.createCipheriv('chacha20-poly1305', subkey8, ietfNonce, { authTagLength: TAG_LENGTH });
+    cipher.setAAD(aad, { plaintextLength: data.length });
+    out.set(cipher.update(data));
+    cipher.final();
+    out.set(cipher.getAuthTag(), data.length);
+  } finally {
+    subkey8.fill(0);
+  }
+}
+
+/** XChaCha20-Poly1305 decryption of ciphertext ‖ tag; undefined when it does not authenticate. */
+export function xchachaOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | undefined {
+  if (sealed.length < TAG_LENGTH) return undefined;
+  if (!useNode) {
+    try {
+      return xchacha20poly1305(key, nonce, aad).decrypt(sealed);
+    } catch {
+      return undefined;
+    }
+  }
+  if (key.length !== KEY_LENGTH || nonce.length !== NONCE_LENGTH) return undefined;
+  deriveSubkey(key, nonce);
+  let plaintext: Buffer | undefined;
+  try {
+    const tagAt = sealed.length - TAG_LENGTH;
+    const decipher = nodeCrypto!.createDecipheriv('chacha20-poly1305', subkey8, ietfNonce, {
+      authTagLength: TAG_LENGTH,
+    });
+    decipher.setAAD(aad, { plaintextLength: tagAt });
+    decipher.setAuthTag(sealed.subarray(tagAt));
+    plaintext = decipher.update(sealed.subarray(0, tagAt));
+    decipher.final(); // throws when the tag does not match
+    return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+  } catch {
+    plaintext?.fill(0); // unauthenticated plaintext
+    return undefined;
+  } finally {
+    subkey8.fill(0);
+  }
 }
 
 /** Seals one frame under an epoch key; the nonce is random, the prefix is authenticated. */
@@ -91,7 +191,7 @@ export function sealFrame(
   writeNonce(out, PREFIX_LENGTH);
   const nonce = out.subarray(PREFIX_LENGTH, PREFIX_LENGTH + NONCE_LENGTH);
   const aad = out.subarray(0, PREFIX_LENGTH);
-  xchacha20poly1305(key, nonce, aad).encrypt(data, out.subarray(PREFIX_LENGTH + NONCE_LENGTH));
+  xchachaSeal(key, nonce, aad, data, out.subarray(PREFIX_LENGTH + NONCE_LENGTH));
   return out;
 }
 
@@ -100,11 +200,7 @@ export function openFrame(key: Uint8Array, bytes: Uint8Array): Uint8Array | unde
   if (bytes.length < PREFIX_LENGTH + NONCE_LENGTH + TAG_LENGTH) return undefined;
   const aad = bytes.subarray(0, PREFIX_LENGTH);
   const nonce = bytes.subarray(PREFIX_LENGTH, PREFIX_LENGTH + NONCE_LENGTH);
-  try {
-    return xchacha20poly1305(key, nonce, aad).decrypt(bytes.subarray(PREFIX_LENGTH + NONCE_LENGTH));
-  } catch {
-    return undefined;
-  }
+  return xchachaOpen(key, nonce, aad, bytes.subarray(PREFIX_LENGTH + NONCE_LENGTH));
 }
 
 /**
