@@ -23,7 +23,7 @@ import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
 import { grantAccess } from './grantAccess.js';
 import { recordsOf } from './internal/records.js';
-import { readRecord } from './readRecords.js';
+import { readRecord } from './readRecord.js';
 import { revokeAccess } from './revokeAccess.js';
 import type { AccessScope } from './scope.js';
 

@@ -6,8 +6,8 @@ import { answerAccessOtp } from './answerAccessOtp.js';
 import { approveWithOtp } from './approveWithOtp.js';
 import { InvalidOtpResponseError, OtpRejectedError } from './errors.js';
 import { issueAccessOtp } from './issueAccessOtp.js';
+import { listReadableRecords } from './listReadableRecords.js';
 import { sealOtpResponse } from './otpResponse.js';
-import { listReadableRecords } from './readRecords.js';
 import { requestAccess } from './requestAccess.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };

@@ -32,7 +32,8 @@ import { grantAccess } from './grantAccess.js';
 import { pendingActions } from './internal/journal.js';
 import { recordsOf } from './internal/records.js';
 import { canRead } from './internal/state.js';
-import { listReadableRecords, readRecord } from './readRecords.js';
+import { listReadableRecords } from './listReadableRecords.js';
+import { readRecord } from './readRecord.js';
 import { revokeAccess } from './revokeAccess.js';
 import { shredKeys } from './shredKeys.js';
 

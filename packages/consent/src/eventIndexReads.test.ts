@@ -10,7 +10,8 @@ import { getPendingRequest } from './getPendingRequest.js';
 import { getTimeline } from './getTimeline.js';
 import { listActiveGrants } from './listActiveGrants.js';
 import { listPendingRequests } from './listPendingRequests.js';
-import { listReadableRecords, readRecord } from './readRecords.js';
+import { listReadableRecords } from './listReadableRecords.js';
+import { readRecord } from './readRecord.js';
 import { requestAccess } from './requestAccess.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };

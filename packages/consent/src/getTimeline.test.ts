@@ -2,10 +2,11 @@ import { anvilTest } from '@mhrchain/contracts/testing';
 import { describe, expect } from 'vitest';
 import { note, setUp, useCrashWorld } from '../test/crashWorld.js';
 import { addRecord } from './addRecord.js';
-import { approveDelegation, requestDelegation } from './delegation.js';
+import { approveDelegation } from './approveDelegation.js';
 import { timelineToFhirAuditEvents } from './fhir.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
+import { requestDelegation } from './requestDelegation.js';
 import { revokeAccess } from './revokeAccess.js';
 
 useCrashWorld();

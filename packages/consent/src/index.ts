@@ -18,6 +18,12 @@ export {
   answerAccessOtp,
 } from './answerAccessOtp.js';
 export {
+  type ApproveDelegationParameters,
+  type ApproveDelegationReturnType,
+  approveDelegation,
+  type DelegationDecisionParameters,
+} from './approveDelegation.js';
+export {
   type ApproveRequestParameters,
   type ApproveRequestReturnType,
   approveRequest,
@@ -27,6 +33,7 @@ export {
   type ApproveWithOtpReturnType,
   approveWithOtp,
 } from './approveWithOtp.js';
+export { type AttestDoctorParameters, type AttestDoctorReturnType, attestDoctor } from './attestDoctor.js';
 export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
 export {
   type ConsentClient,
@@ -38,17 +45,6 @@ export {
   type PendingOtpRequest,
   type PendingOtpStore,
 } from './client.js';
-export {
-  type ApproveDelegationReturnType,
-  approveDelegation,
-  type DelegationDecisionParameters,
-  type RequestDelegationParameters,
-  type RevokeDelegationParameters,
-  type RevokeDelegationReturnType,
-  rejectDelegation,
-  requestDelegation,
-  revokeDelegation,
-} from './delegation.js';
 export {
   type ErasedRecord,
   type EraseRecordsParameters,
@@ -107,11 +103,18 @@ export {
   listPendingRequests,
 } from './listPendingRequests.js';
 export {
+  type ListReadableRecordsParameters,
+  type ListReadableRecordsReturnType,
+  listReadableRecords,
+  type ReadableRecord,
+} from './listReadableRecords.js';
+export {
   type ListRecordsParameters,
   type ListRecordsReturnType,
   listRecords,
   type PatientRecord,
 } from './listRecords.js';
+export { type OpenRecordReturnType, openRecord } from './openRecord.js';
 export { createOtpauthUri, type OtpauthParameters, parseOtpauthUri } from './otpauthUri.js';
 export {
   type ConfirmOtpParameters,
@@ -139,24 +142,15 @@ export {
   purposeOfUse,
   purposeOfUseFromNumber,
 } from './purposeOfUse.js';
-export {
-  type ListReadableRecordsParameters,
-  listReadableRecords,
-  type OpenRecordReturnType,
-  openRecord,
-  type ReadableRecord,
-  type ReadRecordParameters,
-  type ReadRecordReturnType,
-  readRecord,
-} from './readRecords.js';
+export { type ReadRecordParameters, type ReadRecordReturnType, readRecord } from './readRecord.js';
 export { createMemoryRecordStore, type RecordStore } from './recordStore.js';
+export { registerDoctor } from './registerDoctor.js';
+export { type RegisterReturnType, registerPatient } from './registerPatient.js';
 export {
-  type AttestDoctorParameters,
-  attestDoctor,
-  type RegisterReturnType,
-  registerDoctor,
-  registerPatient,
-} from './register.js';
+  type RejectDelegationParameters,
+  type RejectDelegationReturnType,
+  rejectDelegation,
+} from './rejectDelegation.js';
 export { type RejectRequestParameters, type RejectRequestReturnType, rejectRequest } from './rejectRequest.js';
 export {
   type RequestAccessParameters,
@@ -164,6 +158,11 @@ export {
   requestAccess,
 } from './requestAccess.js';
 export { type RequestBindingParameters, type RequestLocation, requestBinding, requestIdOf } from './requestBinding.js';
+export {
+  type RequestDelegationParameters,
+  type RequestDelegationReturnType,
+  requestDelegation,
+} from './requestDelegation.js';
 export { type ResumePendingActionsReturnType, resumePendingActions } from './resumePendingActions.js';
 export {
   type PublishedVersion,
@@ -172,6 +171,11 @@ export {
   type Rotation,
   revokeAccess,
 } from './revokeAccess.js';
+export {
+  type RevokeDelegationParameters,
+  type RevokeDelegationReturnType,
+  revokeDelegation,
+} from './revokeDelegation.js';
 export {
   type RotateExpiredAccessParameters,
   type RotateExpiredAccessReturnType,

@@ -5,8 +5,8 @@ import { setUpWorld, startStore } from '../test/fixtures.js';
 import { addRecord } from './addRecord.js';
 import { eraseRecords } from './eraseRecords.js';
 import { grantAccess } from './grantAccess.js';
+import { listReadableRecords } from './listReadableRecords.js';
 import { listRecords } from './listRecords.js';
-import { listReadableRecords } from './readRecords.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };
 beforeAll(async () => {

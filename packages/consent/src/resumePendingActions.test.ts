@@ -21,14 +21,16 @@ import {
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
+import { approveDelegation } from './approveDelegation.js';
 import { createConsentClient } from './client.js';
-import { approveDelegation, requestDelegation, revokeDelegation } from './delegation.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
 import { pendingActions, readersOf } from './internal/journal.js';
 import { recordsOf } from './internal/records.js';
-import { readRecord } from './readRecords.js';
+import { readRecord } from './readRecord.js';
+import { requestDelegation } from './requestDelegation.js';
 import { revokeAccess } from './revokeAccess.js';
+import { revokeDelegation } from './revokeDelegation.js';
 import type { AccessScope } from './scope.js';
 import { reconcileAccess, verifyAccess } from './verifyAccess.js';
 

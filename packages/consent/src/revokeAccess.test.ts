@@ -6,8 +6,9 @@ import { setUpWorld, startStore } from '../test/fixtures.js';
 import { addRecord } from './addRecord.js';
 import { createConsentClient } from './client.js';
 import { grantAccess } from './grantAccess.js';
-import { listReadableRecords, readRecord } from './readRecords.js';
-import { registerPatient } from './register.js';
+import { listReadableRecords } from './listReadableRecords.js';
+import { readRecord } from './readRecord.js';
+import { registerPatient } from './registerPatient.js';
 import { revokeAccess } from './revokeAccess.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };

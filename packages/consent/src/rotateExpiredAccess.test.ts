@@ -6,7 +6,8 @@ import { setUpWorld, startStore } from '../test/fixtures.js';
 import { addRecord } from './addRecord.js';
 import type { ConsentClient } from './client.js';
 import { grantAccess } from './grantAccess.js';
-import { listReadableRecords, readRecord } from './readRecords.js';
+import { listReadableRecords } from './listReadableRecords.js';
+import { readRecord } from './readRecord.js';
 import { rotateExpiredAccess } from './rotateExpiredAccess.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };

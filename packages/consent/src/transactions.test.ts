@@ -13,11 +13,13 @@ import { generateIdentity } from '@mhrchain/core';
 import { type Signer, Wallet } from 'ethers';
 import { describe, expect } from 'vitest';
 import { addRecord } from './addRecord.js';
+import { attestDoctor } from './attestDoctor.js';
 import { type ConsentClient, type CreateConsentClientParameters, createConsentClient } from './client.js';
 import { grantAccess } from './grantAccess.js';
 import { recordsOf } from './internal/records.js';
 import { createMemoryRecordStore } from './recordStore.js';
-import { attestDoctor, registerDoctor, registerPatient } from './register.js';
+import { registerDoctor } from './registerDoctor.js';
+import { registerPatient } from './registerPatient.js';
 import { revokeAccess } from './revokeAccess.js';
 
 const text = (value: string) => ({

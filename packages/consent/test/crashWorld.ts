@@ -11,13 +11,15 @@ import { DecryptionError, generateIdentity, type HeliaStorage, type Identity } f
 import { JsonRpcProvider, Network, type Signer } from 'ethers';
 import { CID } from 'multiformats/cid';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { attestDoctor } from '../src/attestDoctor.js';
 import { type ConsentClient, createConsentClient } from '../src/client.js';
 import { createFileJournalStore } from '../src/fileJournalStore.js';
 import { pendingActions } from '../src/internal/journal.js';
 import { recordsOf } from '../src/internal/records.js';
 import { canRead } from '../src/internal/state.js';
-import { readRecord } from '../src/readRecords.js';
-import { attestDoctor, registerDoctor, registerPatient } from '../src/register.js';
+import { readRecord } from '../src/readRecord.js';
+import { registerDoctor } from '../src/registerDoctor.js';
+import { registerPatient } from '../src/registerPatient.js';
 import { resumePendingActions } from '../src/resumePendingActions.js';
 import { verifyAccess } from '../src/verifyAccess.js';
 import { FaultySigner, faultyStore, type SendFault } from './faults.js';

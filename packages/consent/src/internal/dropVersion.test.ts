@@ -13,7 +13,7 @@ import {
 } from '../../test/crashWorld.js';
 import { addRecord } from '../addRecord.js';
 import { grantAccess } from '../grantAccess.js';
-import { readRecord } from '../readRecords.js';
+import { readRecord } from '../readRecord.js';
 import { revokeAccess } from '../revokeAccess.js';
 import { recordsOf } from './records.js';
 

@@ -3,10 +3,11 @@ import type { HeliaStorage } from '@mhrchain/core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../test/fixtures.js';
 import { addRecord } from './addRecord.js';
-import { approveDelegation, requestDelegation } from './delegation.js';
+import { approveDelegation } from './approveDelegation.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { grantAccess } from './grantAccess.js';
-import { listReadableRecords } from './readRecords.js';
+import { listReadableRecords } from './listReadableRecords.js';
+import { requestDelegation } from './requestDelegation.js';
 import { toScopeTuple } from './scope.js';
 
 let storage: { store: HeliaStorage; stop: () => Promise<void> };
