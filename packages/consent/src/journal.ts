@@ -87,7 +87,7 @@ export type JournalActionKind =
   | 'revokeDelegation'
   | 'eraseRecords';
 
-/** One journalled action in progress, as `listPendingActions` returns it. */
+/** One journalled action in progress, as `resumePendingActions` reports it. */
 export interface PendingAction {
   /** Unique id of the action. */
   id: string;
