@@ -26,7 +26,9 @@ export const ECG_MAX_FRAME_SAMPLES = 1 << 21;
 const MAGIC = 0xe0;
 const FLAG_TIMESTAMP = 0x80;
 const FLAG_COUNT_IS_RATE = 0x40;
+/** Version 2: reserved. Version 3: `first_sample_index` is written divided by the sample count. */
 const FLAG_RESERVED = 0x20;
+const FLAG_INDEX_IN_FRAMES = 0x20;
 
 /** What every ECG frame says about itself. */
 export interface EcgFrameHeader {
@@ -193,14 +195,24 @@ export interface FrameFields {
   version: 2 | 3;
 }
 
+/** Whether a version-3 frame writes its first sample index in frames (a whole number of its sample count). */
+function indexInFrames(fields: FrameFields): boolean {
+  return fields.version === 3 && fields.sampleCount > 0 && fields.firstSampleIndex % fields.sampleCount === 0;
+}
+
+/** The first sample index as the header writes it. */
+function storedIndex(fields: FrameFields): number {
+  return indexInFrames(fields) ? fields.firstSampleIndex / fields.sampleCount : fields.firstSampleIndex;
+}
+
 function headerLengthOf(fields: FrameFields, bodyLength: number): number {
-  const { channels, sampleRate, sampleCount, firstSampleIndex, timestamp } = fields;
+  const { channels, sampleRate, sampleCount, timestamp } = fields;
   return (
     2 +
     varintLength(channels) +
     varintLength(sampleRate) +
     (sampleCount === sampleRate ? 0 : varintLength(sampleCount)) +
-    varintLength(firstSampleIndex) +
+    varintLength(storedIndex(fields)) +
     (timestamp !== undefined ? varintLength(timestamp) : 0) +
     varintLength(bodyLength)
   );
@@ -218,17 +230,18 @@ function writeFrameAt(
   bodyStart: number,
   bodyLength: number,
 ): number {
-  const { channels, sampleRate, sampleCount, firstSampleIndex, timestamp } = fields;
+  const { channels, sampleRate, sampleCount, timestamp } = fields;
   const countIsRate = sampleCount === sampleRate;
   let flags = fields.bitDepth - 8;
   if (timestamp !== undefined) flags |= FLAG_TIMESTAMP;
   if (countIsRate) flags |= FLAG_COUNT_IS_RATE;
+  if (indexInFrames(fields)) flags |= FLAG_INDEX_IN_FRAMES;
   out[start] = MAGIC | fields.version;
   out[start + 1] = flags;
   let pos = writeVarint(out, start + 2, channels);
   pos = writeVarint(out, pos, sampleRate);
   if (!countIsRate) pos = writeVarint(out, pos, sampleCount);
-  pos = writeVarint(out, pos, firstSampleIndex);
+  pos = writeVarint(out, pos, storedIndex(fields));
   if (timestamp !== undefined) pos = writeVarint(out, pos, timestamp);
   pos = writeVarint(out, pos, bodyLength);
   // A plain loop: a view per frame would be the encoder's main garbage.
@@ -304,7 +317,7 @@ export function parseFrameHeader(bytes: Uint8Array, start: number, end: number):
   if (!ECG_FRAME_VERSIONS.includes(version))
     throw new InvalidEcgFrameError('Unsupported ECG frame version.', { details: String(version) });
   const flags = bytes[start + 1]!;
-  if (flags & FLAG_RESERVED) throw new InvalidEcgFrameError('Reserved ECG frame flag is set.');
+  if (version === 2 && flags & FLAG_RESERVED) throw new InvalidEcgFrameError('Reserved ECG frame flag is set.');
   const bitDepth = (flags & 0x1f) + 8;
   if (bitDepth > 24)
     throw new InvalidEcgFrameError('Invalid bit depth in ECG frame header.', { details: String(bitDepth) });
@@ -325,8 +338,17 @@ export function parseFrameHeader(bytes: Uint8Array, start: number, end: number):
   if (sampleCount * channels > ECG_MAX_FRAME_SAMPLES) {
     throw new InvalidEcgFrameError('ECG frame declares too many samples.', { details: `${sampleCount} x ${channels}` });
   }
-  const firstSampleIndex = field(bytes, cursor, end, 'first sample index');
-  if (firstSampleIndex === -1) return undefined;
+  const storedIndex = field(bytes, cursor, end, 'first sample index');
+  if (storedIndex === -1) return undefined;
+  let firstSampleIndex = storedIndex;
+  if (version === 3 && flags & FLAG_INDEX_IN_FRAMES) {
+    firstSampleIndex = storedIndex * sampleCount;
+    if (sampleCount === 0 || !Number.isSafeInteger(firstSampleIndex)) {
+      throw new InvalidEcgFrameError('Invalid first sample index in ECG frame header.', {
+        details: `${storedIndex} frames of ${sampleCount}`,
+      });
+    }
+  }
   let timestamp: number | undefined;
   if (flags & FLAG_TIMESTAMP) {
     timestamp = field(bytes, cursor, end, 'timestamp');

@@ -68,7 +68,7 @@ export function createBodyState(): BodyState {
   };
 }
 
-function prepare(state: BodyState, channels: number, n: number, version = 2): void {
+function prepare(state: BodyState, channels: number, n: number, orders?: Uint8Array): void {
   const need = channels * (PAD + n);
   if (state.fixed.length < need) state.fixed = new Float64Array(need);
   else state.fixed.fill(0, 0, need);
@@ -83,11 +83,12 @@ function prepare(state: BodyState, channels: number, n: number, version = 2): vo
     state.meanAbs = new Uint32Array(channels);
   }
   state.weights.fill(0, 0, channels * MAX_TAPS);
-  if (version >= 3) {
-    // Version 3 starts stage 1 from fixed weights (channel 0's set, then the set of every other channel).
+  if (orders) {
+    // Version 3 starts stage 1 from fixed weights, by the channel's order: channel 0's set, or every other's.
     for (let c = 0; c < channels; c++) {
+      const weights = INITIAL_WEIGHTS_1024[orders[c]!]!;
       const set = c === 0 ? 0 : MAX_TAPS;
-      for (let j = 0; j < MAX_TAPS; j++) state.weights[c * MAX_TAPS + j] = INITIAL_WEIGHTS_1024[set + j]! / 1024;
+      for (let j = 0; j < MAX_TAPS; j++) state.weights[c * MAX_TAPS + j] = weights[set + j]! / 1024;
     }
   }
   state.step.fill(0, 0, channels);
@@ -562,7 +563,7 @@ function predictResiduals(
   orders: Uint8Array,
   v: Int32Array,
 ): void {
-  prepare(state, channels, n, 3);
+  prepare(state, channels, n, orders);
   const { fixed, weights, step, cascadeHistory, cascadeWeights, cascadeStep } = state;
   const stride = PAD + n;
   const limit = 2 ** (bitDepth + 3);
@@ -604,7 +605,7 @@ export function encodeBodyV3(
   for (let i = channels; i < count; i++) {
     const c = i % channels;
     const a = magnitude[c]!;
-    contexts[i] = contextOf(a);
+    contexts[i] = contextOf(channels > 1 ? (3 * a + magnitude[c === 0 ? 1 : c - 1]!) >>> 2 : a);
     const value = v[i]!;
     const abs = value < 0 ? -value : value;
     magnitude[c] = a + Math.min(abs, 0x8000000) - (a >>> 2);
@@ -660,7 +661,7 @@ export function decodeBodyV3(
   for (let i = channels; i < count; i++) {
     const c = i % channels;
     const a = magnitude[c]!;
-    const context = contextOf(a);
+    const context = contextOf(channels > 1 ? (3 * a + magnitude[c === 0 ? 1 : c - 1]!) >>> 2 : a);
     const shift = context >>> 4;
     const symbol = rc.symbol(context & 15);
     const u = symbol === ESCAPE ? rc.raw(bitDepth + 5) : symbol * (1 << shift) + rc.raw(shift);
@@ -690,7 +691,7 @@ export function decodeBodyV3(
     for (let b = 0; b < bitDepth; b++) value = (value << 1) | bits[2 * channels + c * bitDepth + b]!;
     out[c] = (value << shift) >> shift;
   }
-  prepare(state, channels, n, 3);
+  prepare(state, channels, n, orders);
   const { fixed, weights, step, cascadeHistory, cascadeWeights, cascadeStep } = state;
   const stride = PAD + n;
   const limit = 2 ** (bitDepth + 3);
