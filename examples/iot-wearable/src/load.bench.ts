@@ -43,6 +43,8 @@ const { values } = parseArgs({
     'keep-going': { type: 'boolean', default: false },
     /** Tags the figures (when runs of two code versions are compared); also prints one JSON line per level. */
     label: { type: 'string' },
+    /** Extra mosquitto.conf lines (repeatable), e.g. `--broker-config 'set_tcp_nodelay true'`. */
+    'broker-config': { type: 'string', multiple: true, default: [] },
   },
 });
 const LEVELS = values.streams.split(',').map(Number);
@@ -207,7 +209,7 @@ interface LevelResult {
 async function runLevel(streams: number): Promise<LevelResult> {
   const setupStart = performance.now();
   const loadBefore = loadavg()[0]!;
-  const broker = await startMosquitto();
+  const broker = await startMosquitto({ config: values['broker-config'] });
   const transports: LiveTransport[] = [];
   const publishers: LivePublisher[] = [];
   const doctor = generateIdentity();
