@@ -1883,6 +1883,20 @@ function initialWeightsPair(channels: i32, d: usize): void {
   return l >= 4 ? ((l - 4) << 4) | (12 + f) : 4 * l + f - 4;
 }
 
+/** {@link contextOf} of every magnitude below 4096 (filled on first use): table | shift << 4, one byte each. */
+const CONTEXT_TABLE: usize = memory.data(4096);
+let contextTableReady = false;
+
+function fillContextTable(): void {
+  for (let a: u32 = 1; a < 4096; a++) store<u8>(CONTEXT_TABLE + <usize>a, <u8>contextOf(a));
+  contextTableReady = true;
+}
+
+/** {@link contextOf}, from the table for the usual magnitudes. */
+@inline function contextFast(a: u32): u32 {
+  return a < 4096 ? <u32>load<u8>(CONTEXT_TABLE + <usize>a) : contextOf(a);
+}
+
 /**
  * The magnitude a channel's context is chosen by: with more than one channel, (3·a + the neighbour's) / 4, the
  * neighbour being channel 1 for channel 0 (as of the previous time) and channel c − 1 for channel c (as of now).
@@ -2128,6 +2142,7 @@ function decodeResidualsV3Pair(
   bitDepth: i32,
   d2: usize,
 ): bool {
+  if (!contextTableReady) fillContextTable();
   if (bodyLength1 < 4 || bodyLength2 < 4) return false;
   let state1 = load<u32>(body1);
   let state2 = load<u32>(body2);
@@ -2151,7 +2166,7 @@ function decodeResidualsV3Pair(
     for (let t: i32 = 1; t < n; t++) {
       if (pos1 + 16 <= end1 && pos2 + 16 <= end2) {
         const a1_0 = m10;
-        const context1_0 = contextOf((3 * a1_0 + m11) >>> 2);
+        const context1_0 = contextFast((3 * a1_0 + m11) >>> 2);
         const table1_0 = context1_0 & 15;
         const shift1_0 = context1_0 >>> 4;
         const slot1_0 = state1 & ((<u32>1 << PROB_BITS) - 1);
@@ -2187,7 +2202,7 @@ function decodeResidualsV3Pair(
         store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
         m10 = m10 + ((u1_0 + 1) >>> 1 < 0x8000000 ? (u1_0 + 1) >>> 1 : 0x8000000) - (m10 >>> 2);
         const a2_0 = m20;
-        const context2_0 = contextOf((3 * a2_0 + m21) >>> 2);
+        const context2_0 = contextFast((3 * a2_0 + m21) >>> 2);
         const table2_0 = context2_0 & 15;
         const shift2_0 = context2_0 >>> 4;
         const slot2_0 = state2 & ((<u32>1 << PROB_BITS) - 1);
@@ -2223,7 +2238,7 @@ function decodeResidualsV3Pair(
         store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
         m20 = m20 + ((u2_0 + 1) >>> 1 < 0x8000000 ? (u2_0 + 1) >>> 1 : 0x8000000) - (m20 >>> 2);
         const a1_1 = m11;
-        const context1_1 = contextOf((3 * a1_1 + m10) >>> 2);
+        const context1_1 = contextFast((3 * a1_1 + m10) >>> 2);
         const table1_1 = context1_1 & 15;
         const shift1_1 = context1_1 >>> 4;
         const slot1_1 = state1 & ((<u32>1 << PROB_BITS) - 1);
@@ -2259,7 +2274,7 @@ function decodeResidualsV3Pair(
         store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
         m11 = m11 + ((u1_1 + 1) >>> 1 < 0x8000000 ? (u1_1 + 1) >>> 1 : 0x8000000) - (m11 >>> 2);
         const a2_1 = m21;
-        const context2_1 = contextOf((3 * a2_1 + m20) >>> 2);
+        const context2_1 = contextFast((3 * a2_1 + m20) >>> 2);
         const table2_1 = context2_1 & 15;
         const shift2_1 = context2_1 >>> 4;
         const slot2_1 = state2 & ((<u32>1 << PROB_BITS) - 1);
@@ -2296,7 +2311,7 @@ function decodeResidualsV3Pair(
         m21 = m21 + ((u2_1 + 1) >>> 1 < 0x8000000 ? (u2_1 + 1) >>> 1 : 0x8000000) - (m21 >>> 2);
       } else {
         const a1_0 = m10;
-        const context1_0 = contextOf((3 * a1_0 + m11) >>> 2);
+        const context1_0 = contextFast((3 * a1_0 + m11) >>> 2);
         const table1_0 = context1_0 & 15;
         const shift1_0 = context1_0 >>> 4;
         const slot1_0 = state1 & ((<u32>1 << PROB_BITS) - 1);
@@ -2332,7 +2347,7 @@ function decodeResidualsV3Pair(
         store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
         m10 = m10 + ((u1_0 + 1) >>> 1 < 0x8000000 ? (u1_0 + 1) >>> 1 : 0x8000000) - (m10 >>> 2);
         const a2_0 = m20;
-        const context2_0 = contextOf((3 * a2_0 + m21) >>> 2);
+        const context2_0 = contextFast((3 * a2_0 + m21) >>> 2);
         const table2_0 = context2_0 & 15;
         const shift2_0 = context2_0 >>> 4;
         const slot2_0 = state2 & ((<u32>1 << PROB_BITS) - 1);
@@ -2368,7 +2383,7 @@ function decodeResidualsV3Pair(
         store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
         m20 = m20 + ((u2_0 + 1) >>> 1 < 0x8000000 ? (u2_0 + 1) >>> 1 : 0x8000000) - (m20 >>> 2);
         const a1_1 = m11;
-        const context1_1 = contextOf((3 * a1_1 + m10) >>> 2);
+        const context1_1 = contextFast((3 * a1_1 + m10) >>> 2);
         const table1_1 = context1_1 & 15;
         const shift1_1 = context1_1 >>> 4;
         const slot1_1 = state1 & ((<u32>1 << PROB_BITS) - 1);
@@ -2404,7 +2419,7 @@ function decodeResidualsV3Pair(
         store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
         m11 = m11 + ((u1_1 + 1) >>> 1 < 0x8000000 ? (u1_1 + 1) >>> 1 : 0x8000000) - (m11 >>> 2);
         const a2_1 = m21;
-        const context2_1 = contextOf((3 * a2_1 + m20) >>> 2);
+        const context2_1 = contextFast((3 * a2_1 + m20) >>> 2);
         const table2_1 = context2_1 & 15;
         const shift2_1 = context2_1 >>> 4;
         const slot2_1 = state2 & ((<u32>1 << PROB_BITS) - 1);
