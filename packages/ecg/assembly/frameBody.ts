@@ -1949,13 +1949,14 @@ function codeFrameV3(x: usize, channels: i32, n: i32, bitDepth: i32, output: usi
   if (capacity < 64) return -1;
   const count = channels * n;
   // Contexts in coding order: each from its channel's earlier values.
+  if (!contextTableReady) fillContextTable();
   for (let c: i32 = 0; c < channels; c++) store<u32>(d + meanAbsAt + 4 * <usize>c, MAGNITUDE_INIT);
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
       const i = t * channels + c;
       const meanAt = d + meanAbsAt + 4 * <usize>c;
       const a = load<u32>(meanAt);
-      store<u16>(d + contextsAt + (<usize>i << 1), <u16>contextOf(mixedMagnitude(a, d + meanAbsAt, c, channels)));
+      store<u16>(d + contextsAt + (<usize>i << 1), <u16>contextFast(mixedMagnitude(a, d + meanAbsAt, c, channels)));
       store<u32>(meanAt, magnitudeStep(a, load<i32>(d + residualsAt + (<usize>i << 2))));
     }
   }
@@ -2021,6 +2022,7 @@ function decodeResidualsV3(
   d: usize,
 ): bool {
   if (bodyLength < 4) return false;
+  if (!contextTableReady) fillContextTable();
   let state = load<u32>(body);
   if (state < RANS_LOW || state >= 0x80000000) return false;
   let pos = body + 4;
@@ -2032,7 +2034,7 @@ function decodeResidualsV3(
     for (let c: i32 = 0; c < channels; c++) {
       const meanAt = d + meanAbsAt + 4 * <usize>c;
       const a = load<u32>(meanAt);
-      const context = contextOf(mixedMagnitude(a, d + meanAbsAt, c, channels));
+      const context = contextFast(mixedMagnitude(a, d + meanAbsAt, c, channels));
       const table = context & 15;
       const shift = context >>> 4;
       const slot = state & ((<u32>1 << PROB_BITS) - 1);
