@@ -170,28 +170,26 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       const existing = queue.get(parsed.id);
       if (existing) {
         if (existing.action.signature !== parsed.signed.signature)
-          throw new RelayRejectedError(
-            409,
-            'Another action with this signature nonce was already received.',
-            parsed.id,
-          );
+          throw new RelayRejectedError('Another action with this signature nonce was already received.', {
+            status: 409,
+            details: parsed.id,
+          });
         return { entry: existing, duplicate: true };
       }
       const [block, onChain] = await Promise.all([provider.getBlock('latest'), signatureNonce(parsed)]);
       const now = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
       if (parsed.signed.deadline < now + margin)
-        throw new RelayRejectedError(
-          400,
-          'The signature expires too soon (or has expired).',
-          `deadline ${parsed.signed.deadline}`,
-        );
+        throw new RelayRejectedError('The signature expires too soon (or has expired).', {
+          status: 400,
+          details: `deadline ${parsed.signed.deadline}`,
+        });
       if (parsed.signed.nonce < onChain)
-        throw new RelayRejectedError(
-          409,
-          'The signature nonce was already used on chain.',
-          `nonce ${parsed.signed.nonce} < ${onChain}`,
-        );
-      if (!limiter.take(parsed.account)) throw new RelayRejectedError(429, 'Too many actions from this account.');
+        throw new RelayRejectedError('The signature nonce was already used on chain.', {
+          status: 409,
+          details: `nonce ${parsed.signed.nonce} < ${onChain}`,
+        });
+      if (!limiter.take(parsed.account))
+        throw new RelayRejectedError('Too many actions from this account.', { status: 429 });
       const entry: QueueEntry = {
         id: parsed.id,
         action: toWire(parsed.signed),

@@ -5,7 +5,7 @@ import {
   type RelayedAction,
   submitRelayedAction,
 } from '@mhrchain/contracts';
-import { BaseError } from '@mhrchain/core';
+import { BaseError, type ErrorParameters } from '@mhrchain/core';
 import { getAddress } from 'ethers';
 
 /**
@@ -17,8 +17,9 @@ export class RelayRejectedError extends BaseError {
   override name = 'RelayRejectedError';
   readonly status: 400 | 409 | 429;
 
-  constructor(status: 400 | 409 | 429, shortMessage: string, details?: string) {
-    super(shortMessage, { details });
+  constructor(shortMessage: string, parameters: { status: 400 | 409 | 429 } & ErrorParameters) {
+    const { status, ...rest } = parameters;
+    super(shortMessage, rest);
     this.status = status;
   }
 }
@@ -81,30 +82,33 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * @throws `RelayRejectedError` (400) for anything else.
  */
 export function fromWire(value: unknown): ParsedAction {
-  if (!isRecord(value)) throw new RelayRejectedError(400, 'The body must be a signed action object.');
+  if (!isRecord(value)) throw new RelayRejectedError('The body must be a signed action object.', { status: 400 });
   const action = value.action;
   if (typeof action !== 'string' || !Object.hasOwn(RELAYED_ACTIONS, action))
-    throw new RelayRejectedError(400, 'Unknown action.', String(action));
+    throw new RelayRejectedError('Unknown action.', { status: 400, details: String(action) });
   const spec = RELAYED_ACTIONS[action as RelayedAction];
-  if (!isRecord(value.message)) throw new RelayRejectedError(400, 'The action has no message.');
+  if (!isRecord(value.message)) throw new RelayRejectedError('The action has no message.', { status: 400 });
   const message = value.message;
   let account: string;
   try {
     account = getAddress(String(message[spec.signer]));
   } catch {
-    throw new RelayRejectedError(400, `The message's ${spec.signer} is not an address.`);
+    throw new RelayRejectedError(`The message's ${spec.signer} is not an address.`, { status: 400 });
   }
   const integer = (name: string, raw: unknown) => {
-    if (typeof raw !== 'string' && typeof raw !== 'number') throw new RelayRejectedError(400, `${name} is missing.`);
-    if (!/^\d+$/.test(String(raw))) throw new RelayRejectedError(400, `${name} must be a non-negative integer.`);
+    if (typeof raw !== 'string' && typeof raw !== 'number')
+      throw new RelayRejectedError(`${name} is missing.`, { status: 400 });
+    if (!/^\d+$/.test(String(raw)))
+      throw new RelayRejectedError(`${name} must be a non-negative integer.`, { status: 400 });
     return BigInt(raw);
   };
   const nonce = integer('nonce', value.nonce);
   const deadline = integer('deadline', value.deadline);
   if (typeof value.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(value.signature))
-    throw new RelayRejectedError(400, 'The signature must be 65 bytes of hex.');
+    throw new RelayRejectedError('The signature must be 65 bytes of hex.', { status: 400 });
   const contract = spec.contract ?? (message.contract as MhrChainContractName);
-  if (!CONTRACTS.has(contract)) throw new RelayRejectedError(400, 'Unknown contract.', String(message.contract));
+  if (!CONTRACTS.has(contract))
+    throw new RelayRejectedError('Unknown contract.', { status: 400, details: String(message.contract) });
   const signed = { action, message, nonce, deadline, signature: value.signature } as AnySignedRelayedAction;
   return { signed, contract, account, id: `${contract}:${account.toLowerCase()}:${nonce}` };
 }
@@ -137,6 +141,6 @@ export async function relayedCall(
     ]),
   );
   await submitRelayedAction(recording as unknown as MhrChain, signed);
-  if (!call) throw new RelayRejectedError(400, 'The action maps to no contract call.');
+  if (!call) throw new RelayRejectedError('The action maps to no contract call.', { status: 400 });
   return call;
 }
