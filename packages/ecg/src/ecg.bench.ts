@@ -207,7 +207,7 @@ for (const name of records) loaded.set(name, await loadRecord(`mitdb/${name}`, u
 flacStart = timeCommand(['flac', '--version'], 5, 10);
 const codecRuns = quick ? 2 : 3;
 const codecRows: (string | number)[][] = [];
-const sums = { ours: 0, oursTs: 0, flac: 0, gzip: 0 };
+const sums = { ours: 0, oursTs: 0, oursV2: 0, flac: 0, gzip: 0 };
 const cpu = { samples: 0, enc: 0, dec: 0, flacEnc: 0, flacDec: 0, flacEncUser: 0, flacDecUser: 0 };
 let worstEncRatio = Number.POSITIVE_INFINITY;
 let worstDecRatio = Number.POSITIVE_INFINITY;
@@ -215,6 +215,7 @@ for (const name of records) {
   const x = loaded.get(name)!.samples;
   const bytes = encodeEcg(x, params);
   const withTs = encodeEcg(x, { ...params, timestamp: Date.UTC(2026, 0, 1) });
+  const v2 = encodeEcg(x, { ...params, version: 2 });
   const decoded = decodeEcg(bytes).samples;
   if (decoded.length !== x.length || decoded.some((v, i) => v !== x[i]))
     throw new Error(`round trip failed on ${name}`);
@@ -248,6 +249,7 @@ for (const name of records) {
   const gzip = gzipBits(x);
   sums.ours += ours;
   sums.oursTs += (withTs.length * 8) / x.length;
+  sums.oursV2 += (v2.length * 8) / x.length;
   sums.flac += flac;
   sums.gzip += gzip;
   cpu.samples += x.length;
@@ -294,7 +296,7 @@ console.log(
   'flac writes by default). Speeds in samples per second (both leads together) from CPU time on one core, best of',
 );
 console.log(
-  `${codecRuns} interleaved rounds per record: ours from process.cpuUsage() (one-shot encodeEcg/decodeEcg, WebAssembly`,
+  `${codecRuns} interleaved rounds per record: ours from process.cpuUsage() (frame version 3, one-shot encodeEcg/decodeEcg, WebAssembly`,
 );
 console.log(
   `frame body), flac's from the child process's CPU time minus the ${fmt(flacStart.cpu, 2)} ms flac takes to start and exit`,
@@ -345,7 +347,7 @@ console.log(
     `left out): encode ${fmt(cpu.flacEncUser / cpu.enc, 2)} ×, decode ${fmt(cpu.flacDecUser / cpu.dec, 2)} × flac, all records together.\n`,
 );
 console.log(
-  `Also: with a millisecond timestamp in every frame ${fmt(sums.oursTs / total)} bits/sample; gzip -9 of the 16-bit samples ${fmt(sums.gzip / total)}.\n`,
+  `Also: with a millisecond timestamp in every frame ${fmt(sums.oursTs / total)} bits/sample; frame version 2 (the previous format, still read and written on request) ${fmt(sums.oursV2 / total)}; gzip -9 of the 16-bit samples ${fmt(sums.gzip / total)}.\n`,
 );
 
 // Other rates and lead counts (not part of the target, shown for coverage).
@@ -359,14 +361,18 @@ for (const [path, signals, bitDepth] of [
   const record = await loadRecord(path, signals, source);
   const rate = record.header.sampleRate;
   const bytes = encodeEcg(record.samples, { sampleRate: rate, channels: record.channels, bitDepth });
+  const v2 = encodeEcg(record.samples, { sampleRate: rate, channels: record.channels, bitDepth, version: 2 });
   others.push([
     corpus ? path : `${path} (excerpt)`,
     `${record.channels} × ${rate} Hz`,
     fmt((bytes.length * 8) / record.samples.length),
+    fmt((v2.length * 8) / record.samples.length),
     record.channels === 2 ? fmt(flacBits(record.samples, rate)) : 'n/a',
   ]);
 }
-if (others.length) table(['record', 'leads × rate', 'ECG codec bits/sample', 'flac --best (payload only)'], others);
+if (others.length) {
+  table(['record', 'leads × rate', 'ECG codec bits/sample', 'frame version 2', 'flac --best (payload only)'], others);
+}
 
 // Other ways of coding, on the first three records.
 const speedSet = records.slice(0, 3).map((n) => loaded.get(n)!.samples);
