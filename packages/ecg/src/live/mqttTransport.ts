@@ -108,7 +108,12 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
   const emit = (event: LiveTransportEvent) => {
     for (const listener of listeners.get(event) ?? []) listener();
   };
-  client.on('connect', () => emit('connect'));
+  client.on('connect', () => {
+    // No Nagle delay: frames are ~200 bytes and latency-bound, and the acknowledgements of one read already leave
+    // together (below). With Nagle at both ends a burst of messages on one connection waited for delayed ACKs.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined)?.setNoDelay?.(true);
+    emit('connect');
+  });
   client.on('offline', () => {
     // mqtt.js reads the period right after emitting `offline`, for every attempt of this outage.
     if (typeof period === 'function') client.options.reconnectPeriod = nextPeriod();
