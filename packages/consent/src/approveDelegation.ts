@@ -2,9 +2,10 @@ import { DelegationStatus, delegationScopeHash } from '@mhrchain/contracts';
 import { getAddress, type TransactionReceipt } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { latestDelegationRequest, type PublishedVersion, releaseTo } from './internal/access.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
+import { type PublishedVersion, releaseTo } from './internal/publish.js';
 import { delegationOf } from './internal/state.js';
+import { latestDelegationRequest } from './internal/terms.js';
 import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 import type { JournalValue } from './journal.js';
 

@@ -1,20 +1,14 @@
 import { getAddress, type TransactionReceipt } from 'ethers';
 import type { ConsentClient } from './client.js';
-import {
-  latestDelegationRequest,
-  latestGrant,
-  type PublishedVersion,
-  type Rotation,
-  recordsInScope,
-  rotateRecords,
-} from './internal/access.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
 import { grantees } from './internal/logs.js';
-import { type ChainRecord, recordsOf } from './internal/records.js';
+import { type PublishedVersion, type Rotation, rotateRecords } from './internal/publish.js';
+import { type ChainRecord, recordsInScope, recordsOf } from './internal/records.js';
 import { delegationOf, grantOf } from './internal/state.js';
+import { latestDelegationRequest, latestGrant } from './internal/terms.js';
 import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 
-export type { PublishedVersion, Rotation } from './internal/access.js';
+export type { PublishedVersion, Rotation } from './internal/publish.js';
 
 /** Parameters of {@link revokeAccess}. */
 export interface RevokeAccessParameters {

@@ -1,14 +1,9 @@
 import { getAddress, type TransactionReceipt } from 'ethers';
 import type { ConsentClient } from './client.js';
-import {
-  latestDelegationRequest,
-  type PublishedVersion,
-  type Rotation,
-  recordsInScope,
-  rotateRecords,
-} from './internal/access.js';
 import { beginAction, endAction, markStep } from './internal/journal.js';
-import { recordsOf } from './internal/records.js';
+import { type PublishedVersion, type Rotation, rotateRecords } from './internal/publish.js';
+import { recordsInScope, recordsOf } from './internal/records.js';
+import { latestDelegationRequest } from './internal/terms.js';
 import { patientAction, type TransactionInfo, transactionInfo } from './internal/transactions.js';
 
 /** Parameters of {@link revokeDelegation}. */

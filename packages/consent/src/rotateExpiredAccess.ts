@@ -1,17 +1,11 @@
 import { DelegationStatus, GrantStatus } from '@mhrchain/contracts';
 import type { ConsentClient } from './client.js';
-import {
-  latestDelegationRequest,
-  latestGrant,
-  type PublishedVersion,
-  type Rotation,
-  recordsInScope,
-  rotateRecords,
-} from './internal/access.js';
 import { chainNow } from './internal/blockTimes.js';
 import { grantees } from './internal/logs.js';
-import { type ChainRecord, recordsOf } from './internal/records.js';
+import { type PublishedVersion, type Rotation, rotateRecords } from './internal/publish.js';
+import { type ChainRecord, recordsInScope, recordsOf } from './internal/records.js';
 import { delegationOf, grantOf } from './internal/state.js';
+import { latestDelegationRequest, latestGrant } from './internal/terms.js';
 
 /** Parameters of {@link rotateExpiredAccess}. */
 export interface RotateExpiredAccessParameters {

@@ -1,5 +1,5 @@
 import type { ConsentClient } from './client.js';
-import type { PublishedVersion } from './internal/access.js';
+import type { PublishedVersion } from './internal/publish.js';
 import { type AccessViolation, accessViolations, reconcileRecords } from './internal/reconcile.js';
 import { recordsOf } from './internal/records.js';
 

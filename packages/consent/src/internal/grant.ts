@@ -1,10 +1,11 @@
 import { GrantStatus } from '@mhrchain/contracts';
 import type { ConsentClient } from '../client.js';
 import { type AccessScope, isScopeWithin } from '../scope.js';
-import { latestGrant, type PublishedVersion, recordsInScope, releaseTo } from './access.js';
+import { type PublishedVersion, releaseTo } from './publish.js';
 import { reconcileRecords } from './reconcile.js';
-import { recordsOf } from './records.js';
+import { recordsInScope, recordsOf } from './records.js';
 import { grantOf } from './state.js';
+import { latestGrant } from './terms.js';
 
 /** Whether two scopes cover exactly the same records. */
 function sameScope(a: AccessScope, b: AccessScope): boolean {

@@ -4,7 +4,7 @@ import * as raw from 'multiformats/codecs/raw';
 import type { RecordStore } from '../recordStore.js';
 
 /** Yields the leaves of an envelope payload (UnixFS file of raw leaves) in order. */
-export async function* payloadLeaves(store: RecordStore, root: CID): AsyncGenerator<Uint8Array> {
+async function* payloadLeaves(store: RecordStore, root: CID): AsyncGenerator<Uint8Array> {
   if (root.code === raw.code) {
     yield await store.get(root);
     return;

@@ -1,8 +1,8 @@
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { Hex } from '../scope.js';
-import { type PublishedVersion, type Rotation, rotateRecords } from './access.js';
 import { readersOf } from './journal.js';
+import { type PublishedVersion, type Rotation, rotateRecords } from './publish.js';
 import type { ChainRecord } from './records.js';
 import { canRead } from './state.js';
 

@@ -3,12 +3,12 @@ import { getAddress, getBytes } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
 import type { RecordStore } from '../recordStore.js';
-import type { Hex } from '../scope.js';
+import type { AccessScope, Hex } from '../scope.js';
 import { compareTimelineEvents } from '../timeline.js';
 import { queryEvents } from './logs.js';
 
 /** One published version of a record. */
-export interface RecordVersion {
+interface RecordVersion {
   version: number;
   /** The envelope CID of this version. */
   cid: CID;
@@ -86,6 +86,14 @@ export async function recordsOf(
   }
   const all = [...records.values()];
   return options.includeErased ? all : all.filter((record) => !record.erased);
+}
+
+/** The records of `records` that `scope` covers. */
+export function recordsInScope(records: readonly ChainRecord[], scope: AccessScope): ChainRecord[] {
+  if (scope.kind === 'all') return [...records];
+  if (scope.kind === 'category') return records.filter((record) => record.category === scope.category);
+  const listed = new Set(scope.recordIds.map((id) => id.toLowerCase()));
+  return records.filter((record) => listed.has(record.recordId));
 }
 
 /** Stores every block of an envelope. */

@@ -1,89 +1,17 @@
-import type { Scope, ScopeKind } from '@mhrchain/contracts';
 import { decryptRecord, encryptRecord, readEnvelopeHeader, rewrapEnvelope } from '@mhrchain/core';
 import { getAddress } from 'ethers';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from '../client.js';
-import { type AccessScope, fromScopeTuple, type Hex } from '../scope.js';
+import type { AccessScope, Hex } from '../scope.js';
 import { anchorVersions, type PreparedVersion } from './anchorVersions.js';
 import { dropVersion } from './dropVersion.js';
 import { forgetReaders, readersOf as ledgerReaders, recordReaders } from './journal.js';
-import { grantees, queryEvents } from './logs.js';
+import { grantees } from './logs.js';
 import { payloadStream } from './payload.js';
-import { type ChainRecord, putBlocks, recordsOf } from './records.js';
-import { canRead, delegationOf, encryptionKeyOf, grantOf } from './state.js';
+import { currentReaders } from './readers.js';
+import { type ChainRecord, putBlocks, recordsInScope, recordsOf } from './records.js';
+import { encryptionKeyOf } from './state.js';
 import type { TransactionInfo } from './transactions.js';
-
-/** The records of `records` that `scope` covers. */
-export function recordsInScope(records: readonly ChainRecord[], scope: AccessScope): ChainRecord[] {
-  if (scope.kind === 'all') return [...records];
-  if (scope.kind === 'category') return records.filter((record) => record.category === scope.category);
-  const listed = new Set(scope.recordIds.map((id) => id.toLowerCase()));
-  return records.filter((record) => listed.has(record.recordId));
-}
-
-/** The latest grant event of (patient, doctor): serial, scope, expiry. */
-export async function latestGrant(client: ConsentClient, patient: string, doctor: string) {
-  const last = (await queryEvents(client, client.chain.consentManager, 'AccessGranted', { patient, doctor })).at(-1);
-  if (!last) return undefined;
-  return {
-    serial: Number(last.args.serial),
-    scope: fromScopeTuple(last.args.scope),
-    expiresAt: Number(last.args.expiresAt),
-    blockNumber: last.blockNumber,
-  };
-}
-
-/** The latest delegation request of (patient, colleague): doctor, scope, expiry. */
-export async function latestDelegationRequest(client: ConsentClient, patient: string, colleague: string) {
-  const requests = await queryEvents(client, client.chain.delegationRegistry, 'DelegationRequested', {
-    patient,
-    colleague,
-  });
-  const last = requests.at(-1);
-  if (!last) return undefined;
-  return {
-    doctor: getAddress(last.args.doctor),
-    /** The request's serial: an approval names it, with the scope hash and the expiry. */
-    serial: Number(last.args.serial),
-    scope: fromScopeTuple(last.args.scope),
-    /** The scope exactly as the chain logged it (the contracts' tuple), for its EIP-712 hash. */
-    scopeTuple: {
-      kind: Number(last.args.scope.kind) as ScopeKind,
-      category: Number(last.args.scope.category),
-      recordIds: last.args.scope.recordIds,
-    } satisfies Scope,
-    expiresAt: Number(last.args.expiresAt),
-    blockNumber: last.blockNumber,
-  };
-}
-
-/** Who, besides the patient, may read `record` now (grants and live delegations, as the chain says). */
-export async function currentReaders(client: ConsentClient, record: ChainRecord, candidates: readonly string[]) {
-  const readers: string[] = [];
-  for (const account of candidates)
-    if (await canRead(client, record.patient, account, record.recordId)) readers.push(account);
-  return readers;
-}
-
-/** Who may read a new record of `category` from the start: live grants and delegations covering the category. */
-export async function readersForCategory(client: ConsentClient, patient: string, category: number) {
-  const readers: string[] = [];
-  for (const account of await grantees(client, patient)) {
-    const grant = await grantOf(client, patient, account);
-    // The contract's view: granted, unrevoked, unexpired, and the doctor still attested.
-    const live = await client.chain.consentManager.read.isGrantActive(patient, account);
-    if (live && (grant.kind === 0n || (grant.kind === 1n && Number(grant.category) === category))) {
-      readers.push(account);
-      continue;
-    }
-    if (await client.chain.delegationRegistry.read.isDelegationActive(patient, account)) {
-      const delegation = await delegationOf(client, patient, account);
-      if (delegation.kind === 0n || (delegation.kind === 1n && Number(delegation.category) === category))
-        readers.push(account);
-    }
-  }
-  return readers;
-}
 
 /** How a record version is re-published without (or with) readers. */
 export type Rotation = 'lazy' | 'eager';
