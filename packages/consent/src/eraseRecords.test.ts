@@ -26,7 +26,6 @@ import { addRecord } from './addRecord.js';
 import { type ConsentClient, createConsentClient } from './client.js';
 import { eraseRecords } from './eraseRecords.js';
 import { InvalidConsentParametersError } from './errors.js';
-import { timelineToFhirAuditEvents } from './fhir.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
 import { pendingActions } from './internal/journal.js';
@@ -36,6 +35,7 @@ import { listReadableRecords } from './listReadableRecords.js';
 import { readRecord } from './readRecord.js';
 import { revokeAccess } from './revokeAccess.js';
 import { shredKeys } from './shredKeys.js';
+import { timelineToFhirAuditEvents } from './timelineToFhirAuditEvents.js';
 
 useCrashWorld();
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { timelineToFhirAuditEvents, timelineToFhirBundle, timelineToFhirConsents } from './fhir.js';
 import type { Hex } from './scope.js';
 import type { TimelineEvent } from './timeline.js';
+import { timelineToFhirAuditEvents } from './timelineToFhirAuditEvents.js';
+import { timelineToFhirBundle } from './timelineToFhirBundle.js';
+import { timelineToFhirConsents } from './timelineToFhirConsents.js';
 
 const patient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const doctor = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';

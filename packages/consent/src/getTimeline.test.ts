@@ -3,11 +3,11 @@ import { describe, expect } from 'vitest';
 import { note, setUp, useCrashWorld } from '../test/crashWorld.js';
 import { addRecord } from './addRecord.js';
 import { approveDelegation } from './approveDelegation.js';
-import { timelineToFhirAuditEvents } from './fhir.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
 import { requestDelegation } from './requestDelegation.js';
 import { revokeAccess } from './revokeAccess.js';
+import { timelineToFhirAuditEvents } from './timelineToFhirAuditEvents.js';
 
 useCrashWorld();
 

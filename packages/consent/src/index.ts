@@ -59,15 +59,7 @@ export {
   OtpRejectedError,
   type OtpRejectionReason,
 } from './errors.js';
-export {
-  type FhirExportOptions,
-  MHR_CATEGORY_SYSTEM,
-  MHR_CHAIN_ID_SYSTEM,
-  MHR_EVENT_SYSTEM,
-  timelineToFhirAuditEvents,
-  timelineToFhirBundle,
-  timelineToFhirConsents,
-} from './fhir.js';
+export { type FhirExportOptions, MHR_CATEGORY_SYSTEM, MHR_CHAIN_ID_SYSTEM, MHR_EVENT_SYSTEM } from './fhir.js';
 export {
   type GetPendingRequestParameters,
   type GetPendingRequestReturnType,
@@ -201,5 +193,8 @@ export {
   type TimelineEventKind,
   type TimelineEventOf,
 } from './timeline.js';
+export { timelineToFhirAuditEvents } from './timelineToFhirAuditEvents.js';
+export { timelineToFhirBundle } from './timelineToFhirBundle.js';
+export { timelineToFhirConsents } from './timelineToFhirConsents.js';
 export { type TotpParameters, totp, type VerifyTotpParameters, verifyTotp } from './totp.js';
 export { type AccessViolation, reconcileAccess, verifyAccess } from './verifyAccess.js';
