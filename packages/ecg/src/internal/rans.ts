@@ -3,7 +3,9 @@
  * 15-bit probabilities) with fixed symbol tables, one per coding context, chosen by the channel's recent residual
  * magnitude. Decoding a residual is one table look-up and one multiply (plus its low bits, if any), without the
  * per-bit decisions of version 2's adaptive binary coder; the tables were fitted once on the MIT-BIH DS1 records
- * (see scripts/fit-frame-tables.ts) and are part of the format.
+ * and are part of the format (docs/spec/ecg-codec.md, appendix): each table is the count of every symbol in its
+ * context over those records, scaled to 2^15 with every symbol at least 1; the starting weights are the mean
+ * final weights of the frames of each order.
  */
 
 /** Lower bound of the coder's state between symbols; the state stays in [RANS_LOW, 2^31). */
