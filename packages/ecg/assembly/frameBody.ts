@@ -2028,8 +2028,161 @@ function decodeResidualsV3(
   let pos = body + 4;
   const end = body + <usize>bodyLength;
   const last = end - 1;
-  for (let c: i32 = 0; c < channels; c++) store<u32>(d + meanAbsAt + 4 * <usize>c, MAGNITUDE_INIT);
   const escapeBits: u32 = <u32>bitDepth + 5;
+  if (channels == 2) {
+    // Two channels: each magnitude in a local, and no end-of-input tests while 16 bytes are left (a time step
+    // reads at most 8 outside the escape path, which tests it itself).
+    const residualBase = d + residualsAt;
+    let m0 = MAGNITUDE_INIT;
+    let m1 = MAGNITUDE_INIT;
+    for (let t: i32 = 1; t < n; t++) {
+      if (pos + 16 <= end) {
+        const a_0 = m0;
+        const context_0 = contextFast((3 * a_0 + m1) >>> 2);
+        const table_0 = context_0 & 15;
+        const shift_0 = context_0 >>> 4;
+        const slot_0 = state & ((<u32>1 << PROB_BITS) - 1);
+        const row_0 = SYMBOL_SLOTS + 256 * <usize>table_0;
+        let symbol_0 = <u32>load<u8>(BUCKETS + (<usize>table_0 << 10) + <usize>(slot_0 >>> 5));
+        let slots_0 = load<u32>(row_0 + 4 * <usize>symbol_0);
+        while ((slots_0 & 0xffff) + (slots_0 >>> 16) <= slot_0) slots_0 = load<u32>(row_0 + 4 * <usize>++symbol_0);
+        state = (slots_0 >>> 16) * (state >>> PROB_BITS) + slot_0 - (slots_0 & 0xffff);
+        let need_0 = state < RANS_LOW;
+        state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_0);
+        pos += <usize>need_0;
+        need_0 = state < RANS_LOW;
+        state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_0);
+        pos += <usize>need_0;
+        let u_0: u32;
+        if (symbol_0 < ESCAPE && shift_0 <= RAW_GROUP) {
+          u_0 = (symbol_0 << shift_0) | (state & ((<u32>1 << shift_0) - 1));
+          state >>>= shift_0;
+          let need_0 = state < RANS_LOW;
+          state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_0);
+          pos += <usize>need_0;
+          need_0 = state < RANS_LOW;
+          state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_0);
+          pos += <usize>need_0;
+        } else {
+          slowState = state;
+          slowPos = pos;
+          u_0 = slowRaw(symbol_0 == ESCAPE ? 0 : symbol_0 << shift_0, symbol_0 == ESCAPE ? escapeBits : shift_0, end);
+          state = slowState;
+          pos = slowPos;
+        }
+        store<i32>(residualBase + (<usize>(2 * t + 0) << 2), <i32>(u_0 >>> 1) ^ -<i32>(u_0 & 1));
+        m0 = m0 + ((u_0 + 1) >>> 1 < 0x8000000 ? (u_0 + 1) >>> 1 : 0x8000000) - (m0 >>> 2);
+        const a_1 = m1;
+        const context_1 = contextFast((3 * a_1 + m0) >>> 2);
+        const table_1 = context_1 & 15;
+        const shift_1 = context_1 >>> 4;
+        const slot_1 = state & ((<u32>1 << PROB_BITS) - 1);
+        const row_1 = SYMBOL_SLOTS + 256 * <usize>table_1;
+        let symbol_1 = <u32>load<u8>(BUCKETS + (<usize>table_1 << 10) + <usize>(slot_1 >>> 5));
+        let slots_1 = load<u32>(row_1 + 4 * <usize>symbol_1);
+        while ((slots_1 & 0xffff) + (slots_1 >>> 16) <= slot_1) slots_1 = load<u32>(row_1 + 4 * <usize>++symbol_1);
+        state = (slots_1 >>> 16) * (state >>> PROB_BITS) + slot_1 - (slots_1 & 0xffff);
+        let need_1 = state < RANS_LOW;
+        state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_1);
+        pos += <usize>need_1;
+        need_1 = state < RANS_LOW;
+        state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_1);
+        pos += <usize>need_1;
+        let u_1: u32;
+        if (symbol_1 < ESCAPE && shift_1 <= RAW_GROUP) {
+          u_1 = (symbol_1 << shift_1) | (state & ((<u32>1 << shift_1) - 1));
+          state >>>= shift_1;
+          let need_1 = state < RANS_LOW;
+          state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_1);
+          pos += <usize>need_1;
+          need_1 = state < RANS_LOW;
+          state = select<u32>((state << 8) | <u32>load<u8>(pos), state, need_1);
+          pos += <usize>need_1;
+        } else {
+          slowState = state;
+          slowPos = pos;
+          u_1 = slowRaw(symbol_1 == ESCAPE ? 0 : symbol_1 << shift_1, symbol_1 == ESCAPE ? escapeBits : shift_1, end);
+          state = slowState;
+          pos = slowPos;
+        }
+        store<i32>(residualBase + (<usize>(2 * t + 1) << 2), <i32>(u_1 >>> 1) ^ -<i32>(u_1 & 1));
+        m1 = m1 + ((u_1 + 1) >>> 1 < 0x8000000 ? (u_1 + 1) >>> 1 : 0x8000000) - (m1 >>> 2);
+      } else {
+        const a_0 = m0;
+        const context_0 = contextFast((3 * a_0 + m1) >>> 2);
+        const table_0 = context_0 & 15;
+        const shift_0 = context_0 >>> 4;
+        const slot_0 = state & ((<u32>1 << PROB_BITS) - 1);
+        const row_0 = SYMBOL_SLOTS + 256 * <usize>table_0;
+        let symbol_0 = <u32>load<u8>(BUCKETS + (<usize>table_0 << 10) + <usize>(slot_0 >>> 5));
+        let slots_0 = load<u32>(row_0 + 4 * <usize>symbol_0);
+        while ((slots_0 & 0xffff) + (slots_0 >>> 16) <= slot_0) slots_0 = load<u32>(row_0 + 4 * <usize>++symbol_0);
+        state = (slots_0 >>> 16) * (state >>> PROB_BITS) + slot_0 - (slots_0 & 0xffff);
+        let need_0 = state < RANS_LOW && pos < end;
+        state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_0);
+        pos += <usize>need_0;
+        need_0 = state < RANS_LOW && pos < end;
+        state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_0);
+        pos += <usize>need_0;
+        let u_0: u32;
+        if (symbol_0 < ESCAPE && shift_0 <= RAW_GROUP) {
+          u_0 = (symbol_0 << shift_0) | (state & ((<u32>1 << shift_0) - 1));
+          state >>>= shift_0;
+          let need_0 = state < RANS_LOW && pos < end;
+          state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_0);
+          pos += <usize>need_0;
+          need_0 = state < RANS_LOW && pos < end;
+          state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_0);
+          pos += <usize>need_0;
+        } else {
+          slowState = state;
+          slowPos = pos;
+          u_0 = slowRaw(symbol_0 == ESCAPE ? 0 : symbol_0 << shift_0, symbol_0 == ESCAPE ? escapeBits : shift_0, end);
+          state = slowState;
+          pos = slowPos;
+        }
+        store<i32>(residualBase + (<usize>(2 * t + 0) << 2), <i32>(u_0 >>> 1) ^ -<i32>(u_0 & 1));
+        m0 = m0 + ((u_0 + 1) >>> 1 < 0x8000000 ? (u_0 + 1) >>> 1 : 0x8000000) - (m0 >>> 2);
+        const a_1 = m1;
+        const context_1 = contextFast((3 * a_1 + m0) >>> 2);
+        const table_1 = context_1 & 15;
+        const shift_1 = context_1 >>> 4;
+        const slot_1 = state & ((<u32>1 << PROB_BITS) - 1);
+        const row_1 = SYMBOL_SLOTS + 256 * <usize>table_1;
+        let symbol_1 = <u32>load<u8>(BUCKETS + (<usize>table_1 << 10) + <usize>(slot_1 >>> 5));
+        let slots_1 = load<u32>(row_1 + 4 * <usize>symbol_1);
+        while ((slots_1 & 0xffff) + (slots_1 >>> 16) <= slot_1) slots_1 = load<u32>(row_1 + 4 * <usize>++symbol_1);
+        state = (slots_1 >>> 16) * (state >>> PROB_BITS) + slot_1 - (slots_1 & 0xffff);
+        let need_1 = state < RANS_LOW && pos < end;
+        state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_1);
+        pos += <usize>need_1;
+        need_1 = state < RANS_LOW && pos < end;
+        state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_1);
+        pos += <usize>need_1;
+        let u_1: u32;
+        if (symbol_1 < ESCAPE && shift_1 <= RAW_GROUP) {
+          u_1 = (symbol_1 << shift_1) | (state & ((<u32>1 << shift_1) - 1));
+          state >>>= shift_1;
+          let need_1 = state < RANS_LOW && pos < end;
+          state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_1);
+          pos += <usize>need_1;
+          need_1 = state < RANS_LOW && pos < end;
+          state = select<u32>((state << 8) | <u32>load<u8>(select<usize>(pos, last, pos < end)), state, need_1);
+          pos += <usize>need_1;
+        } else {
+          slowState = state;
+          slowPos = pos;
+          u_1 = slowRaw(symbol_1 == ESCAPE ? 0 : symbol_1 << shift_1, symbol_1 == ESCAPE ? escapeBits : shift_1, end);
+          state = slowState;
+          pos = slowPos;
+        }
+        store<i32>(residualBase + (<usize>(2 * t + 1) << 2), <i32>(u_1 >>> 1) ^ -<i32>(u_1 & 1));
+        m1 = m1 + ((u_1 + 1) >>> 1 < 0x8000000 ? (u_1 + 1) >>> 1 : 0x8000000) - (m1 >>> 2);
+      }
+    }
+    return finishV3(state, pos, end, output, channels, n, bitDepth, d);
+  }
+  for (let c: i32 = 0; c < channels; c++) store<u32>(d + meanAbsAt + 4 * <usize>c, MAGNITUDE_INIT);
   for (let t: i32 = 1; t < n; t++) {
     for (let c: i32 = 0; c < channels; c++) {
       const meanAt = d + meanAbsAt + 4 * <usize>c;
