@@ -21,18 +21,15 @@ import {
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
-import { approveDelegation } from './approveDelegation.js';
 import { createConsentClient } from './client.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
 import { pendingActions, readersOf } from './internal/journal.js';
 import { recordsOf } from './internal/records.js';
 import { readRecord } from './readRecord.js';
-import { requestDelegation } from './requestDelegation.js';
 import { revokeAccess } from './revokeAccess.js';
-import { revokeDelegation } from './revokeDelegation.js';
 import type { AccessScope } from './scope.js';
-import { reconcileAccess, verifyAccess } from './verifyAccess.js';
+import { verifyAccess } from './verifyAccess.js';
 
 useCrashWorld();
 
@@ -251,153 +248,4 @@ describe('revoke crash points', () => {
     await restart(world);
     await assertInvariant(world);
   });
-});
-
-describe('verifyAccess and reconcileAccess', () => {
-  anvilTest(
-    'a revoke made outside the SDK (no rotation) is flagged, and reconciling rotates it out',
-    async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });
-      await grantAccess(world.patient, {
-        doctor: world.doctorA.address,
-        scope: { kind: 'all' },
-        expiresAt: await farFuture(world),
-      });
-      expect(await verifyAccess(world.patient)).toEqual([]);
-      await world.patient.chain.consentManager.write.revokeAccess(world.doctorA.address);
-      const [violation] = await verifyAccess(world.patient);
-      expect(violation).toMatchObject({ account: world.doctorA.address, reason: 'no-access' });
-      const [record] = await recordsOf(world.patient, world.patient.address);
-      await expect(readRecord(world.doctorA, { cid: record!.versions.at(-1)!.cid })).resolves.toBeDefined();
-      expect(await reconcileAccess(world.patient)).toHaveLength(1);
-      await assertInvariant(world);
-    },
-  );
-
-  anvilTest(
-    'a de-attested doctor is flagged; the sweep, cut short and run again, rotates it out',
-    async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      for (const category of [1, 2])
-        await addRecord(world.patient, { data: note(`r${category}`), metadata: { mediaType: 'text/plain' }, category });
-      await grantAccess(world.patient, {
-        doctor: world.doctorA.address,
-        scope: { kind: 'all' },
-        expiresAt: await farFuture(world),
-      });
-      // The registrar withdraws the doctor's attestation: the chain no longer counts its grant as live.
-      await world.mhrChain.chain.identityRegistry.write.revokeDoctor(world.doctorA.address);
-      const violations = await verifyAccess(world.patient);
-      expect(violations.map((v) => [v.account, v.reason])).toEqual([
-        [world.doctorA.address, 'no-access'],
-        [world.doctorA.address, 'no-access'],
-      ]);
-      world.patient = await patientApp(world, { send: { at: 1, fault: 'refuse' } });
-      await expect(reconcileAccess(world.patient)).rejects.toThrow(/injected/);
-      expect(await verifyAccess(world.patient)).toHaveLength(2);
-      await restart(world);
-      expect(await reconcileAccess(world.patient)).toHaveLength(2);
-      await assertInvariant(world);
-      // New records are not encrypted to the de-attested doctor either.
-      await addRecord(world.patient, { data: note('r3'), metadata: { mediaType: 'text/plain' }, category: 1 });
-      await assertInvariant(world);
-    },
-  );
-
-  anvilTest(
-    'versions this journal did not publish are flagged as unknown and re-published',
-    async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      await addRecord(world.patient, { data: note('r'), metadata: { mediaType: 'text/plain' }, category: 1 });
-      // The same patient on a new device: an empty journal.
-      const device = await createConsentClient({
-        signer: world.wallet,
-        addresses: world.mhrChain.addresses,
-        store: storage.store,
-        identity: world.identity,
-        fromBlock: world.fromBlock,
-      });
-      expect((await verifyAccess(device)).map((v) => v.reason)).toEqual(['unknown-readers']);
-      await reconcileAccess(device);
-      expect(await verifyAccess(device)).toEqual([]);
-    },
-  );
-});
-
-describe('delegation crash points', () => {
-  async function delegated(world: Awaited<ReturnType<typeof setUp>>) {
-    for (const category of [1, 2])
-      await addRecord(world.patient, { data: note(`r${category}`), metadata: { mediaType: 'text/plain' }, category });
-    const expiresAt = await farFuture(world);
-    await grantAccess(world.patient, { doctor: world.doctorA.address, scope: { kind: 'all' }, expiresAt });
-    await requestDelegation(world.doctorA, {
-      patient: world.patient.address,
-      colleague: world.doctorB.address,
-      scope: { kind: 'category', category: 1 },
-      expiresAt,
-    });
-  }
-
-  const colleagueReads = async (world: Awaited<ReturnType<typeof setUp>>) => {
-    const record = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
-    return readRecord(world.doctorB, { cid: record.versions.at(-1)!.cid }).then(
-      () => true,
-      () => false,
-    );
-  };
-
-  const approvals: { name: string; fault: Fault; approved: boolean }[] = [
-    { name: 'the wallet refuses the approval', fault: { send: { at: 1, fault: 'refuse' } }, approved: false },
-    { name: 'killed before the approval is sent', fault: { send: { at: 1, fault: 'kill' } }, approved: false },
-    { name: 'the approval is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, approved: true },
-    { name: 'the key release is refused', fault: { send: { at: 2, fault: 'refuse' } }, approved: true },
-    { name: 'killed before the key release is sent', fault: { send: { at: 2, fault: 'kill' } }, approved: true },
-  ]; // biome-ignore format: table
-
-  for (const { name, fault, approved } of approvals)
-    anvilTest(
-      `approving, ${name}: ${approved ? 'release finished' : 'nothing released'} on resume`,
-      async ({ anvil, mhrChain }) => {
-        const world = await setUp(anvil, mhrChain);
-        await delegated(world);
-        world.patient = await patientApp(world, fault);
-        const call = approveDelegation(world.patient, { colleague: world.doctorB.address });
-        if (fault.send?.fault === 'kill') expect(await abandoned(call)).toBe('pending');
-        else await expect(call).rejects.toThrow(/injected/);
-        expect((await verifyAccess(world.patient)).filter((v) => v.reason === 'no-access')).toEqual([]);
-        expect(await colleagueReads(world)).toBe(false);
-        await restart(world);
-        await assertInvariant(world);
-        expect(await colleagueReads(world)).toBe(approved);
-      },
-    );
-
-  const revocations: { name: string; fault: Fault; revoked: boolean }[] = [
-    { name: 'the wallet refuses the revoke', fault: { send: { at: 1, fault: 'refuse' } }, revoked: false },
-    { name: 'killed before the revoke is sent', fault: { send: { at: 1, fault: 'kill' } }, revoked: true },
-    { name: 'the revoke is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, revoked: true },
-    { name: 'the rotation is refused', fault: { send: { at: 2, fault: 'refuse' } }, revoked: true },
-    { name: 'killed before the rotation is sent', fault: { send: { at: 2, fault: 'kill' } }, revoked: true },
-  ]; // biome-ignore format: table
-
-  for (const { name, fault, revoked } of revocations)
-    anvilTest(
-      `revoking a delegation, ${name}: ${revoked ? 'rotated' : 'still delegated'} on resume`,
-      async ({ anvil, mhrChain }) => {
-        const world = await setUp(anvil, mhrChain);
-        await delegated(world);
-        await approveDelegation(world.patient, { colleague: world.doctorB.address });
-        world.patient = await patientApp(world, fault);
-        const call = revokeDelegation(world.patient, { colleague: world.doctorB.address });
-        if (fault.send?.fault === 'kill') expect(await abandoned(call)).toBe('pending');
-        else await expect(call).rejects.toThrow(/injected/);
-        await restart(world);
-        await assertInvariant(world);
-        expect(await colleagueReads(world)).toBe(!revoked);
-        // The doctor keeps its own grant throughout.
-        const record = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
-        await expect(readRecord(world.doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
-      },
-    );
 });

@@ -1,0 +1,104 @@
+/**
+ * Crash points of the journalled delegation actions (approve, revoke): after each, a restarted app calls
+ * resumePendingActions, and the access invariant must hold. See resumePendingActions.test.ts for the other actions.
+ */
+import { anvilTest } from '@mhrchain/contracts/testing';
+import { describe, expect } from 'vitest';
+import {
+  assertInvariant,
+  type Fault,
+  farFuture,
+  note,
+  patientApp,
+  restart,
+  setUp,
+  useCrashWorld,
+} from '../test/crashWorld.js';
+import { abandoned } from '../test/faults.js';
+import { addRecord } from './addRecord.js';
+import { approveDelegation } from './approveDelegation.js';
+import { grantAccess } from './grantAccess.js';
+import { recordsOf } from './internal/records.js';
+import { readRecord } from './readRecord.js';
+import { requestDelegation } from './requestDelegation.js';
+import { revokeDelegation } from './revokeDelegation.js';
+import { verifyAccess } from './verifyAccess.js';
+
+useCrashWorld();
+
+describe('delegation crash points', () => {
+  async function delegated(world: Awaited<ReturnType<typeof setUp>>) {
+    for (const category of [1, 2])
+      await addRecord(world.patient, { data: note(`r${category}`), metadata: { mediaType: 'text/plain' }, category });
+    const expiresAt = await farFuture(world);
+    await grantAccess(world.patient, { doctor: world.doctorA.address, scope: { kind: 'all' }, expiresAt });
+    await requestDelegation(world.doctorA, {
+      patient: world.patient.address,
+      colleague: world.doctorB.address,
+      scope: { kind: 'category', category: 1 },
+      expiresAt,
+    });
+  }
+
+  const colleagueReads = async (world: Awaited<ReturnType<typeof setUp>>) => {
+    const record = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
+    return readRecord(world.doctorB, { cid: record.versions.at(-1)!.cid }).then(
+      () => true,
+      () => false,
+    );
+  };
+
+  const approvals: { name: string; fault: Fault; approved: boolean }[] = [
+    { name: 'the wallet refuses the approval', fault: { send: { at: 1, fault: 'refuse' } }, approved: false },
+    { name: 'killed before the approval is sent', fault: { send: { at: 1, fault: 'kill' } }, approved: false },
+    { name: 'the approval is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, approved: true },
+    { name: 'the key release is refused', fault: { send: { at: 2, fault: 'refuse' } }, approved: true },
+    { name: 'killed before the key release is sent', fault: { send: { at: 2, fault: 'kill' } }, approved: true },
+  ]; // biome-ignore format: table
+
+  for (const { name, fault, approved } of approvals)
+    anvilTest(
+      `approving, ${name}: ${approved ? 'release finished' : 'nothing released'} on resume`,
+      async ({ anvil, mhrChain }) => {
+        const world = await setUp(anvil, mhrChain);
+        await delegated(world);
+        world.patient = await patientApp(world, fault);
+        const call = approveDelegation(world.patient, { colleague: world.doctorB.address });
+        if (fault.send?.fault === 'kill') expect(await abandoned(call)).toBe('pending');
+        else await expect(call).rejects.toThrow(/injected/);
+        expect((await verifyAccess(world.patient)).filter((v) => v.reason === 'no-access')).toEqual([]);
+        expect(await colleagueReads(world)).toBe(false);
+        await restart(world);
+        await assertInvariant(world);
+        expect(await colleagueReads(world)).toBe(approved);
+      },
+    );
+
+  const revocations: { name: string; fault: Fault; revoked: boolean }[] = [
+    { name: 'the wallet refuses the revoke', fault: { send: { at: 1, fault: 'refuse' } }, revoked: false },
+    { name: 'killed before the revoke is sent', fault: { send: { at: 1, fault: 'kill' } }, revoked: true },
+    { name: 'the revoke is lost after broadcast', fault: { send: { at: 1, fault: 'lost' } }, revoked: true },
+    { name: 'the rotation is refused', fault: { send: { at: 2, fault: 'refuse' } }, revoked: true },
+    { name: 'killed before the rotation is sent', fault: { send: { at: 2, fault: 'kill' } }, revoked: true },
+  ]; // biome-ignore format: table
+
+  for (const { name, fault, revoked } of revocations)
+    anvilTest(
+      `revoking a delegation, ${name}: ${revoked ? 'rotated' : 'still delegated'} on resume`,
+      async ({ anvil, mhrChain }) => {
+        const world = await setUp(anvil, mhrChain);
+        await delegated(world);
+        await approveDelegation(world.patient, { colleague: world.doctorB.address });
+        world.patient = await patientApp(world, fault);
+        const call = revokeDelegation(world.patient, { colleague: world.doctorB.address });
+        if (fault.send?.fault === 'kill') expect(await abandoned(call)).toBe('pending');
+        else await expect(call).rejects.toThrow(/injected/);
+        await restart(world);
+        await assertInvariant(world);
+        expect(await colleagueReads(world)).toBe(!revoked);
+        // The doctor keeps its own grant throughout.
+        const record = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
+        await expect(readRecord(world.doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
+      },
+    );
+});
