@@ -11,7 +11,7 @@ import {
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Wallet } from 'ethers';
 import { describe, expect } from 'vitest';
-import { createConsentClient } from './client.js';
+import { type ConsentIdentitySource, createConsentClient } from './client.js';
 import { InvalidConsentParametersError } from './errors.js';
 import { createMemoryRecordStore } from './recordStore.js';
 import { shredKeys } from './shredKeys.js';
@@ -49,7 +49,12 @@ describe('createConsentClient identity sources', () => {
       );
       expect(bytesToHex(legacy.identity.publicKey)).not.toBe(bytesToHex(expected.publicKey));
       await expect(
-        createConsentClient({ signer, addresses, store, identity: { nothing: true } as never }),
+        createConsentClient({
+          signer,
+          addresses,
+          store,
+          identity: { nothing: true } as unknown as ConsentIdentitySource,
+        }),
       ).rejects.toThrow(InvalidConsentParametersError);
     },
   );

@@ -1,6 +1,6 @@
 import { DelegationStatus, GrantStatus } from '@mhrchain/contracts';
 import type { ConsentClient } from './client.js';
-import { chainNow } from './internal/blockTimes.js';
+import { blockTimes, chainNow } from './internal/blockTimes.js';
 import { grantees } from './internal/logs.js';
 import { type PublishedVersion, type Rotation, rotateRecords } from './internal/publish.js';
 import { type ChainRecord, recordsInScope, recordsOf } from './internal/records.js';
@@ -37,13 +37,8 @@ export async function rotateExpiredAccess(
   const now = await chainNow(client);
   const records = await recordsOf(client, client.address);
   const affected = new Map<string, ChainRecord>();
-  const blockTimes = new Map<number, number>();
-  const publishedAt = async (record: ChainRecord) => {
-    const blockNumber = record.versions.at(-1)!.blockNumber;
-    if (!blockTimes.has(blockNumber))
-      blockTimes.set(blockNumber, (await client.provider.getBlock(blockNumber))?.timestamp ?? 0);
-    return blockTimes.get(blockNumber)!;
-  };
+  const blockTime = blockTimes(client);
+  const publishedAt = (record: ChainRecord) => blockTime(record.versions.at(-1)!.blockNumber);
   for (const account of await grantees(client, client.address)) {
     const grant = await grantOf(client, client.address, account);
     if (Number(grant.status) === GrantStatus.Active && Number(grant.expiresAt) <= now) {
