@@ -9,6 +9,9 @@
  * records (every other record in number order), and reported on half B, which the search never sees; then on all of
  * DS1, the paced records and the 128 Hz SVDB record. Every row sets the two-lead detector against each single lead
  * and against the 0.1.0 detector (summed energy, `qrsDetector.previous.bench.ts`), all measured in this run.
+ * Both halves are also reported with synthetic noise bursts on one lead or both (`qrsDetector.noise.bench.ts`, a
+ * seeded stand-in for the Noise Stress Test Database): gross figures per condition, and the records on which two leads
+ * trail the better single lead. The search does not see them.
  * Speeds are single-threaded, from CPU time (user + system), in samples per second of both channels together.
  */
 import { existsSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { EXCERPTS, EXCERPTS_DIR, loadAnnotations, loadRecord, MITDB_NON_PACED, MITDB_PACED } from '../test/data.js';
 import { QRS_TUNING } from './internal/qrsTuning.js';
 import { createQrsDetector, detectQrs } from './qrsDetector.js';
+import { NOISE_CONDITIONS, type NoiseCondition, withNoiseBursts } from './qrsDetector.noise.bench.js';
 import { detectQrsPrevious } from './qrsDetector.previous.bench.js';
 import { type BeatScore, grossScore, scoreBeats } from './scoreBeats.js';
 import { flutterEpisodes, isBeatSymbol } from './wfdbAnnotations.js';
@@ -38,7 +42,7 @@ const TOLERANCE = 0.05;
 interface Case {
   path: string;
   sampleRate: number;
-  samples: Int32Array;
+  samples: ArrayLike<number>;
   reference: number[];
   exclude: [number, number][];
 }
@@ -71,6 +75,51 @@ const score = (c: Case, detected: number[], from = SCORE_FROM_SECONDS) =>
   });
 
 const errors = (s: BeatScore) => s.falseNegatives + s.falsePositives;
+
+/** The case with a noise condition's bursts added (seeded by record number and condition). */
+const noisy = (c: Case, condition: NoiseCondition, k: number): Case => ({
+  ...c,
+  samples: withNoiseBursts(c.samples, c.reference, c.sampleRate, condition, Number(c.path.slice(-3)) * 8 + k),
+});
+
+/** Gross scores per noise condition: two leads, each lead, 0.1.0, and the records where two leads trail (±TOLERANCE). */
+function noiseReport(title: string, sets: Case[][]): void {
+  console.log(`### ${title}\n`);
+  const rows = sets.map((cases, k) => {
+    const per = cases.map((c) => ({
+      two: score(c, detect(c, [0, 1])),
+      lead0: score(c, detect(c, [0])),
+      lead1: score(c, detect(c, [1])),
+      previous: score(c, detect(c, [0, 1], true)),
+    }));
+    const names = per
+      .map((r, i) => (deficit(r) > TOLERANCE ? `${cases[i]!.path.slice(6)} (−${deficit(r).toFixed(2)})` : ''))
+      .filter(Boolean);
+    const g = (f: (r: Row) => BeatScore) => grossScore(per.map(f));
+    const sp = (s: BeatScore) => `${pct(s.sensitivity)} / ${pct(s.positivePredictivity)}`;
+    return [
+      NOISE_CONDITIONS[k]!.name,
+      `${g((r) => r.two).falseNegatives} / ${g((r) => r.two).falsePositives}`,
+      sp(g((r) => r.two)),
+      sp(g((r) => r.lead0)),
+      sp(g((r) => r.lead1)),
+      sp(g((r) => r.previous)),
+      `${cases.length - names.length}/${cases.length}${names.length ? `: trails on ${names.join(', ')}` : ''}`,
+    ];
+  });
+  table(
+    [
+      'noise bursts on',
+      'FN / FP (2 leads)',
+      '2 leads Se / +P',
+      'lead 0 Se / +P',
+      'lead 1 Se / +P',
+      '0.1.0, 2 leads Se / +P',
+      `2 leads ≥ better lead (±${TOLERANCE})`,
+    ],
+    rows,
+  );
+}
 const pct = (x: number) => (100 * x).toFixed(2);
 const table = (head: string[], rows: (string | number)[][]) => {
   console.log(`| ${head.join(' | ')} |`);
@@ -86,6 +135,15 @@ interface Row {
   previous: BeatScore;
 }
 
+/** How many points two leads trail the better single lead by (Se or +P, whichever is worse; ≤ 0 when they do not). */
+function deficit(r: Row): number {
+  const better = errors(r.lead0) <= errors(r.lead1) ? r.lead0 : r.lead1;
+  return Math.max(
+    100 * (better.sensitivity - r.two.sensitivity),
+    100 * (better.positivePredictivity - r.two.positivePredictivity),
+  );
+}
+
 /** Scores every case with two leads, each single lead and the 0.1.0 detector, prints the table, returns the scores. */
 function report(title: string, cases: Case[], from = SCORE_FROM_SECONDS): Row[] {
   console.log(`### ${title}\n`);
@@ -95,14 +153,7 @@ function report(title: string, cases: Case[], from = SCORE_FROM_SECONDS): Row[] 
     lead1: score(c, detect(c, [1]), from),
     previous: score(c, detect(c, [0, 1], true), from),
   }));
-  const verdict = (r: Row) => {
-    const better = errors(r.lead0) <= errors(r.lead1) ? r.lead0 : r.lead1;
-    const deficit = Math.max(
-      100 * (better.sensitivity - r.two.sensitivity),
-      100 * (better.positivePredictivity - r.two.positivePredictivity),
-    );
-    return deficit <= TOLERANCE ? 'yes' : `**no** (−${deficit.toFixed(2)})`;
-  };
+  const verdict = (r: Row) => (deficit(r) <= TOLERANCE ? 'yes' : `**no** (−${deficit(r).toFixed(2)})`);
   const line = (name: string, r: Row, beats: number) => [
     name,
     beats,
@@ -216,6 +267,15 @@ if (corpus) {
     `All of DS1 scored from the first beat (learning period included), two leads: Se ${pct(ds1Whole.sensitivity)} %, ` +
       `+P ${pct(ds1Whole.positivePredictivity)} % (FN ${ds1Whole.falseNegatives}, FP ${ds1Whole.falsePositives}).\n`,
   );
+  for (const [name, half] of [
+    ['B', halfB],
+    ['A', halfA],
+  ] as const) {
+    noiseReport(
+      `Half ${name} with synthetic noise bursts (not seen by the search), gross per condition`,
+      NOISE_CONDITIONS.map((condition, k) => half.map((c) => noisy(c, condition, k))),
+    );
+  }
   const others = await Promise.all([...MITDB_PACED.map((r) => `mitdb/${r}`), 'svdb/800'].map(loadCase));
   report('Paced MIT-BIH records and SVDB 800 (128 Hz)', others);
   console.log(
