@@ -583,6 +583,23 @@ function predictResiduals(
   }
 }
 
+/**
+ * The version-3 residuals of a frame (index `t * channels + c`, the first `channels` unused); `state.weights` holds
+ * the stage-1 weights at the frame's end afterwards. For fitting the format's constants (scripts/fit-frame-tables.ts).
+ */
+export function residualsV3(
+  state: BodyState,
+  x: Int32Array,
+  channels: number,
+  n: number,
+  bitDepth: number,
+  orders: Uint8Array,
+): Int32Array {
+  const v = new Int32Array(channels * n);
+  predictResiduals(state, x, channels, n, bitDepth, orders, v);
+  return v;
+}
+
 /** Encodes a version-3 body (samples already range-checked to bitDepth). */
 export function encodeBodyV3(
   state: BodyState,

@@ -5,7 +5,7 @@
  * per-bit decisions of version 2's adaptive binary coder; the tables were fitted once on the MIT-BIH DS1 records
  * and are part of the format (docs/spec/ecg-codec.md, appendix): each table is the count of every symbol in its
  * context over those records, scaled to 2^15 with every symbol at least 1; the starting weights are the mean
- * final weights of the frames of each order.
+ * final weights of the frames of each order (scripts/fit-frame-tables.ts refits both from the current ones).
  */
 
 /** Lower bound of the coder's state between symbols; the state stays in [RANS_LOW, 2^31). */
