@@ -1655,14 +1655,20 @@ export function decodeBodies(
         const i = t * channels + c;
         const declared = <i32>load<u8>(ordersAt + <usize>c);
         const declared2 = <i32>load<u8>(d + ordersAt + <usize>c);
+        // Both lanes' residuals as doubles (read before the prediction is known): e = v + prediction is then one
+        // exact addition on the chain from one sample to the next, and the integers come out of it afterwards.
+        const residuals = i32x4.replace_lane(
+          i32x4.splat(load<i32>(residualsAt + (<usize>i << 2))),
+          1,
+          load<i32>(d + residualsAt + (<usize>i << 2)),
+        );
         const p1 = lmsPair3(c, channels, stride, t);
         const p = f64x2.add(p1, cascadePair(c, true));
-        const prf = roundPair(p, limit);
-        const e: i32 = load<i32>(residualsAt + (<usize>i << 2)) + <i32>f64x2.extract_lane(prf, 0);
-        const e2: i32 = load<i32>(d + residualsAt + (<usize>i << 2)) + <i32>f64x2.extract_lane(prf, 1);
-        const ef = f64x2.replace_lane(f64x2.splat(<f64>e), 1, <f64>e2);
+        const ef = f64x2.add(f64x2.convert_low_i32x4_s(residuals), roundPair(p, limit));
         v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
         adaptPair(c, ef, p1, p, true);
+        const e = <i32>f64x2.extract_lane(ef, 0);
+        const e2 = <i32>f64x2.extract_lane(ef, 1);
         const s = e + fixedPrediction(output, i, channels, declared < t ? declared : t);
         const s2 = e2 + fixedPrediction(output2, i, channels, declared2 < t ? declared2 : t);
         if (s < lo || s > hi || s2 < lo || s2 > hi) return 0;
