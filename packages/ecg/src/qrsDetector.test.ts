@@ -194,11 +194,10 @@ describe('QRS detector', () => {
     }
   });
 
-  // KNOWN FAILURE (issue #21): one large artefact raises lead 1's signal level far above its beats; while lead 0
-  // carries the vote nothing brings lead 1's level back down (its faint beats feed its noise level), so when lead 0
-  // comes off, two leads miss every beat that lead 1 alone finds (60 missed; lead 1 alone misses 10). Remove `.fails`
-  // when a fix lands; the fixes tried so far broke the excerpt floors above.
-  it.fails('with two leads, finds the beats when lead 1 was knocked deaf by one artefact and lead 0 then comes off', () => {
+  // One large artefact in lead 1, outvoted by lead 0, must not leave lead 1 deaf to its beats: when lead 0 comes off
+  // (at 40 s), lead 1 carries the beats (without a limit on what an outvoted artefact teaches a lead, two leads
+  // missed all 60 beats after 40 s, while lead 1 alone missed 10).
+  it('with two leads, finds the beats when lead 1 was knocked deaf by one artefact and lead 0 then comes off', () => {
     const sampleRate = 360;
     const beats = Array.from({ length: 110 }, (_, i) => 0.5 + i * 0.8);
     const reference = beats.map((b) => Math.round(b * sampleRate));

@@ -5,6 +5,13 @@ import { QRS_TUNING } from './internal/qrsTuning.js';
 /** A peak within 360 ms of the last QRS whose slope is below this fraction of that QRS's slope is a T wave. */
 const T_SLOPE = 0.3;
 
+/**
+ * With several leads, a peak that one lead takes for a beat and the vote rejects moves that lead's signal level as a
+ * peak of at most this many times the level would. (Any value from 3 to 8 scored as no limit does on half A of DS1,
+ * clean and with the benchmark's noise bursts; the limit matters after one huge artefact, as a test shows.)
+ */
+const ARTEFACT_LIMIT = 4;
+
 /** A peak of the integrated signal, with each lead's integrated energy and steepest slope under it. */
 interface Peak {
   /** Sample index of the peak of the combined integrated signal. */
@@ -80,7 +87,9 @@ export interface QrsDetector {
  * as a one-lead detector would), and the peak is a beat when the quality-weighted mean of the leads' threshold
  * ratios, each capped at 1.5, exceeds 1. A lead's quality is its running hit rate (capped ratio at beats) minus its
  * false-alarm rate (capped ratio at rejected peaks), cubed: a lead that misses beats or fires between them is
- * outvoted, and one lead's artefact cannot outvote a clean lead. Search-back takes the best-voted candidate.
+ * outvoted, and one lead's artefact cannot outvote a clean lead. Search-back takes the best-voted candidate. An
+ * artefact that the vote outvoted raises its lead's signal level only a little, so the lead stays ready to carry the
+ * beats if the others fail.
  *
  * @example
  * ```ts
@@ -145,6 +154,8 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   let beatsRated = 0;
   let othersRated = 0;
   const lastSlope = new Float64Array(L);
+  // Whether each lead takes the peak being classified for a beat (above its threshold, not a T wave).
+  const seen = new Uint8Array(L);
   const learnMax = new Float64Array(L);
   const learnSum = new Float64Array(L);
   let learned = false;
@@ -220,8 +231,8 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
 
   const classify = (peak: Peak) => {
     if (peak.index - lastQrs < refractory) return;
-    // Each lead judges the peak against its own thresholds and learns from its own verdict, as a one-lead detector
-    // would; the beat decision is the vote of the leads' threshold ratios, weighted by lead quality.
+    // Each lead judges the peak against its own thresholds; the beat decision is the vote of the leads' threshold
+    // ratios, weighted by lead quality.
     const inTWindow = peak.index - lastQrs < tWindow;
     let score = 0;
     let tWave = 0;
@@ -233,12 +244,21 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
       score += quality[l]! * Math.min(ratio, ratioCap);
       const isT = inTWindow && ratio > 1 && peak.slope[l]! < T_SLOPE * lastSlope[l]!;
       if (isT) tWave += quality[l]!;
-      if (ratio > 1 && !isT) spki[l] = 0.125 * e + 0.875 * spki[l]!;
-      else npki[l] = 0.125 * e + 0.875 * npki[l]!;
+      seen[l] = ratio > 1 && !isT ? 1 : 0;
     }
     peak.score = score;
     // A T wave for the leads holding most of the weight.
-    if (score > 1 && tWave <= 0.5) accept(peak, false);
+    const beat = score > 1 && tWave <= 0.5;
+    // Each lead learns from its own verdict, as a one-lead detector would, except that a peak it took for a beat and
+    // the vote did not (an artefact in that lead, outvoted) raises its signal level no more than a peak
+    // ARTEFACT_LIMIT times that level would: one huge artefact would otherwise leave the lead deaf to its beats for as
+    // long as the other leads carry the vote, and of no use when they fail.
+    for (let l = 0; l < L; l++) {
+      const e = peak.energy[l]!;
+      if (seen[l]) spki[l] = 0.125 * (beat ? e : Math.min(e, ARTEFACT_LIMIT * spki[l]!)) + 0.875 * spki[l]!;
+      else npki[l] = 0.125 * e + 0.875 * npki[l]!;
+    }
+    if (beat) accept(peak, false);
     else {
       rateLeads(peak, false);
       reweigh();
