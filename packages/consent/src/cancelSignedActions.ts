@@ -13,6 +13,9 @@ export interface CancelSignedActionsParameters {
   contracts?: readonly (typeof SIGNED_BY_PATIENT)[number][];
 }
 
+/** What {@link cancelSignedActions} returns: one transaction per contract whose signatures were cancelled. */
+export type CancelSignedActionsReturnType = TransactionInfo[];
+
 /**
  * Cancels every signed action of the client's account that was not relayed yet (a grant, revoke, approval or record
  * anchor handed to a relayer who has not submitted it): each contract's nonce moves past every signature made so far,
@@ -31,7 +34,7 @@ export interface CancelSignedActionsParameters {
 export async function cancelSignedActions(
   client: ConsentClient,
   parameters: CancelSignedActionsParameters = {},
-): Promise<TransactionInfo[]> {
+): Promise<CancelSignedActionsReturnType> {
   const done: TransactionInfo[] = [];
   for (const name of parameters.contracts ?? SIGNED_BY_PATIENT) {
     const contract = client.chain[name];

@@ -26,6 +26,9 @@ export interface GetTimelineParameters {
   patient?: string;
 }
 
+/** What {@link getTimeline} returns: the patient's audit trail, oldest first. */
+export type GetTimelineReturnType = TimelineEvent[];
+
 const cidString = (hex: string) => {
   try {
     return CID.decode(getBytes(hex)).toString();
@@ -167,7 +170,7 @@ function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): Timeli
 export async function getTimeline(
   client: ConsentClient,
   parameters: GetTimelineParameters = {},
-): Promise<TimelineEvent[]> {
+): Promise<GetTimelineReturnType> {
   const patient = getAddress(parameters.patient ?? client.address);
   const entries = await timelineEntries(client, patient);
   const events: TimelineEvent[] = [];

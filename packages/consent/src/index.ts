@@ -34,7 +34,11 @@ export {
   approveWithOtp,
 } from './approveWithOtp.js';
 export { type AttestDoctorParameters, type AttestDoctorReturnType, attestDoctor } from './attestDoctor.js';
-export { type CancelSignedActionsParameters, cancelSignedActions } from './cancelSignedActions.js';
+export {
+  type CancelSignedActionsParameters,
+  type CancelSignedActionsReturnType,
+  cancelSignedActions,
+} from './cancelSignedActions.js';
 export {
   type ConsentClient,
   type ConsentEventIndexOptions,
@@ -66,7 +70,7 @@ export {
   getPendingRequest,
   type PendingRequest,
 } from './getPendingRequest.js';
-export { type GetTimelineParameters, getTimeline } from './getTimeline.js';
+export { type GetTimelineParameters, type GetTimelineReturnType, getTimeline } from './getTimeline.js';
 export { type GrantAccessParameters, type GrantAccessReturnType, grantAccess } from './grantAccess.js';
 export { type HotpParameters, hotp, type OtpAlgorithm } from './hotp.js';
 export { type CreateIndexedDbJournalStoreParameters, createIndexedDbJournalStore } from './indexedDbJournalStore.js';
@@ -135,6 +139,7 @@ export {
   purposeOfUseFromNumber,
 } from './purposeOfUse.js';
 export { type ReadRecordParameters, type ReadRecordReturnType, readRecord } from './readRecord.js';
+export { type ReconcileAccessReturnType, reconcileAccess } from './reconcileAccess.js';
 export { createMemoryRecordStore, type RecordStore } from './recordStore.js';
 export { registerDoctor } from './registerDoctor.js';
 export { type RegisterReturnType, registerPatient } from './registerPatient.js';
@@ -197,4 +202,4 @@ export { timelineToFhirAuditEvents } from './timelineToFhirAuditEvents.js';
 export { timelineToFhirBundle } from './timelineToFhirBundle.js';
 export { timelineToFhirConsents } from './timelineToFhirConsents.js';
 export { type TotpParameters, totp, type VerifyTotpParameters, verifyTotp } from './totp.js';
-export { type AccessViolation, reconcileAccess, verifyAccess } from './verifyAccess.js';
+export { type AccessViolation, type VerifyAccessReturnType, verifyAccess } from './verifyAccess.js';

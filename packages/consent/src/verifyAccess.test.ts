@@ -19,7 +19,8 @@ import { createConsentClient } from './client.js';
 import { grantAccess } from './grantAccess.js';
 import { recordsOf } from './internal/records.js';
 import { readRecord } from './readRecord.js';
-import { reconcileAccess, verifyAccess } from './verifyAccess.js';
+import { reconcileAccess } from './reconcileAccess.js';
+import { verifyAccess } from './verifyAccess.js';
 
 useCrashWorld();
 

@@ -1,9 +1,11 @@
 import type { ConsentClient } from './client.js';
-import type { PublishedVersion } from './internal/publish.js';
-import { type AccessViolation, accessViolations, reconcileRecords } from './internal/reconcile.js';
+import { type AccessViolation, accessViolations } from './internal/reconcile.js';
 import { recordsOf } from './internal/records.js';
 
 export type { AccessViolation } from './internal/reconcile.js';
+
+/** What {@link verifyAccess} returns: every violation of the access invariant (none when it holds). */
+export type VerifyAccessReturnType = AccessViolation[];
 
 /**
  * The access invariant, checked: lists every current version of the patient's records that an account can open
@@ -21,22 +23,6 @@ export type { AccessViolation } from './internal/reconcile.js';
  * if (violations.length) await reconcileAccess(patient);
  * ```
  */
-export async function verifyAccess(client: ConsentClient): Promise<AccessViolation[]> {
+export async function verifyAccess(client: ConsentClient): Promise<VerifyAccessReturnType> {
   return accessViolations(client, await recordsOf(client, client.address));
-}
-
-/**
- * Restores the access invariant: every record {@link verifyAccess} flags is re-published (lazy rotation: a new header
- * over the same payload) for exactly the readers the chain allows now. Returns the versions published.
- *
- * @example
- * ```ts
- * import { type ConsentClient, reconcileAccess } from '@mhrchain/consent';
- *
- * declare const patient: ConsentClient;
- * const published = await reconcileAccess(patient); // e.g. after a doctor's attestation was withdrawn
- * ```
- */
-export async function reconcileAccess(client: ConsentClient): Promise<PublishedVersion[]> {
-  return reconcileRecords(client, await recordsOf(client, client.address));
 }
