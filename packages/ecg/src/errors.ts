@@ -72,12 +72,8 @@ export type EcgFrameError = InvalidEcgFrameError;
 export class InvalidEcgParametersError extends InvalidParametersError {
   static override name = 'InvalidEcgParametersError';
   override name = 'InvalidEcgParametersError';
-  constructor(shortMessage: string, parameters?: ErrorParameters);
-  /** @deprecated Pass `{ details }`: the old `(shortMessage, details)` shape, kept while callers move. */
-  constructor(shortMessage: string, details: string);
-  constructor(shortMessage: string, parameters: ErrorParameters | string = {}) {
-    const rest = typeof parameters === 'string' ? { details: parameters } : parameters;
-    super(shortMessage, { ...rest, docsPath: 'errors.md#ecg-input' });
+  constructor(shortMessage: string, parameters: ErrorParameters = {}) {
+    super(shortMessage, { ...parameters, docsPath: 'errors.md#ecg-input' });
   }
 }
 

@@ -1,5 +1,5 @@
 import { designButterworth } from './biquad.js';
-import { EcgParameterError } from './errors.js';
+import { InvalidEcgParametersError } from './errors.js';
 import { QRS_TUNING } from './internal/qrsTuning.js';
 
 /** A peak within 360 ms of the last QRS whose slope is below this fraction of that QRS's slope is a T wave. */
@@ -109,13 +109,15 @@ export interface QrsDetector {
 export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetector {
   const fs = parameters.sampleRate;
   if (!Number.isFinite(fs) || fs < 100)
-    throw new EcgParameterError('QRS detection needs a sample rate of at least 100 Hz.', String(fs));
+    throw new InvalidEcgParametersError('QRS detection needs a sample rate of at least 100 Hz.', {
+      details: String(fs),
+    });
   const channels = parameters.channels ?? 1;
   if (!Number.isInteger(channels) || channels < 1)
-    throw new EcgParameterError('Invalid channel count.', String(channels));
+    throw new InvalidEcgParametersError('Invalid channel count.', { details: String(channels) });
   const leads = parameters.leads ?? [0];
   if (leads.length === 0 || leads.some((l) => !Number.isInteger(l) || l < 0 || l >= channels)) {
-    throw new EcgParameterError('Leads must be channel indices.', leads.join(','));
+    throw new InvalidEcgParametersError('Leads must be channel indices.', { details: leads.join(',') });
   }
   const { rate, floor, qualityPower, ratioCap } = QRS_TUNING;
   const L = leads.length;
