@@ -66,7 +66,11 @@ for (const name of MITDB_NON_PACED) {
 const total = 1 << PROB_BITS;
 const cost = (tables: readonly (readonly number[])[]) => {
   let bits = rawBits;
-  counts.forEach((row, t) => row.forEach((k, s) => (bits -= k * Math.log2(tables[t]![s]! / total))));
+  counts.forEach((row, t) => {
+    row.forEach((k, s) => {
+      bits -= k * Math.log2(tables[t]![s]! / total);
+    });
+  });
   return bits / values;
 };
 const fitted = counts.map((row) => {
