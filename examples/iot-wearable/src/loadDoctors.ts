@@ -124,6 +124,7 @@ port.on(
       measureTo = message.measureTo;
       return;
     }
+    markCpu(now()); // the window's end, when no frame came after it before the stop
     clearInterval(marker);
     // Drain: wait until no frame has arrived for 1 s (at most 20 s).
     const stopAt = now();
