@@ -1,12 +1,11 @@
-import type { consentManagerAbi, DecodedEvent } from '@mhrchain/contracts';
 import { RequestStatus } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
 import { queryEvents } from './internal/logs.js';
+import { pendingRequestOf } from './internal/pendingRequest.js';
 import { requestOf } from './internal/state.js';
-import { type PurposeOfUse, purposeOfUseFromNumber } from './purposeOfUse.js';
-import { requestIdOf } from './requestBinding.js';
-import { type AccessScope, fromScopeTuple, type Hex } from './scope.js';
+import type { PurposeOfUse } from './purposeOfUse.js';
+import type { AccessScope, Hex } from './scope.js';
 
 /** A doctor's pending access request, as the patient's app reads it from the chain. */
 export interface PendingRequest {
@@ -20,20 +19,6 @@ export interface PendingRequest {
   purpose: PurposeOfUse;
   duration: number;
   blockNumber: number;
-}
-
-/** The pending request an `AccessRequested` event describes (whether the contract still holds it is not checked). */
-export function pendingRequestOf(event: DecodedEvent<typeof consentManagerAbi, 'AccessRequested'>): PendingRequest {
-  return {
-    requestId: requestIdOf({ transactionHash: event.transactionHash, logIndex: event.logIndex }),
-    patient: getAddress(event.args.patient),
-    doctor: getAddress(event.args.doctor),
-    scope: fromScopeTuple(event.args.scope),
-    purpose: purposeOfUseFromNumber(event.args.purpose),
-    duration: Number(event.args.duration),
-    serial: Number(event.args.serial),
-    blockNumber: event.blockNumber,
-  };
 }
 
 /** Parameters of {@link getPendingRequest}. */

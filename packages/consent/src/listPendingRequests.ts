@@ -1,8 +1,9 @@
 import { RequestStatus } from '@mhrchain/contracts';
 import { getAddress } from 'ethers';
 import type { ConsentClient } from './client.js';
-import { type PendingRequest, pendingRequestOf } from './getPendingRequest.js';
+import type { PendingRequest } from './getPendingRequest.js';
 import { lastPerKey, queryEvents } from './internal/logs.js';
+import { pendingRequestOf } from './internal/pendingRequest.js';
 import { requestOf } from './internal/state.js';
 
 /** Parameters of {@link listPendingRequests}. */

@@ -2,7 +2,8 @@ import { openEnvelope, type RecordMetadata } from '@mhrchain/core';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { payloadStream } from './internal/payload.js';
-import { type ReadRecordParameters, versionCid } from './readRecord.js';
+import { versionCid } from './internal/recordVersion.js';
+import type { ReadRecordParameters } from './readRecord.js';
 
 /** What {@link openRecord} returns. */
 export interface OpenRecordReturnType {

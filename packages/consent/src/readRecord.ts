@@ -1,9 +1,8 @@
 import { decryptRecord, type RecordMetadata, readEnvelopeHeader } from '@mhrchain/core';
 import type { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
-import { InvalidConsentParametersError } from './errors.js';
 import { payloadStream } from './internal/payload.js';
-import { recordsOf } from './internal/records.js';
+import { versionCid } from './internal/recordVersion.js';
 import type { Hex } from './scope.js';
 
 /** Parameters of {@link readRecord}: a version's envelope CID, or a record (current version by default). */
@@ -52,18 +51,4 @@ export async function readRecord(
     identity: client.identity,
   });
   return { data, metadata, cid };
-}
-
-/** The envelope CID a {@link ReadRecordParameters} names. */
-export async function versionCid(client: ConsentClient, parameters: ReadRecordParameters): Promise<CID> {
-  if ('cid' in parameters) return parameters.cid;
-  const record = (await recordsOf(client, parameters.patient)).find(
-    (r) => r.recordId === parameters.recordId.toLowerCase(),
-  );
-  const version =
-    parameters.version === undefined
-      ? record?.versions.at(-1)
-      : record?.versions.find((v) => v.version === parameters.version);
-  if (!version) throw new InvalidConsentParametersError(`No such record version: ${parameters.recordId}`);
-  return version.cid;
 }
