@@ -1,0 +1,70 @@
+import { ContractRevertError, DelegationStatus } from '@mhrchain/contracts';
+import { anvilTest } from '@mhrchain/contracts/testing';
+import type { HeliaStorage } from '@mhrchain/core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { setUpWorld, startStore } from '../test/fixtures.js';
+import { addRecord } from './addRecord.js';
+import { approveDelegation } from './approveDelegation.js';
+import { grantAccess } from './grantAccess.js';
+import { listReadableRecords } from './listReadableRecords.js';
+import { listRecords } from './listRecords.js';
+import { readRecord } from './readRecord.js';
+import { requestDelegation } from './requestDelegation.js';
+import { revokeDelegation } from './revokeDelegation.js';
+
+let storage: { store: HeliaStorage; stop: () => Promise<void> };
+beforeAll(async () => {
+  storage = await startStore();
+});
+afterAll(async () => {
+  await storage.stop();
+});
+
+describe('revokeDelegation', () => {
+  anvilTest(
+    'ends the colleague’s access and rotates the delegated records past it; the doctor keeps reading; a second revoke reverts',
+    async ({ anvil, mhrChain }) => {
+      const { patient, doctorA, colleague } = await setUpWorld(anvil, mhrChain, storage.store);
+      const now = (await anvil.provider.getBlock('latest'))!.timestamp;
+      const ecg = await addRecord(patient, {
+        data: new Uint8Array([1]),
+        metadata: { mediaType: 'text/plain' },
+        category: 1,
+      });
+      const lab = await addRecord(patient, {
+        data: new Uint8Array([2]),
+        metadata: { mediaType: 'text/plain' },
+        category: 2,
+      });
+      await grantAccess(patient, { doctor: doctorA.address, scope: { kind: 'all' }, expiresAt: now + 86_400 });
+      await requestDelegation(doctorA, {
+        patient: patient.address,
+        colleague: colleague.address,
+        scope: { kind: 'category', category: 1 },
+        expiresAt: now + 3600,
+      });
+      await approveDelegation(patient, { colleague: colleague.address });
+      expect((await listReadableRecords(colleague)).map((r) => r.recordId)).toEqual([ecg.recordId]);
+
+      const versionsOf = async () => (await listRecords(patient)).map((r) => [r.recordId, r.version]);
+      const before = await versionsOf();
+      const revoked = await revokeDelegation(patient, { colleague: colleague.address, rotation: 'eager' });
+      const delegation = await mhrChain.chain.delegationRegistry.read.delegationOf(patient.address, colleague.address);
+      expect(Number(delegation.status)).toBe(DelegationStatus.Revoked);
+      expect(await listReadableRecords(colleague)).toEqual([]);
+      // Only the delegated record gets a new version, to which the colleague holds no key.
+      const ecgVersion = before.find(([id]) => id === ecg.recordId)![1] as number;
+      expect(revoked.rotated.map((v) => [v.recordId, v.version])).toEqual([[ecg.recordId, ecgVersion + 1]]);
+      await expect(readRecord(colleague, { cid: revoked.rotated[0]!.cid })).rejects.toThrow();
+      expect((await readRecord(doctorA, { patient: patient.address, recordId: ecg.recordId })).data).toEqual(
+        new Uint8Array([1]),
+      );
+      expect(await versionsOf()).toEqual(before.map(([id, v]) => [id, id === ecg.recordId ? (v as number) + 1 : v]));
+      expect(before.map(([id]) => id)).toEqual([ecg.recordId, lab.recordId]);
+
+      const again = await revokeDelegation(patient, { colleague: colleague.address }).catch((e: unknown) => e);
+      expect(again).toBeInstanceOf(ContractRevertError);
+      expect((again as ContractRevertError).errorName).toBe('NoDelegation');
+    },
+  );
+});
