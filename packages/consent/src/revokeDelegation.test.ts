@@ -1,6 +1,6 @@
 import { ContractRevertError, DelegationStatus } from '@mhrchain/contracts';
 import { anvilTest } from '@mhrchain/contracts/testing';
-import type { HeliaStorage } from '@mhrchain/core';
+import { DecryptionError, type HeliaStorage } from '@mhrchain/core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../test/fixtures.js';
 import { addRecord } from './addRecord.js';
@@ -55,7 +55,7 @@ describe('revokeDelegation', () => {
       // Only the delegated record gets a new version, to which the colleague holds no key.
       const ecgVersion = before.find(([id]) => id === ecg.recordId)![1] as number;
       expect(revoked.rotated.map((v) => [v.recordId, v.version])).toEqual([[ecg.recordId, ecgVersion + 1]]);
-      await expect(readRecord(colleague, { cid: revoked.rotated[0]!.cid })).rejects.toThrow();
+      await expect(readRecord(colleague, { cid: revoked.rotated[0]!.cid })).rejects.toBeInstanceOf(DecryptionError);
       expect((await readRecord(doctorA, { patient: patient.address, recordId: ecg.recordId })).data).toEqual(
         new Uint8Array([1]),
       );
