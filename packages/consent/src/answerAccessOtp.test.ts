@@ -1,5 +1,6 @@
 import { anvilTest } from '@mhrchain/contracts/testing';
-import type { HeliaStorage } from '@mhrchain/core';
+import { type HeliaStorage, InvalidKeyError } from '@mhrchain/core';
+import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../test/fixtures.js';
 import { answerAccessOtp } from './answerAccessOtp.js';
@@ -18,7 +19,7 @@ afterAll(async () => {
 
 describe('answerAccessOtp', () => {
   anvilTest(
-    'seals the code to the patient for the doctor’s pending request; only the patient opens it; no request or a malformed id is refused',
+    'seals the code to the patient for the doctor’s pending request; only the patient opens it; no request, a malformed id or an unregistered patient is refused',
     async ({ anvil, mhrChain }) => {
       const { patient, doctorA, doctorB } = await setUpWorld(anvil, mhrChain, storage.store);
       await expect(answerAccessOtp(doctorA, { patient: patient.address, code: '123456' })).rejects.toBeInstanceOf(
@@ -51,6 +52,10 @@ describe('answerAccessOtp', () => {
       await expect(
         answerAccessOtp(doctorA, { patient: patient.address, code: '123456', requestId: '0x1234' as Hex }),
       ).rejects.toBeInstanceOf(InvalidConsentParametersError);
+      // An account that never registered has no key to seal to (the registry's zero key is refused as low-order).
+      await expect(
+        answerAccessOtp(doctorA, { patient: Wallet.createRandom().address, code: '123456', requestId }),
+      ).rejects.toBeInstanceOf(InvalidKeyError);
     },
   );
 });
