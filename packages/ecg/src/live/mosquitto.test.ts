@@ -87,6 +87,27 @@ describe('createMqttTransport', () => {
     await broker.stop();
   });
 
+  it('gives the retained message to a second handler of a topic the transport already subscribed', async () => {
+    const broker = await startMosquitto({ persistence: false });
+    const publisher = await createMqttTransport({ url: broker.url });
+    const reader = await createMqttTransport({ url: broker.url });
+    try {
+      await publisher.publish('retained/topic', new Uint8Array([7]), { retain: true });
+      const first: number[] = [];
+      const second: number[] = [];
+      await reader.subscribe('retained/topic', (bytes) => first.push(bytes[0]!));
+      for (let i = 0; i < 100 && first.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(first).toEqual([7]);
+      await reader.subscribe('retained/topic', (bytes) => second.push(bytes[0]!));
+      for (let i = 0; i < 100 && second.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(second).toEqual([7]);
+    } finally {
+      await publisher.close();
+      await reader.close();
+      await broker.stop();
+    }
+  });
+
   it('refuses a persistent session without a stable client id, and bad session or reconnect settings', async () => {
     const url = 'mqtt://127.0.0.1:1';
     for (const parameters of [

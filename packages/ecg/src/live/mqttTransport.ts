@@ -1,4 +1,4 @@
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type ISubscriptionMap, type MqttClient } from 'mqtt';
 import { InvalidLiveParametersError, LiveTransportError } from './errors.js';
 import type { LiveMessageHandler, LiveTransport, LiveTransportEvent } from './transport.js';
 
@@ -209,14 +209,17 @@ export async function createMqttTransport(parameters: CreateMqttTransportParamet
         unroutedCount -= early.length;
         for (const bytes of early) handler(bytes, topic);
       }
-      if (first) {
-        try {
-          await client.subscribeAsync(topic, { qos });
-        } catch (cause) {
-          set.delete(handler);
-          if (set.size === 0) handlers.delete(topic);
-          throw new LiveTransportError('Subscribe failed.', { details: topic, cause });
-        }
+      // Subscribed again even when another handler already holds the topic: the broker then sends the topic's
+      // retained message (the key announcement) once more, for this handler too. Otherwise a handler added after the
+      // retained message went by would never get it (the earlier ones see a repeat, which they ignore).
+      try {
+        if (first) await client.subscribeAsync(topic, { qos });
+        // mqtt.js sends no SUBSCRIBE for a topic it holds, unless asked to resubscribe.
+        else await client.subscribeAsync({ [topic]: { qos }, resubscribe: true } as unknown as ISubscriptionMap);
+      } catch (cause) {
+        set.delete(handler);
+        if (first && set.size === 0) handlers.delete(topic);
+        throw new LiveTransportError('Subscribe failed.', { details: topic, cause });
       }
       return async () => {
         const current = handlers.get(topic);
