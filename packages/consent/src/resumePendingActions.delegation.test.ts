@@ -2,6 +2,7 @@
  * Crash points of the journalled delegation actions (approve, revoke): after each, a restarted app calls
  * resumePendingActions, and the access invariant must hold. See resumePendingActions.test.ts for the other actions.
  */
+import { ContractCallError, DelegationStatus } from '@mhrchain/contracts';
 import { anvilTest } from '@mhrchain/contracts/testing';
 import { describe, expect } from 'vitest';
 import {
@@ -17,7 +18,9 @@ import {
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
 import { approveDelegation } from './approveDelegation.js';
+import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
+import { pendingActions } from './internal/journal.js';
 import { recordsOf } from './internal/records.js';
 import { readRecord } from './readRecord.js';
 import { requestDelegation } from './requestDelegation.js';
@@ -101,4 +104,76 @@ describe('delegation crash points', () => {
         await expect(readRecord(world.doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
       },
     );
+
+  anvilTest(
+    'revoking a delegation, the revoke mined reverted (the doctor ended it in the same block): settled on resume, rotated, not sent again',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await delegated(world);
+      await approveDelegation(world.patient, { colleague: world.doctorB.address });
+      world.patient = await patientApp(world);
+      const { patient, doctorA, doctorB } = world;
+      const pooled = async (count: number) => {
+        for (let tries = 0; tries < 250; tries++) {
+          const { pending } = await anvil.provider.send('txpool_status', []);
+          if (Number(BigInt(pending)) >= count) return;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        throw new Error(`fewer than ${count} transactions reached the pool`);
+      };
+      // The patient's revoke passes its gas estimate and waits in the pool; the doctor's own revoke of the same
+      // delegation, paying a higher tip, is mined before it in the same block, so the patient's reverts on chain.
+      await anvil.provider.send('evm_setAutomine', [false]);
+      let call: Promise<unknown>;
+      try {
+        call = revokeDelegation(patient, { colleague: doctorB.address }).catch((e: unknown) => e);
+        await pooled(1);
+        await doctorA.chain.delegationRegistry.contract
+          .getFunction('revokeDelegation')
+          .send(patient.address, doctorB.address, {
+            gasLimit: 200_000n,
+            maxPriorityFeePerGas: 10n ** 10n,
+            maxFeePerGas: 10n ** 11n,
+          });
+        await pooled(2);
+        await anvil.provider.send('evm_mine', []);
+      } finally {
+        await anvil.provider.send('evm_setAutomine', [true]);
+      }
+      const error = await call;
+      expect(error).toBeInstanceOf(ContractCallError);
+      const block = (await anvil.provider.getBlock('latest', true))!;
+      const statuses = await Promise.all(
+        block.prefetchedTransactions.map(async (tx) => [
+          tx.from,
+          (await anvil.provider.getTransactionReceipt(tx.hash))!.status,
+        ]),
+      );
+      expect(statuses).toEqual([
+        [doctorA.address, 1],
+        [patient.address, 0],
+      ]);
+      const delegationOf = () => mhrChain.chain.delegationRegistry.read.delegationOf(patient.address, doctorB.address);
+      const ended = await delegationOf();
+      expect(Number(ended.status)).toBe(DelegationStatus.Revoked);
+      // The reverted call leaves its intent unsent; the colleague still holds the key the chain no longer allows.
+      expect((await pendingActions(patient)).map((a) => [a.kind, a.step])).toEqual([
+        ['revokeDelegation', 'send-failed'],
+      ]);
+      expect((await verifyAccess(patient)).map((v) => [v.account, v.reason])).toEqual([[doctorB.address, 'no-access']]);
+      expect(await colleagueReads(world)).toBe(true);
+
+      const { finished, rolledBack } = await restart(world);
+      expect(finished.map((a) => [a.kind, a.step])).toEqual([['revokeDelegation', 'send-failed']]);
+      expect(rolledBack).toEqual([]);
+      await assertInvariant(world);
+      expect(await colleagueReads(world)).toBe(false);
+      // Not sent again: the doctor's revocation is the only one, and the delegation is as the doctor left it.
+      const revocations = (await getTimeline(world.patient)).filter((e) => e.kind === 'delegation-revoked');
+      expect(revocations.map((e) => e.actor)).toEqual([doctorA.address]);
+      expect(await delegationOf()).toEqual(ended);
+      const record = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
+      await expect(readRecord(doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
+    },
+  );
 });

@@ -135,11 +135,14 @@ async function reconcileListed(client: ConsentClient, action: PendingAction): Pr
  * - `revokeAccess`: the revoke is sent if the app stopped before sending it (and the grant it names is still the live
  *   one), then the affected records are rotated where the chain no longer allows a reader. A revoke whose sending
  *   failed (refused, reverted, lost) is not sent again; if it landed anyway, the rotation is done.
+ * - `approveDelegation`: the approval landed → the key release to the colleague is finished; it did not → dropped.
+ * - `revokeDelegation`: the revoke is sent if the app stopped before sending it (and the delegation it names is
+ *   still approved), then the delegated records are rotated where the chain no longer allows the colleague. A revoke
+ *   whose sending failed (refused, reverted, lost) is not sent again; if the delegation ended anyway (the revoke
+ *   landed, or the doctor ended it first: the usual reason a patient's revoke reverts), the rotation is done.
  *
  * A call that failed at its chain step leaves its intent in the journal (the transaction may still land): the next
- * resume settles it from what the chain shows.
- * - `approveDelegation`: the approval landed → the key release to the colleague is finished; it did not → dropped.
- * - `revokeDelegation`: the revoke is sent if it never landed, then the delegated records are rotated.
+ * resume settles it from what the chain shows, and removes it.
  *
  * @example
  * ```ts
