@@ -9,6 +9,10 @@ const instances: Record<string, BaseError> = {
   InvalidConsentParametersError: new errors.InvalidConsentParametersError('A records scope lists 1 to 64 record ids.'),
   InvalidPurposeError: new errors.InvalidPurposeError({ purpose: 'treatment' }),
   InvalidOtpResponseError: new errors.InvalidOtpResponseError(),
+  PendingActionError: new errors.PendingActionError({
+    action: { kind: 'addRecord', step: 'stored' },
+    cause: new Error('the wallet refused the transaction'),
+  }),
 };
 
 describe('consent errors', () => {
@@ -37,5 +41,7 @@ describe('consent errors', () => {
     expect(instances.InvalidPurposeError).toMatchObject({ purpose: 'treatment' });
     expect(instances.OtpRejectedError).toMatchObject({ reason: 'expired', attemptsLeft: 2 });
     expect(new errors.OtpRejectedError({ reason: 'used' }).attemptsLeft).toBe(0);
+    expect(instances.PendingActionError).toMatchObject({ kind: 'addRecord', step: 'stored' });
+    expect(instances.PendingActionError!.details).toBe('the wallet refused the transaction');
   });
 });

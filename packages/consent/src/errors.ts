@@ -1,4 +1,5 @@
 import { BaseError, type ErrorParameters, InvalidParametersError } from '@mhrchain/core';
+import type { PendingAction } from './journal.js';
 
 /**
  * A one-time code was rejected: wrong, expired, already used, locked after too many attempts, or presented for
@@ -118,5 +119,40 @@ export class InvalidOtpResponseError extends BaseError {
       ...parameters,
       docsPath: 'consent-protocol.md#the-otp-response',
     });
+  }
+}
+
+/**
+ * `resumePendingActions` could not settle a journalled action in this run: a step failed again (the wallet refused or
+ * cannot pay, the provider is down, the store failed, the chain refused a transaction for a reason the chain does not
+ * show settled). The action stays in the journal at the step it reached, and the next resume tries it again; the other
+ * actions were settled regardless. `cause` is what failed (often a `ContractCallError` or `ContractRevertError` from
+ * `@mhrchain/contracts`).
+ *
+ * @example
+ * ```ts
+ * import { type ConsentClient, resumePendingActions } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const { failed } = await resumePendingActions(patient);
+ * for (const { action, error } of failed) console.warn(action.kind, error.shortMessage, error.details);
+ * ```
+ */
+export class PendingActionError extends BaseError {
+  static override name = 'PendingActionError';
+  override name = 'PendingActionError';
+  /** The action's kind (`addRecord`, `revokeAccess`, …). */
+  readonly kind: PendingAction['kind'];
+  /** The step the journal keeps it at. */
+  readonly step: string;
+
+  constructor(parameters: { action: Pick<PendingAction, 'kind' | 'step'>; cause: unknown }) {
+    const { action, cause } = parameters;
+    super(`The pending ${action.kind} action could not be settled now; it stays in the journal for the next resume.`, {
+      cause,
+      docsPath: 'consent-protocol.md#the-action-journal-and-the-access-invariant',
+    });
+    this.kind = action.kind;
+    this.step = action.step;
   }
 }

@@ -62,6 +62,7 @@ export {
   InvalidPurposeError,
   OtpRejectedError,
   type OtpRejectionReason,
+  PendingActionError,
 } from './errors.js';
 export { type FhirExportOptions, MHR_CATEGORY_SYSTEM, MHR_CHAIN_ID_SYSTEM, MHR_EVENT_SYSTEM } from './fhir.js';
 export {
@@ -160,7 +161,11 @@ export {
   type RequestDelegationReturnType,
   requestDelegation,
 } from './requestDelegation.js';
-export { type ResumePendingActionsReturnType, resumePendingActions } from './resumePendingActions.js';
+export {
+  type FailedPendingAction,
+  type ResumePendingActionsReturnType,
+  resumePendingActions,
+} from './resumePendingActions.js';
 export {
   type PublishedVersion,
   type RevokeAccessParameters,

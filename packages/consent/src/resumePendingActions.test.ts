@@ -242,8 +242,11 @@ describe('revoke crash points', () => {
     });
     world.patient = await patientApp(world, { send: { at: 1, fault: 'kill' } });
     expect(await abandoned(revokeAccess(world.patient, { doctor: world.doctorA.address }))).toBe('pending');
-    // The first resume sends the revoke, then its rotation is refused.
-    await expect(restart(world, { send: { at: 2, fault: 'refuse' } })).rejects.toThrow(/injected/);
+    // The first resume sends the revoke, then its rotation is refused: reported, kept in the journal.
+    const { failed } = await restart(world, { send: { at: 2, fault: 'refuse' } });
+    expect(failed.map(({ action, error }) => [action.kind, action.step, error.details])).toEqual([
+      ['revokeAccess', 'revoked', 'Error: injected: the wallet refused the transaction'],
+    ]);
     expect((await pendingActions(world.patient)).map((a) => [a.kind, a.step])).toEqual([['revokeAccess', 'revoked']]);
     await restart(world);
     await assertInvariant(world);

@@ -4,6 +4,7 @@ import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { resumeEraseRecords } from './eraseRecords.js';
+import { PendingActionError } from './errors.js';
 import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
 import { delegationApproved } from './internal/delegationState.js';
 import { dropVersion } from './internal/dropVersion.js';
@@ -24,8 +25,22 @@ export interface ResumePendingActionsReturnType {
   finished: PendingAction[];
   /** Actions undone because their first decisive step never happened (nothing of them is left pinned). */
   rolledBack: PendingAction[];
+  /**
+   * Actions a step of which failed again (a refused or unfunded wallet, a provider or store down, a transaction the
+   * chain refused while its state does not settle the action): each stays in the journal at the step it reached, what
+   * it stored stays pinned, and the next resume tries it again. The other actions are settled regardless.
+   */
+  failed: FailedPendingAction[];
   /** Envelope CIDs unpinned: versions stored but never anchored, and superseded versions still pinned. */
   unpinned: CID[];
+}
+
+/** An action {@link resumePendingActions} could not settle in this run, and why. */
+export interface FailedPendingAction {
+  /** The action, as the journal keeps it. */
+  action: PendingAction;
+  /** What failed, as its `cause` (`walk()` reaches the deepest error). */
+  error: PendingActionError;
 }
 
 /** Anchors a stored, unanchored record, first re-wrapping it when a reader it was encrypted to lost access. */
@@ -80,9 +95,16 @@ async function resumeRevoke(client: ConsentClient, action: PendingAction): Promi
   const grant = await grantOf(client, client.address, doctor);
   // Only the grant the patient meant to end: a grant given after the crash (another serial) stays.
   if (action.step === 'intent' && Number(grant.status) === GrantStatus.Active && Number(grant.serial) === serial) {
-    await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
-      client.chain.consentManager.write.revokeAccess(doctor),
-    );
+    try {
+      await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
+        client.chain.consentManager.write.revokeAccess(doctor),
+      );
+    } catch (error) {
+      // Refused because the grant ended meanwhile (the patient's other device revoked it first: NoActiveGrant), or
+      // landed despite the error: the rotation is owed all the same. A grant still live keeps the revoke owed.
+      const now = await grantOf(client, client.address, doctor);
+      if (Number(now.status) === GrantStatus.Active && Number(now.serial) === serial) throw error;
+    }
     await markStep(client, action, 'revoked');
   }
   await reconcileListed(client, action);
@@ -134,26 +156,37 @@ async function reconcileListed(client: ConsentClient, action: PendingAction): Pr
  *   nothing was released.
  * - `revokeAccess`: the revoke is sent if the app stopped before sending it (and the grant it names is still the live
  *   one), then the affected records are rotated where the chain no longer allows a reader. A revoke whose sending
- *   failed (refused, reverted, lost) is not sent again; if it landed anyway, the rotation is done.
+ *   failed (refused, reverted, lost) is not sent again; if it landed anyway, the rotation is done. A revoke resume
+ *   sends that the chain refuses because the grant ended meanwhile (another device revoked it) is settled the same way.
  * - `approveDelegation`: the approval landed → the key release to the colleague is finished; it did not → dropped.
  * - `revokeDelegation`: the revoke is sent if the app stopped before sending it (and the delegation it names is
  *   still approved), then the delegated records are rotated where the chain no longer allows the colleague. A revoke
  *   whose sending failed (refused, reverted, lost) is not sent again; if the delegation ended anyway (the revoke
  *   landed, or the doctor ended it first: the usual reason a patient's revoke reverts), the rotation is done.
+ * - `eraseRecords`: the erasure is sent if the app stopped before sending it (for the records the chain does not show
+ *   erased yet), then every version of each record the chain shows erased is removed from the store and the ledger.
+ *   An erasure whose sending failed and that never landed is dropped (nothing left the store).
  *
  * A call that failed at its chain step leaves its intent in the journal (the transaction may still land): the next
  * resume settles it from what the chain shows, and removes it.
+ *
+ * Each action is settled on its own. One whose step fails again during resume (a refused or unfunded wallet, a
+ * provider or store down) stays in the journal at the step it reached, with what it stored still pinned, and is
+ * reported in `failed` with a {@link PendingActionError}; the actions after it and the pin clean-up still run, and
+ * the next resume tries it again. Resume itself throws only when the journal cannot be listed or the pin clean-up
+ * fails (the chain or the store unreachable).
  *
  * @example
  * ```ts
  * import { type ConsentClient, resumePendingActions } from '@mhrchain/consent';
  *
  * declare const patient: ConsentClient; // created with a durable journal
- * const { finished, rolledBack } = await resumePendingActions(patient);
+ * const { finished, rolledBack, failed } = await resumePendingActions(patient);
+ * for (const { action, error } of failed) console.warn(`${action.kind} still pending:`, error.details);
  * ```
  */
 export async function resumePendingActions(client: ConsentClient): Promise<ResumePendingActionsReturnType> {
-  const result: ResumePendingActionsReturnType = { finished: [], rolledBack: [], unpinned: [] };
+  const result: ResumePendingActionsReturnType = { finished: [], rolledBack: [], failed: [], unpinned: [] };
   for (const action of await pendingActions(client)) {
     const resume = {
       addRecord: resumeAddRecord,
@@ -163,11 +196,20 @@ export async function resumePendingActions(client: ConsentClient): Promise<Resum
       revokeDelegation: resumeRevokeDelegation,
       eraseRecords: resumeEraseRecords,
     }[action.kind];
-    const outcome = await resume(client, action);
-    await endAction(client, action);
-    result[outcome].push(action);
+    try {
+      const outcome = await resume(client, action);
+      await endAction(client, action);
+      result[outcome].push(action);
+    } catch (error) {
+      // Settled on its own: this action stays in the journal for the next resume; the others go on.
+      result.failed.push({ action, error: new PendingActionError({ action, cause: error }) });
+    }
   }
-  result.unpinned = await releaseOrphanPins(client);
+  // What a kept action stored is not an orphan: an addRecord still owed its anchor keeps its envelope pinned.
+  const kept = new Set(
+    result.failed.filter(({ action }) => action.kind === 'addRecord').map(({ action }) => action.data.cid as string),
+  );
+  result.unpinned = await releaseOrphanPins(client, kept);
   return result;
 }
 
@@ -175,7 +217,7 @@ export async function resumePendingActions(client: ConsentClient): Promise<Resum
  * Unpins every version in the ledger that is not the current version of an anchored record (a version stored for an
  * anchor that never happened, or a superseded one whose unpin a crash cut off), and drops it from the ledger.
  */
-async function releaseOrphanPins(client: ConsentClient): Promise<CID[]> {
+async function releaseOrphanPins(client: ConsentClient, kept: ReadonlySet<string>): Promise<CID[]> {
   const records = await recordsOf(client, client.address);
   const current = new Set(records.map((r) => r.versions.at(-1)!.cid.toString()));
   // Each anchored version's record's current version: a superseded one is dropped like the flows drop it.
@@ -185,7 +227,7 @@ async function releaseOrphanPins(client: ConsentClient): Promise<CID[]> {
   const unpinned: CID[] = [];
   for (const key of await client.journal.keys('readers/')) {
     const cid = CID.parse(key.slice('readers/'.length));
-    if (current.has(cid.toString())) continue;
+    if (current.has(cid.toString()) || kept.has(cid.toString())) continue;
     if (await client.store.isPinned?.(cid)) {
       await client.store.unpin?.(cid);
       unpinned.push(cid);

@@ -148,7 +148,7 @@ describe('revokeDelegation', () => {
       expect(before.map(([id]) => id)).toEqual([ecg.recordId, lab.recordId]);
 
       // Settled: a second resume finds nothing to do.
-      expect(await resumePendingActions(patient)).toEqual({ finished: [], rolledBack: [], unpinned: [] });
+      expect(await resumePendingActions(patient)).toEqual({ finished: [], rolledBack: [], failed: [], unpinned: [] });
     },
   );
 });

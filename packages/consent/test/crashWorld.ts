@@ -22,7 +22,7 @@ import { registerDoctor } from '../src/registerDoctor.js';
 import { registerPatient } from '../src/registerPatient.js';
 import { resumePendingActions } from '../src/resumePendingActions.js';
 import { verifyAccess } from '../src/verifyAccess.js';
-import { FaultySigner, faultyStore, type SendFault } from './faults.js';
+import { FaultySigner, faultyStore, type SendFault, type SendRace } from './faults.js';
 import { startStore } from './fixtures.js';
 
 /** The embedded IPFS node of the test file (set up by {@link useCrashWorld}). */
@@ -43,6 +43,8 @@ export function useCrashWorld(): void {
 export interface Fault {
   send?: { at: number; fault: SendFault };
   store?: { operation: 'put' | 'pin' | 'delete'; at: number; kill?: boolean };
+  /** Another party acts on chain right before the chosen send. */
+  race?: SendRace;
 }
 
 export interface World {
@@ -71,7 +73,7 @@ export async function patientApp(world: Omit<World, 'patient'>, fault: Fault = {
   });
   providers.push(provider);
   return createConsentClient({
-    signer: new FaultySigner(world.wallet.connect(provider), fault.send),
+    signer: new FaultySigner(world.wallet.connect(provider), fault.send, fault.race),
     addresses: world.mhrChain.addresses,
     store: faultyStore(storage.store, fault.store),
     identity: world.identity,

@@ -17,12 +17,22 @@ import type { RecordStore } from '../src/index.js';
  */
 export type SendFault = 'refuse' | 'lost' | 'kill';
 
-/** A wallet that fails its `at`-th send (1-based) the way `fault` says, and works before and after. */
+/** Another party's action that lands on chain just before the wallet's `at`-th send (1-based) goes out. */
+export interface SendRace {
+  at: number;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * A wallet that fails its `at`-th send (1-based) the way `fault` says, and works before and after; with `race`, lets
+ * another party act on chain right before the chosen send (between the app's look at the chain and its transaction).
+ */
 export class FaultySigner extends AbstractSigner {
   sends = 0;
   constructor(
     readonly inner: Signer,
     readonly plan: { at: number; fault: SendFault } | undefined,
+    readonly race?: SendRace,
   ) {
     super(inner.provider);
   }
@@ -30,7 +40,7 @@ export class FaultySigner extends AbstractSigner {
     return this.inner.getAddress();
   }
   connect(provider: Provider | null): Signer {
-    return new FaultySigner(this.inner.connect(provider), this.plan);
+    return new FaultySigner(this.inner.connect(provider), this.plan, this.race);
   }
   signTransaction(tx: TransactionRequest): Promise<string> {
     return this.inner.signTransaction(tx);
@@ -47,6 +57,7 @@ export class FaultySigner extends AbstractSigner {
   }
   override async sendTransaction(tx: TransactionRequest): Promise<TransactionResponse> {
     this.sends++;
+    if (this.race?.at === this.sends) await this.race.run();
     if (this.plan?.at !== this.sends) return this.inner.sendTransaction(tx);
     if (this.plan.fault === 'refuse') throw new Error('injected: the wallet refused the transaction');
     if (this.plan.fault === 'kill') return new Promise<never>(() => {});
