@@ -45,6 +45,16 @@ function otherDevice(world: World) {
   });
 }
 
+/** Waits until the pool holds `count` pending transactions. */
+async function pooled(world: World, count: number): Promise<void> {
+  for (let tries = 0; tries < 250; tries++) {
+    const { pending } = await world.anvil.provider.send('txpool_status', []);
+    if (Number(BigInt(pending)) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`fewer than ${count} transactions reached the pool`);
+}
+
 /** An `addRecord` whose app was killed before the anchor: the journal holds it at `stored`. */
 async function storedUnanchored(world: World, text: string): Promise<CID> {
   world.patient = await patientApp(world, { send: { at: 1, fault: 'kill' } });
@@ -157,6 +167,46 @@ describe('resume settles each action on its own', () => {
 });
 
 describe('an addRecord anchor resume re-sends', () => {
+  anvilTest(
+    'the lost anchor is mined just before resume sends its own (RecordAlreadyAnchored at the estimate): finished, kept pinned, anchored once',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      world.patient = await patientApp(world, { send: { at: 1, fault: 'lost' } });
+      const nonce = await anvil.provider.getTransactionCount(world.patient.address);
+      await anvil.provider.send('evm_setAutomine', [false]);
+      let result: Awaited<ReturnType<typeof restart>>;
+      try {
+        // The anchor is broadcast, then the app dies: the transaction waits in the pool, not yet mined.
+        await expect(
+          addRecord(world.patient, { data: note('lost'), metadata: { mediaType: 'text/plain' }, category: 1 }),
+        ).rejects.toThrow(/injected/);
+        await pooled(world, 1);
+        // Resume sees no anchor; the lost one is mined just before resume's own goes out.
+        result = await restart(world, {
+          race: {
+            at: 1,
+            run: async () => {
+              await anvil.provider.send('evm_mine', []);
+              await anvil.provider.send('evm_setAutomine', [true]);
+            },
+          },
+        });
+      } finally {
+        await anvil.provider.send('evm_setAutomine', [true]);
+      }
+      // Refused at its estimate: resume's anchor was never broadcast.
+      expect(await anvil.provider.getTransactionCount(world.patient.address)).toBe(nonce + 1);
+      expect(result.finished.map((a) => [a.kind, a.step])).toEqual([['addRecord', 'stored']]);
+      expect(result.rolledBack).toEqual([]);
+      expect(result.failed).toEqual([]);
+      expect(await anchoredCount(world)).toBe(1);
+      await assertInvariant(world);
+      const [record] = await recordsOf(world.patient, world.patient.address);
+      expect(await storage.store.isPinned(record!.versions[0]!.cid)).toBe(true);
+      await expect(readRecord(world.patient, { cid: record!.versions[0]!.cid })).resolves.toBeDefined();
+    },
+  );
+
   anvilTest(
     'the wallet refuses the anchor resume sends: reported, kept at stored and pinned; the next resume anchors it',
     async ({ anvil, mhrChain }) => {

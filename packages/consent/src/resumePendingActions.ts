@@ -74,7 +74,15 @@ async function resumeAddRecord(client: ConsentClient, action: PendingAction): Pr
     await client.store.unpin?.(cid);
     cid = rewrapped.cid;
   }
-  await anchorStoredRecord(client, cid, category);
+  try {
+    await anchorStoredRecord(client, cid, category);
+  } catch (error) {
+    // Refused, whether at its estimate (RecordAlreadyAnchored) or mined reverted, because the anchor it re-sends is
+    // there already (an anchor lost after broadcast, mined meanwhile): the record is added. Anything else (refused,
+    // unfunded, provider down) may pass next time: the journal keeps it at `stored`.
+    if (!(await isAnchored(client, recordIdOf(client.address, cid)))) throw error;
+    await client.store.pin?.(cid);
+  }
   return 'finished';
 }
 
@@ -151,7 +159,8 @@ async function reconcileListed(client: ConsentClient, action: PendingAction): Pr
  * safe.
  *
  * - `addRecord`: anchored already → done; stored but not anchored → anchored (re-wrapped first if a reader lost
- *   access meanwhile); not completely stored → released.
+ *   access meanwhile); not completely stored → released. An anchor the chain refuses because the record is there
+ *   already (an anchor lost after broadcast and mined meanwhile) counts as done.
  * - `grantAccess`: the grant landed → the key release (and the narrowing rotation) is finished; it did not → dropped,
  *   nothing was released.
  * - `revokeAccess`: the revoke is sent if the app stopped before sending it (and the grant it names is still the live
