@@ -230,23 +230,48 @@ if (corpus) {
   const halfB = ds1.filter((_, i) => i % 2 === 1);
 
   // ------------------------------------------------------------------------------------------ tuning on half A
-  const grid = { ratioCap: [1.2, 1.35, 1.5, 1.7, 2], qualityPower: [1, 2, 3], rate: [0.02, 0.05, 0.1] };
+  // The objective follows the target: first the points by which two leads trail the better single lead beyond the
+  // tolerance, summed over the records of half A; then the fewest FN + FP with two leads. (Single leads do not depend
+  // on the tuning: scored once.) Two stages: the vote's weighting (with the shipped support rule), then the support
+  // rule (with the weighting chosen).
+  const singleA = halfA.map((c) => ({ lead0: score(c, detect(c, [0])), lead1: score(c, detect(c, [1])) }));
   let chosen = shipped;
   let chosenErrors = Number.POSITIVE_INFINITY;
+  let chosenExcess = Number.POSITIVE_INFINITY;
   let tried = 0;
-  for (const ratioCap of grid.ratioCap) {
-    for (const qualityPower of grid.qualityPower) {
-      for (const rate of grid.rate) {
-        Object.assign(QRS_TUNING, { ...shipped, ratioCap, qualityPower, rate });
-        const e = errors(grossScore(halfA.map((c) => score(c, detect(c, [0, 1])))));
-        tried++;
-        if (e < chosenErrors) {
-          chosenErrors = e;
-          chosen = { ...QRS_TUNING };
-        }
-      }
+  const consider = (setting: Partial<typeof shipped>) => {
+    Object.assign(QRS_TUNING, { ...chosen, ...setting });
+    const two = halfA.map((c) => score(c, detect(c, [0, 1])));
+    const excess = two.reduce(
+      (sum, s, i) => sum + Math.max(0, deficit({ two: s, ...singleA[i]!, previous: s }) - TOLERANCE),
+      0,
+    );
+    const e = errors(grossScore(two));
+    tried++;
+    if (excess < chosenExcess - 1e-9 || (Math.abs(excess - chosenExcess) <= 1e-9 && e < chosenErrors)) {
+      chosenExcess = excess;
+      chosenErrors = e;
+      return { ...QRS_TUNING };
     }
-  }
+    return undefined;
+  };
+  const stage = (settings: Partial<typeof shipped>[]) => {
+    let best: typeof shipped | undefined;
+    for (const setting of settings) best = consider(setting) ?? best;
+    if (best) chosen = best;
+  };
+  // The shipped setting first, so that a tie keeps it.
+  consider({});
+  stage(
+    [1.2, 1.35, 1.5, 1.7, 2].flatMap((ratioCap) =>
+      [1, 2, 3].flatMap((qualityPower) => [0.02, 0.05, 0.1].map((rate) => ({ ratioCap, qualityPower, rate }))),
+    ),
+  );
+  stage(
+    [0.3, 0.4, 0.5, 0.6].flatMap((support) =>
+      [0.5, 0.6, 0.7, 0.8, 0.9, 1].map((supportVote) => ({ support, supportVote })),
+    ),
+  );
   Object.assign(QRS_TUNING, chosen);
   const same = (Object.keys(shipped) as (keyof typeof shipped)[]).every((k) => shipped[k] === chosen[k]);
   console.log('## Split-half validation\n');
@@ -256,7 +281,9 @@ if (corpus) {
       .join(' ')}\n`,
   );
   console.log(
-    `Grid search on half A (${tried} settings, fewest FN + FP with two leads): ${JSON.stringify(chosen)}, ` +
+    `Grid search on half A (${tried} settings in two stages — weighting, then support; least summed trailing of the ` +
+      `better single lead beyond ±${TOLERANCE}, then fewest FN + FP with two leads): ${JSON.stringify(chosen)}, ` +
+      `trailing ${chosenExcess.toFixed(2)} points, ` +
       `${chosenErrors} errors. Shipped defaults: ${JSON.stringify(shipped)} (${same ? 'the same' : '**DIFFERENT**'}).\n`,
   );
   report('Half B, held out (never seen by the search)', halfB);

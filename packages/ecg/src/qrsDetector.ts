@@ -19,6 +19,12 @@ const ARTEFACT_LIMIT = 4;
  */
 const BEAT_LIMIT = 32;
 
+/**
+ * With several leads, a lead whose raw samples stay identical this long (seconds) is off (electrode detached, signal
+ * pinned at the converter's limit) and abstains from peaks whose integration window it touches.
+ */
+const FLAT_RUN = 0.05;
+
 /** A peak of the integrated signal, with each lead's integrated energy and steepest slope under it. */
 interface Peak {
   /** Sample index of the peak of the combined integrated signal. */
@@ -92,9 +98,14 @@ export interface QrsDetector {
  * With several leads, peaks are found on the leads' integrated energies, each scaled to its own QRS level and
  * weighted by quality; each lead then compares the peak with its own thresholds (and learns from its own verdict,
  * as a one-lead detector would), and the peak is a beat when the quality-weighted mean of the leads' threshold
- * ratios, each capped at 1.5, exceeds 1. A lead's quality is its running hit rate (capped ratio at beats) minus its
- * false-alarm rate (capped ratio at rejected peaks), cubed: a lead that misses beats or fires between them is
- * outvoted, and one lead's artefact cannot outvote a clean lead. Search-back takes the best-voted candidate. A peak
+ * ratios, each capped at 1.5, exceeds 1 — or exceeds 0.7 with one lead taking it for a beat and every other lead
+ * seeing it above 0.3 of its own threshold (a small early beat all leads see, none clearly). A lead's quality is its
+ * running hit rate (capped ratio at beats) minus its false-alarm rate (capped ratio at rejected peaks), cubed: a lead
+ * that misses beats or fires between them is outvoted, and one lead's artefact cannot outvote a clean lead. Within
+ * 360 ms of a beat, every lead's slope judges the T wave (not only the slopes of the leads that take the peak for a
+ * beat), so the second hump of a wide beat is not a beat of its own. A lead whose raw samples stay identical for
+ * 50 ms (electrode off, signal pinned at the converter's limit) abstains from the peaks whose integration window that
+ * touches, step artefacts included, and learns nothing from them. Search-back takes the best-voted candidate. A peak
  * raises a lead's signal level at most as one 32 times that level would (4 times, if the vote outvoted the lead), so
  * one huge artefact cannot leave a lead deaf to its beats.
  *
@@ -119,7 +130,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   if (leads.length === 0 || leads.some((l) => !Number.isInteger(l) || l < 0 || l >= channels)) {
     throw new InvalidEcgParametersError('Leads must be channel indices.', { details: leads.join(',') });
   }
-  const { rate, floor, qualityPower, ratioCap } = QRS_TUNING;
+  const { rate, floor, qualityPower, ratioCap, support, supportVote } = QRS_TUNING;
   const L = leads.length;
   const refractory = Math.round((parameters.refractory ?? 0.2) * fs);
   const tWindow = Math.round(0.36 * fs);
@@ -163,6 +174,13 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   let beatsRated = 0;
   let othersRated = 0;
   const lastSlope = new Float64Array(L);
+  // Lead-off, per lead: the last sample inside a run of FLAT_RUN identical raw samples; the current run's length.
+  const flatRun = Math.max(2, Math.round(FLAT_RUN * fs));
+  const lastFlat = new Float64Array(L).fill(Number.NEGATIVE_INFINITY);
+  const flatCount = new Float64Array(L);
+  const lastRaw = new Float64Array(L);
+  // Whether each lead abstains from the peak being classified (flat within its integration window).
+  const off = new Uint8Array(L);
   // Whether each lead takes the peak being classified for a beat (above its threshold, not a T wave).
   const seen = new Uint8Array(L);
   // One lead alone learns from every beat as Pan and Tompkins's detector does.
@@ -248,25 +266,48 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     const inTWindow = peak.index - lastQrs < tWindow;
     let score = 0;
     let tWave = 0;
+    // A lead that was flat inside the peak's integration window (electrode off, or the signal pinned at the converter's
+    // limit) abstains, and the other leads' weights are renormalised.
+    let heard = 0;
+    for (let l = 0; l < L; l++) {
+      off[l] = L > 1 && lastFlat[l]! >= peak.index - window - flatRun ? 1 : 0;
+      if (!off[l]) heard += quality[l]!;
+    }
+    const norm = heard > 0 ? 1 / heard : 0;
+    let minRatio = Number.POSITIVE_INFINITY;
+    let maxRatio = 0;
     for (let l = 0; l < L; l++) {
       const e = peak.energy[l]!;
+      const w = off[l] ? 0 : quality[l]! * norm;
       const thr1 = npki[l]! + 0.25 * (spki[l]! - npki[l]!);
       const ratio = thr1 > 0 ? e / thr1 : 0;
       peak.ratio[l] = ratio;
-      score += quality[l]! * Math.min(ratio, ratioCap);
-      const isT = inTWindow && ratio > 1 && peak.slope[l]! < T_SLOPE * lastSlope[l]!;
-      if (isT) tWave += quality[l]!;
+      score += w * Math.min(ratio, ratioCap);
+      // T-wave shaped for this lead: slower than T_SLOPE times the last QRS. One lead judges only what it takes for a
+      // beat; with several, every lead's shape counts, so that the second hump of a wide beat that one lead takes
+      // for a beat and the other barely sees is not a beat of its own.
+      const slow = inTWindow && peak.slope[l]! < T_SLOPE * lastSlope[l]!;
+      const isT = slow && ratio > 1;
+      if (L > 1 ? slow : isT) tWave += w;
+      if (!off[l]) {
+        minRatio = Math.min(minRatio, ratio);
+        maxRatio = Math.max(maxRatio, ratio);
+      }
       seen[l] = ratio > 1 && !isT ? 1 : 0;
     }
     peak.score = score;
-    // A T wave for the leads holding most of the weight.
-    const beat = score > 1 && tWave <= 0.5;
+    // A beat when the vote says so, or when it comes close (above `supportVote`) with one lead taking it for a beat
+    // and every other lead seeing it above `support` times its own threshold (a small early beat that all leads see,
+    // none clearly); not when the leads holding most of the weight take it for a T wave.
+    const supported = L > 1 && score > supportVote && maxRatio > 1 && minRatio > support;
+    const beat = (score > 1 || supported) && tWave <= 0.5;
     // Each lead learns from its own verdict, as a one-lead detector would, except that a peak it took for a beat and
     // the vote did not (an artefact in that lead, outvoted) raises its signal level no more than a peak
     // ARTEFACT_LIMIT times that level would, and any other peak no more than one BEAT_LIMIT times it: one huge
     // artefact would otherwise leave the lead deaf to its beats for as long as the other leads carry the vote, and of
     // no use when they fail.
     for (let l = 0; l < L; l++) {
+      if (off[l]) continue;
       const e = peak.energy[l]!;
       if (seen[l]) spki[l] = 0.125 * Math.min(e, (beat ? beatLimit : ARTEFACT_LIMIT) * spki[l]!) + 0.875 * spki[l]!;
       else npki[l] = 0.125 * e + 0.875 * npki[l]!;
@@ -323,7 +364,13 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     let v = 0;
     for (let l = 0, base = 0; l < L; l++, base += RING) {
       // Band-pass (direct form II transposed biquads).
-      let b = frame[leads[l]!]! - offsets[l]!;
+      const raw = frame[leads[l]!]!;
+      // Lead-off: a run of identical raw samples.
+      if (raw === lastRaw[l]) {
+        if (++flatCount[l]! >= flatRun) lastFlat[l] = n;
+      } else flatCount[l] = 0;
+      lastRaw[l] = raw;
+      let b = raw - offsets[l]!;
       for (let k = 0, ci = 0, si = l * sections * 2; k < sections; k++, ci += 5, si += 2) {
         const y = coef[ci]! * b + state[si]!;
         state[si] = coef[ci + 1]! * b - coef[ci + 3]! * y + state[si + 1]!;

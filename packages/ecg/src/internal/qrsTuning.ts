@@ -12,4 +12,11 @@ export const QRS_TUNING = {
   qualityPower: 3,
   /** Largest threshold ratio one lead brings to the vote (an artefact in one lead cannot outvote a clean one). */
   ratioCap: 1.5,
+  /**
+   * A peak one lead takes for a beat is a beat when every other lead sees it above this fraction of its own primary
+   * threshold and the vote exceeds `supportVote` (not 1).
+   */
+  support: 0.3,
+  /** The vote a peak needs to be a beat when one lead takes it for a beat and the others support it. */
+  supportVote: 0.7,
 };
