@@ -204,7 +204,7 @@ contract ConsentManagerTest is Fixture {
         assertEq(request.requestedAt, START + 1, "requestedAt");
 
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         request = consent.requestOf(patient, doctor);
         assertTrue(request.status == IConsentManager.RequestStatus.Pending, "revoking leaves the request pending");
         assertEq(request.category, requestCategory, "request category after revoke");
@@ -316,7 +316,7 @@ contract ConsentManagerTest is Fixture {
         vm.expectEmit(address(consent));
         emit IConsentManager.AccessRevoked(patient, doctor, patient, 1, 1);
         vm.prank(patient);
-        assertEq(consent.revokeAccess(doctor), 1, "epoch");
+        assertEq(consent.revokeAccess(doctor, 1), 1, "epoch");
         assertEq(consent.keyEpochOf(patient), 1, "stored epoch");
         assertFalse(consent.isGrantActive(patient, doctor), "revoked");
         assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "no access");
@@ -325,23 +325,37 @@ contract ConsentManagerTest is Fixture {
     function test_revokeAccess_revertsWithoutGrant() public {
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, patient, doctor));
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 0);
+    }
+
+    function test_revokeAccess_revertsOnAnotherGrant() public {
+        _grant(_all(), 1 days);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, patient, doctor, 2, 1));
+        consent.revokeAccess(doctor, 2);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, patient, doctor, 0, 1));
+        consent.revokeAccess(doctor, 0);
+        assertTrue(consent.isGrantActive(patient, doctor), "untouched");
     }
 
     function test_revokeAccess_revertsTwice() public {
         _grant(_all(), 1 days);
         vm.startPrank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, patient, doctor));
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         vm.stopPrank();
     }
 
     function test_revokeAccess_onlyThePatient() public {
         _grant(_all(), 1 days);
         vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, doctor, doctor, 1, 0));
+        consent.revokeAccess(doctor, 1);
+        vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(IConsentErrors.NoActiveGrant.selector, doctor, doctor));
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 0);
         assertTrue(consent.isGrantActive(patient, doctor), "untouched");
     }
 
@@ -373,7 +387,7 @@ contract ConsentManagerTest is Fixture {
         _grant(_all(), duration);
         vm.warp(START + bound(elapsed, 0, duration - 1));
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         assertFalse(consent.isGrantActive(patient, doctor), "revoked grant is never active");
         assertFalse(consent.grantCovers(patient, doctor, ecgRecord), "and gives no access");
     }

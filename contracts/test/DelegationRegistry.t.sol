@@ -52,7 +52,7 @@ contract DelegationRegistryTest is Fixture {
         _request(_all(), grantExpiry);
         _approve();
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         assertFalse(delegations.isDelegationActive(patient, colleague), "cascaded");
         assertFalse(delegations.canRead(patient, colleague, ecgRecord), "colleague lost access");
         _grant(_all(), 30 days);
@@ -223,11 +223,11 @@ contract DelegationRegistryTest is Fixture {
         vm.expectEmit(address(delegations));
         emit IDelegationRegistry.DelegationRevoked(patient, colleague, doctor, 1);
         vm.prank(doctor);
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, 1);
         assertFalse(delegations.canRead(patient, colleague, ecgRecord), "revoked");
         _request(_all(), grantExpiry);
         vm.prank(patient);
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, 2);
     }
 
     function test_revokeDelegation_revertsForStranger() public {
@@ -235,13 +235,13 @@ contract DelegationRegistryTest is Fixture {
         _request(_all(), grantExpiry);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NotAuthorized.selector, stranger));
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, 1);
     }
 
     function test_revokeDelegation_revertsWithoutDelegation() public {
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NoDelegation.selector, patient, colleague));
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, 0);
     }
 
     function test_revokeDelegationBySig() public {

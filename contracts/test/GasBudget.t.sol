@@ -153,7 +153,7 @@ contract GasBudgetTest is Fixture {
             "revokeAccess(first: new key-epoch slot)",
             patient,
             address(consent),
-            abi.encodeCall(ConsentManager.revokeAccess, (doctor)),
+            abi.encodeCall(ConsentManager.revokeAccess, (doctor, 1)),
             REVOKE_BUDGET
         );
     }
@@ -161,13 +161,13 @@ contract GasBudgetTest is Fixture {
     function test_gas_revokeAccess_later() public {
         _grant(_all(), 1 days);
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         _grant(_all(), 1 days);
         _measure(
             "revokeAccess(later)",
             patient,
             address(consent),
-            abi.encodeCall(ConsentManager.revokeAccess, (doctor)),
+            abi.encodeCall(ConsentManager.revokeAccess, (doctor, 2)),
             REVOKE_BUDGET
         );
     }
@@ -237,7 +237,7 @@ contract GasBudgetTest is Fixture {
     function test_gas_revokeAccessBySig_later() public {
         _grant(_all(), 1 days);
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         _grant(_all(), 1 days);
         uint256 deadline = START + 1 hours;
         bytes memory sig = _sign(
@@ -323,7 +323,7 @@ contract GasBudgetTest is Fixture {
             "revokeDelegation",
             patient,
             address(delegations),
-            abi.encodeCall(DelegationRegistry.revokeDelegation, (patient, colleague)),
+            abi.encodeCall(DelegationRegistry.revokeDelegation, (patient, colleague, 1)),
             UNBUDGETED
         );
     }

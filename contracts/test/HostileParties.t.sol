@@ -29,7 +29,7 @@ contract HostilePartiesTest is Fixture {
     /// The doctor withdraws its ECG-only request and asks for everything instead.
     function _swapToAll() internal {
         vm.startPrank(doctor);
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, delegations.delegationOf(patient, colleague).serial);
         delegations.requestDelegation(patient, colleague, _all(), delegationExpiry);
         vm.stopPrank();
     }
@@ -112,12 +112,22 @@ contract HostilePartiesTest is Fixture {
         uint256 deadline = START + 1 hours;
         bytes memory sig = _revokeSig(1, 0, deadline);
         vm.prank(patient);
-        consent.revokeAccess(doctor); // the relayer withheld the signature; the patient revoked itself
+        consent.revokeAccess(doctor, 1); // the relayer withheld the signature; the patient revoked itself
         _grant(_all(), 30 days); // and later trusts the doctor again (grant 2)
         vm.prank(relayer);
         vm.expectRevert(abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, patient, doctor, 1, 2));
         consent.revokeAccessBySig(patient, doctor, 1, deadline, sig);
         assertTrue(consent.isGrantActive(patient, doctor), "withheld revoke ended the later grant");
+    }
+
+    function test_attack_lateDirectRevokeHitsLaterGrant() public {
+        // The patient's revoke of grant 1 waits in the mempool (or in the app's journal) while the patient, on
+        // another device, trusts the doctor again (grant 2); then the late revoke is mined.
+        _grant(_all(), 30 days);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.GrantSerialMismatch.selector, patient, doctor, 1, 2));
+        consent.revokeAccess(doctor, 1);
+        assertTrue(consent.isGrantActive(patient, doctor), "late revoke ended the later grant");
     }
 
     function test_attack_withheldRejectHitsLaterRequest() public {
@@ -171,7 +181,7 @@ contract HostilePartiesTest is Fixture {
             keccak256(abi.encode(delegations.REVOKE_DELEGATION_TYPEHASH(), patient, colleague, uint32(1), 0, deadline))
         );
         vm.prank(patient);
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, 1);
         vm.prank(doctor);
         delegations.requestDelegation(patient, colleague, _category(ECG), delegationExpiry);
         _approveDelegation(colleague, _category(ECG));
@@ -179,6 +189,21 @@ contract HostilePartiesTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
         delegations.revokeDelegationBySig(patient, colleague, 1, deadline, sig);
         assertTrue(delegations.isDelegationActive(patient, colleague), "withheld revoke ended the later delegation");
+    }
+
+    function test_attack_lateDirectDelegationRevokeHitsLaterDelegation() public {
+        _approveDelegation(colleague, _category(ECG));
+        // The patient's revoke of delegation 1 waits while the doctor withdraws it, asks again (delegation 2) and the
+        // patient approves; then the late revoke is mined.
+        vm.startPrank(doctor);
+        delegations.revokeDelegation(patient, colleague, 1);
+        delegations.requestDelegation(patient, colleague, _category(ECG), delegationExpiry);
+        vm.stopPrank();
+        _approveDelegation(colleague, _category(ECG));
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        delegations.revokeDelegation(patient, colleague, 1);
+        assertTrue(delegations.isDelegationActive(patient, colleague), "late revoke ended the later delegation");
     }
 
     function test_fuzz_revokeSignatureOnlyEndsItsGrant(uint8 regrants) public {
@@ -272,7 +297,7 @@ contract HostilePartiesTest is Fixture {
         delegations.requestDelegation(patient, address(0xC0FFEE), _category(ECG), delegationExpiry);
         // The patient can still revoke (and rotate keys).
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
     }
 
     function test_attack_expiredAttestationStillReads() public {
@@ -328,7 +353,7 @@ contract HostilePartiesTest is Fixture {
 
     function test_replacingEndedGrant_namesNone() public {
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, 1);
         uint40 expiresAt = uint40(START + 10 days);
         vm.expectEmit(address(consent));
         emit IConsentManager.AccessGranted(patient, doctor, patient, 2, _all(), expiresAt, 0);

@@ -155,7 +155,8 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
     }
 
     /// @inheritdoc IConsentManager
-    function revokeAccess(address doctor) external returns (uint64 keyEpoch) {
+    function revokeAccess(address doctor, uint32 serial) external returns (uint64 keyEpoch) {
+        _checkGrantSerial(msg.sender, doctor, serial);
         return _revoke(msg.sender, doctor);
     }
 
@@ -170,8 +171,7 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
         bytes32 structHash =
             keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, doctor, serial, _useNonce(patient), deadline));
         _checkSignature(patient, structHash, deadline, signature);
-        uint32 current = _pairs[patient][doctor].serial;
-        if (serial != current) revert GrantSerialMismatch(patient, doctor, serial, current);
+        _checkGrantSerial(patient, doctor, serial);
         return _revoke(patient, doctor);
     }
 
@@ -266,6 +266,12 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
         if (pair.requestStatus != RequestStatus.Pending) revert NoPendingRequest(patient, doctor);
         pair.requestStatus = RequestStatus.Rejected;
         emit AccessRequestRejected(patient, doctor, msg.sender, pair.requestSerial);
+    }
+
+    /// @dev Reverts unless `serial` is the pair's current grant serial (a revoke ends only the grant it names).
+    function _checkGrantSerial(address patient, address doctor, uint32 serial) private view {
+        uint32 current = _pairs[patient][doctor].serial;
+        if (serial != current) revert GrantSerialMismatch(patient, doctor, serial, current);
     }
 
     function _revoke(address patient, address doctor) private returns (uint64 keyEpoch) {

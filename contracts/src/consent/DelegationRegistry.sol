@@ -147,9 +147,10 @@ contract DelegationRegistry is IDelegationRegistry, EIP712Relayed {
     }
 
     /// @inheritdoc IDelegationRegistry
-    function revokeDelegation(address patient, address colleague) external {
+    function revokeDelegation(address patient, address colleague, uint32 serial) external {
         Stored storage delegation = _delegations[patient][colleague];
         if (msg.sender != patient && msg.sender != delegation.doctor) revert NotAuthorized(msg.sender);
+        _checkSerial(patient, colleague, serial);
         _revoke(patient, colleague, delegation);
     }
 

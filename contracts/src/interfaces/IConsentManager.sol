@@ -129,10 +129,10 @@ interface IConsentManager is IEIP712Relayed, IConsentErrors, IRecordOwnerErrors 
     /// @param patient The patient.
     /// @param doctor The doctor.
     error NoPendingRequest(address patient, address doctor);
-    /// @notice A relayed revocation names another grant than the pair's current one (signed for an earlier grant).
+    /// @notice A revocation names another grant than the pair's current one (sent or signed for an earlier grant).
     /// @param patient The patient.
     /// @param doctor The doctor.
-    /// @param signedSerial The grant serial the patient signed.
+    /// @param signedSerial The grant serial the patient named (sent or signed).
     /// @param currentSerial The pair's current grant serial.
     error GrantSerialMismatch(address patient, address doctor, uint32 signedSerial, uint32 currentSerial);
     /// @notice A relayed rejection names another request than the pair's current one (signed for an earlier request).
@@ -260,10 +260,13 @@ interface IConsentManager is IEIP712Relayed, IConsentErrors, IRecordOwnerErrors 
         bytes calldata signature
     ) external;
 
-    /// @notice The caller revokes the grant of `doctor` (also ends every delegation made under it).
+    /// @notice The caller revokes grant `serial` of `doctor` (also ends every delegation made under it). The call
+    /// names the grant it ends, so a revoke mined late (held in the mempool, or re-sent after the caller granted again
+    /// from another device) cannot revoke a later grant to the same doctor.
     /// @param doctor The doctor whose grant is active.
+    /// @param serial The serial of the grant the caller revokes (the pair's current one).
     /// @return keyEpoch The caller's key epoch after the revocation.
-    function revokeAccess(address doctor) external returns (uint64 keyEpoch);
+    function revokeAccess(address doctor, uint32 serial) external returns (uint64 keyEpoch);
 
     /// @notice Revokes grant `serial` on behalf of `patient` with the patient's EIP-712 signature. The signature
     /// names the grant it ends, so a withheld signature cannot revoke a later grant to the same doctor.

@@ -133,10 +133,10 @@ interface IDelegationRegistry is IEIP712Relayed, IConsentErrors {
     /// @param account The caller.
     error NotAuthorized(address account);
     /// @notice The approval, rejection or revocation names other terms than the delegation's current ones (the request
-    /// was withdrawn and replaced, or the signature was made for an earlier one).
+    /// was withdrawn and replaced, or the call or signature was made for an earlier one).
     /// @param patient The patient.
     /// @param colleague The colleague.
-    /// @param serial The serial the patient named.
+    /// @param serial The serial the patient (or the doctor withdrawing a delegation) named.
     error DelegationMismatch(address patient, address colleague, uint32 serial);
 
     /// @notice The EIP-712 type hash of a relayed approval: `ApproveDelegation(address patient,address colleague,
@@ -216,11 +216,14 @@ interface IDelegationRegistry is IEIP712Relayed, IConsentErrors {
         bytes calldata signature
     ) external;
 
-    /// @notice Revokes the delegation of `patient` to `colleague` (pending or approved): the patient or the
-    /// delegating doctor may.
+    /// @notice Revokes delegation `serial` of `patient` to `colleague` (pending or approved): the patient or the
+    /// delegating doctor may. The call names the delegation it ends, so a revoke mined late (held in the mempool, or
+    /// re-sent after the delegation was replaced) cannot revoke a later delegation to the same colleague; reverts
+    /// with `DelegationMismatch` otherwise.
     /// @param patient The patient.
     /// @param colleague The colleague.
-    function revokeDelegation(address patient, address colleague) external;
+    /// @param serial The serial of the delegation revoked (the current one).
+    function revokeDelegation(address patient, address colleague, uint32 serial) external;
 
     /// @notice Revokes delegation `serial` on behalf of `patient` with the patient's EIP-712 signature; anyone may
     /// submit it.

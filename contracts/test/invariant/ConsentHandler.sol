@@ -151,8 +151,9 @@ contract ConsentHandler {
                 modelGranted[patient][doctor] = false;
             } catch {}
         } else {
+            uint32 serial = consent.grantOf(patient, doctor).serial;
             vm.prank(patient);
-            try consent.revokeAccess(doctor) {
+            try consent.revokeAccess(doctor, serial) {
                 modelGranted[patient][doctor] = false;
             } catch {}
         }
@@ -206,8 +207,9 @@ contract ConsentHandler {
         calls++;
         address patient = patients[p % 2];
         address colleague = doctors[c % 3];
-        vm.prank(byDoctor ? delegations.delegationOf(patient, colleague).doctor : patient);
-        try delegations.revokeDelegation(patient, colleague) {
+        IDelegationRegistry.Delegation memory d = delegations.delegationOf(patient, colleague);
+        vm.prank(byDoctor ? d.doctor : patient);
+        try delegations.revokeDelegation(patient, colleague, d.serial) {
             modelDelegationApproved[patient][colleague] = false;
         } catch {}
     }
@@ -301,7 +303,7 @@ contract ConsentHandler {
         bytes memory sig = _approvalSig(p % 2, colleague, stale, deadline);
         Scope memory wider = _scope(patient, seed);
         vm.startPrank(first.doctor);
-        delegations.revokeDelegation(patient, colleague);
+        delegations.revokeDelegation(patient, colleague, first.serial);
         try delegations.requestDelegation(patient, colleague, wider, first.expiresAt) {
             modelRequestedScope[patient][colleague] = _scopeHash(wider);
         } catch {
@@ -320,7 +322,8 @@ contract ConsentHandler {
     }
 
     /// A relayer withholds a revocation, the patient revokes and grants again itself, then the relayer submits it:
-    /// the signature names the first grant and must not end the second.
+    /// the signature names the first grant and must not end the second. Neither may a late copy of the patient's own
+    /// revoke (mined after the second grant): it names the first grant too.
     function staleRevoke(uint256 p, uint256 d, uint32 duration) external {
         calls++;
         address patient = patients[p % 2];
@@ -330,7 +333,7 @@ contract ConsentHandler {
         uint256 deadline = block.timestamp + 1 hours;
         bytes memory sig = _revokeSig(p % 2, doctor, first, consent.nonces(patient), deadline);
         vm.prank(patient);
-        consent.revokeAccess(doctor);
+        consent.revokeAccess(doctor, first);
         modelGranted[patient][doctor] = false;
         uint40 expiresAt = uint40(block.timestamp + 1 + (duration % 10 days));
         vm.prank(patient);
@@ -339,6 +342,10 @@ contract ConsentHandler {
         } catch {}
         try consent.revokeAccessBySig(patient, doctor, first, deadline, sig) {
             _breach("withheld revocation ended a later grant");
+        } catch {}
+        vm.prank(patient);
+        try consent.revokeAccess(doctor, first) {
+            _breach("late direct revocation ended a later grant");
         } catch {}
     }
 

@@ -49,7 +49,11 @@ describe('approveDelegation against a hostile doctor', () => {
       // The patient reviews request 1 (ECG only); the doctor withdraws it and asks for everything.
       const reviewed = await patient.chain.delegationRegistry.read.delegationOf(patient.address, colleague.address);
       expect(reviewed.serial).toBe(1n);
-      await doctorA.chain.delegationRegistry.write.revokeDelegation(patient.address, colleague.address);
+      await doctorA.chain.delegationRegistry.write.revokeDelegation(
+        patient.address,
+        colleague.address,
+        reviewed.serial,
+      );
       await doctorA.chain.delegationRegistry.write.requestDelegation(
         patient.address,
         colleague.address,

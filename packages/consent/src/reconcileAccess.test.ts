@@ -26,7 +26,7 @@ describe('reconcileAccess', () => {
         expiresAt: await farFuture(world),
       });
       expect(await verifyAccess(world.patient)).toEqual([]);
-      await world.patient.chain.consentManager.write.revokeAccess(world.doctorA.address);
+      await world.patient.chain.consentManager.write.revokeAccess(world.doctorA.address, 1);
       const [violation] = await verifyAccess(world.patient);
       expect(violation).toMatchObject({ account: world.doctorA.address, reason: 'no-access' });
       const [record] = await recordsOf(world.patient, world.patient.address);

@@ -2,7 +2,7 @@
  * Crash points of the journalled delegation actions (approve, revoke): after each, a restarted app calls
  * resumePendingActions, and the access invariant must hold. See resumePendingActions.test.ts for the other actions.
  */
-import { ContractCallError, DelegationStatus } from '@mhrchain/contracts';
+import { ContractCallError, DelegationStatus, scopeCategory } from '@mhrchain/contracts';
 import { anvilTest } from '@mhrchain/contracts/testing';
 import { describe, expect } from 'vitest';
 import {
@@ -130,7 +130,7 @@ describe('delegation crash points', () => {
         await pooled(1);
         await doctorA.chain.delegationRegistry.contract
           .getFunction('revokeDelegation')
-          .send(patient.address, doctorB.address, {
+          .send(patient.address, doctorB.address, 1, {
             gasLimit: 200_000n,
             maxPriorityFeePerGas: 10n ** 10n,
             maxFeePerGas: 10n ** 11n,
@@ -174,6 +174,47 @@ describe('delegation crash points', () => {
       expect(await delegationOf()).toEqual(ended);
       const record = (await recordsOf(world.patient, world.patient.address)).find((r) => r.category === 1)!;
       await expect(readRecord(doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
+    },
+  );
+
+  anvilTest(
+    "revoking a delegation, killed before the revoke is sent; the doctor replaces the delegation between resume's look and its send (DelegationMismatch): settled, the newer request kept",
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await delegated(world);
+      await approveDelegation(world.patient, { colleague: world.doctorB.address });
+      world.patient = await patientApp(world, { send: { at: 1, fault: 'kill' } });
+      const call = revokeDelegation(world.patient, { colleague: world.doctorB.address });
+      expect(await abandoned(call)).toBe('pending');
+      const [action] = await pendingActions(world.patient);
+      expect([action!.kind, action!.step, action!.data.serial]).toEqual(['revokeDelegation', 'intent', 1]);
+      const { doctorA, doctorB } = world;
+      // The same terms again (within the doctor's grant): a new serial is all that differs.
+      const { expiresAt } = await mhrChain.chain.delegationRegistry.read.delegationOf(
+        world.patient.address,
+        doctorB.address,
+      );
+      const { finished, rolledBack, failed } = await restart(world, {
+        // The doctor withdraws delegation 1 and asks again (delegation 2) right before resume's revoke goes out.
+        race: {
+          at: 1,
+          run: async () => {
+            const registry = doctorA.chain.delegationRegistry.write;
+            await registry.revokeDelegation(world.patient.address, doctorB.address, 1);
+            await registry.requestDelegation(world.patient.address, doctorB.address, scopeCategory(1), expiresAt);
+          },
+        },
+      });
+      expect(finished.map((a) => a.kind)).toEqual(['revokeDelegation']);
+      expect(rolledBack).toEqual([]);
+      expect(failed).toEqual([]);
+      await assertInvariant(world);
+      // The request that replaced it is still pending, for the patient to decide on.
+      const now = await mhrChain.chain.delegationRegistry.read.delegationOf(world.patient.address, doctorB.address);
+      expect([now.serial, Number(now.status)]).toEqual([2n, DelegationStatus.Pending]);
+      const revocations = (await getTimeline(world.patient)).filter((e) => e.kind === 'delegation-revoked');
+      expect(revocations.map((e) => e.actor)).toEqual([doctorA.address]);
+      expect(await colleagueReads(world)).toBe(false);
     },
   );
 });

@@ -4,7 +4,7 @@
  * lost was mined meanwhile), or the wallet cannot send at all (no funds, a refused prompt). Each journalled action is
  * settled on its own: one that fails stays in the journal and is reported, the others and the pin clean-up still run.
  */
-import { ContractCallError } from '@mhrchain/contracts';
+import { ContractCallError, scopeAll, signRelayedAction, submitRelayedAction } from '@mhrchain/contracts';
 import { anvilTest } from '@mhrchain/contracts/testing';
 import { CID } from 'multiformats/cid';
 import { describe, expect } from 'vitest';
@@ -38,6 +38,18 @@ useCrashWorld();
 function otherDevice(world: World) {
   return createConsentClient({
     signer: world.wallet,
+    addresses: world.mhrChain.addresses,
+    store: storage.store,
+    identity: world.identity,
+    fromBlock: world.fromBlock,
+  });
+}
+
+/** The patient's other device, sending through a relayer (gasless): its transactions leave the wallet's nonces alone. */
+function otherDeviceRelayed(world: World) {
+  return createConsentClient({
+    signer: world.wallet,
+    relayer: world.anvil.signers[7]!,
     addresses: world.mhrChain.addresses,
     store: storage.store,
     identity: world.identity,
@@ -87,7 +99,7 @@ describe('resume settles each action on its own', () => {
       const other = await otherDevice(world);
       const { finished, rolledBack, failed } = await restart(world, {
         // Between resume's look at the grant and its revoke, the other device's revoke lands: resume's reverts.
-        race: { at: 1, run: () => other.chain.consentManager.write.revokeAccess(world.doctorA.address) },
+        race: { at: 1, run: () => other.chain.consentManager.write.revokeAccess(world.doctorA.address, 1) },
       });
       expect(finished.map((a) => a.kind)).toEqual(['revokeAccess', 'addRecord']);
       expect(rolledBack).toEqual([]);
@@ -162,6 +174,100 @@ describe('resume settles each action on its own', () => {
       await assertInvariant(world);
       for (const record of await recordsOf(world.patient, world.patient.address))
         await expect(readRecord(world.doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
+    },
+  );
+});
+
+describe('a revoke resume sends after the patient granted the doctor again', () => {
+  /** A revoke of grant 1 journalled, its send lost with the app (killed before broadcasting). */
+  async function revokeLost(world: World): Promise<void> {
+    await addRecord(world.patient, { data: note('before'), metadata: { mediaType: 'text/plain' }, category: 1 });
+    await grantAccess(world.patient, {
+      doctor: world.doctorA.address,
+      scope: { kind: 'all' },
+      expiresAt: await farFuture(world),
+    });
+    world.patient = await patientApp(world, { send: { at: 1, fault: 'kill' } });
+    expect(await abandoned(revokeAccess(world.patient, { doctor: world.doctorA.address }))).toBe('pending');
+    const [action] = await pendingActions(world.patient);
+    expect([action!.kind, action!.step, action!.data.serial]).toEqual(['revokeAccess', 'intent', 1]);
+  }
+
+  /** The newer grant is live, the doctor reads what is published after it, and nothing was revoked. */
+  async function newerGrantKept(world: World): Promise<void> {
+    const grant = await world.patient.chain.consentManager.read.grantOf(world.patient.address, world.doctorA.address);
+    expect(grant.serial).toBe(2n);
+    expect(
+      await world.patient.chain.consentManager.read.isGrantActive(world.patient.address, world.doctorA.address),
+    ).toBe(true);
+    const timeline = await getTimeline(world.patient);
+    expect(timeline.filter((e) => e.kind === 'access-revoked')).toEqual([]);
+    await assertInvariant(world);
+    const after = await addRecord(world.patient, {
+      data: note('after the new grant'),
+      metadata: { mediaType: 'text/plain' },
+      category: 1,
+    });
+    const opened = await readRecord(world.doctorA, { cid: after.cid });
+    expect(new TextDecoder().decode(opened.data)).toContain('after the new grant');
+    for (const record of await recordsOf(world.patient, world.patient.address))
+      await expect(readRecord(world.doctorA, { cid: record.versions.at(-1)!.cid })).resolves.toBeDefined();
+    await assertInvariant(world);
+  }
+
+  anvilTest(
+    'the other device grants again before resume looks: the revoke is not sent, settled, the newer grant kept',
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await revokeLost(world);
+      await grantAccess(await otherDeviceRelayed(world), {
+        doctor: world.doctorA.address,
+        scope: { kind: 'all' },
+        expiresAt: await farFuture(world),
+      });
+      const { finished, rolledBack, failed } = await restart(world);
+      expect(finished.map((a) => [a.kind, a.step])).toEqual([['revokeAccess', 'intent']]);
+      expect(rolledBack).toEqual([]);
+      expect(failed).toEqual([]);
+      await newerGrantKept(world);
+    },
+  );
+
+  anvilTest(
+    "the other device grants again between resume's look and its send (refused on chain: GrantSerialMismatch): settled, the newer grant kept",
+    async ({ anvil, mhrChain }) => {
+      const world = await setUp(anvil, mhrChain);
+      await revokeLost(world);
+      const other = await otherDeviceRelayed(world);
+      const nonce = await anvil.provider.getTransactionCount(world.patient.address);
+      const { finished, rolledBack, failed } = await restart(world, {
+        race: {
+          at: 1,
+          // Through its relayer and without a key release (the doctor holds the keys already): the patient's wallet
+          // sends nothing here, so resume's revoke goes out right after the newer grant, with the wallet's next nonce.
+          run: async () => {
+            const signed = await signRelayedAction({
+              chain: other.chain,
+              signer: world.wallet,
+              action: 'GrantAccess',
+              message: {
+                patient: world.patient.address,
+                doctor: world.doctorA.address,
+                scope: scopeAll(),
+                expiresAt: await farFuture(world),
+              },
+            });
+            await submitRelayedAction(other.relayerChain!, signed);
+          },
+        },
+      });
+      // Settled as a revoke the chain refused because its grant ended: past its send, its rotation done.
+      expect(finished.map((a) => [a.kind, a.step])).toEqual([['revokeAccess', 'revoked']]);
+      expect(rolledBack).toEqual([]);
+      expect(failed).toEqual([]);
+      // The chain refused resume's revoke of grant 1 (GrantSerialMismatch at its gas estimate): nothing broadcast.
+      expect(await anvil.provider.getTransactionCount(world.patient.address)).toBe(nonce);
+      await newerGrantKept(world);
     },
   );
 });

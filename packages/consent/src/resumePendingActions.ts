@@ -105,11 +105,14 @@ async function resumeRevoke(client: ConsentClient, action: PendingAction): Promi
   if (action.step === 'intent' && Number(grant.status) === GrantStatus.Active && Number(grant.serial) === serial) {
     try {
       await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
-        client.chain.consentManager.write.revokeAccess(doctor),
+        client.chain.consentManager.write.revokeAccess(doctor, serial),
       );
     } catch (error) {
-      // Refused because the grant ended meanwhile (the patient's other device revoked it first: NoActiveGrant), or
-      // landed despite the error: the rotation is owed all the same. A grant still live keeps the revoke owed.
+      // Refused because the grant it names ended meanwhile: the patient's other device revoked it first
+      // (NoActiveGrant) or granted again (GrantSerialMismatch: the newer grant stays, the revoke names only this
+      // one), or landed despite the error. The rotation settles it all the same, and rotates only what the chain no
+      // longer allows (nothing, when the doctor holds the newer grant). The grant it names still live keeps the
+      // revoke owed.
       const now = await grantOf(client, client.address, doctor);
       if (Number(now.status) === GrantStatus.Active && Number(now.serial) === serial) throw error;
     }
@@ -136,9 +139,16 @@ async function resumeRevokeDelegation(client: ConsentClient, action: PendingActi
   const colleague = action.data.colleague as string;
   const serial = action.data.serial as number | undefined;
   if (action.step === 'intent' && serial !== undefined && (await delegationApproved(client, colleague, serial))) {
-    await patientAction(client, 'RevokeDelegation', { patient: client.address, colleague, serial }, () =>
-      client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
-    );
+    try {
+      await patientAction(client, 'RevokeDelegation', { patient: client.address, colleague, serial }, () =>
+        client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague, serial),
+      );
+    } catch (error) {
+      // Refused because the delegation it names ended meanwhile (the doctor withdrew it: NoDelegation, or it was
+      // replaced by a newer one: DelegationMismatch, which the revoke never ends), or landed despite the error: the
+      // rotation settles it. The delegation it names still approved keeps the revoke owed.
+      if (await delegationApproved(client, colleague, serial)) throw error;
+    }
     await markStep(client, action, 'revoked');
   }
   await reconcileListed(client, action);
@@ -166,12 +176,16 @@ async function reconcileListed(client: ConsentClient, action: PendingAction): Pr
  * - `revokeAccess`: the revoke is sent if the app stopped before sending it (and the grant it names is still the live
  *   one), then the affected records are rotated where the chain no longer allows a reader. A revoke whose sending
  *   failed (refused, reverted, lost) is not sent again; if it landed anyway, the rotation is done. A revoke resume
- *   sends that the chain refuses because the grant ended meanwhile (another device revoked it) is settled the same way.
+ *   sends that the chain refuses because the grant ended meanwhile (another device revoked it: `NoActiveGrant`, or
+ *   granted again: `GrantSerialMismatch`) is settled the same way; the revoke names the grant it meant to end, so it
+ *   never ends a newer grant, and the rotation leaves a doctor the chain still grants as it is.
  * - `approveDelegation`: the approval landed → the key release to the colleague is finished; it did not → dropped.
  * - `revokeDelegation`: the revoke is sent if the app stopped before sending it (and the delegation it names is
  *   still approved), then the delegated records are rotated where the chain no longer allows the colleague. A revoke
  *   whose sending failed (refused, reverted, lost) is not sent again; if the delegation ended anyway (the revoke
- *   landed, or the doctor ended it first: the usual reason a patient's revoke reverts), the rotation is done.
+ *   landed, or the doctor ended it first: the usual reason a patient's revoke reverts), the rotation is done. A revoke
+ *   resume sends that the chain refuses because the delegation it names ended or was replaced meanwhile
+ *   (`NoDelegation`, `DelegationMismatch`) is settled the same way: it names its delegation, so never ends a newer one.
  * - `eraseRecords`: the erasure is sent if the app stopped before sending it (for the records the chain does not show
  *   erased yet), then every version of each record the chain shows erased is removed from the store and the ledger.
  *   An erasure whose sending failed and that never landed is dropped (nothing left the store).

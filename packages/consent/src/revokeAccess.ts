@@ -69,7 +69,8 @@ export async function revokeAccess(
   const serial = Number((await grantOf(client, client.address, doctor)).serial);
   // Intent (the doctor, the grant it ends and the records to rotate) before the revoke; rotation after it. A crash in
   // between leaves a revoked grant whose rotation resumePendingActions finishes (the revoke is not sent twice, and
-  // never ends a grant given after the crash: the signed revoke names this grant's serial).
+  // never ends a grant given after the crash: the revoke, sent or signed, names this grant's serial, so one mined
+  // late after the patient granted again is refused with GrantSerialMismatch).
   const action = await beginAction(client, 'revokeAccess', {
     doctor,
     serial,
@@ -79,7 +80,7 @@ export async function revokeAccess(
   let receipt: TransactionReceipt;
   try {
     receipt = await patientAction(client, 'RevokeAccess', { patient: client.address, doctor, serial }, () =>
-      client.chain.consentManager.write.revokeAccess(doctor),
+      client.chain.consentManager.write.revokeAccess(doctor, serial),
     );
   } catch (error) {
     // The revoke may still land (broadcast, then the answer lost): the journal keeps the rotation owed, and

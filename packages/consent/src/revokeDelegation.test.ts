@@ -96,7 +96,7 @@ describe('revokeDelegation', () => {
       });
       await approveDelegation(patient, { colleague: colleague.address });
       // The doctor ends the delegation from its own app; the patient's app has not seen it yet.
-      await doctorA.chain.delegationRegistry.write.revokeDelegation(patient.address, colleague.address);
+      await doctorA.chain.delegationRegistry.write.revokeDelegation(patient.address, colleague.address, 1);
       const delegationOf = () =>
         mhrChain.chain.delegationRegistry.read.delegationOf(patient.address, colleague.address);
       const ended = await delegationOf();

@@ -45,12 +45,13 @@ export async function revokeDelegation(
     records: affected.map((record) => record.recordId),
     rotation,
   });
-  // A relayed revocation names the delegation it ends (the one whose records are rotated below).
+  // The revocation, sent or relayed, names the delegation it ends (the one whose records are rotated below): mined
+  // late, after the delegation was replaced, it is refused (DelegationMismatch) instead of ending the newer one.
   const message = { patient: client.address, colleague, serial: request?.serial };
   let receipt: TransactionReceipt;
   try {
     receipt = await patientAction(client, 'RevokeDelegation', message, () =>
-      client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague),
+      client.chain.delegationRegistry.write.revokeDelegation(client.address, colleague, request?.serial ?? 0),
     );
   } catch (error) {
     // The revoke may still land: resumePendingActions rotates if it did (it is not sent again).

@@ -17,7 +17,7 @@ export type ContractErrorArgs<N extends ContractErrorName> = ErrorArgs<MhrChainA
  * import { ContractRevertError } from '@mhrchain/contracts';
  *
  * try {
- *   // await chain.consentManager.write.revokeAccess(doctor);
+ *   // await chain.consentManager.write.revokeAccess(doctor, serial);
  * } catch (error) {
  *   if (error instanceof ContractRevertError && error.errorName === 'NoActiveGrant') console.log(error.args);
  * }

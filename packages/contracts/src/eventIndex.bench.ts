@@ -176,7 +176,7 @@ async function buildHistory(url: string, chain: MhrChain, admin: string, patient
       half.map((from, j) => ({
         from,
         to: at.consentManager,
-        data: consent.encodeFunctionData('revokeAccess', [doctorOf(j * 2)]),
+        data: consent.encodeFunctionData('revokeAccess', [doctorOf(j * 2), 1]),
       })),
       EMPTY_BLOCKS_PER_ROUND,
     );

@@ -64,7 +64,7 @@ try {
     'revokeAccess (first: new key epoch)',
     patient,
     addresses.consentManager,
-    consent.encodeFunctionData('revokeAccess', [doctor!.address]),
+    consent.encodeFunctionData('revokeAccess', [doctor!.address, 1]),
     35_000,
   );
   await send(
@@ -78,7 +78,7 @@ try {
     'revokeAccess (later)',
     patient,
     addresses.consentManager,
-    consent.encodeFunctionData('revokeAccess', [doctor!.address]),
+    consent.encodeFunctionData('revokeAccess', [doctor!.address, 2]),
     35_000,
   );
   await send(

@@ -124,8 +124,19 @@ describe('MHR Chain on anvil', () => {
       .catch((e: unknown) => e);
     expect(isContractRevert(tooWide, 'InvalidColleague')).toBe(true);
 
+    // Revoke names the grant it ends: another serial is refused with a typed error, the grant untouched.
+    const wrongGrant = await p.consentManager.write.revokeAccess(doctor.address, 2).catch((e: unknown) => e);
+    if (!isContractRevert(wrongGrant, 'GrantSerialMismatch')) throw new Error('expected GrantSerialMismatch');
+    expect(wrongGrant.args).toEqual({
+      patient: patient.address,
+      doctor: doctor.address,
+      signedSerial: 2n,
+      currentSerial: 1n,
+    });
+    expect(await p.consentManager.read.isGrantActive(patient.address, doctor.address)).toBe(true);
+
     // Revoke: access ends for the doctor and the colleague, the key epoch moves on.
-    const revoked = await p.consentManager.write.revokeAccess(doctor.address);
+    const revoked = await p.consentManager.write.revokeAccess(doctor.address, grant.serial);
     const revokedEvent = revoked.events[0];
     expect(revokedEvent?.eventName === 'AccessRevoked' && revokedEvent.args.keyEpoch).toBe(1n);
     expect(await p.consentManager.read.keyEpochOf(patient.address)).toBe(1n);
@@ -133,7 +144,7 @@ describe('MHR Chain on anvil', () => {
     expect(await p.delegationRegistry.read.canRead(patient.address, colleague.address, ecgRecord)).toBe(false);
 
     // A second revoke reverts with a typed error carrying the named arguments.
-    const error = await p.consentManager.write.revokeAccess(doctor.address).catch((e: unknown) => e);
+    const error = await p.consentManager.write.revokeAccess(doctor.address, grant.serial).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractRevertError);
     if (!isContractRevert(error, 'NoActiveGrant')) throw new Error('expected NoActiveGrant');
     expect(error.args).toEqual({ patient: patient.address, doctor: doctor.address });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await as(patient!).recordRegistry.write.supersedeRecords([recordId], [toUtf8Bytes('bafy-version-1')]);
   await as(doctor!).consentManager.write.requestAccess(patient!.address, scopeRecords([recordId]), 1, 86_400);
   await as(patient!).consentManager.write.grantAccess(doctor!.address, scopeAll(), now + 86_400n);
-  await as(patient!).consentManager.write.revokeAccess(doctor!.address);
+  await as(patient!).consentManager.write.revokeAccess(doctor!.address, 1);
   await as(patient!).recordRegistry.write.eraseRecords([recordId]);
   await as(relayer!).recordRegistry.write.invalidateNonces(1n);
   storyEnd = await anvil.provider.getBlockNumber();

@@ -32,7 +32,7 @@ async function compileOnly(chain: MhrChain) {
   // @ts-expect-error missing argument
   await chain.consentManager.write.revokeAccess();
   // @ts-expect-error too many arguments
-  await chain.consentManager.write.revokeAccess(patient, patient);
+  await chain.consentManager.write.revokeAccess(patient, 1, 2);
   // @ts-expect-error the scope struct needs kind, category and recordIds
   await chain.consentManager.write.grantAccess(patient, { kind: 0 }, 1n);
   // @ts-expect-error a string is no uint40
@@ -42,7 +42,7 @@ async function compileOnly(chain: MhrChain) {
   // @ts-expect-error a view function is not a transaction
   await chain.consentManager.write.isGrantActive(patient, patient);
   // @ts-expect-error a transaction is not a view function
-  await chain.consentManager.read.revokeAccess(patient);
+  await chain.consentManager.read.revokeAccess(patient, 1);
   // @ts-expect-error unknown event name
   await chain.consentManager.events('GrantCreated');
   // @ts-expect-error an event of another contract

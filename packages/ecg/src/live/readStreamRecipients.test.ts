@@ -49,7 +49,7 @@ anvilTest(
     expect(first.recipients).toEqual([keys.get(a!.address), keys.get(b!.address)]);
     expect(first.nextExpiry).toBe(Number(now + 600n));
 
-    await p.consentManager.write.revokeAccess(a!.address);
+    await p.consentManager.write.revokeAccess(a!.address, 1);
     expect((await read()).doctors).toEqual([b!.address]);
 
     await anvil.increaseTime(601); // b's grant expires
