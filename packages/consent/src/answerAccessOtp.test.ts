@@ -1,5 +1,5 @@
 import { anvilTest } from '@mhrchain/contracts/testing';
-import { type HeliaStorage, InvalidKeyError } from '@mhrchain/core';
+import type { HeliaStorage } from '@mhrchain/core';
 import { Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { setUpWorld, startStore } from '../test/fixtures.js';
@@ -52,10 +52,11 @@ describe('answerAccessOtp', () => {
       await expect(
         answerAccessOtp(doctorA, { patient: patient.address, code: '123456', requestId: '0x1234' as Hex }),
       ).rejects.toBeInstanceOf(InvalidConsentParametersError);
-      // An account that never registered has no key to seal to (the registry's zero key is refused as low-order).
-      await expect(
-        answerAccessOtp(doctorA, { patient: Wallet.createRandom().address, code: '123456', requestId }),
-      ).rejects.toBeInstanceOf(InvalidKeyError);
+      // An account that never registered has no key to seal to: refused before anything is sealed, saying so.
+      const stranger = Wallet.createRandom().address;
+      const refused = answerAccessOtp(doctorA, { patient: stranger, code: '123456', requestId });
+      await expect(refused).rejects.toBeInstanceOf(InvalidConsentParametersError);
+      await expect(refused).rejects.toThrow(/never registered/);
     },
   );
 });

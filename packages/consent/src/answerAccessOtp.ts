@@ -23,7 +23,8 @@ export type AnswerAccessOtpReturnType = Uint8Array;
  * The doctor's app answers a one-time code: signs it with the doctor's wallet and seals it to the patient's X25519
  * key from the identity registry. Send the returned bytes to the patient's app over any channel.
  *
- * @throws {@link InvalidConsentParametersError} when there is no pending request or the code is malformed.
+ * @throws {@link InvalidConsentParametersError} when there is no pending request, the code is malformed, or the patient
+ * never registered (no key to seal to).
  * @example
  * ```ts
  * import { answerAccessOtp, type ConsentClient } from '@mhrchain/consent';

@@ -1,5 +1,6 @@
 import { getBytes } from 'ethers';
 import type { ConsentClient } from '../client.js';
+import { InvalidConsentParametersError } from '../errors.js';
 
 /** The grant of (patient, doctor) as `ConsentManager.grantOf` returns it. */
 export async function grantOf(client: ConsentClient, patient: string, doctor: string) {
@@ -21,8 +22,17 @@ export async function canRead(client: ConsentClient, patient: string, reader: st
   return client.chain.delegationRegistry.read.canRead(patient, reader, recordId);
 }
 
-/** The X25519 public key `account` registered. */
+/**
+ * The X25519 public key `account` registered. An account that never registered reads as the all-zero key, which no
+ * one can seal to: refused here with a typed error that says why.
+ */
 export async function encryptionKeyOf(client: ConsentClient, account: string): Promise<Uint8Array> {
   const identity = await client.chain.identityRegistry.read.identityOf(account);
-  return getBytes(identity.encryptionKey);
+  const key = getBytes(identity.encryptionKey);
+  if (key.every((b) => b === 0)) {
+    throw new InvalidConsentParametersError(`${account} has no encryption key on chain: it never registered.`, {
+      details: account,
+    });
+  }
+  return key;
 }
