@@ -24,30 +24,40 @@ afterAll(async () => {
   await storage.stop();
 });
 
+/**
+ * A patient with two records (categories 1 and 2), doctor A granted everything, and A's colleague delegated
+ * category 1 (the ECG record) with the patient's approval.
+ */
+async function delegatedWorld(anvil: Parameters<typeof setUpWorld>[0], mhrChain: Parameters<typeof setUpWorld>[1]) {
+  const world = await setUpWorld(anvil, mhrChain, storage.store);
+  const { patient, doctorA, colleague } = world;
+  const now = (await anvil.provider.getBlock('latest'))!.timestamp;
+  const ecg = await addRecord(patient, {
+    data: new Uint8Array([1]),
+    metadata: { mediaType: 'text/plain' },
+    category: 1,
+  });
+  const lab = await addRecord(patient, {
+    data: new Uint8Array([2]),
+    metadata: { mediaType: 'text/plain' },
+    category: 2,
+  });
+  await grantAccess(patient, { doctor: doctorA.address, scope: { kind: 'all' }, expiresAt: now + 86_400 });
+  await requestDelegation(doctorA, {
+    patient: patient.address,
+    colleague: colleague.address,
+    scope: { kind: 'category', category: 1 },
+    expiresAt: now + 3600,
+  });
+  await approveDelegation(patient, { colleague: colleague.address });
+  return { ...world, ecg, lab };
+}
+
 describe('revokeDelegation', () => {
   anvilTest(
     'ends the colleague’s access and rotates the delegated records past it; the doctor keeps reading; a second revoke reverts',
     async ({ anvil, mhrChain }) => {
-      const { patient, doctorA, colleague } = await setUpWorld(anvil, mhrChain, storage.store);
-      const now = (await anvil.provider.getBlock('latest'))!.timestamp;
-      const ecg = await addRecord(patient, {
-        data: new Uint8Array([1]),
-        metadata: { mediaType: 'text/plain' },
-        category: 1,
-      });
-      const lab = await addRecord(patient, {
-        data: new Uint8Array([2]),
-        metadata: { mediaType: 'text/plain' },
-        category: 2,
-      });
-      await grantAccess(patient, { doctor: doctorA.address, scope: { kind: 'all' }, expiresAt: now + 86_400 });
-      await requestDelegation(doctorA, {
-        patient: patient.address,
-        colleague: colleague.address,
-        scope: { kind: 'category', category: 1 },
-        expiresAt: now + 3600,
-      });
-      await approveDelegation(patient, { colleague: colleague.address });
+      const { patient, doctorA, colleague, ecg, lab } = await delegatedWorld(anvil, mhrChain);
       expect((await listReadableRecords(colleague)).map((r) => r.recordId)).toEqual([ecg.recordId]);
 
       const versionsOf = async () => (await listRecords(patient)).map((r) => [r.recordId, r.version]);
@@ -75,26 +85,7 @@ describe('revokeDelegation', () => {
   anvilTest(
     'a revoke the chain refuses (the doctor ended the delegation first): NoDelegation, the intent kept unsent, and resume rotates the colleague out without sending it again',
     async ({ anvil, mhrChain }) => {
-      const { patient, doctorA, colleague } = await setUpWorld(anvil, mhrChain, storage.store);
-      const now = (await anvil.provider.getBlock('latest'))!.timestamp;
-      const ecg = await addRecord(patient, {
-        data: new Uint8Array([1]),
-        metadata: { mediaType: 'text/plain' },
-        category: 1,
-      });
-      const lab = await addRecord(patient, {
-        data: new Uint8Array([2]),
-        metadata: { mediaType: 'text/plain' },
-        category: 2,
-      });
-      await grantAccess(patient, { doctor: doctorA.address, scope: { kind: 'all' }, expiresAt: now + 86_400 });
-      await requestDelegation(doctorA, {
-        patient: patient.address,
-        colleague: colleague.address,
-        scope: { kind: 'category', category: 1 },
-        expiresAt: now + 3600,
-      });
-      await approveDelegation(patient, { colleague: colleague.address });
+      const { patient, doctorA, colleague, ecg, lab } = await delegatedWorld(anvil, mhrChain);
       // The doctor ends the delegation from its own app; the patient's app has not seen it yet.
       await doctorA.chain.delegationRegistry.write.revokeDelegation(patient.address, colleague.address, 1);
       const delegationOf = () =>
