@@ -141,7 +141,7 @@ contract ConsentManagerTest is Fixture {
             vm.prank(doctor);
             consent.requestAccess(patient, _all(), purpose, 1 days);
             vm.prank(patient);
-            consent.rejectRequest(doctor);
+            consent.rejectRequest(doctor, purpose);
         }
     }
 
@@ -284,7 +284,7 @@ contract ConsentManagerTest is Fixture {
         vm.expectEmit(address(consent));
         emit IConsentManager.AccessRequestRejected(patient, doctor, patient, 1);
         vm.prank(patient);
-        consent.rejectRequest(doctor);
+        consent.rejectRequest(doctor, 1);
         assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Rejected, "rejected");
         vm.prank(doctor);
         consent.requestAccess(patient, _all(), PURPOSE, 1 days);
@@ -293,7 +293,29 @@ contract ConsentManagerTest is Fixture {
     function test_rejectRequest_revertsWithoutPending() public {
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IConsentManager.NoPendingRequest.selector, patient, doctor));
-        consent.rejectRequest(doctor);
+        consent.rejectRequest(doctor, 0);
+    }
+
+    function test_rejectRequest_revertsOnAnotherRequest() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.RequestSerialMismatch.selector, patient, doctor, 2, 1));
+        consent.rejectRequest(doctor, 2);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.RequestSerialMismatch.selector, patient, doctor, 0, 1));
+        consent.rejectRequest(doctor, 0);
+        assertTrue(consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Pending, "untouched");
+    }
+
+    function test_rejectRequest_revertsTwice() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _all(), PURPOSE, 1 days);
+        vm.startPrank(patient);
+        consent.rejectRequest(doctor, 1);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.NoPendingRequest.selector, patient, doctor));
+        consent.rejectRequest(doctor, 1);
+        vm.stopPrank();
     }
 
     function test_rejectRequestBySig() public {

@@ -194,11 +194,32 @@ contract DelegationRegistryTest is Fixture {
         vm.expectEmit(address(delegations));
         emit IDelegationRegistry.DelegationRejected(patient, colleague, patient, 1);
         vm.prank(patient);
-        delegations.rejectDelegation(colleague);
+        delegations.rejectDelegation(colleague, 1);
         (address d, uint32 serial, bytes32 scopeHash, uint40 expiresAt) = _terms(colleague, _all());
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NoPendingDelegation.selector, patient, colleague));
         delegations.approveDelegation(colleague, IDelegationRegistry.DelegationTerms(d, serial, scopeHash, expiresAt));
+    }
+
+    function test_rejectDelegation_revertsOnAnotherRequest() public {
+        _grant(_all(), 30 days);
+        _request(_all(), grantExpiry);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 2));
+        delegations.rejectDelegation(colleague, 2);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 0));
+        delegations.rejectDelegation(colleague, 0);
+        assertTrue(
+            delegations.delegationOf(patient, colleague).status == IDelegationRegistry.DelegationStatus.Pending,
+            "untouched"
+        );
+    }
+
+    function test_rejectDelegation_revertsWithoutPending() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.NoPendingDelegation.selector, patient, colleague));
+        delegations.rejectDelegation(colleague, 0);
     }
 
     function test_rejectDelegationBySig() public {

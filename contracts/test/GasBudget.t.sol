@@ -200,7 +200,7 @@ contract GasBudgetTest is Fixture {
     function test_gas_rejectRequest() public {
         vm.prank(doctor);
         consent.requestAccess(patient, _category(ECG), PURPOSE_TREAT, 30 days);
-        _measure("rejectRequest", patient, address(consent), abi.encodeCall(ConsentManager.rejectRequest, (doctor)), UNBUDGETED);
+        _measure("rejectRequest", patient, address(consent), abi.encodeCall(ConsentManager.rejectRequest, (doctor, 1)), UNBUDGETED);
     }
 
     function test_gas_rejectRequestBySig() public {
@@ -311,7 +311,7 @@ contract GasBudgetTest is Fixture {
             "rejectDelegation",
             patient,
             address(delegations),
-            abi.encodeCall(DelegationRegistry.rejectDelegation, (colleague)),
+            abi.encodeCall(DelegationRegistry.rejectDelegation, (colleague, 1)),
             UNBUDGETED
         );
     }

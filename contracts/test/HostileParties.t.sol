@@ -140,7 +140,7 @@ contract HostilePartiesTest is Fixture {
             keccak256(abi.encode(consent.REJECT_REQUEST_TYPEHASH(), patient, doctor, uint32(1), 0, deadline))
         );
         vm.prank(patient);
-        consent.rejectRequest(doctor);
+        consent.rejectRequest(doctor, 1);
         vm.prank(doctor);
         consent.requestAccess(patient, _category(LAB), PURPOSE_TREAT, 1 days);
         vm.prank(relayer);
@@ -152,6 +152,25 @@ contract HostilePartiesTest is Fixture {
         );
     }
 
+    function test_attack_lateDirectRejectHitsLaterRequest() public {
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(ECG), PURPOSE_TREAT, 1 days);
+        // The patient reviews request 1 and rejects it; the app sends the rejection again (the first copy seemed
+        // lost). The first copy lands, the doctor asks again (request 2, which the patient has not seen), then the
+        // second copy of the rejection of request 1 is mined.
+        vm.prank(patient);
+        consent.rejectRequest(doctor, 1);
+        vm.prank(doctor);
+        consent.requestAccess(patient, _category(LAB), PURPOSE_TREAT, 1 days);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IConsentManager.RequestSerialMismatch.selector, patient, doctor, 1, 2));
+        consent.rejectRequest(doctor, 1);
+        assertTrue(
+            consent.requestOf(patient, doctor).status == IConsentManager.RequestStatus.Pending,
+            "late reject ended the later request"
+        );
+    }
+
     function test_attack_withheldDelegationRejectHitsLaterRequest() public {
         uint256 deadline = START + 1 hours;
         bytes memory sig = _sign(
@@ -160,7 +179,7 @@ contract HostilePartiesTest is Fixture {
             keccak256(abi.encode(delegations.REJECT_DELEGATION_TYPEHASH(), patient, colleague, uint32(1), 0, deadline))
         );
         vm.prank(patient);
-        delegations.rejectDelegation(colleague);
+        delegations.rejectDelegation(colleague, 1);
         vm.prank(doctor);
         delegations.requestDelegation(patient, colleague, _category(LAB), delegationExpiry);
         vm.prank(relayer);
@@ -169,6 +188,19 @@ contract HostilePartiesTest is Fixture {
         assertTrue(
             delegations.delegationOf(patient, colleague).status == IDelegationRegistry.DelegationStatus.Pending,
             "withheld reject ended the later request"
+        );
+    }
+
+    function test_attack_lateDirectDelegationRejectHitsLaterRequest() public {
+        // The patient reviews delegation request 1 (ECG only) and rejects it; the rejection waits in the mempool while
+        // the doctor withdraws request 1 and asks again (request 2, everything); then the late rejection is mined.
+        _swapToAll();
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IDelegationRegistry.DelegationMismatch.selector, patient, colleague, 1));
+        delegations.rejectDelegation(colleague, 1);
+        assertTrue(
+            delegations.delegationOf(patient, colleague).status == IDelegationRegistry.DelegationStatus.Pending,
+            "late reject ended the later request"
         );
     }
 

@@ -134,7 +134,8 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
     }
 
     /// @inheritdoc IConsentManager
-    function rejectRequest(address doctor) external {
+    function rejectRequest(address doctor, uint32 serial) external {
+        _checkRequestSerial(msg.sender, doctor, serial);
         _reject(msg.sender, doctor);
     }
 
@@ -149,8 +150,7 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
         bytes32 structHash =
             keccak256(abi.encode(REJECT_REQUEST_TYPEHASH, patient, doctor, serial, _useNonce(patient), deadline));
         _checkSignature(patient, structHash, deadline, signature);
-        uint32 current = _pairs[patient][doctor].requestSerial;
-        if (serial != current) revert RequestSerialMismatch(patient, doctor, serial, current);
+        _checkRequestSerial(patient, doctor, serial);
         _reject(patient, doctor);
     }
 
@@ -266,6 +266,12 @@ contract ConsentManager is IConsentManager, EIP712Relayed {
         if (pair.requestStatus != RequestStatus.Pending) revert NoPendingRequest(patient, doctor);
         pair.requestStatus = RequestStatus.Rejected;
         emit AccessRequestRejected(patient, doctor, msg.sender, pair.requestSerial);
+    }
+
+    /// @dev Reverts unless `serial` is the pair's current request serial (a rejection ends only the request it names).
+    function _checkRequestSerial(address patient, address doctor, uint32 serial) private view {
+        uint32 current = _pairs[patient][doctor].requestSerial;
+        if (serial != current) revert RequestSerialMismatch(patient, doctor, serial, current);
     }
 
     /// @dev Reverts unless `serial` is the pair's current grant serial (a revoke ends only the grant it names).

@@ -126,7 +126,8 @@ contract DelegationRegistry is IDelegationRegistry, EIP712Relayed {
     }
 
     /// @inheritdoc IDelegationRegistry
-    function rejectDelegation(address colleague) external {
+    function rejectDelegation(address colleague, uint32 serial) external {
+        _checkSerial(msg.sender, colleague, serial);
         _reject(msg.sender, colleague);
     }
 

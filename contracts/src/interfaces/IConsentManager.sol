@@ -135,10 +135,10 @@ interface IConsentManager is IEIP712Relayed, IConsentErrors, IRecordOwnerErrors 
     /// @param signedSerial The grant serial the patient named (sent or signed).
     /// @param currentSerial The pair's current grant serial.
     error GrantSerialMismatch(address patient, address doctor, uint32 signedSerial, uint32 currentSerial);
-    /// @notice A relayed rejection names another request than the pair's current one (signed for an earlier request).
+    /// @notice A rejection names another request than the pair's current one (sent or signed for an earlier request).
     /// @param patient The patient.
     /// @param doctor The doctor.
-    /// @param signedSerial The request serial the patient signed.
+    /// @param signedSerial The request serial the patient named (sent or signed).
     /// @param currentSerial The pair's current request serial.
     error RequestSerialMismatch(address patient, address doctor, uint32 signedSerial, uint32 currentSerial);
 
@@ -241,9 +241,12 @@ interface IConsentManager is IEIP712Relayed, IConsentErrors, IRecordOwnerErrors 
         bytes calldata signature
     ) external returns (uint32 serial);
 
-    /// @notice The caller rejects the pending request of `doctor`.
+    /// @notice The caller rejects pending request `serial` of `doctor`. The call names the request it ends, so a
+    /// rejection mined late (held in the mempool, or sent again) cannot reject a later request of the same doctor;
+    /// reverts with `RequestSerialMismatch` otherwise.
     /// @param doctor The doctor whose request is pending.
-    function rejectRequest(address doctor) external;
+    /// @param serial The serial of the request the caller rejects (the pair's current one).
+    function rejectRequest(address doctor, uint32 serial) external;
 
     /// @notice Rejects request `serial` on behalf of `patient` with the patient's EIP-712 signature. The signature
     /// names the request it ends, so a withheld signature cannot reject a later request of the same doctor.

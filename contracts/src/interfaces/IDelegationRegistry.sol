@@ -197,9 +197,12 @@ interface IDelegationRegistry is IEIP712Relayed, IConsentErrors {
         bytes calldata signature
     ) external;
 
-    /// @notice The caller rejects the pending delegation to `colleague`.
+    /// @notice The caller rejects pending delegation request `serial` to `colleague`. The call names the request it
+    /// ends, so a rejection mined late (held in the mempool, or sent again after the doctor withdrew the request and
+    /// asked again) cannot reject a later request; reverts with `DelegationMismatch` otherwise.
     /// @param colleague The colleague.
-    function rejectDelegation(address colleague) external;
+    /// @param serial The serial of the request the caller rejects (the delegation's current one).
+    function rejectDelegation(address colleague, uint32 serial) external;
 
     /// @notice Rejects delegation request `serial` on behalf of `patient` with the patient's EIP-712 signature; anyone
     /// may submit it.

@@ -5,6 +5,7 @@ import {ConsentManager} from "../../src/consent/ConsentManager.sol";
 import {DelegationRegistry} from "../../src/consent/DelegationRegistry.sol";
 import {Scope, ScopeKind, ScopeLib} from "../../src/consent/Scope.sol";
 import {IdentityRegistry} from "../../src/identity/IdentityRegistry.sol";
+import {IConsentManager} from "../../src/interfaces/IConsentManager.sol";
 import {IDelegationRegistry} from "../../src/interfaces/IDelegationRegistry.sol";
 import {RecordRegistry} from "../../src/records/RecordRegistry.sol";
 import {EIP712Relayed} from "../../src/utils/EIP712Relayed.sol";
@@ -135,8 +136,11 @@ contract ConsentHandler {
 
     function reject(uint256 p, uint256 d) external {
         calls++;
-        vm.prank(patients[p % 2]);
-        try consent.rejectRequest(doctors[d % 3]) {} catch {}
+        address patient = patients[p % 2];
+        address doctor = doctors[d % 3];
+        uint32 serial = consent.requestOf(patient, doctor).serial;
+        vm.prank(patient);
+        try consent.rejectRequest(doctor, serial) {} catch {}
     }
 
     function revoke(uint256 p, uint256 d, bool bySig) external {
@@ -319,6 +323,11 @@ contract ConsentHandler {
         try delegations.approveDelegation(colleague, stale) {
             _breach("direct approval of a swapped delegation request");
         } catch {}
+        // Nor may the patient's rejection of the first request, mined late, reject the second.
+        vm.prank(patient);
+        try delegations.rejectDelegation(colleague, first.serial) {
+            _breach("late direct rejection ended a swapped delegation request");
+        } catch {}
     }
 
     /// A relayer withholds a revocation, the patient revokes and grants again itself, then the relayer submits it:
@@ -347,6 +356,29 @@ contract ConsentHandler {
         try consent.revokeAccess(doctor, first) {
             _breach("late direct revocation ended a later grant");
         } catch {}
+    }
+
+    /// The patient rejects a doctor's pending request and the doctor asks again: a late copy of the rejection (mined
+    /// after the new request) names the first request and must not reject the second.
+    function staleReject(uint256 p, uint256 d, uint256 seed) external {
+        calls++;
+        address patient = patients[p % 2];
+        address doctor = doctors[d % 3];
+        IConsentManager.AccessRequest memory first = consent.requestOf(patient, doctor);
+        if (first.status != IConsentManager.RequestStatus.Pending) return;
+        vm.prank(patient);
+        consent.rejectRequest(doctor, first.serial);
+        vm.prank(doctor);
+        try consent.requestAccess(patient, _scope(patient, seed), uint16(1 + seed % 10), 30 days) {} catch {
+            return;
+        }
+        vm.prank(patient);
+        try consent.rejectRequest(doctor, first.serial) {
+            _breach("late direct rejection ended a later request");
+        } catch {}
+        if (consent.requestOf(patient, doctor).status != IConsentManager.RequestStatus.Pending) {
+            _breach("the later request is no longer pending");
+        }
     }
 
     /// The patient signs a grant, then cancels it (nonce invalidation): the signature must never be relayed.

@@ -17,7 +17,8 @@ import {ConsentHandler} from "./ConsentHandler.sol";
 /// - a delegate's access is a subset of the delegating doctor's;
 /// - a relayed signature cannot be replayed with the same nonce, on another contract or for another chain;
 /// - an approval names the delegation request it approves (a swapped request is never approved by it), a relayed
-///   revocation names the grant it ends, and a cancelled signature is never relayed;
+///   revocation names the grant it ends, a direct rejection or revocation names the request or grant it ends (a
+///   late copy never ends a later one), and a cancelled signature is never relayed;
 /// - a doctor or colleague without a current attestation holds no live grant and no live delegation.
 abstract contract ConsentInvariantBase is Test {
     ConsentHandler internal handler;
@@ -43,7 +44,7 @@ abstract contract ConsentInvariantBase is Test {
         }
         handler = new ConsentHandler(consent, twin, delegations, doctors);
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](14);
+        bytes4[] memory selectors = new bytes4[](15);
         selectors[0] = ConsentHandler.request.selector;
         selectors[1] = ConsentHandler.grant.selector;
         selectors[2] = ConsentHandler.grantBySig.selector;
@@ -58,6 +59,7 @@ abstract contract ConsentInvariantBase is Test {
         selectors[11] = ConsentHandler.staleRevoke.selector;
         selectors[12] = ConsentHandler.cancelledGrant.selector;
         selectors[13] = ConsentHandler.attest.selector;
+        selectors[14] = ConsentHandler.staleReject.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 

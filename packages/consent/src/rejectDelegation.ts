@@ -13,14 +13,18 @@ export type RejectDelegationParameters = DelegationDecisionParameters;
 export type RejectDelegationReturnType = TransactionInfo;
 
 /**
- * The patient rejects a pending delegation.
+ * The patient rejects a pending delegation request, naming it by its serial (the one given, else the one pending
+ * now), sent directly or relayed: a rejection that lands late, after the doctor withdrew the request and asked again,
+ * is refused by the chain (`DelegationMismatch`) and the newer request stays pending.
  *
+ * @throws {@link InvalidConsentParametersError} when no delegation request to the colleague is pending, or when
+ * `serial` is not the pending one.
  * @example
  * ```ts
  * import { type ConsentClient, rejectDelegation } from '@mhrchain/consent';
  *
  * declare const patient: ConsentClient;
- * await rejectDelegation(patient, { colleague: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+ * await rejectDelegation(patient, { colleague: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', serial: 1 });
  * ```
  */
 export async function rejectDelegation(
@@ -28,16 +32,15 @@ export async function rejectDelegation(
   parameters: RejectDelegationParameters,
 ): Promise<RejectDelegationReturnType> {
   const colleague = getAddress(parameters.colleague);
-  if (parameters.serial !== undefined) {
-    const pending = await delegationOf(client, client.address, colleague);
-    if (Number(pending.status) !== DelegationStatus.Pending || Number(pending.serial) !== parameters.serial)
-      throw new InvalidConsentParametersError(
-        `Delegation request ${parameters.serial} to ${colleague} is not pending.`,
-      );
-  }
-  const message = { patient: client.address, colleague, serial: parameters.serial };
+  const pending = await delegationOf(client, client.address, colleague);
+  if (Number(pending.status) !== DelegationStatus.Pending)
+    throw new InvalidConsentParametersError(`No pending delegation to ${colleague}.`);
+  const serial = parameters.serial ?? Number(pending.serial);
+  if (serial !== Number(pending.serial))
+    throw new InvalidConsentParametersError(`Delegation request ${serial} to ${colleague} is not pending.`);
+  const message = { patient: client.address, colleague, serial };
   const receipt = await patientAction(client, 'RejectDelegation', message, () =>
-    client.chain.delegationRegistry.write.rejectDelegation(colleague),
+    client.chain.delegationRegistry.write.rejectDelegation(colleague, serial),
   );
   return transactionInfo(client, receipt);
 }

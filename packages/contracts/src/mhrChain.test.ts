@@ -169,7 +169,18 @@ describe('MHR Chain on anvil', () => {
       .catch((e: unknown) => e);
     expect(isContractRevert(freeText, 'InvalidPurpose')).toBe(true); // 0 (and any number past the vocabulary)
     await as(doctor).consentManager.write.requestAccess(patient.address, scopeAll(), TREAT, 3600);
-    await p.consentManager.write.rejectRequest(doctor.address);
+    // Reject names the request it ends (request 1 was granted, request 2 is pending): a rejection of request 1, mined
+    // late, is refused with a typed error and request 2 stays pending.
+    const lateReject = await p.consentManager.write.rejectRequest(doctor.address, 1).catch((e: unknown) => e);
+    if (!isContractRevert(lateReject, 'RequestSerialMismatch')) throw new Error('expected RequestSerialMismatch');
+    expect(lateReject.args).toEqual({
+      patient: patient.address,
+      doctor: doctor.address,
+      signedSerial: 1n,
+      currentSerial: 2n,
+    });
+    expect((await p.consentManager.read.requestOf(patient.address, doctor.address)).status).toBe(1n);
+    await p.consentManager.write.rejectRequest(doctor.address, 2);
     expect((await p.consentManager.read.requestOf(patient.address, doctor.address)).status).toBe(3n);
     const notDoctor = await p.consentManager.write
       .requestAccess(patient.address, scopeAll(), TREAT, 60)

@@ -119,7 +119,7 @@ export const OBSERVER_VIEW: readonly ObservableFact[] = [
     fields: [
       'consentManager.requestAccess(patient, scope.kind, scope.category, scope.recordIds, purpose, duration)',
       ...withBySig('consentManager', 'grantAccess', ['doctor', ...scope, 'expiresAt'], 'patient'),
-      'consentManager.rejectRequest(doctor)',
+      'consentManager.rejectRequest(doctor, serial)',
       'consentManager.rejectRequestBySig(patient, doctor, serial, deadline, signature)',
       'consentManager.revokeAccess(doctor, serial)',
       'consentManager.revokeAccessBySig(patient, doctor, serial, deadline, signature)',
@@ -164,7 +164,7 @@ export const OBSERVER_VIEW: readonly ObservableFact[] = [
         ['colleague', 'terms.doctor', 'terms.serial', 'terms.scopeHash', 'terms.expiresAt'],
         'patient',
       ),
-      'delegationRegistry.rejectDelegation(colleague)',
+      'delegationRegistry.rejectDelegation(colleague, serial)',
       'delegationRegistry.rejectDelegationBySig(patient, colleague, serial, deadline, signature)',
       'delegationRegistry.revokeDelegation(patient, colleague, serial)',
       'delegationRegistry.revokeDelegationBySig(patient, colleague, serial, deadline, signature)',
