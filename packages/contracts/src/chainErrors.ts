@@ -3,8 +3,9 @@ import { BaseError, type ErrorParameters } from '@mhrchain/core';
 const docsPath = 'errors.md#chain-reads-and-transactions';
 
 /**
- * A provider refused an `eth_getLogs` query for its block range or result size even at the smallest range the log
- * reader may ask for (one block holding more logs than the provider answers).
+ * A provider refused an `eth_getLogs` query for its block range or result size: from a log reader, even at the smallest
+ * range it may ask for (one block holding more logs than the provider answers); from `TypedContract.events`, which asks
+ * one query and never splits it, for the range asked (`split: false`).
  *
  * @example
  * ```ts
@@ -17,17 +18,33 @@ const docsPath = 'errors.md#chain-reads-and-transactions';
 export class LogRangeError extends BaseError {
   static override name = 'LogRangeError';
   override name = 'LogRangeError';
+  /** The first block of the refused query. */
   readonly fromBlock: number;
+  /** The last block of the refused query. */
   readonly toBlock: number;
 
-  constructor(parameters: { fromBlock: number; toBlock: number; cause?: unknown }) {
-    super(`The provider refuses eth_getLogs even for blocks ${parameters.fromBlock}–${parameters.toBlock}.`, {
-      cause: parameters.cause,
-      docsPath,
-      metaMessages: ['Use a provider with a higher result cap for this range, or an archive node of your own.'],
-    });
-    this.fromBlock = parameters.fromBlock;
-    this.toBlock = parameters.toBlock;
+  /**
+   * @param parameters.split - Whether the range was split as far as it goes before the provider's last refusal (a log
+   *   reader: default `true`), or asked in one query (`false`), so that a log reader may still read it.
+   */
+  constructor(parameters: { fromBlock: number; toBlock: number; split?: boolean; cause?: unknown }) {
+    const { fromBlock, toBlock, split = true } = parameters;
+    super(
+      split
+        ? `The provider refuses eth_getLogs even for blocks ${fromBlock}–${toBlock}.`
+        : `The provider refuses eth_getLogs for blocks ${fromBlock}–${toBlock} in one query.`,
+      {
+        cause: parameters.cause,
+        docsPath,
+        metaMessages: [
+          split
+            ? 'Use a provider with a higher result cap for this range, or an archive node of your own.'
+            : 'Read the range through a log reader (createLogReader and readContractEvents): it splits what the provider refuses.',
+        ],
+      },
+    );
+    this.fromBlock = fromBlock;
+    this.toBlock = toBlock;
   }
 }
 
@@ -156,7 +173,10 @@ export class TransactionDroppedError extends BaseError {
 }
 
 /**
- * A managed transaction was mined and reverted (status 0).
+ * A transaction was mined and reverted (status 0), and the custom error it reverted with could not be recovered (the
+ * replay of the call at its block did not revert the same way, the revert carries no custom error of the contracts,
+ * or it ran out of gas). The typed contracts' `write` throws it with or without a transaction manager; when the
+ * reason is recovered they throw a `ContractRevertError` instead, with this error as its `cause`.
  *
  * @example
  * ```ts
@@ -168,11 +188,16 @@ export class TransactionDroppedError extends BaseError {
 export class TransactionRevertedError extends BaseError {
   static override name = 'TransactionRevertedError';
   override name = 'TransactionRevertedError';
+  /** The hash of the mined transaction. */
   readonly hash: string;
+  /** The block it was mined in. */
   readonly blockNumber: number;
 
-  constructor(parameters: { hash: string; blockNumber: number }) {
-    super(`The transaction ${parameters.hash} reverted in block ${parameters.blockNumber}.`, { docsPath });
+  constructor(parameters: { hash: string; blockNumber: number; cause?: unknown }) {
+    super(`The transaction ${parameters.hash} reverted in block ${parameters.blockNumber}.`, {
+      cause: parameters.cause,
+      docsPath,
+    });
     this.hash = parameters.hash;
     this.blockNumber = parameters.blockNumber;
   }

@@ -10,7 +10,9 @@ export type ContractErrorName = ErrorName<MhrChainAbiItems>;
 export type ContractErrorArgs<N extends ContractErrorName> = ErrorArgs<MhrChainAbiItems, N>;
 
 /**
- * A contract call reverted with one of the contracts' custom errors, decoded by name.
+ * A contract call reverted with one of the contracts' custom errors, decoded by name. A revert found at the estimate
+ * or the call has the provider's error as `cause`; a transaction that was mined and reverted has a
+ * `TransactionRevertedError` (`hash`, `blockNumber`) as `cause`, its reason recovered by replaying it at its block.
  *
  * @example
  * ```ts
@@ -49,7 +51,8 @@ export class ContractRevertError<N extends ContractErrorName = ContractErrorName
 }
 
 /**
- * A contract call failed without a known custom error (unknown revert, out of gas, network failure).
+ * A contract call failed without a known custom error (unknown revert, out of gas, network failure). A transaction
+ * mined and reverted without a recoverable custom error is a `TransactionRevertedError` instead.
  *
  * @example
  * ```ts
@@ -158,7 +161,13 @@ function allErrors(): Interface {
   return errorInterface;
 }
 
-function revertDataOf(error: unknown): string | undefined {
+/**
+ * The revert data (`0x` + selector + arguments) an ethers error carries, searched through its nested JSON-RPC error
+ * and its causes; `undefined` when there is none.
+ *
+ * @internal
+ */
+export function revertDataOf(error: unknown): string | undefined {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current)) {

@@ -1,13 +1,16 @@
 import { InvalidParametersError } from '@mhrchain/core';
-import { Wallet } from 'ethers';
-import { describe, expect } from 'vitest';
+import { JsonRpcProvider, Network, Wallet } from 'ethers';
+import { afterEach, describe, expect } from 'vitest';
+import { LogQueryError, LogRangeError, RpcUnavailableError } from './chainErrors.js';
+import { ContractCallError } from './errors.js';
 import { createEventIndex } from './eventIndex.js';
 import { encodeEventTopics } from './eventTopics.js';
 import { recordRegistryAbi } from './generated/index.js';
 import { anchorHistory } from './internal/anchorHistory.js';
 import { createLogReader, readContractEvents } from './logReader.js';
+import { startRangeLimitedRpc } from './rangeLimitedRpc.js';
 import { anvilTest } from './testing.js';
-import type { DecodedEvent } from './typedContract.js';
+import { type DecodedEvent, typedContract } from './typedContract.js';
 
 type Anchored = DecodedEvent<typeof recordRegistryAbi, 'RecordAnchored'>;
 const key = (event: Anchored) => `${event.blockNumber}:${event.logIndex}`;
@@ -114,4 +117,57 @@ describe('encodeEventTopics', () => {
     expect(encodeEventTopics(recordRegistryAbi, 'RecordErased')).toHaveLength(1);
     expect(() => encodeEventTopics(recordRegistryAbi, 'RecordErased', { patient: [] })).toThrow(InvalidParametersError);
   });
+});
+
+describe('typedContract events: a query the provider refuses', () => {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  anvilTest(
+    "fails with the log reader's errors: LogRangeError for the range asked, RpcUnavailableError, LogQueryError",
+    async ({ anvil, mhrChain }) => {
+      const { fromBlock, toBlock } = await anchorHistory({
+        chain: mhrChain.chain,
+        signer: anvil.signers[1]!,
+        perBlock: [1, 0, 1, 0, 1],
+      });
+      const rpc = await startRangeLimitedRpc({ upstream: anvil.rpcUrl, maxBlockRange: 2, style: 'infura' });
+      const provider = new JsonRpcProvider(rpc.url, Network.from(anvil.chainId), {
+        staticNetwork: true,
+        cacheTimeout: -1,
+      });
+      cleanup.push(
+        () => rpc.close(),
+        () => provider.destroy(),
+      );
+      const registry = typedContract(recordRegistryAbi, mhrChain.addresses.recordRegistry, provider);
+
+      // One query over five blocks, refused for its range: not split, and said so with the range asked.
+      const refused = await registry.events('RecordAnchored', { fromBlock, toBlock }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(LogRangeError);
+      expect(refused).not.toBeInstanceOf(ContractCallError);
+      expect((refused as LogRangeError).fromBlock).toBe(fromBlock);
+      expect((refused as LogRangeError).toBlock).toBe(toBlock);
+      expect(rpc.stats.refused).toBe(1);
+      // Within the provider's range the same query answers, and a log reader reads the whole range.
+      expect(await registry.events('RecordAnchored', { fromBlock, toBlock: fromBlock + 1 })).toHaveLength(1);
+      const reader = createLogReader({ provider, maxBlockRange: 100 });
+      expect(await readContractEvents(reader, registry, 'RecordAnchored', { fromBlock, toBlock })).toHaveLength(3);
+
+      // A provider that does not answer: one attempt (event queries do not retry).
+      rpc.down();
+      const down = await registry.events('RecordAnchored', { fromBlock, toBlock: fromBlock }).catch((e: unknown) => e);
+      rpc.up();
+      expect(down).toBeInstanceOf(RpcUnavailableError);
+      expect((down as RpcUnavailableError).attempts).toBe(1);
+
+      // Any other refusal (here blocks past the chain's head).
+      const other = await registry
+        .events('RecordAnchored', { fromBlock: toBlock + 1_000, toBlock: toBlock + 1_001 })
+        .catch((e: unknown) => e);
+      expect(other).toBeInstanceOf(LogQueryError);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { Contract, type ContractRunner, type Log, type TransactionReceipt } from 'ethers';
+import { Contract, type ContractRunner, isError, type Log, type TransactionReceipt } from 'ethers';
 import type {
   Abi,
   AbiParameter,
@@ -10,10 +10,20 @@ import type {
   ReadFunctionName,
   WriteFunctionName,
 } from './abiTypes.js';
-import { TransactionDroppedError, TransactionReplacedError, TransactionRevertedError } from './chainErrors.js';
+import {
+  LogQueryError,
+  LogRangeError,
+  RpcUnavailableError,
+  TransactionDroppedError,
+  TransactionReplacedError,
+  TransactionRevertedError,
+} from './chainErrors.js';
 import { ContractCallError, decodeContractError } from './errors.js';
 import { eventTopicFilter } from './eventTopics.js';
 import { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
+import { decodeMinedRevert } from './internal/minedRevert.js';
+import { withRetries } from './internal/retry.js';
+import { classifyLogError } from './logReader.js';
 import type { TransactionManager } from './transactionManager.js';
 
 /**
@@ -95,7 +105,12 @@ export interface TypedContractOptions {
   transactions?: TransactionManager;
 }
 
-/** An ethers v6 contract typed from an `as const` ABI; reverts surface as typed SDK errors. */
+/**
+ * An ethers v6 contract typed from an `as const` ABI; reverts surface as typed SDK errors: `ContractRevertError` for a
+ * custom error of the contracts, found at the estimate, the call or (for a transaction mined and reverted) by replaying
+ * the transaction at its block; `TransactionRevertedError` for a mined revert whose reason cannot be recovered;
+ * `ContractCallError` for any other failure of a call or transaction. Event queries fail with the log reader's errors.
+ */
 export interface TypedContract<TAbi extends Abi> {
   /** The contract's address. */
   readonly address: string;
@@ -112,6 +127,11 @@ export interface TypedContract<TAbi extends Abi> {
   /**
    * Fetches and decodes the logs of event `name`, filtered by its indexed arguments (`query.args`) in a block range,
    * in chain order. One `eth_getLogs`: for a provider that limits the range, use `readContractEvents` with a log reader.
+   *
+   * @throws What a log reader throws, without its splitting and retries: `LogRangeError` (`fromBlock`, `toBlock`: the
+   * range asked) when the provider refuses the query for its range or result size, `RpcUnavailableError` when the
+   * provider does not answer (one attempt), `LogQueryError` for any other refusal; `InvalidParametersError` for a
+   * filter on an argument that is not indexed, or a value of the wrong type.
    */
   events<E extends EventName<TAbi>>(name: E, query?: EventQuery<TAbi, E>): Promise<DecodedEvent<TAbi, E>[]>;
   /** Decodes the logs this contract emitted (others are skipped). */
@@ -150,11 +170,18 @@ function plainResult(result: ArrayLike<unknown>, outputs: readonly AbiParameter[
  * ABI: a wrong argument type, an unknown function or an unknown event name fails to compile. Reverts are thrown as
  * {@link ContractRevertError} (decoded by custom-error name) or {@link ContractCallError}.
  *
+ * A `write` that is mined and reverts (sent with an explicit `gasLimit`, so nothing was estimated, or the state changed
+ * between the estimate and the block) is replayed with `eth_call` at its block, from the same sender with the same
+ * data, value and gas limit, to recover the custom error: it throws {@link ContractRevertError} as a revert found at
+ * the estimate would, with a `TransactionRevertedError` (`hash`, `blockNumber`) as its `cause`, or that
+ * `TransactionRevertedError` itself when the replay does not revert with a custom error of the contracts (out of gas,
+ * a later transaction in the block changed the state back, a provider without that block's state).
+ *
  * With `options.transactions`, each `write` is encoded here and sent with the manager's `sendAndWait` (a trailing
  * overrides argument passes its `gasLimit`, `value` and fees on): the result has the same shape, and a transaction the
- * manager replaced with higher fees resolves with the receipt of the replacement. A revert found by gas estimation is
- * decoded as without the manager; a failure after broadcast is the manager's typed error (`TransactionRevertedError`,
- * `TransactionReplacedError`, `TransactionDroppedError`).
+ * manager replaced with higher fees resolves with the receipt of the replacement. Reverts are decoded as without the
+ * manager, at the estimate or after mining; the manager's other failures after broadcast are its typed errors
+ * (`TransactionReplacedError`, `TransactionDroppedError`).
  *
  * @example
  * ```ts
@@ -239,9 +266,9 @@ export function typedContract<const TAbi extends Abi>(
           const request = await contract.getFunction(name).populateTransaction(...args);
           receipt = await transactions.sendAndWait(request);
         } catch (error) {
-          throw error instanceof TransactionRevertedError ||
-            error instanceof TransactionReplacedError ||
-            error instanceof TransactionDroppedError
+          if (error instanceof TransactionRevertedError)
+            throw await decodeMinedRevert(contract.runner?.provider, error);
+          throw error instanceof TransactionReplacedError || error instanceof TransactionDroppedError
             ? error
             : decodeContractError(error);
         }
@@ -255,6 +282,12 @@ export function typedContract<const TAbi extends Abi>(
         hash = tx.hash;
         receipt = await tx.wait();
       } catch (error) {
+        // Mined and reverted (status 0): nothing in ethers' error says why, so the call is replayed at its block.
+        if (isError(error, 'CALL_EXCEPTION') && error.receipt?.status === 0) {
+          const { hash: minedHash, blockNumber } = error.receipt;
+          const reverted = new TransactionRevertedError({ hash: minedHash, blockNumber, cause: error });
+          throw await decodeMinedRevert(contract.runner?.provider, reverted);
+        }
         throw decodeContractError(error);
       }
       if (!receipt) throw new ContractCallError(`The ${name} transaction was not mined.`, { details: hash });
@@ -277,20 +310,25 @@ export function typedContract<const TAbi extends Abi>(
       const provider = contract.runner?.provider;
       if (!provider)
         throw new ContractCallError(`Reading ${name} events needs a runner with a provider.`, { details: address });
+      const fromBlock = query.fromBlock === undefined ? 0 : Number(query.fromBlock);
+      const toBlock =
+        query.toBlock === undefined || query.toBlock === 'latest'
+          ? await freshBlockTag(provider)
+          : Number(query.toBlock);
+      let logs: Log[];
       try {
-        const logs = await provider.getLogs({
-          address,
-          topics,
-          fromBlock: query.fromBlock === undefined ? 0 : Number(query.fromBlock),
-          toBlock:
-            query.toBlock === undefined || query.toBlock === 'latest'
-              ? await freshBlockTag(provider)
-              : Number(query.toBlock),
-        });
-        return decodeLogs(logs).filter((event): event is DecodedEvent<TAbi, E> => event.eventName === name);
+        // One attempt: a provider that does not answer is RpcUnavailableError, as from a log reader.
+        logs = await withRetries('eth_getLogs', { retries: 0, retryDelayMs: 0 }, () =>
+          provider.getLogs({ address, topics, fromBlock, toBlock }),
+        );
       } catch (error) {
-        throw decodeContractError(error);
+        if (error instanceof RpcUnavailableError) throw error;
+        if (classifyLogError(error) !== 'range')
+          throw new LogQueryError(`The provider rejected the ${name} event query.`, { cause: error });
+        const head = toBlock === 'latest' ? await provider.getBlockNumber().catch(() => fromBlock) : toBlock;
+        throw new LogRangeError({ fromBlock, toBlock: head, split: false, cause: error });
       }
+      return decodeLogs(logs).filter((event): event is DecodedEvent<TAbi, E> => event.eventName === name);
     },
     decodeLogs,
     connect(nextRunner) {
