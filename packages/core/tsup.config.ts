@@ -8,7 +8,7 @@ import { defineConfig } from 'tsup';
 const fullNodeOnly = /^@helia\/(bitswap|libp2p)$/;
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/index.browser.ts', 'src/kubo.ts', 'src/node.ts'],
+  entry: ['src/index.ts', 'src/index.browser.ts', 'src/kubo.ts', 'src/node.ts', 'src/testing.ts'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -1,4 +1,5 @@
-import { BaseError, docsBaseUrl, InvalidParametersError } from '@mhrchain/core';
+import { type BaseError, InvalidParametersError } from '@mhrchain/core';
+import { errorConventionViolations } from '@mhrchain/core/testing';
 import { describe, expect, it } from 'vitest';
 import * as errors from './errors.js';
 
@@ -16,22 +17,8 @@ const instances: Record<string, BaseError> = {
 };
 
 describe('consent errors', () => {
-  it('covers every exported error class', () => {
-    const exported = Object.keys(errors).filter(
-      (name) => typeof (errors as Record<string, unknown>)[name] === 'function',
-    );
-    expect(exported.sort()).toEqual(Object.keys(instances).sort());
-  });
-
-  it.each(Object.entries(instances))('%s: a BaseError named after its class, with a Docs line', (name, error) => {
-    const Class = (errors as unknown as Record<string, new (...args: never[]) => BaseError>)[name]!;
-    expect(error).toBeInstanceOf(BaseError);
-    expect(error).toBeInstanceOf(Class);
-    expect(Class.name).toBe(name);
-    expect(error.name).toBe(name);
-    expect(error.docsPath).toBeTruthy();
-    expect(error.message).toContain(`Docs: ${docsBaseUrl}${error.docsPath}`);
-    expect(docsBaseUrl).toMatch(/^https:\/\//);
+  it('follow the error conventions', () => {
+    expect(errorConventionViolations({ errors, instances })).toEqual([]);
   });
 
   it('parameter errors are core InvalidParametersErrors; the specific fields are typed properties', () => {

@@ -1,4 +1,5 @@
-import { BaseError, docsBaseUrl } from '@mhrchain/core';
+import { BaseError } from '@mhrchain/core';
+import { errorConventionViolations } from '@mhrchain/core/testing';
 import { Interface } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import * as chainErrors from './chainErrors.js';
@@ -88,26 +89,7 @@ const instances: Record<string, BaseError> = {
 const deprecated: Record<string, string> = { UnknownDeploymentError: 'DeploymentNotFoundError' };
 
 describe('contracts errors', () => {
-  const classes = { ...errors, ...chainErrors } as unknown as Record<string, unknown>;
-  const isClass = (value: unknown) => typeof value === 'function' && value.prototype instanceof BaseError;
-
-  it('covers every exported error class', () => {
-    const exported = Object.keys(classes).filter((name) => isClass(classes[name]) && !(name in deprecated));
-    expect(exported.sort()).toEqual(Object.keys(instances).sort());
-  });
-
-  it.each(Object.entries(instances))('%s: a BaseError named after its class, with a Docs line', (name, error) => {
-    const Class = classes[name] as new (...args: never[]) => BaseError;
-    expect(error).toBeInstanceOf(BaseError);
-    expect(error).toBeInstanceOf(Class);
-    expect(Class.name).toBe(name);
-    expect(error.name).toBe(name);
-    expect(error.docsPath).toBeTruthy();
-    expect(error.message).toContain(`Docs: ${docsBaseUrl}${error.docsPath}`);
-    expect(docsBaseUrl).toMatch(/^https:\/\//);
-  });
-
-  it('keeps the old names as aliases of the renamed classes', () => {
-    for (const [old, current] of Object.entries(deprecated)) expect(classes[old]).toBe(classes[current]);
+  it('follow the error conventions', () => {
+    expect(errorConventionViolations({ errors: { ...errors, ...chainErrors }, instances, deprecated })).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { BaseError, docsBaseUrl, InvalidParametersError } from '@mhrchain/core';
+import { type BaseError, InvalidParametersError } from '@mhrchain/core';
+import { errorConventionViolations } from '@mhrchain/core/testing';
 import { describe, expect, it } from 'vitest';
 import * as errors from './errors.js';
 
@@ -19,25 +20,8 @@ const deprecated: Record<string, string> = {
 };
 
 describe('ecg errors', () => {
-  it('covers every exported error class', () => {
-    const exported = Object.keys(errors).filter((name) => !(name in deprecated));
-    expect(exported.sort()).toEqual(Object.keys(instances).sort());
-  });
-
-  it.each(Object.entries(instances))('%s: a BaseError named after its class, with a Docs line', (name, error) => {
-    const Class = (errors as unknown as Record<string, new (...args: never[]) => BaseError>)[name]!;
-    expect(error).toBeInstanceOf(BaseError);
-    expect(error).toBeInstanceOf(Class);
-    expect(Class.name).toBe(name);
-    expect(error.name).toBe(name);
-    expect(error.docsPath).toBeTruthy();
-    expect(error.message).toContain(`Docs: ${docsBaseUrl}${error.docsPath}`);
-    expect(docsBaseUrl).toMatch(/^https:\/\//);
-  });
-
-  it('keeps the old names as aliases of the renamed classes', () => {
-    const all = errors as unknown as Record<string, unknown>;
-    for (const [old, current] of Object.entries(deprecated)) expect(all[old]).toBe(all[current]);
+  it('follow the error conventions', () => {
+    expect(errorConventionViolations({ errors, instances, deprecated })).toEqual([]);
   });
 
   it('parameter errors, the filter ones included, are core InvalidParametersErrors', () => {
