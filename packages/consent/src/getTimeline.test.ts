@@ -52,6 +52,9 @@ describe('getTimeline', () => {
       expect(times).toEqual([...times].sort((a, b) => a - b));
       const grantsOfB = timeline.filter((e) => e.kind === 'access-granted' && e.doctor === doctorB.address);
       expect(grantsOfB.map((e) => (e.kind === 'access-granted' ? e.replacedSerial : null))).toEqual([undefined, 1]);
+      // The delegation request carries the serial an approval or rejection names.
+      const [asked] = timeline.filter((e) => e.kind === 'delegation-requested');
+      expect(asked).toMatchObject({ doctor: doctorA.address, colleague: doctorB.address, serial: 1 });
       // The FHIR audit export shows them too.
       const audits = timelineToFhirAuditEvents(timeline).map((a) => a.type.display);
       expect(audits).toContain('Access expired');

@@ -129,6 +129,7 @@ function toEvent(entry: TimelineEntry, patient: string, chainId: bigint): Timeli
             kind: 'delegation-requested',
             doctor: getAddress(args.doctor),
             colleague: getAddress(args.colleague),
+            serial: Number(args.serial),
             scope: fromScopeTuple(args.scope),
             expiresAt: Number(args.expiresAt),
           }

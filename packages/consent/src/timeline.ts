@@ -46,7 +46,15 @@ export type TimelineEvent = TimelineEventBase &
       }
     | { kind: 'access-rejected'; doctor: string }
     | { kind: 'access-revoked'; doctor: string; serial: number; keyEpoch: bigint }
-    | { kind: 'delegation-requested'; doctor: string; colleague: string; scope: AccessScope; expiresAt: number }
+    | {
+        kind: 'delegation-requested';
+        doctor: string;
+        colleague: string;
+        /** The request's serial, which the patient's approval or rejection names. */
+        serial: number;
+        scope: AccessScope;
+        expiresAt: number;
+      }
     | { kind: 'delegation-approved'; colleague: string }
     | { kind: 'delegation-rejected'; colleague: string }
     | { kind: 'delegation-revoked'; colleague: string }

@@ -48,6 +48,7 @@ export const timeline: TimelineEvent[] = [
       kind: 'delegation-requested',
       doctor,
       colleague,
+      serial: 1,
       scope: { kind: 'records', recordIds: [record] },
       expiresAt: T0 + 3000,
     },

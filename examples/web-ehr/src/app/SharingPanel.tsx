@@ -199,7 +199,7 @@ export function SharingPanel({ session, sharing, name, refresh, revoking, onRevo
             busy={busy[delegation.colleague]}
             onDecide={(decision) =>
               act(delegation.colleague, decision === 'approve' ? 'Approving…' : 'Rejecting…', async () => {
-                await decideDelegation(session, delegation.colleague, decision);
+                await decideDelegation(session, delegation, decision);
                 return decision === 'approve'
                   ? `${name(delegation.colleague)} may now read what ${name(delegation.doctor)} shared.`
                   : `You declined sharing with ${name(delegation.colleague)}.`;
@@ -236,7 +236,7 @@ export function SharingPanel({ session, sharing, name, refresh, revoking, onRevo
                 className="danger"
                 disabled={busy[delegation.colleague] !== undefined}
                 onClick={act(delegation.colleague, 'Ending…', async () => {
-                  await decideDelegation(session, delegation.colleague, 'revoke');
+                  await decideDelegation(session, delegation, 'revoke');
                   return `${name(delegation.colleague)} can no longer read your records.`;
                 })}
               >

@@ -24,6 +24,7 @@ const requested = (): TimelineEvent => ({
   kind: 'delegation-requested',
   doctor,
   colleague,
+  serial: 3,
   scope: { kind: 'category', category: 2 },
   expiresAt: 1_900_000_000,
 });
@@ -34,7 +35,14 @@ describe('sharing state from the timeline', () => {
     expect(delegationsOf([asked]).map((d) => d.status)).toEqual(['pending']);
     const approved: TimelineEvent = { ...at(patient), kind: 'delegation-approved', colleague };
     expect(delegationsOf([asked, approved])).toEqual([
-      { doctor, colleague, scope: { kind: 'category', category: 2 }, expiresAt: 1_900_000_000, status: 'active' },
+      {
+        doctor,
+        colleague,
+        serial: 3,
+        scope: { kind: 'category', category: 2 },
+        expiresAt: 1_900_000_000,
+        status: 'active',
+      },
     ]);
     const revoked: TimelineEvent = { ...at(patient), kind: 'delegation-revoked', colleague };
     expect(delegationsOf([asked, approved, revoked])).toEqual([]);

@@ -47,6 +47,8 @@ export interface RequestView {
 export interface DelegationView {
   doctor: string;
   colleague: string;
+  /** The delegation request's serial: approving or rejecting names it, so a newer request is never the one decided. */
+  serial: number;
   scope: AccessScope;
   expiresAt: number;
   status: 'pending' | 'active';
@@ -148,6 +150,7 @@ export function delegationsOf(timeline: readonly TimelineEvent[]): DelegationVie
         byColleague.set(event.colleague.toLowerCase(), {
           doctor: event.doctor,
           colleague: event.colleague,
+          serial: event.serial,
           scope: event.scope,
           expiresAt: event.expiresAt,
           status: 'pending',
@@ -179,9 +182,17 @@ export async function rejectDoctor(session: Session, request: Pick<RequestView, 
   return rejectRequest(session.client, { doctor: request.doctor, serial: request.serial });
 }
 
-/** The patient approves, rejects or ends a colleague's delegation (the SDK's delegation actions). */
-export async function decideDelegation(session: Session, colleague: string, decision: 'approve' | 'reject' | 'revoke') {
-  if (decision === 'approve') return approveDelegation(session.client, { colleague });
-  if (decision === 'reject') return rejectDelegation(session.client, { colleague });
+/**
+ * The patient approves, rejects or ends a colleague's delegation (the SDK's delegation actions); approving and
+ * rejecting name the request the patient reviewed.
+ */
+export async function decideDelegation(
+  session: Session,
+  delegation: Pick<DelegationView, 'colleague' | 'serial'>,
+  decision: 'approve' | 'reject' | 'revoke',
+) {
+  const { colleague, serial } = delegation;
+  if (decision === 'approve') return approveDelegation(session.client, { colleague, serial });
+  if (decision === 'reject') return rejectDelegation(session.client, { colleague, serial });
   return revokeDelegation(session.client, { colleague });
 }
