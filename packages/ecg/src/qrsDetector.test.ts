@@ -271,6 +271,58 @@ describe('QRS detector', () => {
     expect(errors(score([0, 1]))).toBe(0);
   });
 
+  // A pause of 1.7 RR after every tenth beat, with a 0.1 s spike in lead 1 only, as large as lead 1's QRS; lead 0 sees
+  // nothing there. Search-back falls due just as the beat ending the pause arrives, and the spike waits for that
+  // beat's verdict. 0.6 s into the pause it splits the pause into two intervals shorter than the RR: an artefact, not
+  // a beat (before, all 11 were beats, as in lead 1 alone; one remains, where the arriving beat had barely begun).
+  // 0.45 s into it, the beat ending the pause follows after more than an RR: a premature beat and its compensatory
+  // pause, which lead 1 alone finds, and two leads too (while it waited, each was lost).
+  describe('with two leads, a spike in one lead during a pause when search-back falls due', () => {
+    const sampleRate = 360;
+    const pause = (at: number) => {
+      const beats: number[] = [];
+      const spikes: number[] = [];
+      for (let i = 0, t = 0.5; i < 110; i++) {
+        beats.push(t);
+        if (i % 10 === 9) spikes.push(t + at);
+        t += i % 10 === 9 ? 1.36 : 0.8;
+      }
+      const seconds = Math.ceil(beats.at(-1)!) + 1;
+      const lead0 = synthetic(beats, sampleRate, seconds, 1000, 7);
+      const lead1 = synthetic(beats, sampleRate, seconds, 600, 11);
+      for (const a of spikes) {
+        const k0 = Math.floor(a * sampleRate);
+        for (let k = k0; k < k0 + 0.1 * sampleRate; k++)
+          lead1[k]! += 800 * Math.sin((2 * Math.PI * 10 * (k - k0)) / sampleRate);
+      }
+      const x = interleave(lead0, lead1);
+      return (reference: number[], leads: number[]) =>
+        scoreBeats({
+          reference: reference.map((b) => Math.round(b * sampleRate)),
+          detected: detectQrs(x, { sampleRate, channels: 2, leads }).map((b) => b.sample),
+          sampleRate,
+        });
+    };
+    const regular = Array.from({ length: 110 }, (_, i) => 0.5 + i * 0.8 + Math.floor(i / 10) * 0.56);
+
+    it('is not a beat when it splits the pause into two short intervals (an artefact)', () => {
+      const score = pause(0.6);
+      expect(errors(score(regular, [0]))).toBe(0);
+      expect(score(regular, [1]).falsePositives).toBe(11);
+      expect(errors(score(regular, [0, 1]))).toBeLessThanOrEqual(1);
+    });
+
+    it('is a beat when the beat ending the pause follows it after more than an RR (a premature beat)', () => {
+      const score = pause(0.45);
+      const withPremature = [...regular, ...regular.filter((_, i) => i % 10 === 9).map((b) => b + 0.45)].sort(
+        (a, b) => a - b,
+      );
+      expect(score(withPremature, [0]).falseNegatives).toBe(11);
+      expect(errors(score(withPremature, [1]))).toBe(0);
+      expect(errors(score(withPremature, [0, 1]))).toBeLessThanOrEqual(1);
+    });
+  });
+
   it('finds no beats in a flat line or pure noise-free baseline', () => {
     expect(detectQrs(new Float64Array(3600).fill(1024), { sampleRate: 360 })).toEqual([]);
   });

@@ -25,6 +25,16 @@ const BEAT_LIMIT = 32;
  */
 const FLAT_RUN = 0.05;
 
+/**
+ * With several leads, search-back does not take a disputed candidate (one that a lead sees below `support` of its own
+ * threshold) while a peak this large is pending confirmation — in units of the leads' signal levels, weighted by
+ * quality, as the combined integrated signal is — and waits (at most one refractory period) for that peak's verdict:
+ * an artefact in one lead during a pause must not be taken for the beat whose QRS is arriving. If that peak is a beat
+ * at least an average RR after the candidate (a premature beat and its compensatory pause), the candidate is a beat
+ * too. (Chosen on synthetic pauses with a spike in one lead; from 0.5 to 1.2 the same scores on half A of DS1.)
+ */
+const ARRIVING = 0.5;
+
 /** A peak of the integrated signal, with each lead's integrated energy and steepest slope under it. */
 interface Peak {
   /** Sample index of the peak of the combined integrated signal. */
@@ -39,6 +49,8 @@ interface Peak {
   energy: Float64Array;
   /** Largest squared derivative per lead inside the integration window. */
   slope: Float64Array;
+  /** Whether a lead that is heard sees the peak below `support` of its own threshold (set when classified). */
+  disputed: boolean;
 }
 
 /** A detected heartbeat. */
@@ -82,7 +94,8 @@ export interface QrsDetector {
   readonly position: number;
   /**
    * Worst-case delay, in seconds, between an R peak and its emission for beats found by the primary threshold
-   * (search-back beats come at most 1.66 average RR intervals after the previous beat).
+   * (search-back beats come at most 1.66 average RR intervals after the previous beat, plus, with several leads, one
+   * refractory period).
    */
   readonly latency: number;
 }
@@ -105,7 +118,11 @@ export interface QrsDetector {
  * 360 ms of a beat, every lead's slope judges the T wave (not only the slopes of the leads that take the peak for a
  * beat), so the second hump of a wide beat is not a beat of its own. A lead whose raw samples stay identical for
  * 50 ms (electrode off, signal pinned at the converter's limit) abstains from the peaks whose integration window that
- * touches, step artefacts included, and learns nothing from them. Search-back takes the best-voted candidate. A peak
+ * touches, step artefacts included, and learns nothing from them. Search-back takes the best-voted candidate, but
+ * not one that a lead sees below 0.3 of its threshold while a peak half the leads' signal level is pending: it waits
+ * for that peak's verdict (at most 200 ms), and if that peak is a beat, the candidate is one too only when the beat
+ * follows it after at least an average RR (a premature beat and its compensatory pause), not when it splits the
+ * pause into two short intervals (an artefact in one lead). A peak
  * raises a lead's signal level at most as one 32 times that level would (4 times, if the vote outvoted the lead), so
  * one huge artefact cannot leave a lead deaf to its beats.
  *
@@ -194,6 +211,8 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
   let lastR = -1;
   const rrs: number[] = [];
   let best: Peak | undefined;
+  // Whether search-back is waiting for the verdict on an arriving peak before it takes `best`.
+  let waiting = false;
   let out: QrsBeat[] = [];
 
   const rrAverage = () => (rrs.length === 0 ? fs : rrs.reduce((a, b) => a + b, 0) / rrs.length);
@@ -256,6 +275,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     reweigh();
     lastQrs = peak.index;
     best = undefined;
+    waiting = false;
     if (peak.r > lastR) emit(peak.r, searchBack);
   };
 
@@ -296,6 +316,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
       seen[l] = ratio > 1 && !isT ? 1 : 0;
     }
     peak.score = score;
+    peak.disputed = minRatio <= support;
     // A beat when the vote says so, or when it comes close (above `supportVote`) with one lead taking it for a beat
     // and every other lead seeing it above `support` times its own threshold (a small early beat that all leads see,
     // none clearly); not when the leads holding most of the weight take it for a T wave.
@@ -312,8 +333,12 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
       if (seen[l]) spki[l] = 0.125 * Math.min(e, (beat ? beatLimit : ARTEFACT_LIMIT) * spki[l]!) + 0.875 * spki[l]!;
       else npki[l] = 0.125 * e + 0.875 * npki[l]!;
     }
-    if (beat) accept(peak, false);
-    else {
+    if (beat) {
+      // The candidate search-back waited for came before this beat: a premature beat when this one follows it after a
+      // compensatory pause (at least an average RR), an artefact when it splits the pause into two short intervals.
+      if (waiting && best && peak.r - best.r >= rrAverage()) accept(best, true);
+      accept(peak, false);
+    } else {
       rateLeads(peak, false);
       reweigh();
       if (score > 0.5 && tWave <= 0.5 && (!best || score > best.score)) best = peak;
@@ -347,6 +372,7 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
       ratio: new Float64Array(L),
       energy,
       slope,
+      disputed: false,
     };
     if (!learned) learnPeaks.push(peak);
     else classify(peak);
@@ -421,9 +447,15 @@ export function createQrsDetector(parameters: QrsDetectorParameters): QrsDetecto
     }
     // Search-back after a long gap; when there is nothing to search back to, the signal levels decay.
     // (Before the first beat, the gap runs from the end of learning.)
-    if (learned && n - (lastQrs > Number.NEGATIVE_INFINITY ? lastQrs : learning) > 1.66 * rrAverage()) {
-      if (best) accept(best, true);
-      else if (n - lastDecay > rrAverage()) {
+    const gap = n - (lastQrs > Number.NEGATIVE_INFINITY ? lastQrs : learning);
+    if (learned && gap > 1.66 * rrAverage()) {
+      // With several leads, a disputed candidate waits for the verdict on a peak that is arriving (`rising`: a peak
+      // is pending confirmation), at most one refractory period.
+      const arriving = L > 1 && rising && candValue / window > ARRIVING && gap <= 1.66 * rrAverage() + refractory;
+      if (best) {
+        waiting = best.disputed && arriving;
+        if (!waiting) accept(best, true);
+      } else if (n - lastDecay > rrAverage()) {
         for (let l = 0; l < L; l++) spki[l] = 0.5 * spki[l]!;
         reweigh();
         lastDecay = n;
