@@ -294,7 +294,10 @@ describe('offline queue limits', () => {
     expect(losses).toEqual([{ type: 'signal-loss', from: 10, to: 39, reason: 'dropped' }]);
     // The notice on the wire names the range and nothing else; a second copy of it (a QoS 1 redelivery, or a
     // replay) is dropped as a replay, not reported twice.
-    const notices = wire.filter((m) => readPrefix(m)?.type === TYPE_GAP);
+    // The eavesdropper's persistent session may come back after the doctor's: wait for what the broker kept for it.
+    const isNotice = (m: Uint8Array) => readPrefix(m)?.type === TYPE_GAP;
+    for (let tries = 0; tries < 400 && !wire.some(isNotice); tries++) await sleep(25);
+    const notices = wire.filter(isNotice);
     expect(notices.map((m) => readPrefix(m)!.sequence)).toEqual([10]);
     const replays = subscription.stats.rejected.replay; // QoS 1 redeliveries after the restart, if any
     await eavesdropper.publish(publisher.descriptor.topic, notices[0]!);
