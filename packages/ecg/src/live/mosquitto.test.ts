@@ -50,8 +50,10 @@ describe('startMosquitto', () => {
     expect(alive(pid)).toBe(false);
   });
 
-  it('fails with a typed error for a missing binary', async () => {
-    await expect(startMosquitto({ binary: '/nonexistent/mosquitto' })).rejects.toBeInstanceOf(MosquittoStartError);
+  it('fails with a typed error for a missing binary, saying how to install it', async () => {
+    const failure = startMosquitto({ binary: '/nonexistent/mosquitto' });
+    await expect(failure).rejects.toBeInstanceOf(MosquittoStartError);
+    await expect(failure).rejects.toThrow(/not installed at \/nonexistent\/mosquitto.*apt-get install mosquitto/);
   });
 });
 

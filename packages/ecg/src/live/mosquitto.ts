@@ -167,7 +167,13 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (spawnError) {
-        throw new MosquittoStartError(`mosquitto could not be started from ${binary}.`, { cause: spawnError });
+        const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
+        throw new MosquittoStartError(
+          missing
+            ? `mosquitto is not installed at ${binary}: install it (Debian: apt-get install mosquitto) or pass its path as \`binary\` or $MOSQUITTO_BINARY.`
+            : `mosquitto could not be started from ${binary}.`,
+          { cause: spawnError },
+        );
       }
       if (exitCode !== undefined) {
         throw new MosquittoStartError(`mosquitto exited with code ${exitCode}.`, { details: output });
