@@ -14,6 +14,7 @@ const instances: Record<string, BaseError> = {
     action: { kind: 'addRecord', step: 'stored' },
     cause: new Error('the wallet refused the transaction'),
   }),
+  AnchorNotSettledError: new errors.AnchorNotSettledError({ cid: 'bafyenvelope', pending: 2 }),
 };
 
 describe('consent errors', () => {
@@ -30,5 +31,6 @@ describe('consent errors', () => {
     expect(new errors.OtpRejectedError({ reason: 'used' }).attemptsLeft).toBe(0);
     expect(instances.PendingActionError).toMatchObject({ kind: 'addRecord', step: 'stored' });
     expect(instances.PendingActionError!.details).toBe('the wallet refused the transaction');
+    expect(instances.AnchorNotSettledError).toMatchObject({ cid: 'bafyenvelope', pending: 2, details: 'bafyenvelope' });
   });
 });

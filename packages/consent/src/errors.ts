@@ -156,3 +156,43 @@ export class PendingActionError extends BaseError {
     this.step = action.step;
   }
 }
+
+/**
+ * A record's anchor may still be mined: the account has transactions the node holds unmined, and one of them may be
+ * the anchor an interrupted `addRecord` sent for an envelope that must now be re-wrapped (a reader lost access).
+ * Re-wrapping and anchoring again now could anchor the record twice, once readable by that reader, so
+ * `resumePendingActions` leaves the action in the journal (reported in `failed`) until those transactions are mined
+ * or replaced; the next resume then keeps and rotates the anchor that landed, or re-wraps.
+ *
+ * @example
+ * ```ts
+ * import { AnchorNotSettledError, type ConsentClient, resumePendingActions } from '@mhrchain/consent';
+ *
+ * declare const patient: ConsentClient;
+ * const { failed } = await resumePendingActions(patient);
+ * if (failed.some(({ error }) => error.cause instanceof AnchorNotSettledError))
+ *   console.info('An earlier anchor is still pending: resume again after the next blocks.');
+ * ```
+ */
+export class AnchorNotSettledError extends BaseError {
+  static override name = 'AnchorNotSettledError';
+  override name = 'AnchorNotSettledError';
+  /** The envelope CID whose anchor may still land. */
+  readonly cid: string;
+  /** How many transactions of the account the node holds unmined. */
+  readonly pending: number;
+
+  constructor(parameters: { cid: string; pending: number; cause?: unknown }) {
+    const { cid, pending } = parameters;
+    super(
+      `An earlier anchor of this record may still be mined: ${pending} transaction(s) of the account are pending.`,
+      {
+        details: cid,
+        ...(parameters.cause === undefined ? {} : { cause: parameters.cause }),
+        docsPath: 'consent-protocol.md#the-action-journal-and-the-access-invariant',
+      },
+    );
+    this.cid = cid;
+    this.pending = pending;
+  }
+}

@@ -56,6 +56,7 @@ export {
   eraseRecords,
 } from './eraseRecords.js';
 export {
+  AnchorNotSettledError,
   InvalidConsentParametersError,
   InvalidOtpParametersError,
   InvalidOtpResponseError,

@@ -13,7 +13,10 @@ import {
   assertInvariant,
   farFuture,
   note,
+  otherDevice,
+  otherDeviceRelayed,
   patientApp,
+  pooled,
   restart,
   setUp,
   storage,
@@ -22,7 +25,6 @@ import {
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
-import { createConsentClient } from './client.js';
 import { PendingActionError } from './errors.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
@@ -33,39 +35,6 @@ import { revokeAccess } from './revokeAccess.js';
 import { verifyAccess } from './verifyAccess.js';
 
 useCrashWorld();
-
-/** The patient's other device (same wallet and identity, its own connection and journal). */
-function otherDevice(world: World) {
-  return createConsentClient({
-    signer: world.wallet,
-    addresses: world.mhrChain.addresses,
-    store: storage.store,
-    identity: world.identity,
-    fromBlock: world.fromBlock,
-  });
-}
-
-/** The patient's other device, sending through a relayer (gasless): its transactions leave the wallet's nonces alone. */
-function otherDeviceRelayed(world: World) {
-  return createConsentClient({
-    signer: world.wallet,
-    relayer: world.anvil.signers[7]!,
-    addresses: world.mhrChain.addresses,
-    store: storage.store,
-    identity: world.identity,
-    fromBlock: world.fromBlock,
-  });
-}
-
-/** Waits until the pool holds `count` pending transactions. */
-async function pooled(world: World, count: number): Promise<void> {
-  for (let tries = 0; tries < 250; tries++) {
-    const { pending } = await world.anvil.provider.send('txpool_status', []);
-    if (Number(BigInt(pending)) >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`fewer than ${count} transactions reached the pool`);
-}
 
 /** An `addRecord` whose app was killed before the anchor: the journal holds it at `stored`. */
 async function storedUnanchored(world: World, text: string): Promise<CID> {

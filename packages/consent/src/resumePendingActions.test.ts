@@ -13,15 +13,14 @@ import {
   type Fault,
   farFuture,
   note,
+  otherDevice,
   patientApp,
   restart,
   setUp,
-  storage,
   useCrashWorld,
 } from '../test/crashWorld.js';
 import { abandoned } from '../test/faults.js';
 import { addRecord } from './addRecord.js';
-import { createConsentClient } from './client.js';
 import { getTimeline } from './getTimeline.js';
 import { grantAccess } from './grantAccess.js';
 import { pendingActions, readersOf } from './internal/journal.js';
@@ -77,14 +76,7 @@ describe('addRecord crash points', () => {
       });
       expect(await abandoned(call)).toBe('pending');
       // Another device of the patient revokes meanwhile.
-      const other = await createConsentClient({
-        signer: world.wallet,
-        addresses: world.mhrChain.addresses,
-        store: storage.store,
-        identity: world.identity,
-        fromBlock: world.fromBlock,
-      });
-      await revokeAccess(other, { doctor: world.doctorA.address });
+      await revokeAccess(await otherDevice(world), { doctor: world.doctorA.address });
       await restart(world);
       expect(await anchoredCount(world)).toBe(1);
       await assertInvariant(world);

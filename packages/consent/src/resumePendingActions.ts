@@ -4,13 +4,13 @@ import { getAddress } from 'ethers';
 import { CID } from 'multiformats/cid';
 import type { ConsentClient } from './client.js';
 import { resumeEraseRecords } from './eraseRecords.js';
-import { PendingActionError } from './errors.js';
+import { AnchorNotSettledError, PendingActionError } from './errors.js';
 import { anchorStoredRecord, isAnchored, recordIdOf } from './internal/anchorRecord.js';
 import { delegationApproved } from './internal/delegationState.js';
 import { dropVersion } from './internal/dropVersion.js';
 import { finishGrant, grantLanded } from './internal/grant.js';
 import { endAction, forgetReaders, markStep, pendingActions, recordReaders } from './internal/journal.js';
-import { type Rotation, releaseTo } from './internal/publish.js';
+import { type Rotation, releaseTo, rotateRecords } from './internal/publish.js';
 import { readersForCategory } from './internal/readers.js';
 import { reconcileRecords } from './internal/reconcile.js';
 import { recordsOf } from './internal/records.js';
@@ -43,14 +43,59 @@ export interface FailedPendingAction {
   error: PendingActionError;
 }
 
-/** Anchors a stored, unanchored record, first re-wrapping it when a reader it was encrypted to lost access. */
+/** The first of `cids` anchored as a record of the client's patient. */
+async function anchoredAmong(client: ConsentClient, cids: readonly CID[]): Promise<CID | undefined> {
+  for (const cid of cids) if (await isAnchored(client, recordIdOf(client.address, cid))) return cid;
+  return undefined;
+}
+
+/**
+ * Settles an addRecord whose anchor landed for the envelopes `landed` (of all the envelopes `sent` it stored: its first
+ * and those re-wraps made). The others are released: no anchor of them can land any more once the account has
+ * nothing pending. A landed record encrypted to a reader the chain no longer allows (an anchor mined after the reader
+ * lost access, its envelope public from then on) is rotated under a fresh data key; when two landed, both are, as
+ * they share one payload and its key.
+ */
+async function keepLanded(client: ConsentClient, sent: readonly CID[], landed: readonly CID[]): Promise<'finished'> {
+  const others = sent.filter((cid) => !landed.some((kept) => kept.equals(cid)));
+  if (others.length > 0) await assertNoPendingSends(client, others[0]!);
+  for (const cid of others) {
+    await client.store.unpin?.(cid);
+    await forgetReaders(client, cid);
+  }
+  for (const cid of landed) await client.store.pin?.(cid);
+  const ids = new Set(landed.map((cid) => recordIdOf(client.address, cid)));
+  const records = (await recordsOf(client, client.address)).filter((record) => ids.has(record.recordId));
+  if (records.length > 1) await rotateRecords(client, records, 'eager');
+  else await reconcileRecords(client, records, 'eager');
+  return 'finished';
+}
+
+/**
+ * Throws {@link AnchorNotSettledError} while the node holds unmined transactions of the account (a direct wallet): one
+ * of them may be an earlier anchor of the record. Relayed anchors share the record registry's signature nonce with the
+ * one resume sends, so at most one of them is mined.
+ */
+async function assertNoPendingSends(client: ConsentClient, cid: CID): Promise<void> {
+  if (client.relayerChain) return;
+  const [mined, pending] = await Promise.all([
+    client.provider.getTransactionCount(client.address, 'latest'),
+    client.provider.getTransactionCount(client.address, 'pending'),
+  ]);
+  if (pending > mined) throw new AnchorNotSettledError({ cid: cid.toString(), pending: pending - mined });
+}
+
+/**
+ * Anchors a stored, unanchored record, first re-wrapping it when a reader it was encrypted to lost access. Every
+ * envelope an anchor of the action was sent for stays in `data.replaced` until the action ends: whichever of them
+ * lands is the record, and none is anchored again after another landed.
+ */
 async function resumeAddRecord(client: ConsentClient, action: PendingAction): Promise<'finished' | 'rolledBack'> {
   let cid = CID.parse(action.data.cid as string);
   const category = action.data.category as number;
-  if (await isAnchored(client, recordIdOf(client.address, cid))) {
-    await client.store.pin?.(cid);
-    return 'finished';
-  }
+  const replaced = ((action.data.replaced as string[] | undefined) ?? []).map((text) => CID.parse(text));
+  const landed = await anchoredAmong(client, [cid, ...replaced]);
+  if (landed) return keepLanded(client, [cid, ...replaced], [landed]);
   if (action.step === 'intent') {
     // Its blocks may be partly stored: release the envelope (garbage collection takes the blocks).
     await client.store.unpin?.(cid);
@@ -59,6 +104,11 @@ async function resumeAddRecord(client: ConsentClient, action: PendingAction): Pr
   const readers = (action.data.readers as string[]).map((account) => getAddress(account));
   const allowed = new Set(await readersForCategory(client, client.address, category));
   if (readers.some((account) => !allowed.has(account))) {
+    // An anchor sent for this envelope before the crash may still be mined; re-wrapping now could anchor the record
+    // twice. Wait until the node holds none, and look again: it may have landed meanwhile.
+    await assertNoPendingSends(client, cid);
+    const meanwhile = await anchoredAmong(client, [cid, ...replaced]);
+    if (meanwhile) return keepLanded(client, [cid, ...replaced], [meanwhile]);
     const keep = readers.filter((account) => allowed.has(account));
     const recipients = [client.identity.publicKey];
     for (const account of keep) recipients.push(await encryptionKeyOf(client, account));
@@ -70,20 +120,30 @@ async function resumeAddRecord(client: ConsentClient, action: PendingAction): Pr
     await client.store.put(rewrapped.cid, rewrapped.header);
     await client.store.pin?.(rewrapped.cid);
     await recordReaders(client, rewrapped.cid, keep);
-    await markStep(client, action, 'stored', { cid: rewrapped.cid.toString(), readers: keep });
-    await client.store.unpin?.(cid);
+    // The replaced envelope stays pinned while the action is pending: an anchor of it may still land, and is rotated.
+    replaced.push(cid);
+    await markStep(client, action, 'stored', {
+      cid: rewrapped.cid.toString(),
+      readers: keep,
+      replaced: replaced.map((text) => text.toString()),
+    });
     cid = rewrapped.cid;
   }
   try {
     await anchorStoredRecord(client, cid, category);
   } catch (error) {
-    // Refused, whether at its estimate (RecordAlreadyAnchored) or mined reverted, because the anchor it re-sends is
-    // there already (an anchor lost after broadcast, mined meanwhile): the record is added. Anything else (refused,
-    // unfunded, provider down) may pass next time: the journal keeps it at `stored`.
-    if (!(await isAnchored(client, recordIdOf(client.address, cid)))) throw error;
-    await client.store.pin?.(cid);
+    // Refused, whether at its estimate (RecordAlreadyAnchored, a nonce taken) or mined reverted, because an anchor of
+    // this action is there already (one lost after broadcast, mined meanwhile): the record is added. Anything else
+    // (refused, unfunded, provider down) may pass next time: the journal keeps it at `stored`.
+    const there = await anchoredAmong(client, [cid, ...replaced]);
+    if (!there) throw error;
+    return keepLanded(client, [cid, ...replaced], [there]);
   }
-  return 'finished';
+  // An earlier anchor mined in the moment between the look above and this anchor's send: both records stand, both
+  // rotated under fresh keys.
+  const alsoLanded = [];
+  for (const earlier of replaced) if (await anchoredAmong(client, [earlier])) alsoLanded.push(earlier);
+  return keepLanded(client, [cid, ...replaced], [cid, ...alsoLanded]);
 }
 
 /** Finishes the key release of a grant that landed; drops the intent of one that did not. */
@@ -170,7 +230,10 @@ async function reconcileListed(client: ConsentClient, action: PendingAction): Pr
  *
  * - `addRecord`: anchored already → done; stored but not anchored → anchored (re-wrapped first if a reader lost
  *   access meanwhile); not completely stored → released. An anchor the chain refuses because the record is there
- *   already (an anchor lost after broadcast and mined meanwhile) counts as done.
+ *   already (an anchor lost after broadcast and mined meanwhile) counts as done. An anchor of an envelope encrypted to
+ *   a reader who lost access that lands late (before or after a re-wrap) is kept as the record, re-encrypted under a
+ *   fresh data key; re-wrapping waits (`AnchorNotSettledError` in `failed`) while the wallet has transactions pending.
+ *   See "An anchor that outlives the app" in the consent protocol guide.
  * - `grantAccess`: the grant landed → the key release (and the narrowing rotation) is finished; it did not → dropped,
  *   nothing was released.
  * - `revokeAccess`: the revoke is sent if the app stopped before sending it (and the grant it names is still the live
@@ -228,9 +291,12 @@ export async function resumePendingActions(client: ConsentClient): Promise<Resum
       result.failed.push({ action, error: new PendingActionError({ action, cause: error }) });
     }
   }
-  // What a kept action stored is not an orphan: an addRecord still owed its anchor keeps its envelope pinned.
+  // What a kept action stored is not an orphan: an addRecord still owed its anchor keeps its envelopes pinned (the one
+  // it will anchor, and those a re-wrap replaced, whose earlier anchor may still land).
   const kept = new Set(
-    result.failed.filter(({ action }) => action.kind === 'addRecord').map(({ action }) => action.data.cid as string),
+    result.failed
+      .filter(({ action }) => action.kind === 'addRecord')
+      .flatMap(({ action }) => [action.data.cid as string, ...((action.data.replaced as string[] | undefined) ?? [])]),
   );
   result.unpinned = await releaseOrphanPins(client, kept);
   return result;

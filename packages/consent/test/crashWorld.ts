@@ -22,7 +22,7 @@ import { registerDoctor } from '../src/registerDoctor.js';
 import { registerPatient } from '../src/registerPatient.js';
 import { resumePendingActions } from '../src/resumePendingActions.js';
 import { verifyAccess } from '../src/verifyAccess.js';
-import { FaultySigner, faultyStore, type SendFault, type SendRace } from './faults.js';
+import { FaultySigner, faultyStore, type SendPlan, type SendRace, type StorePlan } from './faults.js';
 import { startStore } from './fixtures.js';
 
 /** The embedded IPFS node of the test file (set up by {@link useCrashWorld}). */
@@ -41,8 +41,8 @@ export function useCrashWorld(): void {
 }
 
 export interface Fault {
-  send?: { at: number; fault: SendFault };
-  store?: { operation: 'put' | 'pin' | 'delete'; at: number; kill?: boolean };
+  send?: SendPlan;
+  store?: StorePlan;
   /** Another party acts on chain right before the chosen send. */
   race?: SendRace;
 }
@@ -149,4 +149,37 @@ export async function assertInvariant(world: World): Promise<void> {
 
 export async function anchoredCount(world: World): Promise<number> {
   return (await recordsOf(world.patient, world.patient.address)).length;
+}
+
+/** The patient's other device (same wallet and identity, its own connection and journal). */
+export function otherDevice(world: World) {
+  return createConsentClient({
+    signer: world.wallet,
+    addresses: world.mhrChain.addresses,
+    store: storage.store,
+    identity: world.identity,
+    fromBlock: world.fromBlock,
+  });
+}
+
+/** The patient's other device, sending through a relayer (gasless): its transactions leave the wallet's nonces alone. */
+export function otherDeviceRelayed(world: World) {
+  return createConsentClient({
+    signer: world.wallet,
+    relayer: world.anvil.signers[7]!,
+    addresses: world.mhrChain.addresses,
+    store: storage.store,
+    identity: world.identity,
+    fromBlock: world.fromBlock,
+  });
+}
+
+/** Waits until the pool holds `count` pending transactions. */
+export async function pooled(world: World, count: number): Promise<void> {
+  for (let tries = 0; tries < 250; tries++) {
+    const { pending } = await world.anvil.provider.send('txpool_status', []);
+    if (Number(BigInt(pending)) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`fewer than ${count} transactions reached the pool`);
 }
