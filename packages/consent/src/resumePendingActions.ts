@@ -139,6 +139,11 @@ async function resumeAddRecord(client: ConsentClient, action: PendingAction): Pr
     if (!there) throw error;
     return keepLanded(client, [cid, ...replaced], [there]);
   }
+  // Encrypted to readers the chain allows (looked at above): nothing to rotate unless an earlier envelope was replaced.
+  if (replaced.length === 0) {
+    await client.store.pin?.(cid);
+    return 'finished';
+  }
   // An earlier anchor mined in the moment between the look above and this anchor's send: both records stand, both
   // rotated under fresh keys.
   const alsoLanded = [];
