@@ -43,6 +43,7 @@ export {
   TransactionReplacedError,
   TransactionRevertedError,
 } from './chainErrors.js';
+export { type DecodedTransactionError, decodeTransactionError } from './decodeTransactionError.js';
 export {
   AnvilNotInstalledError,
   AnvilStartError,

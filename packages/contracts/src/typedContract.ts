@@ -1,4 +1,4 @@
-import { Contract, type ContractRunner, isError, type Log, type TransactionReceipt } from 'ethers';
+import { Contract, type ContractRunner, type Log, type TransactionReceipt } from 'ethers';
 import type {
   Abi,
   AbiParameter,
@@ -10,18 +10,11 @@ import type {
   ReadFunctionName,
   WriteFunctionName,
 } from './abiTypes.js';
-import {
-  LogQueryError,
-  LogRangeError,
-  RpcUnavailableError,
-  TransactionDroppedError,
-  TransactionReplacedError,
-  TransactionRevertedError,
-} from './chainErrors.js';
+import { LogQueryError, LogRangeError, RpcUnavailableError } from './chainErrors.js';
+import { decodeTransactionError } from './decodeTransactionError.js';
 import { ContractCallError, decodeContractError } from './errors.js';
 import { eventTopicFilter } from './eventTopics.js';
 import { freshBlockTag, noteWrittenBlock } from './freshBlock.js';
-import { decodeMinedRevert } from './internal/minedRevert.js';
 import { withRetries } from './internal/retry.js';
 import { classifyLogError } from './logReader.js';
 import type { TransactionManager } from './transactionManager.js';
@@ -266,11 +259,7 @@ export function typedContract<const TAbi extends Abi>(
           const request = await contract.getFunction(name).populateTransaction(...args);
           receipt = await transactions.sendAndWait(request);
         } catch (error) {
-          if (error instanceof TransactionRevertedError)
-            throw await decodeMinedRevert(contract.runner?.provider, error);
-          throw error instanceof TransactionReplacedError || error instanceof TransactionDroppedError
-            ? error
-            : decodeContractError(error);
+          throw await decodeTransactionError(contract.runner?.provider, error);
         }
         // The manager noted the block for its provider; the contract's runner may read through another.
         const provider = contract.runner?.provider;
@@ -283,12 +272,7 @@ export function typedContract<const TAbi extends Abi>(
         receipt = await tx.wait();
       } catch (error) {
         // Mined and reverted (status 0): nothing in ethers' error says why, so the call is replayed at its block.
-        if (isError(error, 'CALL_EXCEPTION') && error.receipt?.status === 0) {
-          const { hash: minedHash, blockNumber } = error.receipt;
-          const reverted = new TransactionRevertedError({ hash: minedHash, blockNumber, cause: error });
-          throw await decodeMinedRevert(contract.runner?.provider, reverted);
-        }
-        throw decodeContractError(error);
+        throw await decodeTransactionError(contract.runner?.provider, error);
       }
       if (!receipt) throw new ContractCallError(`The ${name} transaction was not mined.`, { details: hash });
       const provider = contract.runner?.provider;
