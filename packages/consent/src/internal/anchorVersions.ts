@@ -1,11 +1,4 @@
-import {
-  decodeContractError,
-  noteWrittenBlock,
-  TransactionDroppedError,
-  type TransactionManager,
-  TransactionReplacedError,
-  TransactionRevertedError,
-} from '@mhrchain/contracts';
+import { decodeTransactionError, noteWrittenBlock, type TransactionManager } from '@mhrchain/contracts';
 import type { TransactionReceipt, TransactionRequest, TransactionResponse } from 'ethers';
 import { hexlify } from 'ethers';
 import type { CID } from 'multiformats/cid';
@@ -38,6 +31,7 @@ const SUPERSEDE_TYPES = {
 };
 
 async function sendWindowed(
+  client: ConsentClient,
   count: number,
   send: (index: number) => Promise<TransactionResponse>,
 ): Promise<TransactionReceipt[]> {
@@ -51,7 +45,8 @@ async function sendWindowed(
       const sent = await Promise.all(responses);
       for (const receipt of await Promise.all(sent.map((tx) => tx.wait()))) if (receipt) receipts.push(receipt);
     } catch (error) {
-      throw decodeContractError(error);
+      // Sent with their own gas limit, never estimated: a refused batch is mined reverted, replayed to name its error.
+      throw await decodeTransactionError(client.provider, error);
     }
   }
   return receipts;
@@ -63,6 +58,7 @@ async function sendWindowed(
  * together; a batch replaced with higher fees resolves with the replacement's receipt.
  */
 async function sendWindowedManaged(
+  client: ConsentClient,
   manager: TransactionManager,
   count: number,
   request: (index: number) => Promise<TransactionRequest>,
@@ -74,11 +70,7 @@ async function sendWindowedManaged(
       for (let i = offset; i < Math.min(count, offset + WINDOW); i++) sent.push(await manager.send(await request(i)));
       receipts.push(...(await Promise.all(sent.map((tx) => tx.wait()))));
     } catch (error) {
-      throw error instanceof TransactionRevertedError ||
-        error instanceof TransactionReplacedError ||
-        error instanceof TransactionDroppedError
-        ? error
-        : decodeContractError(error);
+      throw await decodeTransactionError(client.provider, error);
     }
   }
   return receipts;
@@ -105,13 +97,13 @@ export async function anchorVersions(
     const supersede = client.chain.recordRegistry.contract.getFunction('supersedeRecords');
     const manager = client.transactions;
     if (manager)
-      receipts = await sendWindowedManaged(manager, batches.length, (i) =>
+      receipts = await sendWindowedManaged(client, manager, batches.length, (i) =>
         supersede.populateTransaction(batches[i]!.recordIds, batches[i]!.cids, {
           gasLimit: batchGas(batches[i]!.recordIds.length, false),
         }),
       );
     else
-      receipts = await sendWindowed(batches.length, (i) =>
+      receipts = await sendWindowed(client, batches.length, (i) =>
         supersede.send(batches[i]!.recordIds, batches[i]!.cids, {
           gasLimit: batchGas(batches[i]!.recordIds.length, false),
         }),
@@ -140,7 +132,7 @@ export async function anchorVersions(
     const supersede = relayed.getFunction('supersedeRecordsBySig');
     const manager = client.relayerTransactions;
     if (manager)
-      receipts = await sendWindowedManaged(manager, batches.length, (i) =>
+      receipts = await sendWindowedManaged(client, manager, batches.length, (i) =>
         supersede.populateTransaction(
           client.address,
           batches[i]!.recordIds,
@@ -153,7 +145,7 @@ export async function anchorVersions(
         ),
       );
     else
-      receipts = await sendWindowed(batches.length, (i) =>
+      receipts = await sendWindowed(client, batches.length, (i) =>
         supersede.send(client.address, batches[i]!.recordIds, batches[i]!.cids, deadline, signatures[i]!, {
           gasLimit: batchGas(batches[i]!.recordIds.length, true),
         }),
