@@ -5,7 +5,8 @@
  * the record without that doctor. Whatever the order, the record is anchored once and no current version can be
  * opened by an account the chain does not allow.
  */
-import { anvilTest } from '@mhrchain/contracts/testing';
+import type { DeployMhrChainReturnType } from '@mhrchain/contracts';
+import { type AnvilInstance, anvilTest } from '@mhrchain/contracts/testing';
 import { describe, expect } from 'vitest';
 import {
   anchoredCount,
@@ -33,9 +34,10 @@ useCrashWorld();
 /**
  * A record for the doctor's category whose anchor the app signed and handed to another node before dying; then the
  * patient's other device revokes the doctor (through its relayer: the wallet's nonce stays free for the held anchor).
- * Returns the held anchor, ready to broadcast.
+ * Returns the world and `mine`, which broadcasts the held anchor and waits for its block.
  */
-async function heldAnchor(world: World): Promise<string> {
+async function heldAnchor(anvil: AnvilInstance, mhrChain: DeployMhrChainReturnType) {
+  const world = await setUp(anvil, mhrChain);
   await grantAccess(world.patient, {
     doctor: world.doctorA.address,
     scope: { kind: 'all' },
@@ -48,28 +50,31 @@ async function heldAnchor(world: World): Promise<string> {
   ).rejects.toThrow(/injected/);
   await revokeAccess(await otherDeviceRelayed(world), { doctor: world.doctorA.address });
   expect(held).toHaveLength(1);
-  return held[0]!;
+  const raw = held[0]!;
+  return { world, raw, mine: async () => (await anvil.provider.broadcastTransaction(raw)).wait() };
+}
+
+/** The resumed addRecord finished with its one record on chain, and the access invariant holds. */
+async function expectOneRecord(world: World, finished: { kind: string }[]): Promise<void> {
+  expect(finished.map((a) => a.kind)).toEqual(['addRecord']);
+  expect(await anchoredCount(world)).toBe(1);
+  await assertInvariant(world);
 }
 
 describe('an anchor held by another node while the doctor is revoked', () => {
   anvilTest(
     'mined before the app comes back: resume keeps the record and rotates it past the doctor',
     async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      const raw = await heldAnchor(world);
-      await (await anvil.provider.broadcastTransaction(raw)).wait();
-      const { finished } = await restart(world);
-      expect(finished.map((a) => a.kind)).toEqual(['addRecord']);
-      expect(await anchoredCount(world)).toBe(1);
-      await assertInvariant(world);
+      const { world, mine } = await heldAnchor(anvil, mhrChain);
+      await mine();
+      await expectOneRecord(world, (await restart(world)).finished);
     },
   );
 
   anvilTest(
     'still unmined in the pool when the app comes back: resume waits for it, then rotates it',
     async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      const raw = await heldAnchor(world);
+      const { world, raw } = await heldAnchor(anvil, mhrChain);
       await anvil.provider.send('evm_setAutomine', [false]);
       let first: ReturnType<typeof restart>;
       let settled: 'pending' | 'settled';
@@ -89,36 +94,27 @@ describe('an anchor held by another node while the doctor is revoked', () => {
         ['addRecord', true],
       ]);
       expect((await pendingActions(world.patient)).map((a) => [a.kind, a.step])).toEqual([['addRecord', 'stored']]);
-      const { finished } = await restart(world);
-      expect(finished.map((a) => a.kind)).toEqual(['addRecord']);
-      expect(await anchoredCount(world)).toBe(1);
-      await assertInvariant(world);
+      await expectOneRecord(world, (await restart(world)).finished);
     },
   );
 
   anvilTest(
     'mined after resume re-wrapped the record and died before its own anchor: the next resume keeps that one',
     async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      const raw = await heldAnchor(world);
+      const { world, mine } = await heldAnchor(anvil, mhrChain);
       expect(await abandoned(restart(world, { send: { at: 1, fault: 'kill' } }))).toBe('pending');
       expect((await pendingActions(world.patient))[0]?.data.replaced).toHaveLength(1);
-      await (await anvil.provider.broadcastTransaction(raw)).wait();
-      const { finished } = await restart(world);
-      expect(finished.map((a) => a.kind)).toEqual(['addRecord']);
-      expect(await anchoredCount(world)).toBe(1);
-      await assertInvariant(world);
+      await mine();
+      await expectOneRecord(world, (await restart(world)).finished);
     },
   );
 
   anvilTest(
     'mined after resume looked and before it chose its nonce: both land, both rotated under fresh keys',
     async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      const raw = await heldAnchor(world);
+      const { world, mine } = await heldAnchor(anvil, mhrChain);
       // Resume's first store write is the re-wrapped envelope: after its look at the chain, before its own anchor.
-      const before = async () => (await anvil.provider.broadcastTransaction(raw)).wait();
-      const { finished } = await restart(world, { store: { operation: 'put', at: 1, before } });
+      const { finished } = await restart(world, { store: { operation: 'put', at: 1, before: mine } });
       expect(finished.map((a) => a.kind)).toEqual(['addRecord']);
       // Two records of one payload and data key, the first encrypted to the revoked doctor: both re-encrypted.
       const records = await recordsOf(world.patient, world.patient.address);
@@ -130,11 +126,9 @@ describe('an anchor held by another node while the doctor is revoked', () => {
   anvilTest(
     'mined after resume chose its nonce and before it sent: resume keeps the held one and rotates it',
     async ({ anvil, mhrChain }) => {
-      const world = await setUp(anvil, mhrChain);
-      const raw = await heldAnchor(world);
+      const { world, mine } = await heldAnchor(anvil, mhrChain);
       // The app's wallet picked the nonce the held anchor carries: its own anchor is refused, the held one lands.
-      const race = { at: 1, run: async () => (await anvil.provider.broadcastTransaction(raw)).wait() };
-      const { finished } = await restart(world, { race });
+      const { finished } = await restart(world, { race: { at: 1, run: mine } });
       expect(finished.map((a) => a.kind)).toEqual(['addRecord']);
       const records = await recordsOf(world.patient, world.patient.address);
       expect(records.map((record) => record.versions.length)).toEqual([2]);
