@@ -1617,6 +1617,96 @@ export function decodeBody(
 }
 
 /**
+ * The version-3 decoder's chain for sample t of channel c of both frames of a pair: the residual of stage 1 and 2
+ * (e = coded value + rounded prediction, exact in doubles) into the pair's history, and the predictors adapted.
+ */
+@inline function residualStepPair3(c: i32, channels: i32, stride: i32, t: i32, limit: f64, d: usize): void {
+  const i = t * channels + c;
+  // Both lanes' coded values as doubles (read before the prediction is known): e = v + prediction is one exact
+  // addition on the chain from one sample to the next.
+  const coded = i32x4.replace_lane(
+    i32x4.splat(load<i32>(residualsAt + (<usize>i << 2))),
+    1,
+    load<i32>(d + residualsAt + (<usize>i << 2)),
+  );
+  const p1 = lmsPair3(c, channels, stride, t);
+  const p = f64x2.add(p1, cascadePair(c, true));
+  const ef = f64x2.add(f64x2.convert_low_i32x4_s(coded), roundPair(p, limit));
+  v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
+  adaptPair(c, ef, p1, p, true);
+}
+
+/** The fixed predictor's coefficients of order `order` (0 to 3) at lag `lag` (1 to 3). */
+@inline function fixedCoefficient(order: i32, lag: i32): i32 {
+  if (lag == 1) return order == 3 ? 3 : order;
+  if (lag == 2) return order == 3 ? -3 : order == 2 ? -1 : 0;
+  return order == 3 ? 1 : 0;
+}
+
+/** Both lanes' coefficients at `lag` for the declared orders `o1`, `o2` clamped to `t`. */
+@inline function coefficientLanes(o1: i32, o2: i32, t: i32, lag: i32): v128 {
+  return i32x4.replace_lane(
+    i32x4.splat(fixedCoefficient(o1 < t ? o1 : t, lag)),
+    1,
+    fixedCoefficient(o2 < t ? o2 : t, lag),
+  );
+}
+
+/**
+ * Channel c's samples of both frames of a pair from their residuals in the pair's history (the first sample is
+ * already in place): s(t) = e(t) + the fixed prediction of the channel's order (clamped to t), in the lanes of one
+ * vector. False when a sample falls outside [lo, hi].
+ */
+function samplesFromResidualsPair(
+  output: usize,
+  output2: usize,
+  c: i32,
+  channels: i32,
+  n: i32,
+  stride: i32,
+  lo: i32,
+  hi: i32,
+  d: usize,
+): bool {
+  const o1 = <i32>load<u8>(ordersAt + <usize>c);
+  const o2 = <i32>load<u8>(d + ordersAt + <usize>c);
+  const history = pairFixedAt + (<usize>(c * stride + PAD) << 4);
+  let s1 = i32x4.replace_lane(i32x4.splat(load<i32>(output + 4 * <usize>c)), 1, load<i32>(output2 + 4 * <usize>c));
+  let s2 = i32x4.splat(0);
+  let s3 = i32x4.splat(0);
+  const low = i32x4.splat(lo);
+  const high = i32x4.splat(hi);
+  let outside = i32x4.splat(0);
+  // The orders are clamped to t: their coefficients are set for t = 1, for t = 2, then for every t from 3 on.
+  let k1 = coefficientLanes(o1, o2, 1, 1);
+  let k2 = coefficientLanes(o1, o2, 1, 2);
+  let k3 = coefficientLanes(o1, o2, 1, 3);
+  let t: i32 = 1;
+  let at = output + (<usize>(channels + c) << 2);
+  let at2 = output2 + (<usize>(channels + c) << 2);
+  const step = <usize>channels << 2;
+  while (t < n) {
+    const e = i32x4.trunc_sat_f64x2_s_zero(v128.load(history + (<usize>t << 4)));
+    const s = i32x4.add(i32x4.add(e, i32x4.mul(k1, s1)), i32x4.add(i32x4.mul(k2, s2), i32x4.mul(k3, s3)));
+    outside = v128.or(outside, v128.or(i32x4.lt_s(s, low), i32x4.gt_s(s, high)));
+    store<i32>(at, i32x4.extract_lane(s, 0));
+    store<i32>(at2, i32x4.extract_lane(s, 1));
+    at += step;
+    at2 += step;
+    s3 = s2;
+    s2 = s1;
+    s1 = s;
+    t++;
+    if (t <= 3) {
+      k1 = coefficientLanes(o1, o2, t, 1);
+      k2 = coefficientLanes(o1, o2, t, 2);
+      k3 = coefficientLanes(o1, o2, t, 3);
+    }
+  }
+  return !v128.any_true(outside);
+}
+
+/**
  * Decodes two bodies of frames of the same shape (at `body` and `body2`, into `output` and `output2`, with
  * {@link pairWorkBytes} of work area): each frame's samples are what {@link decodeBody} gives, with both frames'
  * predictions computed in the two lanes of the same instructions. Returns 1, or 0 when either body is corrupt
@@ -1650,31 +1740,20 @@ export function decodeBodies(
   const lo: i32 = -(1 << (bitDepth - 1));
   const hi: i32 = (1 << (bitDepth - 1)) - 1;
   if (version == 3) {
-    for (let t: i32 = 1; t < n; t++) {
-      for (let c: i32 = 0; c < channels; c++) {
-        const i = t * channels + c;
-        const declared = <i32>load<u8>(ordersAt + <usize>c);
-        const declared2 = <i32>load<u8>(d + ordersAt + <usize>c);
-        // Both lanes' residuals as doubles (read before the prediction is known): e = v + prediction is then one
-        // exact addition on the chain from one sample to the next, and the integers come out of it afterwards.
-        const residuals = i32x4.replace_lane(
-          i32x4.splat(load<i32>(residualsAt + (<usize>i << 2))),
-          1,
-          load<i32>(d + residualsAt + (<usize>i << 2)),
-        );
-        const p1 = lmsPair3(c, channels, stride, t);
-        const p = f64x2.add(p1, cascadePair(c, true));
-        const ef = f64x2.add(f64x2.convert_low_i32x4_s(residuals), roundPair(p, limit));
-        v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
-        adaptPair(c, ef, p1, p, true);
-        const e = <i32>f64x2.extract_lane(ef, 0);
-        const e2 = <i32>f64x2.extract_lane(ef, 1);
-        const s = e + fixedPrediction(output, i, channels, declared < t ? declared : t);
-        const s2 = e2 + fixedPrediction(output2, i, channels, declared2 < t ? declared2 : t);
-        if (s < lo || s > hi || s2 < lo || s2 > hi) return 0;
-        store<i32>(output + (<usize>i << 2), s);
-        store<i32>(output2 + (<usize>i << 2), s2);
+    // The residual chain first (e of every sample of both frames, as doubles in the pair's history), then the
+    // integers from it: the sample values are not on the chain from one prediction to the next.
+    if (channels == 2) {
+      for (let t: i32 = 1; t < n; t++) {
+        residualStepPair3(0, 2, stride, t, limit, d);
+        residualStepPair3(1, 2, stride, t, limit, d);
       }
+    } else {
+      for (let t: i32 = 1; t < n; t++) {
+        for (let c: i32 = 0; c < channels; c++) residualStepPair3(c, channels, stride, t, limit, d);
+      }
+    }
+    for (let c: i32 = 0; c < channels; c++) {
+      if (!samplesFromResidualsPair(output, output2, c, channels, n, stride, lo, hi, d)) return 0;
     }
   } else {
     for (let t: i32 = 1; t < n; t++) {
