@@ -1228,6 +1228,7 @@ let pairStepAt: usize = 0;
 let pairCascadeHistoryAt: usize = 0;
 let pairCascadeWeightsAt: usize = 0;
 let pairCascadeStepAt: usize = 0;
+let pairResidualsAt: usize = 0;
 
 function pairLayout(at: usize, channels: i32, n: i32): usize {
   const c = <usize>channels;
@@ -1237,7 +1238,8 @@ function pairLayout(at: usize, channels: i32, n: i32): usize {
   pairCascadeHistoryAt = pairStepAt + 16 * c;
   pairCascadeWeightsAt = pairCascadeHistoryAt + 16 * c * <usize>CASCADE_STRIDE;
   pairCascadeStepAt = pairCascadeWeightsAt + 16 * c * <usize>CASCADE_TAPS;
-  return pairCascadeStepAt + 16 * c - at;
+  pairResidualsAt = pairCascadeStepAt + 16 * c;
+  return pairResidualsAt + 8 * c * <usize>n - at;
 }
 
 /** Bytes of work area for a pair of frames: both frames' own areas, then the pair's prediction state. */
@@ -1321,32 +1323,43 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
   return p;
 }
 
-/** {@link lms3} for both lanes. */
+/**
+ * {@link lms3} for both lanes. Written tap by tap, each past residual loaded just before its first use; the sums
+ * of the first four taps (products and squares) go to memory as soon as they are formed and come back at the end
+ * (the same sums in the same order as {@link lms3}), so that the compiled loop does not hold every weight and
+ * residual in registers until the end.
+ */
 @inline function lmsPair3(c: i32, channels: i32, stride: i32, t: i32): v128 {
   const w = pairWeightsAt + 16 * <usize>(c * MAX_TAPS);
   const stepAt = pairStepAt + 16 * <usize>c;
   const g = v128.load(stepAt);
   const own = pairFixedAt + (<usize>(c * stride + t) << 4);
+  // hj = the residual at t-1-j; weight j moves by g·h(j+1) and then multiplies hj.
   const h0 = v128.load(own, 128);
   const h1 = v128.load(own, 112);
-  const h2 = v128.load(own, 96);
-  const h3 = v128.load(own, 80);
-  const h4 = v128.load(own, 64);
-  const h5 = v128.load(own, 48);
-  const h6 = v128.load(own, 32);
-  const h7 = v128.load(own, 16);
-  const h8 = v128.load(own, 0);
   const a0 = weightTimes(w, g, h1, h0, 0);
+  const h2 = v128.load(own, 96);
   const a1 = weightTimes(w, g, h2, h1, 16);
+  const h3 = v128.load(own, 80);
   const a2 = weightTimes(w, g, h3, h2, 32);
+  const h4 = v128.load(own, 64);
   const a3 = weightTimes(w, g, h4, h3, 48);
-  const a4 = weightTimes(w, g, h5, h4, 64);
-  const a5 = weightTimes(w, g, h6, h5, 80);
-  const a6 = weightTimes(w, g, h7, h6, 96);
-  const a7 = weightTimes(w, g, h8, h7, 112);
-  let p = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(f64x2.add(a4, a5), f64x2.add(a6, a7)));
-  let q = f64x2.add(
+  v128.store(PAIR_CONSTANTS, f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), FIRST_PRODUCTS);
+  v128.store(
+    PAIR_CONSTANTS,
     f64x2.add(f64x2.add(f64x2.mul(h0, h0), f64x2.mul(h1, h1)), f64x2.add(f64x2.mul(h2, h2), f64x2.mul(h3, h3))),
+    FIRST_SQUARES,
+  );
+  const h5 = v128.load(own, 48);
+  const a4 = weightTimes(w, g, h5, h4, 64);
+  const h6 = v128.load(own, 32);
+  const a5 = weightTimes(w, g, h6, h5, 80);
+  const h7 = v128.load(own, 16);
+  const a6 = weightTimes(w, g, h7, h6, 96);
+  const a7 = weightTimes(w, g, v128.load(own, 0), h7, 112);
+  let p = f64x2.add(v128.load(PAIR_CONSTANTS, FIRST_PRODUCTS), f64x2.add(f64x2.add(a4, a5), f64x2.add(a6, a7)));
+  let q = f64x2.add(
+    v128.load(PAIR_CONSTANTS, FIRST_SQUARES),
     f64x2.add(f64x2.add(f64x2.mul(h4, h4), f64x2.mul(h5, h5)), f64x2.add(f64x2.mul(h6, h6), f64x2.mul(h7, h7))),
   );
   if (channels > 1) {
@@ -1355,12 +1368,12 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
     const shift: usize = c == 0 ? 0 : 16;
     const o0 = v128.load(other + shift, 64);
     const o1 = v128.load(other + shift, 48);
-    const o2 = v128.load(other + shift, 32);
-    const o3 = v128.load(other + shift, 16);
-    const o4 = v128.load(other + shift, 0);
     const b0 = weightTimes(w, g, o1, o0, 128);
+    const o2 = v128.load(other + shift, 32);
     const b1 = weightTimes(w, g, o2, o1, 144);
+    const o3 = v128.load(other + shift, 16);
     const b2 = weightTimes(w, g, o3, o2, 160);
+    const o4 = v128.load(other + shift, 0);
     const b3 = weightTimes(w, g, o4, o3, 176);
     let pb = f64x2.add(f64x2.add(b0, b1), f64x2.add(b2, b3));
     let qb = f64x2.add(f64x2.add(f64x2.mul(o0, o0), f64x2.mul(o1, o1)), f64x2.add(f64x2.mul(o2, o2), f64x2.mul(o3, o3)));
@@ -1371,7 +1384,7 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
     p = f64x2.add(p, pb);
     q = f64x2.add(q, qb);
   }
-  v128.store(stepAt, f64x2.div(f64x2.splat(MU), f64x2.add(f64x2.splat(1), q)));
+  v128.store(stepAt, f64x2.div(v128.load(PAIR_CONSTANTS, STEP), f64x2.add(v128.load(PAIR_CONSTANTS, ONE), q)));
   return p;
 }
 
@@ -1382,6 +1395,25 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
   return f64x2.mul(v, h);
 }
 
+// Both lanes' constants, read from memory by the pair coders (a load folds into the instruction that uses it,
+// where a constant vector would be built anew at every use), and the clamp of the current call.
+const ONE: usize = 0;
+const HALF: usize = 16;
+const STEP: usize = 32;
+const CASCADE_STEP: usize = 48;
+const LIMIT: usize = 64;
+const NEGATIVE_LIMIT: usize = 80;
+const FIRST_PRODUCTS: usize = 96;
+const FIRST_SQUARES: usize = 112;
+const PAIR_CONSTANTS: usize = memory.data<f64>([1, 1, 0.5, 0.5, MU, MU, CASCADE_MU, CASCADE_MU, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+/** Sets the clamp {@link roundPair} applies: ±2^(bitDepth + 3). */
+function setPairLimit(bitDepth: i32): void {
+  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  v128.store(PAIR_CONSTANTS, f64x2.splat(limit), LIMIT);
+  v128.store(PAIR_CONSTANTS, f64x2.splat(-limit), NEGATIVE_LIMIT);
+}
+
 /** {@link cascade} for both lanes. */
 @inline function cascadePair(c: i32, v3: bool): v128 {
   const h0 = pairCascadeHistoryAt + 16 * <usize>(c * CASCADE_STRIDE);
@@ -1389,7 +1421,7 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
   const stepAt = pairCascadeStepAt + 16 * <usize>c;
   const g = v128.load(stepAt);
   let p = f64x2.splat(0);
-  let power = f64x2.splat(1);
+  let power = v128.load(PAIR_CONSTANTS, ONE);
   for (let j: i32 = 0; j < CASCADE_TAPS; j++) {
     const h = v128.load(h0 + 16 * <usize>j);
     const w = f64x2.add(v128.load(w0 + 16 * <usize>j), f64x2.mul(g, v128.load(h0 + 16 * <usize>(j + 1))));
@@ -1397,7 +1429,7 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
     p = f64x2.add(p, f64x2.mul(w, h));
     power = f64x2.add(power, f64x2.mul(h, h));
   }
-  v128.store(stepAt, v3 ? f64x2.div(f64x2.splat(CASCADE_MU), power) : power);
+  v128.store(stepAt, v3 ? f64x2.div(v128.load(PAIR_CONSTANTS, CASCADE_STEP), power) : power);
   return p;
 }
 
@@ -1421,10 +1453,10 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
   v128.store(h0, ep1);
 }
 
-/** The rounded, clamped prediction of both lanes (Math.floor(p + 0.5) within ±limit). */
-@inline function roundPair(p: v128, limit: f64): v128 {
-  const prf = f64x2.floor(f64x2.add(p, f64x2.splat(0.5)));
-  return f64x2.pmax(f64x2.pmin(prf, f64x2.splat(limit)), f64x2.splat(-limit));
+/** The rounded, clamped prediction of both lanes (Math.floor(p + 0.5) within ±limit, as {@link setPairLimit} set). */
+@inline function roundPair(p: v128): v128 {
+  const prf = f64x2.floor(f64x2.add(p, v128.load(PAIR_CONSTANTS, HALF)));
+  return f64x2.pmax(f64x2.pmin(prf, v128.load(PAIR_CONSTANTS, LIMIT)), v128.load(PAIR_CONSTANTS, NEGATIVE_LIMIT));
 }
 
 let secondLength: i32 = 0;
@@ -1463,7 +1495,7 @@ export function encodeBodies(
   if (outside >= 0) return -2 - channels * n - outside;
   if (version == 3) initialWeightsPair(channels, d);
   const stride = PAD + n;
-  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  setPairLimit(bitDepth);
   if (version == 3) {
     for (let t: i32 = 1; t < n; t++) {
       for (let c: i32 = 0; c < channels; c++) {
@@ -1476,7 +1508,7 @@ export function encodeBodies(
         v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
         const p1 = lmsPair3(c, channels, stride, t);
         const p = f64x2.add(p1, cascadePair(c, true));
-        const prf = roundPair(p, limit);
+        const prf = roundPair(p);
         store<i32>(residualsAt + (<usize>i << 2), e - <i32>f64x2.extract_lane(prf, 0));
         store<i32>(d + residualsAt + (<usize>i << 2), e2 - <i32>f64x2.extract_lane(prf, 1));
         adaptPair(c, ef, p1, p, true);
@@ -1494,7 +1526,7 @@ export function encodeBodies(
         v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
         const p1 = lmsPair(c, channels, stride, t);
         const p = f64x2.add(p1, cascadePair(c, false));
-        const prf = roundPair(p, limit);
+        const prf = roundPair(p);
         store<i32>(residualsAt + (<usize>i << 2), e - <i32>f64x2.extract_lane(prf, 0));
         store<i32>(d + residualsAt + (<usize>i << 2), e2 - <i32>f64x2.extract_lane(prf, 1));
         adaptPair(c, ef, p1, p, false);
@@ -1620,18 +1652,14 @@ export function decodeBody(
  * The version-3 decoder's chain for sample t of channel c of both frames of a pair: the residual of stage 1 and 2
  * (e = coded value + rounded prediction, exact in doubles) into the pair's history, and the predictors adapted.
  */
-@inline function residualStepPair3(c: i32, channels: i32, stride: i32, t: i32, limit: f64, d: usize): void {
+@inline function residualStepPair3(c: i32, channels: i32, stride: i32, t: i32): void {
   const i = t * channels + c;
   // Both lanes' coded values as doubles (read before the prediction is known): e = v + prediction is one exact
   // addition on the chain from one sample to the next.
-  const coded = i32x4.replace_lane(
-    i32x4.splat(load<i32>(residualsAt + (<usize>i << 2))),
-    1,
-    load<i32>(d + residualsAt + (<usize>i << 2)),
-  );
+  const coded = v128.load64_zero(pairResidualsAt + (<usize>i << 3));
   const p1 = lmsPair3(c, channels, stride, t);
   const p = f64x2.add(p1, cascadePair(c, true));
-  const ef = f64x2.add(f64x2.convert_low_i32x4_s(coded), roundPair(p, limit));
+  const ef = f64x2.add(f64x2.convert_low_i32x4_s(coded), roundPair(p));
   v128.store(pairFixedAt + (<usize>(c * stride + PAD + t) << 4), ef);
   adaptPair(c, ef, p1, p, true);
 }
@@ -1736,7 +1764,7 @@ export function decodeBodies(
   }
   if (n == 0) return 1;
   const stride = PAD + n;
-  const limit: f64 = <f64>(<i64>1 << <i64>(bitDepth + 3));
+  setPairLimit(bitDepth);
   const lo: i32 = -(1 << (bitDepth - 1));
   const hi: i32 = (1 << (bitDepth - 1)) - 1;
   if (version == 3) {
@@ -1744,12 +1772,12 @@ export function decodeBodies(
     // integers from it: the sample values are not on the chain from one prediction to the next.
     if (channels == 2) {
       for (let t: i32 = 1; t < n; t++) {
-        residualStepPair3(0, 2, stride, t, limit, d);
-        residualStepPair3(1, 2, stride, t, limit, d);
+        residualStepPair3(0, 2, stride, t);
+        residualStepPair3(1, 2, stride, t);
       }
     } else {
       for (let t: i32 = 1; t < n; t++) {
-        for (let c: i32 = 0; c < channels; c++) residualStepPair3(c, channels, stride, t, limit, d);
+        for (let c: i32 = 0; c < channels; c++) residualStepPair3(c, channels, stride, t);
       }
     }
     for (let c: i32 = 0; c < channels; c++) {
@@ -1763,7 +1791,7 @@ export function decodeBodies(
         const declared2 = <i32>load<u8>(d + ordersAt + <usize>c);
         const p1 = lmsPair(c, channels, stride, t);
         const p = f64x2.add(p1, cascadePair(c, false));
-        const prf = roundPair(p, limit);
+        const prf = roundPair(p);
         const e: i32 = load<i32>(residualsAt + (<usize>i << 2)) + <i32>f64x2.extract_lane(prf, 0);
         const e2: i32 = load<i32>(d + residualsAt + (<usize>i << 2)) + <i32>f64x2.extract_lane(prf, 1);
         const ef = f64x2.replace_lane(f64x2.splat(<f64>e), 1, <f64>e2);
@@ -2395,8 +2423,9 @@ function decodeResidualsV3Pair(
   const last2 = end2 - 1;
   const meanBase1 = meanAbsAt;
   const meanBase2 = d2 + meanAbsAt;
-  const residualBase1 = residualsAt;
-  const residualBase2 = d2 + residualsAt;
+  // Both frames' residuals side by side (the pair's predictions read them as one 8-byte load).
+  const residualBase1 = pairResidualsAt;
+  const residualBase2 = pairResidualsAt + 4;
   const escapeBits: u32 = <u32>bitDepth + 5;
   if (channels == 2) {
     let m10 = MAGNITUDE_INIT;
@@ -2439,7 +2468,7 @@ function decodeResidualsV3Pair(
           pos1 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
+        store<i32>(residualBase1 + (<usize>(2 * t + 0) << 3), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
         m10 = m10 + ((u1_0 + 1) >>> 1 < 0x8000000 ? (u1_0 + 1) >>> 1 : 0x8000000) - (m10 >>> 2);
         const a2_0 = m20;
         const context2_0 = contextFast((3 * a2_0 + m21) >>> 2);
@@ -2475,7 +2504,7 @@ function decodeResidualsV3Pair(
           pos2 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
+        store<i32>(residualBase2 + (<usize>(2 * t + 0) << 3), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
         m20 = m20 + ((u2_0 + 1) >>> 1 < 0x8000000 ? (u2_0 + 1) >>> 1 : 0x8000000) - (m20 >>> 2);
         const a1_1 = m11;
         const context1_1 = contextFast((3 * a1_1 + m10) >>> 2);
@@ -2511,7 +2540,7 @@ function decodeResidualsV3Pair(
           pos1 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
+        store<i32>(residualBase1 + (<usize>(2 * t + 1) << 3), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
         m11 = m11 + ((u1_1 + 1) >>> 1 < 0x8000000 ? (u1_1 + 1) >>> 1 : 0x8000000) - (m11 >>> 2);
         const a2_1 = m21;
         const context2_1 = contextFast((3 * a2_1 + m20) >>> 2);
@@ -2547,7 +2576,7 @@ function decodeResidualsV3Pair(
           pos2 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase2 + (<usize>(2 * t + 1) << 2), <i32>(u2_1 >>> 1) ^ -<i32>(u2_1 & 1));
+        store<i32>(residualBase2 + (<usize>(2 * t + 1) << 3), <i32>(u2_1 >>> 1) ^ -<i32>(u2_1 & 1));
         m21 = m21 + ((u2_1 + 1) >>> 1 < 0x8000000 ? (u2_1 + 1) >>> 1 : 0x8000000) - (m21 >>> 2);
       } else {
         const a1_0 = m10;
@@ -2584,7 +2613,7 @@ function decodeResidualsV3Pair(
           pos1 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase1 + (<usize>(2 * t + 0) << 2), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
+        store<i32>(residualBase1 + (<usize>(2 * t + 0) << 3), <i32>(u1_0 >>> 1) ^ -<i32>(u1_0 & 1));
         m10 = m10 + ((u1_0 + 1) >>> 1 < 0x8000000 ? (u1_0 + 1) >>> 1 : 0x8000000) - (m10 >>> 2);
         const a2_0 = m20;
         const context2_0 = contextFast((3 * a2_0 + m21) >>> 2);
@@ -2620,7 +2649,7 @@ function decodeResidualsV3Pair(
           pos2 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase2 + (<usize>(2 * t + 0) << 2), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
+        store<i32>(residualBase2 + (<usize>(2 * t + 0) << 3), <i32>(u2_0 >>> 1) ^ -<i32>(u2_0 & 1));
         m20 = m20 + ((u2_0 + 1) >>> 1 < 0x8000000 ? (u2_0 + 1) >>> 1 : 0x8000000) - (m20 >>> 2);
         const a1_1 = m11;
         const context1_1 = contextFast((3 * a1_1 + m10) >>> 2);
@@ -2656,7 +2685,7 @@ function decodeResidualsV3Pair(
           pos1 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase1 + (<usize>(2 * t + 1) << 2), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
+        store<i32>(residualBase1 + (<usize>(2 * t + 1) << 3), <i32>(u1_1 >>> 1) ^ -<i32>(u1_1 & 1));
         m11 = m11 + ((u1_1 + 1) >>> 1 < 0x8000000 ? (u1_1 + 1) >>> 1 : 0x8000000) - (m11 >>> 2);
         const a2_1 = m21;
         const context2_1 = contextFast((3 * a2_1 + m20) >>> 2);
@@ -2692,7 +2721,7 @@ function decodeResidualsV3Pair(
           pos2 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase2 + (<usize>(2 * t + 1) << 2), <i32>(u2_1 >>> 1) ^ -<i32>(u2_1 & 1));
+        store<i32>(residualBase2 + (<usize>(2 * t + 1) << 3), <i32>(u2_1 >>> 1) ^ -<i32>(u2_1 & 1));
         m21 = m21 + ((u2_1 + 1) >>> 1 < 0x8000000 ? (u2_1 + 1) >>> 1 : 0x8000000) - (m21 >>> 2);
       }
     }
@@ -2737,7 +2766,7 @@ function decodeResidualsV3Pair(
           pos1 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase1 + (<usize>(t * channels + c) << 2), <i32>(u1 >>> 1) ^ -<i32>(u1 & 1));
+        store<i32>(residualBase1 + (<usize>(t * channels + c) << 3), <i32>(u1 >>> 1) ^ -<i32>(u1 & 1));
         store<u32>(meanBase1 + 4 * <usize>c, a1 + ((u1 + 1) >>> 1 < 0x8000000 ? (u1 + 1) >>> 1 : 0x8000000) - (a1 >>> 2));
         const a2 = load<u32>(meanBase2 + 4 * <usize>c);
         const context2 = contextOf(mixedMagnitude(a2, meanBase2, c, channels));
@@ -2773,7 +2802,7 @@ function decodeResidualsV3Pair(
           pos2 = slowPos;
         }
         // The value from its zigzag code u, and its magnitude (u + 1) >> 1.
-        store<i32>(residualBase2 + (<usize>(t * channels + c) << 2), <i32>(u2 >>> 1) ^ -<i32>(u2 & 1));
+        store<i32>(residualBase2 + (<usize>(t * channels + c) << 3), <i32>(u2 >>> 1) ^ -<i32>(u2 & 1));
         store<u32>(meanBase2 + 4 * <usize>c, a2 + ((u2 + 1) >>> 1 < 0x8000000 ? (u2 + 1) >>> 1 : 0x8000000) - (a2 >>> 2));
       }
     }
