@@ -2391,6 +2391,20 @@ function slowRaw(u: u32, bits: u32, end: usize): u32 {
   return u;
 }
 
+/** How many bytes (0, 1 or 2) bring a coder state of at least 2^8 back to RANS_LOW or above. */
+@inline function refillCount(state: u32): usize {
+  return <usize>(state < RANS_LOW) + <usize>(state < RANS_LOW >>> 8);
+}
+
+/**
+ * The state after reading `count` ({@link refillCount}) bytes at `pos`, in one shift: the two bytes at `pos` are
+ * read whatever the count, so at least two must lie within the input.
+ */
+@inline function refilled(state: u32, pos: usize, count: usize): u32 {
+  const two = (<u64>load<u8>(pos) << 8) | <u64>load<u8>(pos, 1);
+  return <u32>(((<u64>state << 16) | two) >>> ((2 - <u64>count) << 3));
+}
+
 /**
  * The residuals of two version-3 bodies of frames of the same shape, decoded side by side (two independent coder
  * chains in one loop); with two channels, each channel's magnitude stays in a local, and while both bodies have
@@ -2444,22 +2458,16 @@ function decodeResidualsV3Pair(
         let slots1_0 = load<u32>(row1_0 + 4 * <usize>symbol1_0);
         while ((slots1_0 & 0xffff) + (slots1_0 >>> 16) <= slot1_0) slots1_0 = load<u32>(row1_0 + 4 * <usize>++symbol1_0);
         state1 = (slots1_0 >>> 16) * (state1 >>> PROB_BITS) + slot1_0 - (slots1_0 & 0xffff);
-        let need1_0 = state1 < RANS_LOW;
-        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
-        pos1 += <usize>need1_0;
-        need1_0 = state1 < RANS_LOW;
-        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
-        pos1 += <usize>need1_0;
+        const need1_0 = refillCount(state1);
+        state1 = refilled(state1, pos1, need1_0);
+        pos1 += need1_0;
         let u1_0: u32;
         if (symbol1_0 < ESCAPE && shift1_0 <= RAW_GROUP) {
           u1_0 = (symbol1_0 << shift1_0) | (state1 & ((<u32>1 << shift1_0) - 1));
           state1 >>>= shift1_0;
-          let need1_0 = state1 < RANS_LOW;
-          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
-          pos1 += <usize>need1_0;
-          need1_0 = state1 < RANS_LOW;
-          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_0);
-          pos1 += <usize>need1_0;
+          const need1_0 = refillCount(state1);
+          state1 = refilled(state1, pos1, need1_0);
+          pos1 += need1_0;
         } else {
           slowState = state1;
           slowPos = pos1;
@@ -2480,22 +2488,16 @@ function decodeResidualsV3Pair(
         let slots2_0 = load<u32>(row2_0 + 4 * <usize>symbol2_0);
         while ((slots2_0 & 0xffff) + (slots2_0 >>> 16) <= slot2_0) slots2_0 = load<u32>(row2_0 + 4 * <usize>++symbol2_0);
         state2 = (slots2_0 >>> 16) * (state2 >>> PROB_BITS) + slot2_0 - (slots2_0 & 0xffff);
-        let need2_0 = state2 < RANS_LOW;
-        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
-        pos2 += <usize>need2_0;
-        need2_0 = state2 < RANS_LOW;
-        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
-        pos2 += <usize>need2_0;
+        const need2_0 = refillCount(state2);
+        state2 = refilled(state2, pos2, need2_0);
+        pos2 += need2_0;
         let u2_0: u32;
         if (symbol2_0 < ESCAPE && shift2_0 <= RAW_GROUP) {
           u2_0 = (symbol2_0 << shift2_0) | (state2 & ((<u32>1 << shift2_0) - 1));
           state2 >>>= shift2_0;
-          let need2_0 = state2 < RANS_LOW;
-          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
-          pos2 += <usize>need2_0;
-          need2_0 = state2 < RANS_LOW;
-          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_0);
-          pos2 += <usize>need2_0;
+          const need2_0 = refillCount(state2);
+          state2 = refilled(state2, pos2, need2_0);
+          pos2 += need2_0;
         } else {
           slowState = state2;
           slowPos = pos2;
@@ -2516,22 +2518,16 @@ function decodeResidualsV3Pair(
         let slots1_1 = load<u32>(row1_1 + 4 * <usize>symbol1_1);
         while ((slots1_1 & 0xffff) + (slots1_1 >>> 16) <= slot1_1) slots1_1 = load<u32>(row1_1 + 4 * <usize>++symbol1_1);
         state1 = (slots1_1 >>> 16) * (state1 >>> PROB_BITS) + slot1_1 - (slots1_1 & 0xffff);
-        let need1_1 = state1 < RANS_LOW;
-        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
-        pos1 += <usize>need1_1;
-        need1_1 = state1 < RANS_LOW;
-        state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
-        pos1 += <usize>need1_1;
+        const need1_1 = refillCount(state1);
+        state1 = refilled(state1, pos1, need1_1);
+        pos1 += need1_1;
         let u1_1: u32;
         if (symbol1_1 < ESCAPE && shift1_1 <= RAW_GROUP) {
           u1_1 = (symbol1_1 << shift1_1) | (state1 & ((<u32>1 << shift1_1) - 1));
           state1 >>>= shift1_1;
-          let need1_1 = state1 < RANS_LOW;
-          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
-          pos1 += <usize>need1_1;
-          need1_1 = state1 < RANS_LOW;
-          state1 = select<u32>((state1 << 8) | <u32>load<u8>(pos1), state1, need1_1);
-          pos1 += <usize>need1_1;
+          const need1_1 = refillCount(state1);
+          state1 = refilled(state1, pos1, need1_1);
+          pos1 += need1_1;
         } else {
           slowState = state1;
           slowPos = pos1;
@@ -2552,22 +2548,16 @@ function decodeResidualsV3Pair(
         let slots2_1 = load<u32>(row2_1 + 4 * <usize>symbol2_1);
         while ((slots2_1 & 0xffff) + (slots2_1 >>> 16) <= slot2_1) slots2_1 = load<u32>(row2_1 + 4 * <usize>++symbol2_1);
         state2 = (slots2_1 >>> 16) * (state2 >>> PROB_BITS) + slot2_1 - (slots2_1 & 0xffff);
-        let need2_1 = state2 < RANS_LOW;
-        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
-        pos2 += <usize>need2_1;
-        need2_1 = state2 < RANS_LOW;
-        state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
-        pos2 += <usize>need2_1;
+        const need2_1 = refillCount(state2);
+        state2 = refilled(state2, pos2, need2_1);
+        pos2 += need2_1;
         let u2_1: u32;
         if (symbol2_1 < ESCAPE && shift2_1 <= RAW_GROUP) {
           u2_1 = (symbol2_1 << shift2_1) | (state2 & ((<u32>1 << shift2_1) - 1));
           state2 >>>= shift2_1;
-          let need2_1 = state2 < RANS_LOW;
-          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
-          pos2 += <usize>need2_1;
-          need2_1 = state2 < RANS_LOW;
-          state2 = select<u32>((state2 << 8) | <u32>load<u8>(pos2), state2, need2_1);
-          pos2 += <usize>need2_1;
+          const need2_1 = refillCount(state2);
+          state2 = refilled(state2, pos2, need2_1);
+          pos2 += need2_1;
         } else {
           slowState = state2;
           slowPos = pos2;
