@@ -205,7 +205,7 @@ for (const name of records) loaded.set(name, await loadRecord(`mitdb/${name}`, u
   for (let i = 0; i < 4; i++) decodeEcg(encodeEcg(first, params));
 }
 flacStart = timeCommand(['flac', '--version'], 5, 10);
-const codecRuns = quick ? 2 : 3;
+const codecRuns = quick ? 2 : 5;
 const codecRows: (string | number)[][] = [];
 const sums = { ours: 0, oursTs: 0, oursV2: 0, flac: 0, gzip: 0 };
 const cpu = { samples: 0, enc: 0, dec: 0, flacEnc: 0, flacDec: 0, flacEncUser: 0, flacDecUser: 0 };
