@@ -1396,7 +1396,8 @@ function preparePair(work: usize, channels: i32, n: i32): usize {
 }
 
 // Both lanes' constants, read from memory by the pair coders (a load folds into the instruction that uses it,
-// where a constant vector would be built anew at every use), and the clamp of the current call.
+// where a constant vector would be built anew at every use), the clamp of the current call, and two slots where
+// {@link lmsPair3} parks the first four taps' sums until the end of its sums.
 const ONE: usize = 0;
 const HALF: usize = 16;
 const STEP: usize = 32;
